@@ -1,0 +1,466 @@
+//! Alertmanager: receivers (secrets only by file), the route tree, inhibit rules.
+
+use std::collections::BTreeMap;
+
+use super::Cx;
+use crate::codes;
+use crate::diag::Diagnostic;
+use crate::load::{RawConfig, RawRoute, S};
+use crate::model::{
+    Alert, Alertmanager, Email, Inhibit, Matcher, Pagerduty, Receiver, Route, Slack, Smtp, Webhook,
+};
+use crate::quantity::Duration;
+
+pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert]) -> Alertmanager {
+    let am = raw.alertmanager.as_ref().map(S::get_ref);
+    let smtp = am.and_then(|a| a.smtp.as_ref()).map(|s| {
+        let s = s.get_ref();
+        cx.no_plaintext(
+            s.auth_password.as_ref(),
+            "auth_password",
+            "auth_password_file",
+        );
+        super::base::address(cx, &s.smarthost);
+        Smtp {
+            smarthost: s.smarthost.get_ref().clone(),
+            from: s.from.get_ref().clone(),
+            auth_username: s.auth_username.as_ref().map(|u| u.get_ref().clone()),
+            auth_password_file: s.auth_password_file.as_ref().map(|u| u.get_ref().clone()),
+            require_tls: s.require_tls.as_ref().is_none_or(|b| *b.get_ref()),
+        }
+    });
+    if let Some(a) = am {
+        cx.no_plaintext(
+            a.slack_api_url.as_ref(),
+            "slack_api_url",
+            "slack_api_url_file",
+        );
+    }
+    let slack_global = am
+        .and_then(|a| a.slack_api_url_file.as_ref())
+        .map(|s| s.get_ref().clone());
+
+    cx.unique(raw.receivers.iter().map(|r| &r.get_ref().name), "receiver");
+    let mut receivers = Vec::new();
+    for r in &raw.receivers {
+        let r = r.get_ref();
+        let name = cx.name(&r.name, "receiver");
+        let emails = r
+            .email
+            .iter()
+            .map(|e| {
+                let e = e.get_ref();
+                cx.no_plaintext(
+                    e.auth_password.as_ref(),
+                    "auth_password",
+                    "auth_password_file",
+                );
+                if smtp.is_none() {
+                    cx.push(
+                        Diagnostic::error(
+                            codes::MISSING_SECTION,
+                            format!("receiver `{name}` sends email but no SMTP server is set"),
+                        )
+                        .at(e.to.span(), "email needs a server")
+                        .help("add `[alertmanager.smtp]` with `smarthost` and `from`"),
+                    );
+                }
+                if !e.to.get_ref().contains('@') {
+                    cx.error(
+                        codes::BAD_VALUE,
+                        format!("`{}` is not an email address", e.to.get_ref()),
+                        e.to.span(),
+                        "expected `name@domain`",
+                    );
+                }
+                Email {
+                    to: e.to.get_ref().clone(),
+                    send_resolved: e.send_resolved.as_ref().is_some_and(|b| *b.get_ref()),
+                }
+            })
+            .collect();
+        let slacks = r
+            .slack
+            .iter()
+            .map(|s| {
+                let s = s.get_ref();
+                cx.no_plaintext(s.api_url.as_ref(), "api_url", "api_url_file");
+                if s.api_url_file.is_none() && slack_global.is_none() && s.api_url.is_none() {
+                    cx.push(
+                        Diagnostic::error(
+                            codes::MISSING_KEY,
+                            format!("Slack in receiver `{name}` has no webhook URL file"),
+                        )
+                        .at(s.channel.span(), "this channel cannot be reached")
+                        .help(
+                            "set `api_url_file` here or `slack_api_url_file` in `[alertmanager]`",
+                        ),
+                    );
+                }
+                Slack {
+                    channel: s.channel.get_ref().clone(),
+                    api_url_file: s.api_url_file.as_ref().map(|u| u.get_ref().clone()),
+                    title: s.title.as_ref().map(|u| u.get_ref().clone()),
+                    text: s.text.as_ref().map(|u| u.get_ref().clone()),
+                    send_resolved: s.send_resolved.as_ref().is_some_and(|b| *b.get_ref()),
+                }
+            })
+            .collect();
+        let webhooks = r
+            .webhook
+            .iter()
+            .map(|w| {
+                let w = w.get_ref();
+                super::base::url(cx, &w.url);
+                let max_alerts = match &w.max_alerts {
+                    None => 0,
+                    Some(m) => u32::try_from(*m.get_ref()).unwrap_or_else(|_| {
+                        cx.error(
+                            codes::BAD_VALUE,
+                            "`max_alerts` must be 0 (no limit) or more",
+                            m.span(),
+                            "out of range",
+                        );
+                        0
+                    }),
+                };
+                Webhook {
+                    url: w.url.get_ref().clone(),
+                    send_resolved: w.send_resolved.as_ref().is_none_or(|b| *b.get_ref()),
+                    max_alerts,
+                }
+            })
+            .collect();
+        let pagerduty = r
+            .pagerduty
+            .iter()
+            .filter_map(|p| {
+                let p = p.get_ref();
+                cx.no_plaintext(p.routing_key.as_ref(), "routing_key", "routing_key_file");
+                if p.routing_key.is_none() && p.routing_key_file.is_none() {
+                    cx.push(
+                        Diagnostic::error(
+                            codes::MISSING_KEY,
+                            format!("PagerDuty in receiver `{name}` has no `routing_key_file`"),
+                        )
+                        .at(r.name.span(), "in this receiver")
+                        .help("set `routing_key_file` to a file holding the Events API v2 key"),
+                    );
+                }
+                Some(Pagerduty {
+                    routing_key_file: p.routing_key_file.as_ref()?.get_ref().clone(),
+                    send_resolved: p.send_resolved.as_ref().is_none_or(|b| *b.get_ref()),
+                })
+            })
+            .collect();
+        receivers.push(Receiver {
+            name,
+            emails,
+            slacks,
+            webhooks,
+            pagerduty,
+        });
+    }
+    let names: Vec<String> = receivers.iter().map(|r| r.name.clone()).collect();
+
+    let route = match &raw.route {
+        Some(r) => {
+            if let Some(m) = r.get_ref().matchers.first() {
+                cx.error(
+                    codes::BAD_MATCHER,
+                    "the root route matches every alert and takes no `matchers`",
+                    m.span(),
+                    "move this into a `[[route.routes]]` entry",
+                );
+            }
+            if r.get_ref().receiver.is_none() && names.is_empty() {
+                cx.error(
+                    codes::MISSING_KEY,
+                    "the root route needs a `receiver`",
+                    r.span(),
+                    "in this table",
+                );
+            }
+            route(cx, r.get_ref(), &names, true)
+        }
+        None => Route {
+            receiver: None,
+            matchers: Vec::new(),
+            group_by: None,
+            group_wait: None,
+            group_interval: None,
+            repeat_interval: None,
+            continue_: false,
+            routes: Vec::new(),
+        },
+    };
+    let mut route = route;
+    if route.receiver.is_none() {
+        match names.first() {
+            Some(first) => route.receiver = Some(first.clone()),
+            None => cx.push(
+                Diagnostic::error(codes::MISSING_SECTION, "no receiver is declared")
+                    .at(0..0, "alerts would reach nobody")
+                    .help("add a `[[receiver]]` with at least a name, and an email, Slack, webhook or PagerDuty target"),
+            ),
+        }
+    }
+
+    let inhibits = raw
+        .inhibits
+        .iter()
+        .map(|i| {
+            let i = i.get_ref();
+            let source = matchers(cx, i.source.get_ref());
+            let target = matchers(cx, i.target.get_ref());
+            let equal: Vec<String> = i
+                .equal
+                .iter()
+                .map(|l| cx.metric_name(l, "label name", false))
+                .collect();
+            let inhibit = Inhibit {
+                source,
+                target,
+                equal,
+            };
+            inhibit_reachable(cx, i, &inhibit, alerts);
+            inhibit
+        })
+        .collect();
+
+    Alertmanager {
+        listen: am
+            .and_then(|a| a.listen.as_ref())
+            .map_or_else(|| "127.0.0.1:9093".into(), |l| super::base::address(cx, l)),
+        external_url: am.and_then(|a| a.external_url.as_ref()).map(|u| {
+            super::base::url(cx, u);
+            u.get_ref().clone()
+        }),
+        storage_path: am.and_then(|a| a.storage_path.as_ref()).map_or_else(
+            || "/var/lib/prometheus/alertmanager".into(),
+            |s| s.get_ref().clone(),
+        ),
+        resolve_timeout: cx.positive_duration(
+            am.and_then(|a| a.resolve_timeout.as_ref()),
+            Duration::from_secs(300),
+        ),
+        smtp,
+        slack_api_url_file: slack_global,
+        receivers,
+        route,
+        inhibits,
+    }
+}
+
+fn route(cx: &mut Cx, r: &RawRoute, receivers: &[String], root: bool) -> Route {
+    if let Some(rec) = &r.receiver
+        && !receivers.contains(rec.get_ref())
+    {
+        cx.unknown_ref(
+            codes::UNKNOWN_RECEIVER,
+            "receiver",
+            rec,
+            receivers.iter().cloned(),
+        );
+    }
+    let m = if root {
+        Vec::new()
+    } else {
+        matchers(cx, &r.matchers)
+    };
+    let opt = |cx: &mut Cx, v: &Option<S<String>>| v.as_ref().and_then(|d| cx.duration_of(d));
+    Route {
+        receiver: r.receiver.as_ref().map(|x| x.get_ref().clone()),
+        matchers: m,
+        group_by: r.group_by.as_ref().map(|g| {
+            g.iter()
+                .map(|l| {
+                    if l.get_ref() == "..." {
+                        "...".to_string()
+                    } else {
+                        cx.metric_name(l, "label name", false)
+                    }
+                })
+                .collect()
+        }),
+        group_wait: opt(cx, &r.group_wait),
+        group_interval: opt(cx, &r.group_interval),
+        repeat_interval: opt(cx, &r.repeat_interval),
+        continue_: r.continue_.as_ref().is_some_and(|b| *b.get_ref()),
+        routes: r
+            .routes
+            .iter()
+            .map(|c| {
+                if c.get_ref().matchers.is_empty() {
+                    cx.push(
+                        Diagnostic::warning(
+                            codes::BAD_MATCHER,
+                            "this route has no `matchers` and catches every alert",
+                        )
+                        .at(
+                            c.span(),
+                            "routes after it are never reached unless it sets `continue`",
+                        ),
+                    );
+                }
+                route(cx, c.get_ref(), receivers, false)
+            })
+            .collect(),
+    }
+}
+
+fn matchers(cx: &mut Cx, list: &[S<String>]) -> Vec<Matcher> {
+    list.iter()
+        .filter_map(|m| match parse_matcher(m.get_ref()) {
+            Ok(x) => Some(x),
+            Err(why) => {
+                cx.push(
+                    Diagnostic::error(codes::BAD_MATCHER, format!("matcher `{}`: {why}", m.get_ref()))
+                        .at(m.span(), "cannot read this matcher")
+                        .help("write `label=\"value\"`, `label!=\"value\"`, `label=~\"regex\"` or `label!~\"regex\"`"),
+                );
+                None
+            }
+        })
+        .collect()
+}
+
+/// `name op value` with op one of `=`, `!=`, `=~`, `!~`; the value quoted or bare.
+pub fn parse_matcher(s: &str) -> Result<Matcher, String> {
+    let s = s.trim();
+    let name_len = s
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(s.len());
+    let name = &s[..name_len];
+    if !super::is_metric_name(name, false) {
+        return Err("expected a label name first".into());
+    }
+    let rest = s[name_len..].trim_start();
+    let op = ["=~", "!~", "!=", "="]
+        .into_iter()
+        .find(|op| rest.starts_with(op))
+        .ok_or("expected `=`, `!=`, `=~` or `!~` after the label name")?;
+    let v = rest[op.len()..].trim();
+    let value = if let Some(inner) = v.strip_prefix('"') {
+        let inner = inner.strip_suffix('"').ok_or("unterminated quoted value")?;
+        let mut out = String::new();
+        let mut chars = inner.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => match chars.next() {
+                    Some('n') => out.push('\n'),
+                    Some(c @ ('"' | '\\')) => out.push(c),
+                    _ => return Err("bad escape in quoted value".into()),
+                },
+                '"' => return Err("unescaped `\"` inside the value".into()),
+                c => out.push(c),
+            }
+        }
+        out
+    } else {
+        if v.contains(['"', ',', '{', '}']) {
+            return Err("quote values that contain punctuation".into());
+        }
+        v.to_string()
+    };
+    Ok(Matcher {
+        name: name.to_string(),
+        op,
+        value,
+    })
+}
+
+/// The labels every alert carries whatever its series: name, severity, dimension, extras.
+fn static_labels(a: &Alert) -> BTreeMap<&str, &str> {
+    let mut m: BTreeMap<&str, &str> = a
+        .labels
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    m.insert("alertname", &a.name);
+    m.insert("severity", a.severity.as_str());
+    if let Some(d) = &a.dimension {
+        m.insert("dimension", d);
+    }
+    m
+}
+
+/// Whether an alert can match: equality is decided on static labels; regexes and labels that
+/// come from the series are assumed to match.
+fn may_match(ms: &[Matcher], labels: &BTreeMap<&str, &str>) -> bool {
+    ms.iter()
+        .all(|m| match (labels.get(m.name.as_str()), m.op) {
+            (Some(v), "=") => *v == m.value,
+            (Some(v), "!=") => *v != m.value,
+            _ => true,
+        })
+}
+
+/// The seed's `equal: [alertname]` between severities never inhibits: say so.
+fn inhibit_reachable(cx: &mut Cx, raw: &crate::load::RawInhibit, i: &Inhibit, alerts: &[Alert]) {
+    let sources: Vec<&Alert> = alerts
+        .iter()
+        .filter(|a| may_match(&i.source, &static_labels(a)))
+        .collect();
+    let targets: Vec<&Alert> = alerts
+        .iter()
+        .filter(|a| may_match(&i.target, &static_labels(a)))
+        .collect();
+    let warn = |cx: &mut Cx, msg: String, span: std::ops::Range<usize>, label: &str| {
+        cx.push(
+            Diagnostic::warning(codes::INHIBIT_NEVER_MATCHES, msg)
+                .at(span, label)
+                .help("`equal` should name labels both alerts carry, such as `job` or `instance`"),
+        );
+    };
+    if sources.is_empty() {
+        warn(
+            cx,
+            "no alert matches this inhibit rule's `source`".into(),
+            raw.source.span(),
+            "matches no alert",
+        );
+        return;
+    }
+    if targets.is_empty() {
+        warn(
+            cx,
+            "no alert matches this inhibit rule's `target`".into(),
+            raw.target.span(),
+            "matches no alert",
+        );
+        return;
+    }
+    let static_names = ["alertname", "severity", "dimension"];
+    let pair_exists = sources.iter().any(|s| {
+        targets.iter().any(|t| {
+            if std::ptr::eq(*s, *t) {
+                return false;
+            }
+            let (ls, lt) = (static_labels(s), static_labels(t));
+            i.equal.iter().all(|l| {
+                if static_names.contains(&l.as_str())
+                    || s.labels.contains_key(l)
+                    || t.labels.contains_key(l)
+                {
+                    ls.get(l.as_str()) == lt.get(l.as_str())
+                } else {
+                    true
+                }
+            })
+        })
+    });
+    if !pair_exists {
+        let span = raw
+            .equal
+            .iter()
+            .find(|l| static_names.contains(&l.get_ref().as_str()))
+            .map_or(raw.target.span(), S::span);
+        warn(
+            cx,
+            "this inhibit rule can never match: no source and target alert agree on its `equal` labels".into(),
+            span,
+            "no alert has the same value here at both ends",
+        );
+    }
+}

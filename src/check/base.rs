@@ -1,0 +1,296 @@
+//! Project, Prometheus settings, scrape jobs and dimensions.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use super::Cx;
+use crate::codes;
+use crate::diag::Diagnostic;
+use crate::load::{RawConfig, S};
+use crate::model::{Dimension, Job, Project, Prometheus, RemoteWrite};
+use crate::quantity::Duration;
+
+pub fn project(cx: &mut Cx, raw: &RawConfig) -> Project {
+    let p = raw.project.get_ref();
+    let name = cx.name(&p.name, "project");
+    if !name.is_empty()
+        && !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        cx.error(
+            codes::EMPTY_NAME,
+            format!("project name `{name}` is used in file names and must be plain"),
+            p.name.span(),
+            "expected letters, digits, `-` and `_`",
+        );
+    }
+    Project {
+        name,
+        environment: p
+            .environment
+            .as_ref()
+            .map_or_else(|| "production".to_string(), |e| e.get_ref().clone()),
+        external_labels: cx.labels(&p.external_labels),
+    }
+}
+
+pub fn prometheus(cx: &mut Cx, raw: &RawConfig) -> Prometheus {
+    let defaults = crate::load::RawPrometheus {
+        scrape_interval: None,
+        scrape_timeout: None,
+        evaluation_interval: None,
+        listen: None,
+        external_url: None,
+        retention: None,
+        storage_path: None,
+        alertmanagers: Vec::new(),
+        remote_write: Vec::new(),
+    };
+    let p = raw.prometheus.as_ref().map_or(&defaults, |p| p.get_ref());
+    let scrape_interval = cx.positive_duration(p.scrape_interval.as_ref(), Duration::from_secs(15));
+    let scrape_timeout = cx.positive_duration(p.scrape_timeout.as_ref(), Duration::from_secs(10));
+    if scrape_timeout > scrape_interval
+        && let Some(s) = &p.scrape_timeout
+    {
+        cx.error(
+            codes::BAD_VALUE,
+            format!("scrape timeout {scrape_timeout} is longer than the scrape interval {scrape_interval}"),
+            s.span(),
+            "Prometheus refuses a timeout longer than the interval",
+        );
+    }
+    let listen = p
+        .listen
+        .as_ref()
+        .map_or_else(|| "127.0.0.1:9090".to_string(), |l| address(cx, l));
+    let mut alertmanagers: Vec<String> = p.alertmanagers.iter().map(|a| address(cx, a)).collect();
+    if alertmanagers.is_empty() {
+        alertmanagers.push("localhost:9093".into());
+    }
+    let remote_write = p
+        .remote_write
+        .iter()
+        .map(|rw| {
+            let rw = rw.get_ref();
+            cx.no_plaintext(rw.password.as_ref(), "password", "password_file");
+            cx.no_plaintext(
+                rw.bearer_token.as_ref(),
+                "bearer_token",
+                "bearer_token_file",
+            );
+            url(cx, &rw.url);
+            RemoteWrite {
+                url: rw.url.get_ref().clone(),
+                username: rw.username.as_ref().map(|u| u.get_ref().clone()),
+                password_file: rw.password_file.as_ref().map(|u| u.get_ref().clone()),
+                bearer_token_file: rw.bearer_token_file.as_ref().map(|u| u.get_ref().clone()),
+            }
+        })
+        .collect();
+    Prometheus {
+        scrape_interval,
+        scrape_timeout,
+        evaluation_interval: cx
+            .positive_duration(p.evaluation_interval.as_ref(), Duration::from_secs(15)),
+        listen,
+        external_url: p.external_url.as_ref().map(|u| {
+            url(cx, u);
+            u.get_ref().clone()
+        }),
+        retention: cx.positive_duration(p.retention.as_ref(), Duration::from_secs(15 * 86400)),
+        storage_path: p.storage_path.as_ref().map_or_else(
+            || "/var/lib/prometheus/metrics2".into(),
+            |s| s.get_ref().clone(),
+        ),
+        alertmanagers,
+        remote_write,
+    }
+}
+
+/// `http(s)://...`; the rest is the server's business.
+pub fn url(cx: &mut Cx, s: &S<String>) {
+    let v = s.get_ref();
+    if !(v.starts_with("http://") || v.starts_with("https://")) || v.len() < 9 {
+        cx.error(
+            codes::BAD_VALUE,
+            format!("`{v}` is not an http(s) URL"),
+            s.span(),
+            "expected `http://` or `https://` and a host",
+        );
+    }
+}
+
+/// `host:port` with a port from 1 to 65535; returns the value as written.
+pub fn address(cx: &mut Cx, s: &S<String>) -> String {
+    let v = s.get_ref();
+    if split_address(v).is_none() {
+        cx.push(
+            Diagnostic::error(
+                codes::BAD_ADDRESS,
+                format!("`{v}` is not a host:port address"),
+            )
+            .at(s.span(), "expected `host:port` with a port from 1 to 65535")
+            .help("write for example `localhost:9100` or `[::1]:9100`"),
+        );
+    }
+    v.clone()
+}
+
+/// Host and port of `host:port` (`[v6]:port` too), or `None` when malformed.
+pub fn split_address(v: &str) -> Option<(&str, u16)> {
+    let (host, port) = v.rsplit_once(':')?;
+    let host = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
+    if host.is_empty() || host.contains(char::is_whitespace) || host.contains('/') {
+        return None;
+    }
+    if !port.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    match port.parse::<u16>() {
+        Ok(p) if p > 0 => Some((host, p)),
+        _ => None,
+    }
+}
+
+/// Loopback spellings are one host: `localhost:9100` and `127.0.0.1:9100` clash.
+fn canonical_host(h: &str) -> &str {
+    match h {
+        "localhost" | "127.0.0.1" | "::1" => "localhost",
+        h => h,
+    }
+}
+
+pub fn jobs(cx: &mut Cx, raw: &RawConfig) -> Vec<Job> {
+    cx.unique(raw.jobs.iter().map(|j| &j.get_ref().name), "job");
+    let mut endpoints: BTreeMap<(String, u16), (String, Range<usize>)> = BTreeMap::new();
+    let mut out = Vec::new();
+    for j in &raw.jobs {
+        let j = j.get_ref();
+        let name = cx.name(&j.name, "job");
+        if j.targets.get_ref().is_empty() {
+            cx.error(
+                codes::BAD_VALUE,
+                format!("job `{name}` has no targets"),
+                j.targets.span(),
+                "expected at least one `host:port`",
+            );
+        }
+        let mut targets = Vec::new();
+        for t in j.targets.get_ref() {
+            let v = address(cx, t);
+            if let Some((host, port)) = split_address(&v) {
+                let key = (canonical_host(host).to_string(), port);
+                if let Some((other, first)) = endpoints.get(&key) {
+                    cx.push(
+                        Diagnostic::error(
+                            codes::PORT_CLASH,
+                            format!("jobs `{other}` and `{name}` both scrape `{v}`"),
+                        )
+                        .at(t.span(), "scraped again here")
+                        .also(first.clone(), format!("`{other}` scrapes it here"))
+                        .help("one exporter listens on one port: give each job its own port"),
+                    );
+                } else {
+                    endpoints.insert(key, (name.clone(), t.span()));
+                }
+            }
+            targets.push(v);
+        }
+        let interval = j.interval.as_ref().and_then(|i| cx.duration_of(i));
+        let timeout = j.timeout.as_ref().and_then(|i| cx.duration_of(i));
+        if let (Some(i), Some(t), Some(ts)) = (interval, timeout, &j.timeout)
+            && t > i
+        {
+            cx.error(
+                codes::BAD_VALUE,
+                format!("job `{name}`: scrape timeout {t} is longer than its interval {i}"),
+                ts.span(),
+                "Prometheus refuses a timeout longer than the interval",
+            );
+        }
+        let metrics_path = j
+            .metrics_path
+            .as_ref()
+            .map_or_else(|| "/metrics".to_string(), |p| p.get_ref().clone());
+        if !metrics_path.starts_with('/')
+            && let Some(p) = &j.metrics_path
+        {
+            cx.error(
+                codes::BAD_VALUE,
+                format!("metrics path `{metrics_path}` must start with `/`"),
+                p.span(),
+                "expected an absolute path",
+            );
+        }
+        let scheme = j
+            .scheme
+            .as_ref()
+            .map_or_else(|| "http".to_string(), |s| s.get_ref().clone());
+        if scheme != "http"
+            && scheme != "https"
+            && let Some(s) = &j.scheme
+        {
+            cx.error(
+                codes::BAD_VALUE,
+                format!("scheme `{scheme}` is neither `http` nor `https`"),
+                s.span(),
+                "expected `http` or `https`",
+            );
+        }
+        let labels = cx.labels(&j.labels);
+        for k in j.labels.keys() {
+            if k.get_ref().starts_with("__") || k.get_ref() == "job" || k.get_ref() == "instance" {
+                cx.error(
+                    codes::BAD_LABEL_NAME,
+                    format!("target label `{}` is set by Prometheus itself", k.get_ref()),
+                    k.span(),
+                    "reserved label",
+                );
+            }
+        }
+        let exports = j
+            .exports
+            .iter()
+            .map(|e| {
+                let bare = S::new(e.span(), e.get_ref().trim_end_matches('*').to_string());
+                cx.metric_name(&bare, "metric name or prefix", true);
+                e.get_ref().clone()
+            })
+            .collect();
+        out.push(Job {
+            name,
+            targets,
+            interval,
+            timeout,
+            metrics_path,
+            scheme,
+            labels,
+            exports,
+        });
+    }
+    out
+}
+
+pub fn dimensions(cx: &mut Cx, raw: &RawConfig) -> Vec<Dimension> {
+    cx.unique(
+        raw.dimensions.iter().map(|d| &d.get_ref().name),
+        "dimension",
+    );
+    raw.dimensions
+        .iter()
+        .map(|d| {
+            let d = d.get_ref();
+            let name = cx.metric_name(&d.name, "dimension name", false);
+            Dimension {
+                name,
+                title: d.title.get_ref().clone(),
+                objective: d.objective.as_ref().map(|o| o.get_ref().clone()),
+                indicators: d.indicators.iter().map(|i| i.get_ref().clone()).collect(),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,285 @@
+//! `check`: the raw configuration into the [`Model`], pushing a diagnostic for every problem.
+//!
+//! Checking never stops at the first problem: each family of rules runs over everything it can
+//! see, and a `Model` is built only when no error was found. Warnings never block a model.
+//! One file per family: `base` (project, Prometheus, jobs), `alerts`, `alerting` (receivers,
+//! routes, inhibit rules), `outputs` (logs, dashboard, proxy, services).
+
+mod alerting;
+mod alerts;
+mod base;
+mod outputs;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use crate::codes::{self, Code};
+use crate::diag::{Diagnostic, Diags};
+use crate::load::{RawConfig, S};
+use crate::model::Model;
+use crate::quantity::Duration;
+
+/// Checks the raw config; returns a model only when there is no error.
+pub fn check(raw: &RawConfig, diags: &mut Diags) -> Option<Model> {
+    let mut cx = Cx { diags };
+    let project = base::project(&mut cx, raw);
+    let prometheus = base::prometheus(&mut cx, raw);
+    let jobs = base::jobs(&mut cx, raw);
+    let dimensions = base::dimensions(&mut cx, raw);
+    let alerts = alerts::alerts(&mut cx, raw, &jobs, &dimensions, &prometheus);
+    let alertmanager = alerting::alertmanager(&mut cx, raw, &alerts);
+    let logs = outputs::logs(&mut cx, raw, &project);
+    let dashboard = outputs::dashboard(&mut cx, raw, &project, &alerts, &dimensions, &prometheus);
+    let proxy = outputs::proxy(&mut cx, raw, &project, &jobs);
+    let paths = outputs::install_paths();
+    let services = outputs::services(
+        &mut cx,
+        raw,
+        &project,
+        &prometheus,
+        &alertmanager,
+        logs.is_some(),
+        &paths,
+    );
+    if cx.diags.has_errors() {
+        return None;
+    }
+    Some(Model {
+        project,
+        prometheus,
+        jobs,
+        dimensions,
+        alerts,
+        alertmanager,
+        logs,
+        dashboard,
+        proxy,
+        services,
+        paths,
+    })
+}
+
+/// The checking context: where diagnostics go, and small shared rules.
+pub(crate) struct Cx<'a> {
+    pub diags: &'a mut Diags,
+}
+
+impl Cx<'_> {
+    pub fn error(&mut self, code: Code, msg: impl Into<String>, span: Range<usize>, label: &str) {
+        self.diags
+            .push(Diagnostic::error(code, msg).at(span, label));
+    }
+
+    pub fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    /// A duration key, or its default when absent; a malformed one is an error (and the default
+    /// stands in so checking can go on).
+    pub fn duration(&mut self, v: Option<&S<String>>, default: Duration) -> Duration {
+        match v {
+            None => default,
+            Some(s) => self.duration_of(s).unwrap_or(default),
+        }
+    }
+
+    pub fn duration_of(&mut self, s: &S<String>) -> Option<Duration> {
+        match Duration::parse(s.get_ref()) {
+            Ok(d) => Some(d),
+            Err(why) => {
+                self.push(
+                    Diagnostic::error(
+                        codes::BAD_DURATION,
+                        format!("`{}` is not a duration: {why}", s.get_ref()),
+                    )
+                    .at(
+                        s.span(),
+                        "expected a duration such as `30s`, `5m` or `1h30m`",
+                    )
+                    .help("durations are a number and a unit: ms, s, m, h, d, w, y"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A positive duration (timeouts, windows, intervals).
+    pub fn positive_duration(&mut self, v: Option<&S<String>>, default: Duration) -> Duration {
+        let d = self.duration(v, default);
+        if d.millis() == 0 {
+            if let Some(s) = v {
+                self.error(
+                    codes::BAD_DURATION,
+                    format!("`{}` must be longer than zero", s.get_ref()),
+                    s.span(),
+                    "zero here",
+                );
+            }
+            return default;
+        }
+        d
+    }
+
+    /// Names of jobs, alerts, receivers...: non-empty, printable, no surrounding blanks.
+    pub fn name(&mut self, s: &S<String>, what: &str) -> String {
+        let v = s.get_ref();
+        if v.trim().is_empty() || v.trim() != v || v.chars().any(char::is_control) {
+            self.error(
+                codes::EMPTY_NAME,
+                format!("{what} name `{v}` is empty or has blanks around it"),
+                s.span(),
+                "expected a non-empty name",
+            );
+        }
+        v.clone()
+    }
+
+    /// Prometheus metric names (`[a-zA-Z_:][a-zA-Z0-9_:]*`) or label names (no colon).
+    pub fn metric_name(&mut self, s: &S<String>, what: &str, colon: bool) -> String {
+        let v = s.get_ref();
+        if !is_metric_name(v, colon) {
+            let expected = if colon {
+                "letters, digits, `_` and `:`, not starting with a digit"
+            } else {
+                "letters, digits and `_`, not starting with a digit"
+            };
+            self.push(
+                Diagnostic::error(
+                    codes::BAD_LABEL_NAME,
+                    format!("`{v}` is not a valid {what}"),
+                )
+                .at(s.span(), format!("expected {expected}")),
+            );
+        }
+        v.clone()
+    }
+
+    pub fn labels(&mut self, m: &BTreeMap<S<String>, S<String>>) -> BTreeMap<String, String> {
+        m.iter()
+            .map(|(k, v)| {
+                let k = self.metric_name(k, "label name", false);
+                (k, v.get_ref().clone())
+            })
+            .collect()
+    }
+
+    /// Reports every name that occurs twice, pointing at both places.
+    pub fn unique<'s>(&mut self, names: impl IntoIterator<Item = &'s S<String>>, what: &str) {
+        let mut seen: BTreeMap<&str, Range<usize>> = BTreeMap::new();
+        for n in names {
+            if let Some(first) = seen.get(n.get_ref().as_str()) {
+                self.push(
+                    Diagnostic::error(
+                        codes::DUPLICATE_NAME,
+                        format!("{what} `{}` is defined twice", n.get_ref()),
+                    )
+                    .at(n.span(), "defined again here")
+                    .also(first.clone(), "first defined here")
+                    .help(format!("give each {what} its own name")),
+                );
+            } else {
+                seen.insert(n.get_ref(), n.span());
+            }
+        }
+    }
+
+    /// A secret given as a value: refused, with the file-reference form as help.
+    pub fn no_plaintext(&mut self, v: Option<&S<String>>, key: &str, file_key: &str) {
+        if let Some(s) = v {
+            self.push(
+                Diagnostic::error(
+                    codes::PLAINTEXT_SECRET,
+                    format!("`{key}` holds a secret as a plain value"),
+                )
+                .at(s.span(), "this secret would be copied into a generated file")
+                .help(format!(
+                    "store it in a file readable only by the service and write `{file_key} = \"/etc/.../{key}\"`"
+                )),
+            );
+        }
+    }
+
+    pub fn unknown_ref(
+        &mut self,
+        code: Code,
+        what: &str,
+        s: &S<String>,
+        known: impl IntoIterator<Item = String>,
+    ) {
+        let known: Vec<String> = known.into_iter().collect();
+        let mut d = Diagnostic::error(code, format!("no {what} named `{}`", s.get_ref()))
+            .at(s.span(), format!("unknown {what}"));
+        if let Some(c) = closest(s.get_ref(), known.iter().map(String::as_str)) {
+            d = d.help(format!("did you mean `{c}`?"));
+        } else if known.is_empty() {
+            d = d.help(format!("declare the {what} first"));
+        } else {
+            d = d.help(format!("known: {}", backticked(&known)));
+        }
+        self.push(d);
+    }
+}
+
+pub(crate) fn backticked(v: &[String]) -> String {
+    v.iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn is_metric_name(v: &str, colon: bool) -> bool {
+    let mut chars = v.chars();
+    match chars.next() {
+        Some(c) if c.is_ascii_alphabetic() || c == '_' || (colon && c == ':') => {}
+        _ => return false,
+    }
+    chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || (colon && c == ':'))
+}
+
+/// The candidate closest to `found` by edit distance, when it is close enough to be a typo.
+pub fn closest<'a>(found: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (found.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(found, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, *c))
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        assert_eq!(
+            closest("oncal", ["on-call", "oncall", "team"]),
+            Some("oncall")
+        );
+        assert_eq!(closest("xyz", ["oncall", "team"]), None);
+    }
+
+    #[test]
+    fn metric_names_follow_prometheus_rules() {
+        assert!(is_metric_name("job:rate5m", true));
+        assert!(!is_metric_name("job:rate5m", false));
+        assert!(!is_metric_name("5xx", false));
+        assert!(!is_metric_name("", false));
+    }
+}

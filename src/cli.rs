@@ -1,0 +1,150 @@
+//! The command line: `render`, `validate`. Exit codes: 0 clean, 1 problems found in the
+//! config, 2 trouble (unreadable file, bad flags, write failure).
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::codes;
+use crate::diag::{self, Diagnostic, Diags};
+use crate::source::Source;
+
+#[derive(Parser)]
+#[command(
+    name = "ccmon",
+    version,
+    about = "Compile monitoring.toml into a whole monitoring stack"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Render every output file into a folder.
+    Render {
+        /// The configuration file.
+        #[arg(default_value = "monitoring.toml")]
+        config: PathBuf,
+        /// The output folder.
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+    },
+    /// Check the configuration and report every problem; writes nothing.
+    Validate {
+        #[arg(default_value = "monitoring.toml")]
+        config: PathBuf,
+        /// How to print diagnostics.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Fail on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Github,
+}
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_PROBLEMS: u8 = 1;
+pub const EXIT_TROUBLE: u8 = 2;
+
+/// Reads the config file; a missing or non-UTF-8 file is a diagnostic, not a panic.
+pub fn read_source(path: &Path) -> Result<Source, String> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{name}`: {e}"))?;
+    String::from_utf8(bytes)
+        .map(|text| Source::new(name.clone(), text))
+        .map_err(|e| {
+            format!(
+                "`{name}` is not UTF-8 (first bad byte at offset {})",
+                e.utf8_error().valid_up_to()
+            )
+        })
+}
+
+fn print_diags(src: &Source, diags: &Diags, format: Format) {
+    let text = match format {
+        Format::Human => diag::render_all_human(src, diags),
+        Format::Json => diag::render_all_json(src, diags),
+        Format::Github => diag::render_all_github(src, diags),
+    };
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes());
+}
+
+fn trouble(msg: &str) -> u8 {
+    let d = Diagnostic::error(codes::UNREADABLE, msg);
+    eprintln!("error[{}]: {}", d.code.id, d.message);
+    EXIT_TROUBLE
+}
+
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                i32::from(EXIT_TROUBLE)
+            } else {
+                0
+            };
+        }
+    };
+    i32::from(run(cli.command))
+}
+
+fn run(cmd: Command) -> u8 {
+    match cmd {
+        Command::Render { config, out } => {
+            let src = match read_source(&config) {
+                Ok(s) => s,
+                Err(m) => return trouble(&m),
+            };
+            let mut diags = Diags::default();
+            let model = crate::compile(&src, &mut diags);
+            if !diags.is_empty() {
+                print_diags(&src, &diags, Format::Human);
+            }
+            let Some(model) = model else {
+                return EXIT_PROBLEMS;
+            };
+            let bundle = crate::emit::emit(&model);
+            if let Err(e) = bundle.write_to(&out) {
+                return trouble(&format!("{e:#}"));
+            }
+            println!("wrote {} files to {}", bundle.files.len(), out.display());
+            EXIT_OK
+        }
+        Command::Validate {
+            config,
+            format,
+            deny_warnings,
+        } => {
+            let src = match read_source(&config) {
+                Ok(s) => s,
+                Err(m) => return trouble(&m),
+            };
+            let mut diags = Diags::default();
+            let model = crate::compile(&src, &mut diags);
+            if let Some(m) = &model {
+                // Emitting proves the outputs can be built; nothing is written.
+                let _ = crate::emit::emit(m);
+            }
+            print_diags(&src, &diags, format);
+            let warnings = diags.count(diag::Severity::Warning);
+            if model.is_none() || (deny_warnings && warnings > 0) {
+                EXIT_PROBLEMS
+            } else {
+                EXIT_OK
+            }
+        }
+    }
+}

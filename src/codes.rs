@@ -1,0 +1,72 @@
+//! The one registry of diagnostic codes. Codes are stable: a code, once shipped, keeps its
+//! meaning. `docs/diagnostics.md` documents each; a test keeps the two in step.
+//!
+//! Families: CM0xx input and syntax, CM1xx structure, CM2xx values, CM3xx references,
+//! CM4xx uniqueness, CM5xx PromQL and templates, CM6xx policy.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Code {
+    pub id: &'static str,
+    pub title: &'static str,
+}
+
+macro_rules! codes {
+    ($($name:ident = $id:literal, $title:literal;)*) => {
+        $(pub const $name: Code = Code { id: $id, title: $title };)*
+        /// Every code, in registry order.
+        pub const ALL: &[Code] = &[$($name),*];
+    };
+}
+
+codes! {
+    UNREADABLE = "CM001", "the configuration file cannot be read";
+    SYNTAX = "CM002", "TOML syntax error";
+    UNKNOWN_KEY = "CM101", "unknown key";
+    MISSING_KEY = "CM102", "missing required key";
+    WRONG_TYPE = "CM103", "value of the wrong type";
+    KEY_NOT_FOR_KIND = "CM104", "key not used by this alert kind";
+    KIND_NEEDS_KEY = "CM105", "alert kind needs a key";
+    BAD_DURATION = "CM201", "malformed duration";
+    BAD_THRESHOLD = "CM202", "threshold of the wrong unit or out of range";
+    EMPTY_NAME = "CM203", "empty or malformed name";
+    BAD_ADDRESS = "CM204", "malformed host:port or port out of range";
+    BAD_LABEL_NAME = "CM205", "invalid metric or label name";
+    UNKNOWN_KIND = "CM206", "unknown alert kind, panel kind or unit";
+    UNKNOWN_SEVERITY = "CM207", "unknown severity";
+    BAD_VALUE = "CM208", "value out of range or malformed";
+    BAD_MATCHER = "CM209", "malformed label matcher";
+    UNKNOWN_RECEIVER = "CM301", "reference to an unknown receiver";
+    UNKNOWN_DIMENSION = "CM302", "reference to an unknown dimension";
+    UNKNOWN_JOB = "CM303", "reference to an unknown job";
+    UNKNOWN_ALERT = "CM304", "reference to an unknown alert";
+    DUPLICATE_NAME = "CM401", "duplicate name";
+    PORT_CLASH = "CM402", "two jobs scrape the same host:port";
+    BAD_PROMQL = "CM501", "malformed PromQL";
+    BAD_TEMPLATE = "CM502", "malformed annotation template";
+    PLAINTEXT_SECRET = "CM601", "secret given as a value";
+    FOR_SHORTER_THAN_SCRAPE = "CM602", "`for` shorter than the scrape interval";
+    INHIBIT_NEVER_MATCHES = "CM603", "inhibit rule that can never match";
+    NO_SOURCE_FOR_METRIC = "CM604", "alert on a metric no job exports";
+    PLUS_ONLY = "CM605", "nginx Plus-only feature without `nginx_plus = true`";
+    MISSING_SECTION = "CM606", "a section the outputs need is missing";
+    COUNTER_WITHOUT_RATE = "CM607", "alert on a counter without rate or increase";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_sorted() {
+        for pair in ALL.windows(2) {
+            assert!(
+                pair[0].id < pair[1].id,
+                "{} then {}",
+                pair[0].id,
+                pair[1].id
+            );
+        }
+    }
+}

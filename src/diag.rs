@@ -1,0 +1,270 @@
+//! Diagnostics as plain data, and their rendering.
+//!
+//! A [`Diagnostic`] knows nothing about how it is shown: the same value is rendered for people
+//! (rustc style), for machines (JSON) and for GitHub Actions annotations. Every stage pushes into
+//! one [`Diags`] list so that a user sees every problem of a run at once.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::codes::Code;
+use crate::source::Source;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A place in the source with a short note on what is there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub span: Range<usize>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: Code,
+    pub message: String,
+    pub primary: Option<Label>,
+    pub secondary: Vec<Label>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            primary: None,
+            secondary: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(code, message)
+        }
+    }
+
+    pub fn at(mut self, span: Range<usize>, label: impl Into<String>) -> Self {
+        self.primary = Some(Label {
+            span,
+            message: label.into(),
+        });
+        self
+    }
+
+    pub fn also(mut self, span: Range<usize>, label: impl Into<String>) -> Self {
+        self.secondary.push(Label {
+            span,
+            message: label.into(),
+        });
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// The diagnostics of one run, in the order they were found.
+#[derive(Debug, Default)]
+pub struct Diags {
+    list: Vec<Diagnostic>,
+}
+
+impl Diags {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.list.push(d);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.list.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.list.iter().filter(|d| d.severity == severity).count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// Sorted by position so that output reads top to bottom; diagnostics without a place last.
+    pub fn sorted(&self) -> Vec<&Diagnostic> {
+        let mut v: Vec<&Diagnostic> = self.list.iter().collect();
+        v.sort_by_key(|d| d.primary.as_ref().map_or(usize::MAX, |l| l.span.start));
+        v
+    }
+}
+
+/// Renders one diagnostic the way rustc does, without colour.
+pub fn render_human(src: &Source, d: &Diagnostic) -> String {
+    let mut out = String::new();
+    let sev = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let _ = writeln!(out, "{sev}[{}]: {}", d.code.id, d.message);
+    let labels: Vec<(&Label, char)> = d
+        .primary
+        .iter()
+        .map(|l| (l, '^'))
+        .chain(d.secondary.iter().map(|l| (l, '-')))
+        .collect();
+    let width = labels
+        .iter()
+        .map(|(l, _)| src.line_col(l.span.start).0.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let pad = " ".repeat(width);
+    if let Some(p) = &d.primary {
+        let (line, col) = src.line_col(p.span.start);
+        let _ = writeln!(out, "{pad}--> {}:{line}:{col}", src.name);
+    } else {
+        let _ = writeln!(out, "{pad}--> {}", src.name);
+    }
+    for (label, mark) in &labels {
+        let span = src.clamp_span(&label.span);
+        let (line, col) = src.line_col(span.start);
+        let text = src.line_text(line);
+        // Underline at most to the end of the first line of the span.
+        let line_chars = text.chars().count();
+        let span_chars = src.text[span.clone()]
+            .chars()
+            .take_while(|c| *c != '\n')
+            .count();
+        let len = span_chars.clamp(1, (line_chars + 1).saturating_sub(col).max(1));
+        let _ = writeln!(out, "{pad} |");
+        let _ = writeln!(out, "{line:>width$} | {text}");
+        let _ = writeln!(
+            out,
+            "{pad} | {}{} {}",
+            " ".repeat(col - 1),
+            mark.to_string().repeat(len),
+            label.message
+        );
+    }
+    if let Some(help) = &d.help {
+        let _ = writeln!(out, "{pad} |");
+        let _ = writeln!(out, "{pad} = help: {help}");
+    }
+    out
+}
+
+/// Renders all diagnostics followed by a one-line tally, as `ccmon validate` prints them.
+pub fn render_all_human(src: &Source, diags: &Diags) -> String {
+    let mut out = String::new();
+    for d in diags.sorted() {
+        out.push_str(&render_human(src, d));
+        out.push('\n');
+    }
+    let errors = diags.count(Severity::Error);
+    let warnings = diags.count(Severity::Warning);
+    if errors + warnings > 0 {
+        let _ = writeln!(
+            out,
+            "{}: {errors} error{}, {warnings} warning{}",
+            src.name,
+            if errors == 1 { "" } else { "s" },
+            if warnings == 1 { "" } else { "s" }
+        );
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct JsonSpan<'a> {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    label: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonDiag<'a> {
+    file: &'a str,
+    severity: Severity,
+    code: &'static str,
+    message: &'a str,
+    primary: Option<JsonSpan<'a>>,
+    secondary: Vec<JsonSpan<'a>>,
+    help: Option<&'a str>,
+}
+
+fn json_span<'a>(src: &Source, l: &'a Label) -> JsonSpan<'a> {
+    let (line, column) = src.line_col(l.span.start);
+    let (end_line, end_column) = src.line_col(l.span.end);
+    JsonSpan {
+        line,
+        column,
+        end_line,
+        end_column,
+        label: &l.message,
+    }
+}
+
+/// One JSON array of every diagnostic, with 1-based positions.
+pub fn render_all_json(src: &Source, diags: &Diags) -> String {
+    let list: Vec<JsonDiag> = diags
+        .sorted()
+        .into_iter()
+        .map(|d| JsonDiag {
+            file: &src.name,
+            severity: d.severity,
+            code: d.code.id,
+            message: &d.message,
+            primary: d.primary.as_ref().map(|l| json_span(src, l)),
+            secondary: d.secondary.iter().map(|l| json_span(src, l)).collect(),
+            help: d.help.as_deref(),
+        })
+        .collect();
+    let mut s = serde_json::to_string_pretty(&list).unwrap_or_else(|_| "[]".into());
+    s.push('\n');
+    s
+}
+
+/// GitHub Actions workflow commands (`::error file=..,line=..,col=..::message`).
+pub fn render_all_github(src: &Source, diags: &Diags) -> String {
+    let mut out = String::new();
+    for d in diags.sorted() {
+        let kind = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut msg = format!("[{}] {}", d.code.id, d.message);
+        if let Some(h) = &d.help {
+            let _ = write!(msg, " (help: {h})");
+        }
+        // Workflow commands end at a newline and treat % specially.
+        let msg = msg
+            .replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A");
+        match &d.primary {
+            Some(l) => {
+                let (line, col) = src.line_col(l.span.start);
+                let _ = writeln!(
+                    out,
+                    "::{kind} file={},line={line},col={col}::{msg}",
+                    src.name
+                );
+            }
+            None => {
+                let _ = writeln!(out, "::{kind} file={}::{msg}", src.name);
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,145 @@
+//! `filebeat.yml`: `filestream` inputs with stable unique ids, ECS-safe fields, and the
+//! template settings a custom index needs for Filebeat to start at all.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::{Logs, Model};
+
+#[derive(Serialize)]
+struct Config<'a> {
+    #[serde(rename = "filebeat.inputs")]
+    inputs: Vec<Input<'a>>,
+    processors: Vec<BTreeMap<&'static str, BTreeMap<String, String>>>,
+    #[serde(rename = "output.elasticsearch")]
+    output: Output<'a>,
+    #[serde(
+        rename = "setup.template.name",
+        skip_serializing_if = "Option::is_none"
+    )]
+    template_name: Option<String>,
+    #[serde(
+        rename = "setup.template.pattern",
+        skip_serializing_if = "Option::is_none"
+    )]
+    template_pattern: Option<String>,
+    #[serde(rename = "setup.ilm.enabled", skip_serializing_if = "Option::is_none")]
+    ilm_enabled: Option<bool>,
+    #[serde(rename = "setup.kibana", skip_serializing_if = "Option::is_none")]
+    kibana: Option<Kibana<'a>>,
+}
+
+#[derive(Serialize)]
+struct Input<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: &'a str,
+    enabled: bool,
+    paths: &'a [String],
+    fields_under_root: bool,
+    fields: Fields<'a>,
+}
+
+/// Under the root, so only ECS names: `service.name`, `service.environment`, `labels.*`.
+#[derive(Serialize)]
+struct Fields<'a> {
+    service: Service<'a>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    labels: &'a BTreeMap<String, String>,
+}
+
+#[derive(Serialize)]
+struct Service<'a> {
+    name: &'a str,
+    environment: &'a str,
+}
+
+#[derive(Serialize)]
+struct Output<'a> {
+    hosts: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    index: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    username: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    password: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    api_key: Option<String>,
+    #[serde(
+        rename = "ssl.certificate_authorities",
+        skip_serializing_if = "Option::is_none"
+    )]
+    ca: Option<Vec<&'a str>>,
+}
+
+#[derive(Serialize)]
+struct Kibana<'a> {
+    host: &'a str,
+}
+
+/// Template name and pattern for a custom index: `app-%{+yyyy.MM.dd}` -> `app`, `app-*`.
+pub fn template_for(index: &str) -> (String, String) {
+    let stem = index.split("%{").next().unwrap_or(index);
+    let name = stem.trim_end_matches(['-', '.', '_']).to_string();
+    let pattern = format!("{stem}*");
+    (name, pattern)
+}
+
+pub fn emit(m: &Model, logs: &Logs) -> String {
+    let es = &logs.elasticsearch;
+    let template = es.index.as_deref().map(template_for);
+    let cfg = Config {
+        inputs: logs
+            .inputs
+            .iter()
+            .map(|i| Input {
+                kind: "filestream",
+                id: &i.id,
+                enabled: true,
+                paths: &i.paths,
+                fields_under_root: true,
+                fields: Fields {
+                    service: Service {
+                        name: &i.service,
+                        environment: &m.project.environment,
+                    },
+                    labels: &i.labels,
+                },
+            })
+            .collect(),
+        processors: vec![BTreeMap::from([("add_host_metadata", BTreeMap::new())])],
+        output: Output {
+            hosts: &es.hosts,
+            index: es.index.as_deref(),
+            username: es.username.as_deref(),
+            // Keystore (or environment) references: the secret never lands in this file.
+            password: es.password_keystore.as_ref().map(|k| format!("${{{k}}}")),
+            api_key: es.api_key_keystore.as_ref().map(|k| format!("${{{k}}}")),
+            ca: es.ca_file.as_deref().map(|c| vec![c]),
+        },
+        template_name: template.as_ref().map(|t| t.0.clone()),
+        template_pattern: template.as_ref().map(|t| t.1.clone()),
+        // With ILM on, Filebeat 7.x silently replaces a custom index with its rollover alias.
+        ilm_enabled: template.as_ref().map(|_| false),
+        kibana: logs.kibana.as_deref().map(|host| Kibana { host }),
+    };
+    super::yaml(&cfg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_matches_the_daily_index() {
+        assert_eq!(
+            template_for("claude-code-%{+yyyy.MM.dd}"),
+            ("claude-code".to_string(), "claude-code-*".to_string())
+        );
+        assert_eq!(
+            template_for("logs"),
+            ("logs".to_string(), "logs*".to_string())
+        );
+    }
+}

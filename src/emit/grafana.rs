@@ -1,0 +1,311 @@
+//! The Grafana dashboard (a provisioning file, not an HTTP API payload) and the provisioning
+//! files that load it: a dashboard provider and the Prometheus datasource, by uid.
+//!
+//! Layout: a row per dimension that has panels, panels left to right on the 24-column grid,
+//! wrapping when a row is full. Only `timeseries` and `stat` panels: the Angular `graph`
+//! panel is gone from current Grafana.
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::bundle::{Bundle, HEADER};
+use crate::model::{Dashboard, Model, Panel, PanelKind, Query};
+
+/// The dashboard JSON schema version written (Grafana 10.4; later versions migrate it).
+pub const SCHEMA_VERSION: u32 = 39;
+
+pub fn dashboard_path(d: &Dashboard) -> String {
+    format!("grafana/dashboards/{}.json", d.uid)
+}
+
+/// Panels of the dashboard in display order: custom panels first, then one per alert not
+/// already shown by a custom panel.
+fn panels_of<'a>(m: &'a Model, d: &'a Dashboard) -> Vec<Panel> {
+    let mut panels: Vec<Panel> = d.panels.clone();
+    if d.alert_panels {
+        for a in &m.alerts {
+            let already = d.panels.iter().any(|p| p.alert.as_deref() == Some(&a.name));
+            if already {
+                continue;
+            }
+            panels.push(Panel {
+                title: a.name.clone(),
+                alert: Some(a.name.clone()),
+                dimension: a.dimension.clone(),
+                kind: PanelKind::TimeSeries,
+                unit: Some(a.grafana_unit().to_string()),
+                queries: vec![Query {
+                    expr: a.value_expr(),
+                    legend: None,
+                }],
+                threshold: a.threshold_value(),
+                width: 12,
+                height: 8,
+            });
+        }
+    }
+    panels
+}
+
+struct Layout {
+    x: u32,
+    y: u32,
+    row_height: u32,
+}
+
+impl Layout {
+    fn place(&mut self, w: u32, h: u32) -> Value {
+        if self.x + w > 24 {
+            self.y += self.row_height;
+            self.x = 0;
+            self.row_height = 0;
+        }
+        let pos = json!({"h": h, "w": w, "x": self.x, "y": self.y});
+        self.x += w;
+        self.row_height = self.row_height.max(h);
+        pos
+    }
+
+    fn new_line(&mut self) {
+        if self.x > 0 {
+            self.y += self.row_height;
+        }
+        self.x = 0;
+        self.row_height = 0;
+    }
+}
+
+fn datasource(uid: &str) -> Value {
+    json!({"type": "prometheus", "uid": uid})
+}
+
+fn panel_json(p: &Panel, id: u32, pos: Value, ds: &str) -> Value {
+    let targets: Vec<Value> = p
+        .queries
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            let ref_id = char::from(b'A' + (i % 26) as u8).to_string();
+            let mut t = json!({
+                "datasource": datasource(ds),
+                "expr": q.expr,
+                "refId": ref_id,
+            });
+            if let Some(l) = &q.legend {
+                t["legendFormat"] = json!(l);
+            }
+            t
+        })
+        .collect();
+    let mut steps = vec![json!({"color": "green", "value": null})];
+    if let Some(t) = p.threshold {
+        steps.push(json!({"color": "red", "value": t}));
+    }
+    let mut defaults = json!({
+        "thresholds": {"mode": "absolute", "steps": steps},
+        "unit": p.unit.as_deref().unwrap_or("short"),
+    });
+    let options = match p.kind {
+        PanelKind::TimeSeries => {
+            if p.threshold.is_some() {
+                defaults["custom"] = json!({"thresholdsStyle": {"mode": "line"}});
+            }
+            json!({
+                "legend": {"displayMode": "list", "placement": "bottom", "showLegend": true},
+                "tooltip": {"mode": "multi", "sort": "none"},
+            })
+        }
+        PanelKind::Stat => json!({
+            "colorMode": "value",
+            "graphMode": "area",
+            "reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": false},
+        }),
+    };
+    json!({
+        "datasource": datasource(ds),
+        "fieldConfig": {"defaults": defaults, "overrides": []},
+        "gridPos": pos,
+        "id": id,
+        "options": options,
+        "targets": targets,
+        "title": p.title,
+        "type": match p.kind { PanelKind::TimeSeries => "timeseries", PanelKind::Stat => "stat" },
+    })
+}
+
+fn dashboard_json(m: &Model, d: &Dashboard) -> Value {
+    let panels = panels_of(m, d);
+    let mut out: Vec<Value> = Vec::new();
+    let mut layout = Layout {
+        x: 0,
+        y: 0,
+        row_height: 0,
+    };
+    let mut id = 0;
+    let mut next_id = || {
+        id += 1;
+        id
+    };
+    for p in panels.iter().filter(|p| p.dimension.is_none()) {
+        out.push(panel_json(
+            p,
+            next_id(),
+            layout.place(p.width, p.height),
+            &d.datasource_uid,
+        ));
+    }
+    for dim in &m.dimensions {
+        let mine: Vec<&Panel> = panels
+            .iter()
+            .filter(|p| p.dimension.as_deref() == Some(&dim.name))
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        layout.new_line();
+        let title = match &dim.objective {
+            Some(o) => format!("{} — {o}", dim.title),
+            None => dim.title.clone(),
+        };
+        out.push(json!({
+            "collapsed": false,
+            "gridPos": layout.place(24, 1),
+            "id": next_id(),
+            "panels": [],
+            "title": title,
+            "type": "row",
+        }));
+        layout.new_line();
+        for p in mine {
+            out.push(panel_json(
+                p,
+                next_id(),
+                layout.place(p.width, p.height),
+                &d.datasource_uid,
+            ));
+        }
+    }
+    json!({
+        "annotations": {"list": []},
+        "description": HEADER,
+        "editable": false,
+        "graphTooltip": 1,
+        "id": null,
+        "links": [],
+        "panels": out,
+        "refresh": d.refresh.to_string(),
+        "schemaVersion": SCHEMA_VERSION,
+        "tags": d.tags,
+        "templating": {"list": []},
+        "time": {"from": d.time_from, "to": "now"},
+        "timepicker": {},
+        "timezone": "browser",
+        "title": d.title,
+        "uid": d.uid,
+        "version": 1,
+    })
+}
+
+#[derive(Serialize)]
+struct Providers<'a> {
+    #[serde(rename = "apiVersion")]
+    api_version: u32,
+    providers: Vec<Provider<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Provider<'a> {
+    name: String,
+    org_id: u32,
+    folder: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    disable_deletion: bool,
+    allow_ui_updates: bool,
+    update_interval_seconds: u32,
+    options: ProviderOptions,
+}
+
+#[derive(Serialize)]
+struct ProviderOptions {
+    path: String,
+}
+
+#[derive(Serialize)]
+struct Datasources<'a> {
+    #[serde(rename = "apiVersion")]
+    api_version: u32,
+    datasources: Vec<Datasource<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Datasource<'a> {
+    name: &'static str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    uid: &'a str,
+    access: &'static str,
+    url: &'a str,
+    is_default: bool,
+    editable: bool,
+    json_data: JsonData,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonData {
+    time_interval: String,
+    http_method: &'static str,
+}
+
+/// Where the provider tells Grafana to look for this project's dashboards.
+pub fn dashboards_dir(project: &str) -> String {
+    format!("/var/lib/grafana/dashboards/{project}")
+}
+
+pub fn emit(m: &Model, d: &Dashboard, b: &mut Bundle) {
+    let mut json = serde_json::to_string_pretty(&dashboard_json(m, d))
+        .unwrap_or_else(|e| panic!("ccmon bug: dashboard JSON failed to serialize: {e}"));
+    json.push('\n');
+    b.add(dashboard_path(d), json);
+    let project = &m.project.name;
+    b.add(
+        format!("grafana/provisioning/dashboards/{project}.yaml"),
+        super::yaml(&Providers {
+            api_version: 1,
+            providers: vec![Provider {
+                name: format!("ccmon-{project}"),
+                org_id: 1,
+                folder: project,
+                kind: "file",
+                disable_deletion: true,
+                allow_ui_updates: false,
+                update_interval_seconds: 30,
+                options: ProviderOptions {
+                    path: dashboards_dir(project),
+                },
+            }],
+        }),
+    );
+    b.add(
+        format!("grafana/provisioning/datasources/{project}.yaml"),
+        super::yaml(&Datasources {
+            api_version: 1,
+            datasources: vec![Datasource {
+                name: "Prometheus",
+                kind: "prometheus",
+                uid: &d.datasource_uid,
+                access: "proxy",
+                url: &d.prometheus_url,
+                is_default: true,
+                editable: false,
+                json_data: JsonData {
+                    time_interval: m.prometheus.scrape_interval.to_string(),
+                    http_method: "POST",
+                },
+            }],
+        }),
+    );
+}

@@ -1,0 +1,26 @@
+//! ccmon compiles one `monitoring.toml` into every file a monitoring stack reads.
+//!
+//! The pipeline is visible in the modules: [`load`] (TOML with spans) → [`check`] (every
+//! problem at once, into [`model::Model`]) → [`emit`] (one module per output) → [`bundle`]
+//! (all outputs in memory, written atomically or compared).
+
+pub mod bundle;
+pub mod check;
+pub mod cli;
+pub mod codes;
+pub mod diag;
+pub mod emit;
+pub mod load;
+pub mod model;
+pub mod promql;
+pub mod quantity;
+pub mod source;
+
+use diag::Diags;
+use source::Source;
+
+/// Load and check: the model, or `None` with the reasons in `diags`.
+pub fn compile(src: &Source, diags: &mut Diags) -> Option<model::Model> {
+    let raw = load::load(src, diags)?;
+    check::check(&raw, diags)
+}

@@ -1,0 +1,425 @@
+//! The validated model: what `check` guarantees and what every emitter reads.
+//!
+//! Nothing here carries a span or can be wrong in a way the user could have caused: names are
+//! valid, references resolve, units are resolved into [`Duration`] and [`Quantity`]. Emitters
+//! therefore cannot fail on user input.
+
+use std::collections::BTreeMap;
+
+use crate::quantity::{Duration, Quantity};
+
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub project: Project,
+    pub prometheus: Prometheus,
+    pub jobs: Vec<Job>,
+    pub dimensions: Vec<Dimension>,
+    pub alerts: Vec<Alert>,
+    pub alertmanager: Alertmanager,
+    pub logs: Option<Logs>,
+    pub dashboard: Option<Dashboard>,
+    pub proxy: Option<Proxy>,
+    pub services: Vec<Service>,
+    /// Where the generated files are installed on the servers (flags and paths point here).
+    pub paths: InstallPaths,
+}
+
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub name: String,
+    pub environment: String,
+    pub external_labels: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Prometheus {
+    pub scrape_interval: Duration,
+    pub scrape_timeout: Duration,
+    pub evaluation_interval: Duration,
+    pub listen: String,
+    pub external_url: Option<String>,
+    pub retention: Duration,
+    pub storage_path: String,
+    pub alertmanagers: Vec<String>,
+    pub remote_write: Vec<RemoteWrite>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RemoteWrite {
+    pub url: String,
+    pub username: Option<String>,
+    pub password_file: Option<String>,
+    pub bearer_token_file: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub name: String,
+    pub targets: Vec<String>,
+    pub interval: Option<Duration>,
+    pub timeout: Option<Duration>,
+    pub metrics_path: String,
+    pub scheme: String,
+    pub labels: BTreeMap<String, String>,
+    pub exports: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Dimension {
+    pub name: String,
+    pub title: String,
+    pub objective: Option<String>,
+    pub indicators: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Critical,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub const ALL: [(&'static str, Severity); 3] = [
+        ("critical", Severity::Critical),
+        ("warning", Severity::Warning),
+        ("info", Severity::Info),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// How the alert's value is compared with its threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    Above,
+    Below,
+}
+
+impl Cmp {
+    pub fn op(self) -> &'static str {
+        match self {
+            Cmp::Above => ">",
+            Cmp::Below => "<",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Alert {
+    pub name: String,
+    /// The dimension (rule group) it belongs to; `None` goes to the project's default group.
+    pub dimension: Option<String>,
+    pub severity: Severity,
+    pub for_: Duration,
+    pub summary: String,
+    pub description: Option<String>,
+    pub runbook: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    pub kind: AlertKind,
+    /// The threshold with its comparison; `None` only for kinds that carry their own
+    /// condition (`target_down`, `raw`).
+    pub threshold: Option<(Cmp, Quantity)>,
+}
+
+#[derive(Debug, Clone)]
+pub enum AlertKind {
+    /// `up{job=..} == 0`.
+    TargetDown { job: String },
+    /// `sum by (..) (rate(errors[w])) / sum by (..) (rate(total[w]))`.
+    ErrorRatio {
+        errors: String,
+        total: String,
+        by: Vec<String>,
+        window: Duration,
+    },
+    /// `histogram_quantile(q, sum by (le, ..) (rate(h_bucket[w])))`, in seconds.
+    LatencyQuantile {
+        histogram: String,
+        quantile: f64,
+        by: Vec<String>,
+        window: Duration,
+    },
+    /// A counter's rate, scaled to the period of the threshold (`per hour` -> `* 3600`).
+    Rate {
+        metric: String,
+        by: Vec<String>,
+        window: Duration,
+    },
+    /// A counter's increase over a stated period.
+    Increase {
+        metric: String,
+        by: Vec<String>,
+        over: Duration,
+    },
+    /// A gauge (or any instant expression) compared with a plain number.
+    Gauge { expr: String, unit: Option<String> },
+    /// `used / on(..) group_left capacity`, as a ratio; `used` may be a counter of seconds.
+    Saturation {
+        used: String,
+        capacity: String,
+        on: Vec<String>,
+        rate_window: Option<Duration>,
+    },
+    /// A complete PromQL condition written by the user.
+    Raw { expr: String, unit: Option<String> },
+}
+
+#[derive(Debug, Clone)]
+pub struct Alertmanager {
+    pub listen: String,
+    pub external_url: Option<String>,
+    pub storage_path: String,
+    pub resolve_timeout: Duration,
+    pub smtp: Option<Smtp>,
+    pub slack_api_url_file: Option<String>,
+    pub receivers: Vec<Receiver>,
+    pub route: Route,
+    pub inhibits: Vec<Inhibit>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Smtp {
+    pub smarthost: String,
+    pub from: String,
+    pub auth_username: Option<String>,
+    pub auth_password_file: Option<String>,
+    pub require_tls: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Receiver {
+    pub name: String,
+    pub emails: Vec<Email>,
+    pub slacks: Vec<Slack>,
+    pub webhooks: Vec<Webhook>,
+    pub pagerduty: Vec<Pagerduty>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Email {
+    pub to: String,
+    pub send_resolved: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Slack {
+    pub channel: String,
+    pub api_url_file: Option<String>,
+    pub title: Option<String>,
+    pub text: Option<String>,
+    pub send_resolved: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Webhook {
+    pub url: String,
+    pub send_resolved: bool,
+    pub max_alerts: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Pagerduty {
+    pub routing_key_file: String,
+    pub send_resolved: bool,
+}
+
+/// A label matcher in Alertmanager's syntax.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Matcher {
+    pub name: String,
+    pub op: &'static str,
+    pub value: String,
+}
+
+impl std::fmt::Display for Matcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Values are always quoted so that any UTF-8 survives Alertmanager's parser.
+        write!(
+            f,
+            "{}{}{}",
+            self.name,
+            self.op,
+            crate::promql::quote(&self.value)
+        )
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub receiver: Option<String>,
+    pub matchers: Vec<Matcher>,
+    pub group_by: Option<Vec<String>>,
+    pub group_wait: Option<Duration>,
+    pub group_interval: Option<Duration>,
+    pub repeat_interval: Option<Duration>,
+    pub continue_: bool,
+    pub routes: Vec<Route>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Inhibit {
+    pub source: Vec<Matcher>,
+    pub target: Vec<Matcher>,
+    pub equal: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Logs {
+    pub inputs: Vec<LogInput>,
+    pub elasticsearch: Elasticsearch,
+    pub kibana: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct LogInput {
+    pub id: String,
+    pub paths: Vec<String>,
+    pub service: String,
+    pub labels: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Elasticsearch {
+    pub hosts: Vec<String>,
+    /// A custom index (`name-%{+yyyy.MM.dd}`); `None` keeps Filebeat's default data stream.
+    pub index: Option<String>,
+    pub username: Option<String>,
+    pub password_keystore: Option<String>,
+    pub api_key_keystore: Option<String>,
+    pub ca_file: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Dashboard {
+    pub title: String,
+    pub uid: String,
+    pub refresh: Duration,
+    pub time_from: String,
+    pub tags: Vec<String>,
+    pub alert_panels: bool,
+    pub datasource_uid: String,
+    pub prometheus_url: String,
+    pub panels: Vec<Panel>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PanelKind {
+    TimeSeries,
+    Stat,
+}
+
+#[derive(Debug, Clone)]
+pub struct Panel {
+    pub title: String,
+    /// The alert whose value this panel plots, if any (no extra panel is made for it).
+    pub alert: Option<String>,
+    pub dimension: Option<String>,
+    pub kind: PanelKind,
+    /// Grafana unit id (`percentunit`, `s`, `reqps`, ...).
+    pub unit: Option<String>,
+    pub queries: Vec<Query>,
+    /// A red threshold line, in the panel's unit.
+    pub threshold: Option<f64>,
+    pub width: u32,
+    pub height: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Query {
+    pub expr: String,
+    pub legend: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Balance {
+    RoundRobin,
+    LeastConn,
+    IpHash,
+    Random,
+}
+
+#[derive(Debug, Clone)]
+pub struct Proxy {
+    /// (major, minor, patch) of the nginx the output targets.
+    pub nginx_version: (u32, u32, u32),
+    pub upstream: String,
+    pub balance: Balance,
+    pub keepalive: Option<u32>,
+    pub keepalive_timeout: Duration,
+    pub server_names: Vec<String>,
+    pub listen_http: u16,
+    pub listen_https: u16,
+    pub health_path: Option<String>,
+    pub access_log: String,
+    pub error_log: String,
+    pub pid_file: String,
+    pub client_max_body_size: String,
+    pub backends: Vec<Backend>,
+    pub tls: Option<Tls>,
+    pub connect_timeout: Duration,
+    pub send_timeout: Duration,
+    pub read_timeout: Duration,
+    pub buffering: bool,
+    /// nginx Plus directives allowed (active `health_check`, `zone`).
+    pub nginx_plus: bool,
+    pub buffer_size: Option<String>,
+    pub buffers: Option<String>,
+    pub busy_buffers_size: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Backend {
+    pub address: String,
+    pub weight: u32,
+    pub max_fails: u32,
+    pub fail_timeout: Duration,
+    pub backup: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tls {
+    pub certificate: String,
+    pub certificate_key: String,
+    pub protocols: Vec<String>,
+    pub ciphers: String,
+    pub redirect_http: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServiceKind {
+    Prometheus,
+    Alertmanager,
+    Filebeat,
+    NodeExporter,
+    App,
+}
+
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub kind: ServiceKind,
+    /// The unit's file stem (`prometheus` -> `prometheus.service`).
+    pub name: String,
+    pub description: String,
+    pub binary: String,
+    pub user: String,
+    pub flags: Vec<String>,
+    pub working_directory: Option<String>,
+    pub environment_file: Option<String>,
+    /// Paths the process may write under `ProtectSystem=strict`.
+    pub read_write_paths: Vec<String>,
+}
+
+/// Install locations of the generated files on the servers.
+#[derive(Debug, Clone)]
+pub struct InstallPaths {
+    pub prometheus_dir: String,
+    pub alertmanager_dir: String,
+    pub filebeat_dir: String,
+}

@@ -1,0 +1,263 @@
+//! Units the user states: durations, ratios, rates ("100000 per hour"), plain numbers.
+//!
+//! Parsing is strict and total: every accepted spelling has exactly one meaning, and every value
+//! prints back in the unit the user chose, so a description can say what the alert compares.
+
+use std::fmt;
+
+/// A duration in milliseconds, printed in Prometheus' format (`1h30m`, `15s`, `500ms`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Duration(pub u64);
+
+const UNITS: &[(&str, u64)] = &[
+    ("y", 365 * 24 * 3_600_000),
+    ("w", 7 * 24 * 3_600_000),
+    ("d", 24 * 3_600_000),
+    ("h", 3_600_000),
+    ("m", 60_000),
+    ("s", 1_000),
+    ("ms", 1),
+];
+
+impl Duration {
+    pub fn from_secs(s: u64) -> Self {
+        Duration(s * 1000)
+    }
+
+    pub fn millis(self) -> u64 {
+        self.0
+    }
+
+    pub fn secs_f64(self) -> f64 {
+        self.0 as f64 / 1000.0
+    }
+
+    /// Parses Prometheus' duration syntax: one or more `<int><unit>` with units in
+    /// decreasing order (`1h30m`); zero is allowed as `0s`.
+    pub fn parse(s: &str) -> Result<Duration, String> {
+        if s.is_empty() {
+            return Err("empty duration".into());
+        }
+        let mut rest = s;
+        let mut total: u64 = 0;
+        let mut last_rank = usize::MAX;
+        while !rest.is_empty() {
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            if digits == 0 {
+                return Err(format!("expected a number at `{rest}`"));
+            }
+            let n: u64 = rest[..digits]
+                .parse()
+                .map_err(|_| format!("number too large in `{s}`"))?;
+            rest = &rest[digits..];
+            // `ms` must be tried before `m`.
+            let (rank, (unit, mult)) = UNITS
+                .iter()
+                .enumerate()
+                .filter(|(_, (u, _))| rest.starts_with(u))
+                .max_by_key(|(_, (u, _))| u.len())
+                .ok_or_else(|| format!("unknown unit at `{rest}` (use ms, s, m, h, d, w or y)"))?;
+            if last_rank != usize::MAX && rank <= last_rank {
+                return Err(format!(
+                    "units out of order in `{s}` (write them largest first)"
+                ));
+            }
+            last_rank = rank;
+            rest = &rest[unit.len()..];
+            total = n
+                .checked_mul(*mult)
+                .and_then(|v| total.checked_add(v))
+                .ok_or_else(|| format!("duration `{s}` is too long"))?;
+        }
+        Ok(Duration(total))
+    }
+}
+
+impl fmt::Display for Duration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 == 0 {
+            return f.write_str("0s");
+        }
+        // Weeks and years are left out so that `14d` stays `14d`.
+        let mut rest = self.0;
+        for (unit, mult) in UNITS.iter().filter(|(u, _)| *u != "y" && *u != "w") {
+            if rest >= *mult {
+                write!(f, "{}{unit}", rest / mult)?;
+                rest %= mult;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A threshold as the user wrote it, with its unit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Quantity {
+    /// A plain number (`1000`).
+    Number(f64),
+    /// A ratio; `percent` remembers that the user wrote `5%` rather than `0.05`.
+    Ratio { value: f64, percent: bool },
+    /// A duration in seconds (`2s`, `500ms`).
+    Seconds(f64),
+    /// Events per period (`100000 per hour`, `10/minute`).
+    Rate { value: f64, per: Duration },
+}
+
+pub const PERIODS: &[(&str, u64)] = &[
+    ("second", 1),
+    ("minute", 60),
+    ("hour", 3600),
+    ("day", 86400),
+];
+
+impl Quantity {
+    /// Parses `"5%"`, `"2s"`, `"100000 per hour"`, `"10/minute"`, or a plain number string.
+    pub fn parse(s: &str) -> Result<Quantity, String> {
+        let t = s.trim();
+        if let Some(p) = t.strip_suffix('%') {
+            let v = parse_number(p.trim())?;
+            return Ok(Quantity::Ratio {
+                value: v / 100.0,
+                percent: true,
+            });
+        }
+        let split = t
+            .split_once(" per ")
+            .or_else(|| t.split_once('/'))
+            .map(|(a, b)| (a.trim(), b.trim()));
+        if let Some((n, period)) = split {
+            let v = parse_number(n)?;
+            let per = PERIODS
+                .iter()
+                .find(|(name, _)| *name == period || period.strip_suffix('s') == Some(name))
+                .map(|(_, secs)| Duration::from_secs(*secs))
+                .ok_or_else(|| {
+                    format!("unknown period `{period}` (use second, minute, hour or day)")
+                })?;
+            return Ok(Quantity::Rate { value: v, per });
+        }
+        if t.ends_with(|c: char| c.is_ascii_alphabetic()) {
+            let d = Duration::parse(t)?;
+            return Ok(Quantity::Seconds(d.secs_f64()));
+        }
+        parse_number(t).map(Quantity::Number)
+    }
+
+    pub fn unit_name(&self) -> &'static str {
+        match self {
+            Quantity::Number(_) => "a plain number",
+            Quantity::Ratio { .. } => "a ratio",
+            Quantity::Seconds(_) => "a duration",
+            Quantity::Rate { .. } => "a rate",
+        }
+    }
+}
+
+fn parse_number(s: &str) -> Result<f64, String> {
+    let cleaned: String = s.chars().filter(|c| *c != '_' && *c != ',').collect();
+    match cleaned.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(format!("`{s}` is not a number")),
+    }
+}
+
+impl fmt::Display for Quantity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Quantity::Number(v) => f.write_str(&fmt_num(v)),
+            Quantity::Ratio { value, percent } => {
+                if percent {
+                    write!(f, "{}%", fmt_num(value * 100.0))
+                } else {
+                    f.write_str(&fmt_num(value))
+                }
+            }
+            Quantity::Seconds(v) => write!(f, "{}s", fmt_num(v)),
+            Quantity::Rate { value, per } => {
+                let name = PERIODS
+                    .iter()
+                    .find(|(_, s)| Duration::from_secs(*s) == per)
+                    .map_or("period", |(n, _)| n);
+                write!(f, "{} per {name}", fmt_num(value))
+            }
+        }
+    }
+}
+
+/// Shortest exact decimal for a threshold: `0.05`, `2`, `100000` (never `1e5`).
+pub fn fmt_num(v: f64) -> String {
+    if v == v.trunc() && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        // Round away binary noise such as 5.000000000000001 from 0.05 * 100.
+        let s = format!("{:.10}", v);
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_prints_prometheus_durations() {
+        for (s, ms) in [
+            ("15s", 15_000),
+            ("1h30m", 5_400_000),
+            ("500ms", 500),
+            ("0s", 0),
+        ] {
+            let d = Duration::parse(s).unwrap();
+            assert_eq!(d.millis(), ms);
+            assert_eq!(d.to_string(), s);
+        }
+        assert_eq!(Duration::parse("2w").unwrap().to_string(), "14d");
+    }
+
+    #[test]
+    fn rejects_malformed_durations() {
+        for s in ["", "5x", "5", "m", "1m1h", "10 s", "-1s"] {
+            assert!(Duration::parse(s).is_err(), "{s} accepted");
+        }
+    }
+
+    #[test]
+    fn parses_thresholds_in_their_units() {
+        assert_eq!(
+            Quantity::parse("5%").unwrap(),
+            Quantity::Ratio {
+                value: 0.05,
+                percent: true
+            }
+        );
+        assert_eq!(Quantity::parse("2s").unwrap(), Quantity::Seconds(2.0));
+        assert_eq!(Quantity::parse("500ms").unwrap(), Quantity::Seconds(0.5));
+        assert_eq!(
+            Quantity::parse("100,000 per hour").unwrap(),
+            Quantity::Rate {
+                value: 100000.0,
+                per: Duration::from_secs(3600)
+            }
+        );
+        assert_eq!(
+            Quantity::parse("10/minute").unwrap(),
+            Quantity::Rate {
+                value: 10.0,
+                per: Duration::from_secs(60)
+            }
+        );
+        assert!(Quantity::parse("10 per fortnight").is_err());
+    }
+
+    #[test]
+    fn prints_thresholds_back_in_the_stated_unit() {
+        assert_eq!(Quantity::parse("5%").unwrap().to_string(), "5%");
+        assert_eq!(Quantity::parse("80%").unwrap().to_string(), "80%");
+        assert_eq!(
+            Quantity::parse("100000 per hour").unwrap().to_string(),
+            "100000 per hour"
+        );
+        assert_eq!(fmt_num(0.05), "0.05");
+        assert_eq!(fmt_num(0.8), "0.8");
+    }
+}

@@ -1,0 +1,93 @@
+//! Shared helpers for the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use ccmon::bundle::Bundle;
+use ccmon::diag::{self, Diags};
+use ccmon::model::Model;
+use ccmon::source::Source;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every example folder name, sorted.
+pub fn examples() -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(root().join("examples"))
+        .expect("examples/ exists")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("monitoring.toml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+pub fn example_source(name: &str) -> Source {
+    let path = root().join("examples").join(name).join("monitoring.toml");
+    let text = std::fs::read_to_string(&path).expect("example readable");
+    Source::new(format!("examples/{name}/monitoring.toml"), text)
+}
+
+/// Compiles a config; panics with the rendered diagnostics when it does not compile.
+pub fn model_of(src: &Source) -> (Model, Diags) {
+    let mut diags = Diags::default();
+    match ccmon::compile(src, &mut diags) {
+        Some(m) => (m, diags),
+        None => panic!(
+            "{} does not compile:\n{}",
+            src.name,
+            diag::render_all_human(src, &diags)
+        ),
+    }
+}
+
+pub fn render_example(name: &str) -> Bundle {
+    let (m, _) = model_of(&example_source(name));
+    ccmon::emit::emit(&m)
+}
+
+/// Parses generated YAML as data (after the header comment).
+pub fn yaml(text: &str) -> serde_json::Value {
+    serde_saphyr::from_str(text)
+        .unwrap_or_else(|e| panic!("generated YAML does not parse: {e}\n{text}"))
+}
+
+/// Every file below `dir`, relative, sorted.
+pub fn files_below(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                out.push(
+                    p.strip_prefix(base)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                );
+            }
+        }
+    }
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// Whether a tool is on PATH. On CI (`CI=true`) a missing tool fails the test; elsewhere the
+/// test is skipped with a loud message.
+pub fn require_tool(tool: &str) -> bool {
+    let found = std::env::var_os("PATH")
+        .map(|paths| std::env::split_paths(&paths).any(|d| d.join(tool).is_file()))
+        .unwrap_or(false);
+    if !found {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("`{tool}` is not installed, and CI=true: .ci/run must install it");
+        }
+        eprintln!("SKIPPED: `{tool}` is not installed (run .ci/run to install it)");
+    }
+    found
+}
