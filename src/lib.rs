@@ -22,5 +22,5 @@ use source::Source;
 /// Load and check: the model, or `None` with the reasons in `diags`.
 pub fn compile(src: &Source, diags: &mut Diags) -> Option<model::Model> {
     let raw = load::load(src, diags)?;
-    check::check(&raw, diags)
+    check::check(&raw, &src.text, diags)
 }

@@ -7,17 +7,63 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use std::borrow::Cow;
+use std::ops::Range;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer};
 use toml::Spanned;
+use toml::de::{DeArray, DeTable, DeValue};
 
 use crate::codes;
 use crate::diag::{Diagnostic, Diags};
 use crate::source::Source;
 
-pub type S<T> = Spanned<T>;
+/// A value with the byte span it came from. Compared, ordered and described (JSON schema) by
+/// its value alone.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct S<T>(Spanned<T>);
+
+impl<T> S<T> {
+    pub fn new(span: Range<usize>, value: T) -> Self {
+        S(Spanned::new(span, value))
+    }
+
+    pub fn span(&self) -> Range<usize> {
+        self.0.span()
+    }
+
+    pub fn get_ref(&self) -> &T {
+        self.0.get_ref()
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for S<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Spanned::<T>::deserialize(d).map(S)
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for S<T> {
+    fn inline_schema() -> bool {
+        T::inline_schema()
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        T::schema_name()
+    }
+
+    fn schema_id() -> Cow<'static, str> {
+        T::schema_id()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        T::json_schema(generator)
+    }
+}
 
 /// A number or a string with a unit (`0.05`, `"5%"`, `"2s"`, `"100000 per hour"`).
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, JsonSchema)]
 #[serde(untagged)]
 pub enum NumOrStr {
     Int(i64),
@@ -25,7 +71,7 @@ pub enum NumOrStr {
     Str(String),
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawConfig {
     pub project: S<RawProject>,
@@ -55,7 +101,7 @@ pub struct RawConfig {
     pub services: Option<S<RawServices>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawProject {
     pub name: S<String>,
@@ -65,7 +111,7 @@ pub struct RawProject {
     pub external_labels: BTreeMap<S<String>, S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPrometheus {
     pub scrape_interval: Option<S<String>>,
@@ -81,7 +127,7 @@ pub struct RawPrometheus {
     pub remote_write: Vec<S<RawRemoteWrite>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRemoteWrite {
     pub url: S<String>,
@@ -92,7 +138,7 @@ pub struct RawRemoteWrite {
     pub bearer_token_file: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawJob {
     pub name: S<String>,
@@ -108,7 +154,7 @@ pub struct RawJob {
     pub exports: Vec<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDimension {
     pub name: S<String>,
@@ -119,7 +165,7 @@ pub struct RawDimension {
 }
 
 /// Every alert kind's keys in one table; `check` says which keys a kind takes.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAlert {
     pub name: S<String>,
@@ -157,7 +203,7 @@ pub struct RawAlert {
     pub unit: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAlertmanager {
     pub listen: Option<S<String>>,
@@ -169,7 +215,7 @@ pub struct RawAlertmanager {
     pub slack_api_url: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSmtp {
     pub smarthost: S<String>,
@@ -180,7 +226,7 @@ pub struct RawSmtp {
     pub require_tls: Option<S<bool>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawReceiver {
     pub name: S<String>,
@@ -194,7 +240,7 @@ pub struct RawReceiver {
     pub pagerduty: Vec<S<RawPagerduty>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawEmail {
     pub to: S<String>,
@@ -202,7 +248,7 @@ pub struct RawEmail {
     pub auth_password: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSlack {
     pub channel: S<String>,
@@ -213,7 +259,7 @@ pub struct RawSlack {
     pub send_resolved: Option<S<bool>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawWebhook {
     /// Alertmanager 0.25 has no `url_file`: keep tokens out of webhook URLs.
@@ -222,7 +268,7 @@ pub struct RawWebhook {
     pub max_alerts: Option<S<i64>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPagerduty {
     pub routing_key: Option<S<String>>,
@@ -230,7 +276,7 @@ pub struct RawPagerduty {
     pub send_resolved: Option<S<bool>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRoute {
     pub receiver: Option<S<String>>,
@@ -246,7 +292,7 @@ pub struct RawRoute {
     pub routes: Vec<S<RawRoute>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawInhibit {
     pub source: S<Vec<S<String>>>,
@@ -255,7 +301,7 @@ pub struct RawInhibit {
     pub equal: Vec<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawLogs {
     pub enabled: Option<S<bool>>,
@@ -265,7 +311,7 @@ pub struct RawLogs {
     pub kibana: Option<S<RawKibana>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawLogInput {
     pub id: S<String>,
@@ -275,7 +321,7 @@ pub struct RawLogInput {
     pub labels: BTreeMap<S<String>, S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawElasticsearch {
     pub hosts: S<Vec<S<String>>>,
@@ -289,13 +335,13 @@ pub struct RawElasticsearch {
     pub ca_file: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawKibana {
     pub host: S<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDashboard {
     pub enabled: Option<S<bool>>,
@@ -312,7 +358,7 @@ pub struct RawDashboard {
     pub panels: Vec<S<RawPanel>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPanel {
     pub title: S<String>,
@@ -326,14 +372,14 @@ pub struct RawPanel {
     pub queries: Vec<S<RawQuery>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawQuery {
     pub expr: S<String>,
     pub legend: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawProxy {
     pub enabled: Option<S<bool>>,
@@ -359,7 +405,7 @@ pub struct RawProxy {
     pub nginx_plus: Option<S<bool>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBackend {
     pub address: S<String>,
@@ -369,7 +415,7 @@ pub struct RawBackend {
     pub backup: Option<S<bool>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTls {
     pub certificate: S<String>,
@@ -379,7 +425,7 @@ pub struct RawTls {
     pub redirect_http: Option<S<bool>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTimeouts {
     pub connect: Option<S<String>>,
@@ -387,7 +433,7 @@ pub struct RawTimeouts {
     pub read: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBuffering {
     pub enabled: Option<S<bool>>,
@@ -396,7 +442,7 @@ pub struct RawBuffering {
     pub busy_buffers_size: Option<S<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawServices {
     pub prometheus: Option<S<RawService>>,
@@ -408,7 +454,7 @@ pub struct RawServices {
 }
 
 /// A stack process: its unit is generated with flags derived from the rest of the config.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawService {
     pub enabled: Option<S<bool>>,
@@ -421,7 +467,7 @@ pub struct RawService {
 }
 
 /// The monitored service itself.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawApp {
     pub name: S<String>,
@@ -434,55 +480,171 @@ pub struct RawApp {
     pub read_write_paths: Vec<S<String>>,
 }
 
-/// Parses the TOML text. Syntax and structure errors become diagnostics with the parser's span.
+/// At most this many syntax errors are listed; past them the rest of the file is noise.
+pub const MAX_SYNTAX_ERRORS: usize = 20;
+/// At most this many structure errors are collected in one run.
+pub const MAX_STRUCTURE_ERRORS: usize = 100;
+
+/// Parses the TOML text into the raw configuration.
+///
+/// Every syntax error the parser can recover from is reported. Structure errors (unknown keys,
+/// wrong types, missing keys) are collected all at once: after each one, the offending entry is
+/// removed from the parsed document and deserialization is tried again, so that one run
+/// reports every structural mistake and `check` can still look at the rest. Returns `None`
+/// only when nothing usable is left.
 pub fn load(src: &Source, diags: &mut Diags) -> Option<RawConfig> {
-    match toml::from_str::<RawConfig>(&src.text) {
-        Ok(raw) => Some(raw),
-        Err(e) => {
+    if src.text.trim().is_empty() {
+        diags.push(
+            Diagnostic::error(codes::MISSING_KEY, "the configuration is empty")
+                .at(0..0, "nothing here")
+                .help("start with `[project]` and `name = \"...\"`; see examples/minimal/monitoring.toml"),
+        );
+        return None;
+    }
+    let (mut doc, errors) = DeTable::parse_recoverable(&src.text);
+    if !errors.is_empty() {
+        let n = errors.len();
+        for e in errors.iter().take(MAX_SYNTAX_ERRORS) {
             let span = e.span().unwrap_or(0..0);
-            let message = e.message().trim().to_string();
-            let (code, msg) = if message.starts_with("unknown field") {
-                (codes::UNKNOWN_KEY, message.clone())
-            } else if message.starts_with("missing field") {
-                (codes::MISSING_KEY, message.clone())
-            } else if message.starts_with("invalid type") {
-                (codes::WRONG_TYPE, message.clone())
-            } else {
-                (codes::SYNTAX, message.clone())
-            };
-            let first_line = msg.lines().next().unwrap_or("").to_string();
-            let mut d =
-                Diagnostic::error(code, first_line.clone()).at(span, label_for(&first_line));
-            if let Some(h) = did_you_mean_from_message(&message) {
-                d = d.help(h);
+            diags.push(
+                Diagnostic::error(codes::SYNTAX, e.message().trim().to_string())
+                    .at(span, "TOML syntax error"),
+            );
+        }
+        if n > MAX_SYNTAX_ERRORS {
+            diags.push(Diagnostic::error(
+                codes::SYNTAX,
+                format!("{} more syntax errors not shown", n - MAX_SYNTAX_ERRORS),
+            ));
+        }
+        return None;
+    }
+    for _ in 0..MAX_STRUCTURE_ERRORS {
+        // The first attempt owns the document when it succeeds; a copy is kept only for
+        // recovery, which needs it after a failure.
+        let attempt = RawConfig::deserialize(toml::de::Deserializer::from(doc.clone()));
+        match attempt {
+            Ok(raw) => return Some(raw),
+            Err(e) => {
+                let span = e.span().unwrap_or(0..0);
+                diags.push(structure_diagnostic(src, &e, span.clone()));
+                if !remove_at(doc.get_mut(), &span) {
+                    return None;
+                }
             }
-            diags.push(d);
-            None
         }
     }
+    diags.push(Diagnostic::error(
+        codes::WRONG_TYPE,
+        format!("more than {MAX_STRUCTURE_ERRORS} structure errors; stopped here"),
+    ));
+    None
 }
 
-fn label_for(msg: &str) -> &'static str {
-    if msg.starts_with("unknown field") {
-        "unknown key"
-    } else if msg.starts_with("missing field") {
-        "in this table"
-    } else if msg.starts_with("invalid type") {
-        "wrong type"
-    } else {
-        "here"
+/// Removes the table entry or array element whose key or value has exactly this span.
+fn remove_at(table: &mut DeTable<'_>, span: &Range<usize>) -> bool {
+    let hit = table
+        .iter()
+        .find(|(k, v)| k.span() == *span || v.span() == *span)
+        .map(|(k, _)| k.clone());
+    if let Some(key) = hit {
+        table.remove(&key);
+        return true;
+    }
+    table.iter_mut().any(|(_, v)| remove_in_value(v.get_mut(), span))
+}
+
+fn remove_in_value(v: &mut DeValue<'_>, span: &Range<usize>) -> bool {
+    match v {
+        DeValue::Table(t) => remove_at(t, span),
+        DeValue::Array(a) => {
+            if let Some(i) = a.iter().position(|x| x.span() == *span) {
+                let mut kept = DeArray::new();
+                for (j, x) in a.iter().enumerate() {
+                    if j != i {
+                        kept.push(x.clone());
+                    }
+                }
+                *a = kept;
+                return true;
+            }
+            a.iter_mut().any(|x| remove_in_value(x.get_mut(), span))
+        }
+        _ => false,
     }
 }
 
-/// serde lists the expected keys in its unknown-field message: suggest the closest one.
-fn did_you_mean_from_message(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field `")?;
-    let (found, rest) = rest.split_once('`')?;
-    let expected: Vec<&str> = rest
-        .split('`')
+/// serde's words for types, in the words of a TOML user.
+fn toml_type_words(expected: &str) -> String {
+    let e = expected.trim();
+    if e.starts_with("struct ") || e == "a map" {
+        return "a table".into();
+    }
+    match e {
+        "i64" | "u64" | "i32" | "u32" | "u16" | "u8" | "usize" | "i128" => "an integer".into(),
+        "f64" | "f32" => "a number".into(),
+        "a boolean" | "bool" => "`true` or `false`".into(),
+        "a sequence" => "an array".into(),
+        "a string" => "a string".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn structure_diagnostic(src: &Source, e: &toml::de::Error, span: Range<usize>) -> Diagnostic {
+    let message = e.message().trim();
+    let first = message.lines().next().unwrap_or("");
+    if let Some(rest) = first.strip_prefix("unknown field `") {
+        let found = rest.split('`').next().unwrap_or("");
+        let expected = expected_names(rest);
+        let mut d = Diagnostic::error(codes::UNKNOWN_KEY, format!("unknown key `{found}`"))
+            .at(span, "not a key of this table");
+        d = match crate::check::closest(found, expected.iter().map(String::as_str)) {
+            Some(c) => d.help(format!("did you mean `{c}`?")),
+            None if expected.is_empty() => d.help("this table takes no keys"),
+            None => d.help(format!("keys here: {}", crate::check::backticked(&expected))),
+        };
+        return d;
+    }
+    if let Some(rest) = first.strip_prefix("missing field `") {
+        let key = rest.split('`').next().unwrap_or("");
+        let header = src.text.get(span.clone()).unwrap_or("").trim().to_string();
+        let label = if header.is_empty() {
+            format!("`{key}` is required")
+        } else {
+            format!("`{header}` needs `{key}`")
+        };
+        return Diagnostic::error(codes::MISSING_KEY, format!("missing key `{key}`"))
+            .at(span, label);
+    }
+    if let Some(rest) = first.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
+        return Diagnostic::error(
+            codes::WRONG_TYPE,
+            format!("wrong type: found {found}, expected {}", toml_type_words(expected)),
+        )
+        .at(span, format!("expected {}", toml_type_words(expected)));
+    }
+    if first.starts_with("data did not match any variant") {
+        return Diagnostic::error(
+            codes::WRONG_TYPE,
+            "wrong type: expected a number or a string with a unit",
+        )
+        .at(span, "expected for example `0.05`, `\"5%\"`, `\"2s\"` or `\"10 per minute\"`");
+    }
+    if first.starts_with("invalid value") || first.starts_with("invalid length") {
+        return Diagnostic::error(codes::WRONG_TYPE, first.to_string()).at(span, "here");
+    }
+    Diagnostic::error(codes::SYNTAX, first.to_string()).at(span, "here")
+}
+
+/// The key names serde lists after "expected" in an unknown-field message.
+fn expected_names(rest: &str) -> Vec<String> {
+    let Some((_, list)) = rest.split_once("expected") else {
+        return Vec::new();
+    };
+    list.split('`')
         .enumerate()
         .filter(|(i, _)| i % 2 == 1)
-        .map(|(_, s)| s)
-        .collect();
-    crate::check::closest(found, expected.iter().copied()).map(|s| format!("did you mean `{s}`?"))
+        .map(|(_, s)| s.to_string())
+        .collect()
 }

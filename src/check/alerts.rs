@@ -424,11 +424,26 @@ fn alert(
             unit,
         },
     };
+    for (v, what, selector) in [
+        (&a.errors, "errors", true),
+        (&a.total, "total", true),
+        (&a.metric, "metric", true),
+        (&a.expr, "expr", false),
+        (&a.used, "used", false),
+        (&a.capacity, "capacity", false),
+    ] {
+        if let Some(s) = v
+            && (!selector || is_selector(s.get_ref().trim()))
+            && !super::promql::check_expr(cx, s, &format!("`{what}`"))
+        {
+            ok = false;
+        }
+    }
     source_check(cx, a, &kind_v, jobs);
     if !ok {
         return None;
     }
-    Some(Alert {
+    let alert = Alert {
         name,
         dimension,
         severity,
@@ -439,7 +454,20 @@ fn alert(
         labels,
         kind: kind_v,
         threshold,
-    })
+    };
+    // The fragments parse; the whole condition must too, or ccmon composed it wrongly.
+    if let Some(why) = super::promql::parse_error(&alert.expr()) {
+        cx.push(
+            Diagnostic::error(
+                codes::BAD_PROMQL,
+                format!("the condition ccmon builds for `{}` is not valid PromQL: {why}", alert.name),
+            )
+            .at(a.kind.span(), "built from this kind and its keys")
+            .help("simplify the expressions given to this alert, or use kind `raw`"),
+        );
+        return None;
+    }
+    Some(alert)
 }
 
 /// `0.95`, `"p95"` or `"95%"`.
@@ -551,15 +579,12 @@ pub const PLACEHOLDERS: &[&str] = &["{value}", "{threshold}"];
 
 fn template(cx: &mut Cx, t: &S<String>) {
     let s = t.get_ref();
-    let opens = s.matches("{{").count();
-    let closes = s.matches("}}").count();
-    if opens != closes {
+    if let Err(e) = super::template::check(s) {
+        let span = cx.inner_span(t, e.start, e.end);
         cx.push(
-            Diagnostic::error(
-                codes::BAD_TEMPLATE,
-                "unbalanced `{{` and `}}` in the template",
-            )
-            .at(t.span(), format!("{opens} `{{{{` but {closes} `}}}}`")),
+            Diagnostic::error(codes::BAD_TEMPLATE, format!("template: {}", e.message))
+                .at(span, "in this template")
+                .help("annotations are Go templates; see the Prometheus template reference"),
         );
         return;
     }

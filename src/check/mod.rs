@@ -9,6 +9,8 @@ mod alerting;
 mod alerts;
 mod base;
 mod outputs;
+pub mod promql;
+pub mod template;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -20,8 +22,8 @@ use crate::model::Model;
 use crate::quantity::Duration;
 
 /// Checks the raw config; returns a model only when there is no error.
-pub fn check(raw: &RawConfig, diags: &mut Diags) -> Option<Model> {
-    let mut cx = Cx { diags };
+pub fn check(raw: &RawConfig, text: &str, diags: &mut Diags) -> Option<Model> {
+    let mut cx = Cx { diags, text };
     let project = base::project(&mut cx, raw);
     let prometheus = base::prometheus(&mut cx, raw);
     let jobs = base::jobs(&mut cx, raw);
@@ -62,9 +64,25 @@ pub fn check(raw: &RawConfig, diags: &mut Diags) -> Option<Model> {
 /// The checking context: where diagnostics go, and small shared rules.
 pub(crate) struct Cx<'a> {
     pub diags: &'a mut Diags,
+    /// The source text, to point inside string values.
+    pub text: &'a str,
 }
 
 impl Cx<'_> {
+    /// The span of bytes `start..end` of a string value's content, when the value is written
+    /// as a plain one-line string whose source text is exactly its content; otherwise the
+    /// whole value's span.
+    pub fn inner_span(&self, s: &S<String>, start: usize, end: usize) -> Range<usize> {
+        let span = s.span();
+        let raw = self.text.get(span.clone()).unwrap_or("");
+        let quoted = |q: char| raw.len() == s.get_ref().len() + 2 && raw.starts_with(q) && raw.ends_with(q) && &raw[1..raw.len() - 1] == s.get_ref();
+        if quoted('"') || quoted('\'') {
+            (span.start + 1 + start)..(span.start + 1 + end.min(s.get_ref().len()))
+        } else {
+            span
+        }
+    }
+
     pub fn error(&mut self, code: Code, msg: impl Into<String>, span: Range<usize>, label: &str) {
         self.diags
             .push(Diagnostic::error(code, msg).at(span, label));
@@ -247,19 +265,32 @@ pub fn closest<'a>(found: &str, candidates: impl IntoIterator<Item = &'a str>) -
         .map(|(_, c)| c)
 }
 
+/// Optimal string alignment distance: insertions, deletions, substitutions and swaps of two
+/// neighbours each cost one (`shpo` is one step from `shop`).
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for i in 0..=a.len() {
+        d[i * w] = i;
     }
-    prev[b.len()]
+    for (j, cell) in d.iter_mut().enumerate().take(w) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
+        }
+    }
+    d[a.len() * w + b.len()]
 }
 
 #[cfg(test)]
@@ -273,6 +304,7 @@ mod tests {
             Some("oncall")
         );
         assert_eq!(closest("xyz", ["oncall", "team"]), None);
+        assert_eq!(closest("shpo", ["shop", "node"]), Some("shop"));
     }
 
     #[test]

@@ -243,6 +243,9 @@ pub fn dashboard(
                     }
                 }
             });
+            for q in &p.queries {
+                super::promql::check_expr(cx, &q.get_ref().expr, "panel query");
+            }
             let mut queries: Vec<Query> = p
                 .queries
                 .iter()

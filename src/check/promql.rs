@@ -1,0 +1,39 @@
+//! PromQL as the user wrote it and as ccmon generates it, parsed in-process.
+//!
+//! `promql-parser` reports no position, so an error is attached to the span of the key that
+//! holds the expression. Expressions are capped in length first: the parser's time grows
+//! faster than linearly on huge flat expressions, and no real alert needs more.
+
+use super::Cx;
+use crate::codes;
+use crate::diag::Diagnostic;
+use crate::load::S;
+
+/// Longest expression accepted, in bytes.
+pub const MAX_EXPR_LEN: usize = 16 * 1024;
+
+/// Parses one expression; `None` when it is well-formed, the reason otherwise.
+pub fn parse_error(expr: &str) -> Option<String> {
+    if expr.len() > MAX_EXPR_LEN {
+        return Some(format!(
+            "expression is {} bytes long, over the limit of {MAX_EXPR_LEN}",
+            expr.len()
+        ));
+    }
+    promql_parser::parser::parse(expr).err()
+}
+
+/// Parses a user-written expression and reports a malformed one at its span.
+pub(crate) fn check_expr(cx: &mut Cx, s: &S<String>, what: &str) -> bool {
+    match parse_error(s.get_ref()) {
+        None => true,
+        Some(why) => {
+            cx.push(
+                Diagnostic::error(codes::BAD_PROMQL, format!("{what} is not valid PromQL: {why}"))
+                    .at(s.span(), "in this expression")
+                    .help("check it with the Prometheus expression browser or `promtool`"),
+            );
+            false
+        }
+    }
+}
