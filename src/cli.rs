@@ -117,8 +117,20 @@ fn run(cmd: Command) -> u8 {
                 return EXIT_PROBLEMS;
             };
             let bundle = crate::emit::emit(&model);
-            if let Err(e) = bundle.write_to(&out) {
-                return trouble(&format!("{e:#}"));
+            let report = match bundle.write_to(&out) {
+                Ok(r) => r,
+                Err(e) => return trouble(&format!("{e:#}")),
+            };
+            if report.recovered {
+                eprintln!("note: completed an interrupted earlier render in {}", out.display());
+            }
+            for f in &report.removed {
+                eprintln!("removed {f}: ccmon no longer generates it");
+            }
+            for f in &report.kept_edited {
+                eprintln!(
+                    "warning: kept {f}: ccmon no longer generates it, but it was edited by hand"
+                );
             }
             println!("wrote {} files to {}", bundle.files.len(), out.display());
             EXIT_OK

@@ -22,7 +22,13 @@ fn every_example_matches_its_golden_folder() {
             continue;
         }
         let on_disk = files_below(&dir);
-        let generated: Vec<String> = bundle.files.keys().cloned().collect();
+        let mut generated: Vec<String> = bundle.files.keys().cloned().collect();
+        generated.push(ccmon::bundle::MANIFEST.to_string());
+        generated.sort();
+        let manifest = fs::read_to_string(dir.join(ccmon::bundle::MANIFEST)).unwrap_or_default();
+        if manifest != bundle.manifest() {
+            failures.push(format!("{name}/{}: manifest differs", ccmon::bundle::MANIFEST));
+        }
         if on_disk != generated {
             failures.push(format!(
                 "{name}: files differ\n  golden:    {on_disk:?}\n  generated: {generated:?}"
