@@ -92,7 +92,8 @@ impl Bundle {
                 bail!("ccmon bug: output path `{rel}` escapes the output folder");
             }
         }
-        fs::create_dir_all(dir).with_context(|| format!("cannot create folder {}", dir.display()))?;
+        fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create folder {}", dir.display()))?;
         let mut report = WriteReport {
             recovered: recover(dir)?,
             ..WriteReport::default()
@@ -129,7 +130,8 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
         fs::create_dir_all(parent)
             .with_context(|| format!("cannot create folder {}", parent.display()))?;
     }
-    let mut f = fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut f =
+        fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
     f.write_all(bytes)
         .and_then(|()| f.sync_all())
         .with_context(|| format!("cannot write {}", path.display()))
@@ -169,8 +171,6 @@ fn commit(dir: &Path) -> Result<()> {
     }
     fs::rename(staging.join(MANIFEST), dir.join(MANIFEST))
         .with_context(|| format!("cannot write {}", dir.join(MANIFEST).display()))?;
-    fs::remove_dir_all(&staging)
-        .with_context(|| format!("cannot remove {}", staging.display()))?;
+    fs::remove_dir_all(&staging).with_context(|| format!("cannot remove {}", staging.display()))?;
     Ok(())
 }
-

@@ -122,7 +122,10 @@ fn run(cmd: Command) -> u8 {
                 Err(e) => return trouble(&format!("{e:#}")),
             };
             if report.recovered {
-                eprintln!("note: completed an interrupted earlier render in {}", out.display());
+                eprintln!(
+                    "note: completed an interrupted earlier render in {}",
+                    out.display()
+                );
             }
             for f in &report.removed {
                 eprintln!("removed {f}: ccmon no longer generates it");

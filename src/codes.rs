@@ -49,7 +49,7 @@ codes! {
     FOR_SHORTER_THAN_SCRAPE = "CM602", "`for` shorter than the scrape interval";
     INHIBIT_NEVER_MATCHES = "CM603", "inhibit rule that can never match";
     NO_SOURCE_FOR_METRIC = "CM604", "alert on a metric no job exports";
-    PLUS_ONLY = "CM605", "nginx Plus-only feature without `nginx_plus = true`";
+    PLUS_ONLY = "CM605", "output that needs nginx Plus";
     MISSING_SECTION = "CM606", "a section the outputs need is missing";
     COUNTER_WITHOUT_RATE = "CM607", "alert on a counter without rate or increase";
 }

@@ -551,7 +551,9 @@ fn remove_at(table: &mut DeTable<'_>, span: &Range<usize>) -> bool {
         table.remove(&key);
         return true;
     }
-    table.iter_mut().any(|(_, v)| remove_in_value(v.get_mut(), span))
+    table
+        .iter_mut()
+        .any(|(_, v)| remove_in_value(v.get_mut(), span))
 }
 
 fn remove_in_value(v: &mut DeValue<'_>, span: &Range<usize>) -> bool {
@@ -601,7 +603,10 @@ fn structure_diagnostic(src: &Source, e: &toml::de::Error, span: Range<usize>) -
         d = match crate::check::closest(found, expected.iter().map(String::as_str)) {
             Some(c) => d.help(format!("did you mean `{c}`?")),
             None if expected.is_empty() => d.help("this table takes no keys"),
-            None => d.help(format!("keys here: {}", crate::check::backticked(&expected))),
+            None => d.help(format!(
+                "keys here: {}",
+                crate::check::backticked(&expected)
+            )),
         };
         return d;
     }
@@ -620,7 +625,10 @@ fn structure_diagnostic(src: &Source, e: &toml::de::Error, span: Range<usize>) -
         let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
         return Diagnostic::error(
             codes::WRONG_TYPE,
-            format!("wrong type: found {found}, expected {}", toml_type_words(expected)),
+            format!(
+                "wrong type: found {found}, expected {}",
+                toml_type_words(expected)
+            ),
         )
         .at(span, format!("expected {}", toml_type_words(expected)));
     }
@@ -629,7 +637,10 @@ fn structure_diagnostic(src: &Source, e: &toml::de::Error, span: Range<usize>) -
             codes::WRONG_TYPE,
             "wrong type: expected a number or a string with a unit",
         )
-        .at(span, "expected for example `0.05`, `\"5%\"`, `\"2s\"` or `\"10 per minute\"`");
+        .at(
+            span,
+            "expected for example `0.05`, `\"5%\"`, `\"2s\"` or `\"10 per minute\"`",
+        );
     }
     if first.starts_with("invalid value") || first.starts_with("invalid length") {
         return Diagnostic::error(codes::WRONG_TYPE, first.to_string()).at(span, "here");

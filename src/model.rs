@@ -126,6 +126,8 @@ pub struct Alert {
     /// The threshold with its comparison; `None` only for kinds that carry their own
     /// condition (`target_down`, `raw`).
     pub threshold: Option<(Cmp, Quantity)>,
+    /// The threshold as the user wrote it, for `{threshold}` in annotations.
+    pub threshold_text: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -167,8 +169,13 @@ pub enum AlertKind {
         on: Vec<String>,
         rate_window: Option<Duration>,
     },
-    /// A complete PromQL condition written by the user.
-    Raw { expr: String, unit: Option<String> },
+    /// A complete PromQL condition written by the user; `split` holds its value expression
+    /// and threshold when it has the shape `value > number` (or `<`, `>=`, `<=`).
+    Raw {
+        expr: String,
+        unit: Option<String>,
+        split: Option<(String, f64)>,
+    },
 }
 
 #[derive(Debug, Clone)]

@@ -121,7 +121,10 @@ impl Alert {
                     atom(capacity)
                 )
             }
-            AlertKind::Raw { expr, .. } => expr.trim().to_string(),
+            AlertKind::Raw { expr, split, .. } => match split {
+                Some((value, _)) => value.clone(),
+                None => expr.trim().to_string(),
+            },
         }
     }
 
@@ -142,15 +145,19 @@ impl Alert {
 
     /// The Go template that prints `$value` in the unit the user stated.
     pub fn value_template(&self) -> &'static str {
+        const PERCENT: &str = "{{ $value | humanizePercentage }}";
+        const DURATION: &str = "{{ $value | humanizeDuration }}";
         match &self.kind {
-            AlertKind::ErrorRatio { .. } | AlertKind::Saturation { .. } => {
-                "{{ $value | humanizePercentage }}"
-            }
-            AlertKind::LatencyQuantile { .. } => "{{ $value | humanizeDuration }}",
-            AlertKind::Gauge { unit: Some(u), .. } | AlertKind::Raw { unit: Some(u), .. }
-                if u == "USD" =>
-            {
-                "{{ $value | printf \"%.2f\" }}"
+            AlertKind::ErrorRatio { .. } | AlertKind::Saturation { .. } => PERCENT,
+            AlertKind::LatencyQuantile { .. } => DURATION,
+            AlertKind::Gauge { unit: Some(u), .. } | AlertKind::Raw { unit: Some(u), .. } => {
+                match u.as_str() {
+                    "USD" => "{{ $value | printf \"%.2f\" }}",
+                    "percent" => PERCENT,
+                    "seconds" => DURATION,
+                    "bytes" => "{{ $value | humanize1024 }}B",
+                    _ => "{{ $value | humanize }}",
+                }
             }
             _ => "{{ $value | humanize }}",
         }
@@ -173,6 +180,7 @@ impl Alert {
     pub fn threshold_value(&self) -> Option<f64> {
         match &self.kind {
             AlertKind::TargetDown { .. } => None,
+            AlertKind::Raw { split, .. } => split.as_ref().map(|(_, t)| *t),
             _ => self.threshold.as_ref().map(|(_, q)| threshold_value(q)),
         }
     }

@@ -27,7 +27,10 @@ fn every_example_matches_its_golden_folder() {
         generated.sort();
         let manifest = fs::read_to_string(dir.join(ccmon::bundle::MANIFEST)).unwrap_or_default();
         if manifest != bundle.manifest() {
-            failures.push(format!("{name}/{}: manifest differs", ccmon::bundle::MANIFEST));
+            failures.push(format!(
+                "{name}/{}: manifest differs",
+                ccmon::bundle::MANIFEST
+            ));
         }
         if on_disk != generated {
             failures.push(format!(

@@ -50,10 +50,10 @@ pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert]) -> Alertmana
             .iter()
             .map(|e| {
                 let e = e.get_ref();
-                cx.no_plaintext(
+                cx.no_plaintext_help(
                     e.auth_password.as_ref(),
                     "auth_password",
-                    "auth_password_file",
+                    "store the SMTP password in a file and set `auth_password_file` in `[alertmanager.smtp]`",
                 );
                 if smtp.is_none() {
                     cx.push(
@@ -171,14 +171,6 @@ pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert]) -> Alertmana
                     "the root route matches every alert and takes no `matchers`",
                     m.span(),
                     "move this into a `[[route.routes]]` entry",
-                );
-            }
-            if r.get_ref().receiver.is_none() && names.is_empty() {
-                cx.error(
-                    codes::MISSING_KEY,
-                    "the root route needs a `receiver`",
-                    r.span(),
-                    "in this table",
                 );
             }
             route(cx, r.get_ref(), &names, true)

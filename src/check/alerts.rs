@@ -108,16 +108,17 @@ fn alert(
     prom: &Prometheus,
 ) -> Option<Alert> {
     let name = a.name.get_ref().clone();
-    if !super::is_metric_name(&name, false) {
+    if !super::is_metric_name(&name, true) {
         cx.error(
             codes::BAD_LABEL_NAME,
-            format!("alert name `{name}` is not a valid label value for `alertname` routing"),
+            format!("`{name}` is not a valid alert name"),
             a.name.span(),
-            "expected letters, digits and `_`, not starting with a digit",
+            "Prometheus wants metric-name syntax: letters, digits, `_` and `:`",
         );
     }
     let kind = a.kind.get_ref().as_str();
-    if !KINDS.contains(&kind) {
+    let kind_known = KINDS.contains(&kind);
+    if !kind_known {
         let mut d = Diagnostic::error(codes::UNKNOWN_KIND, format!("unknown alert kind `{kind}`"))
             .at(a.kind.span(), "not an alert kind");
         d = match closest(kind, KINDS.iter().copied()) {
@@ -128,10 +129,9 @@ fn alert(
             )),
         };
         cx.push(d);
-        return None;
     }
-    let mut ok = true;
-    for (key, span) in present(a) {
+    let mut ok = kind_known;
+    for (key, span) in present(a).into_iter().filter(|_| kind_known) {
         let takes = KIND_KEYS
             .iter()
             .find(|(k, _)| *k == key)
@@ -161,6 +161,7 @@ fn alert(
         }
     };
     match kind {
+        _ if !kind_known => {}
         "target_down" => need(cx, a.job.is_some(), "job"),
         "error_ratio" => {
             need(cx, a.errors.is_some(), "errors");
@@ -183,7 +184,7 @@ fn alert(
         }
         _ => {}
     }
-    if !matches!(kind, "target_down" | "raw") {
+    if kind_known && !matches!(kind, "target_down" | "raw") {
         need(
             cx,
             a.above.is_some() || a.below.is_some(),
@@ -224,21 +225,27 @@ fn alert(
         }
     };
     let for_ = cx.duration(a.for_.as_ref(), Duration::from_secs(0));
+    // The alerted job's own interval where the kind names it, else the global one.
+    let interval = a
+        .job
+        .as_ref()
+        .and_then(|j| jobs.iter().find(|x| &x.name == j.get_ref()))
+        .and_then(|j| j.interval)
+        .unwrap_or(prom.scrape_interval);
     if let Some(f) = &a.for_
         && for_.millis() > 0
-        && for_ < prom.scrape_interval
+        && for_ < interval
     {
         cx.push(
             Diagnostic::warning(
                 codes::FOR_SHORTER_THAN_SCRAPE,
                 format!(
-                    "`for = \"{}\"` is shorter than the scrape interval {}",
+                    "`for = \"{}\"` is shorter than the scrape interval {interval}",
                     f.get_ref(),
-                    prom.scrape_interval
                 ),
             )
             .at(f.span(), "the condition is seen at most once in this time")
-            .help(format!("use at least `{}`", prom.scrape_interval)),
+            .help(format!("use at least `{interval}`")),
         );
     }
     let dimension = match &a.dimension {
@@ -280,11 +287,22 @@ fn alert(
         super::base::url(cx, r);
     }
 
+    let unit = a.unit.as_ref().and_then(|u| unit_of(cx, u));
     let threshold = match (&a.above, &a.below) {
-        (Some(t), _) => threshold(cx, t, kind).map(|q| (Cmp::Above, q)),
-        (None, Some(t)) => threshold(cx, t, kind).map(|q| (Cmp::Below, q)),
+        _ if !kind_known => None,
+        (Some(t), _) => threshold(cx, t, kind, unit).map(|q| (Cmp::Above, q)),
+        (None, Some(t)) => threshold(cx, t, kind, unit).map(|q| (Cmp::Below, q)),
         _ => None,
     };
+    let threshold_text = a
+        .above
+        .as_ref()
+        .or(a.below.as_ref())
+        .map(|t| match t.get_ref() {
+            NumOrStr::Str(s) => s.trim().to_string(),
+            NumOrStr::Int(i) => i.to_string(),
+            NumOrStr::Float(f) => crate::quantity::fmt_num(*f),
+        });
     if (a.above.is_some() || a.below.is_some()) && threshold.is_none() {
         ok = false;
     }
@@ -299,20 +317,6 @@ fn alert(
             None => vec!["job".to_string()],
         }
     };
-    let unit = a.unit.as_ref().map(|u| {
-        if !UNITS.iter().any(|(n, _)| n == u.get_ref()) {
-            let names: Vec<String> = UNITS.iter().map(|(n, _)| n.to_string()).collect();
-            cx.push(
-                Diagnostic::error(
-                    codes::UNKNOWN_KIND,
-                    format!("unknown unit `{}`", u.get_ref()),
-                )
-                .at(u.span(), "not a unit ccmon knows")
-                .help(format!("units: {}", backticked(&names))),
-            );
-        }
-        u.get_ref().clone()
-    });
     let sel = |cx: &mut Cx, s: &Option<S<String>>, what: &str| -> String {
         let Some(s) = s else { return String::new() };
         if !is_selector(s.get_ref().trim()) {
@@ -330,6 +334,10 @@ fn alert(
         }
         s.get_ref().trim().to_string()
     };
+    if !kind_known {
+        return None;
+    }
+    let unit = unit.map(str::to_string);
     let kind_v = match kind {
         "target_down" => {
             let job = a.job.as_ref()?;
@@ -421,6 +429,7 @@ fn alert(
         },
         _ => AlertKind::Raw {
             expr: a.expr.as_ref()?.get_ref().trim().to_string(),
+            split: super::promql::split_condition(a.expr.as_ref()?.get_ref()),
             unit,
         },
     };
@@ -454,13 +463,38 @@ fn alert(
         labels,
         kind: kind_v,
         threshold,
+        threshold_text,
     };
+    if alert.threshold_value().is_none() {
+        for t in [Some(&a.summary), a.description.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            if t.get_ref().contains("{threshold}") {
+                cx.push(
+                    Diagnostic::error(
+                        codes::BAD_TEMPLATE,
+                        "`{threshold}` in an alert without a threshold",
+                    )
+                    .at(t.span(), "nothing to fill in here")
+                    .help("write the condition in words, or give the alert `above` or `below`"),
+                );
+                ok = false;
+            }
+        }
+        if !ok {
+            return None;
+        }
+    }
     // The fragments parse; the whole condition must too, or ccmon composed it wrongly.
     if let Some(why) = super::promql::parse_error(&alert.expr()) {
         cx.push(
             Diagnostic::error(
                 codes::BAD_PROMQL,
-                format!("the condition ccmon builds for `{}` is not valid PromQL: {why}", alert.name),
+                format!(
+                    "the condition ccmon builds for `{}` is not valid PromQL: {why}",
+                    alert.name
+                ),
             )
             .at(a.kind.span(), "built from this kind and its keys")
             .help("simplify the expressions given to this alert, or use kind `raw`"),
@@ -501,9 +535,26 @@ fn quantile(cx: &mut Cx, q: &S<NumOrStr>) -> Option<f64> {
     }
 }
 
+/// A unit name (or its Grafana id) in its canonical ccmon name; unknown ones are reported.
+pub fn unit_of(cx: &mut Cx, u: &S<String>) -> Option<&'static str> {
+    let v = u.get_ref();
+    if let Some((name, _)) = UNITS.iter().find(|(n, g)| n == v || g == v) {
+        return Some(name);
+    }
+    let names: Vec<String> = UNITS.iter().map(|(n, _)| n.to_string()).collect();
+    let mut d = Diagnostic::error(codes::UNKNOWN_KIND, format!("unknown unit `{v}`"))
+        .at(u.span(), "not a unit ccmon knows");
+    d = match closest(v, UNITS.iter().map(|(n, _)| *n)) {
+        Some(c) => d.help(format!("did you mean `{c}`?")),
+        None => d.help(format!("units: {}", backticked(&names))),
+    };
+    cx.push(d);
+    None
+}
+
 /// The threshold in the unit its kind compares: ratios for ratios, seconds for latency,
 /// rates for `rate`, plain numbers for gauges and increases.
-fn threshold(cx: &mut Cx, t: &S<NumOrStr>, kind: &str) -> Option<Quantity> {
+fn threshold(cx: &mut Cx, t: &S<NumOrStr>, kind: &str, unit: Option<&str>) -> Option<Quantity> {
     let q = match t.get_ref() {
         NumOrStr::Int(i) => Ok(Quantity::Number(*i as f64)),
         NumOrStr::Float(f) => Ok(Quantity::Number(*f)),
@@ -534,6 +585,10 @@ fn threshold(cx: &mut Cx, t: &S<NumOrStr>, kind: &str) -> Option<Quantity> {
             | ("latency_quantile", Quantity::Seconds(_))
             | ("rate", Quantity::Rate { .. })
             | ("increase" | "gauge", Quantity::Number(_))
+    ) || matches!(
+        (kind, unit, &q),
+        ("gauge", Some("percent"), Quantity::Ratio { .. })
+            | ("gauge", Some("seconds"), Quantity::Seconds(_))
     );
     if !fits {
         cx.push(
@@ -547,7 +602,8 @@ fn threshold(cx: &mut Cx, t: &S<NumOrStr>, kind: &str) -> Option<Quantity> {
         return None;
     }
     let bad = match q {
-        Quantity::Ratio { value, .. } => !(value > 0.0 && value <= 1.0),
+        Quantity::Ratio { value, .. } if kind != "gauge" => !(value > 0.0 && value <= 1.0),
+        Quantity::Ratio { .. } => false,
         Quantity::Seconds(v) | Quantity::Rate { value: v, .. } => v <= 0.0,
         Quantity::Number(_) => false,
     };
@@ -622,8 +678,20 @@ fn source_check(cx: &mut Cx, a: &RawAlert, kind: &AlertKind, jobs: &[Job]) {
     if jobs.iter().all(|j| j.exports.is_empty()) {
         return;
     }
+    let mut pairs: Vec<(String, std::ops::Range<usize>)> = Vec::new();
+    match kind {
+        AlertKind::ErrorRatio { errors, total, .. } => {
+            pairs.extend(a.errors.as_ref().map(|s| (errors.clone(), s.span())));
+            pairs.extend(a.total.as_ref().map(|s| (total.clone(), s.span())));
+        }
+        AlertKind::Saturation { used, capacity, .. } => {
+            pairs.extend(a.used.as_ref().map(|s| (used.clone(), s.span())));
+            pairs.extend(a.capacity.as_ref().map(|s| (capacity.clone(), s.span())));
+        }
+        _ => {}
+    }
     let (metric, span) = match kind {
-        AlertKind::ErrorRatio { total, .. } => (total.clone(), a.total.as_ref().map(S::span)),
+        AlertKind::ErrorRatio { .. } | AlertKind::Saturation { .. } => (String::new(), None),
         AlertKind::LatencyQuantile { histogram, .. } => (
             format!("{histogram}_bucket"),
             a.histogram.as_ref().map(S::span),
@@ -632,28 +700,29 @@ fn source_check(cx: &mut Cx, a: &RawAlert, kind: &AlertKind, jobs: &[Job]) {
             (metric.clone(), a.metric.as_ref().map(S::span))
         }
         AlertKind::Gauge { expr, .. } => (expr.clone(), a.expr.as_ref().map(S::span)),
-        AlertKind::Saturation { capacity, .. } => {
-            (capacity.clone(), a.capacity.as_ref().map(S::span))
-        }
         _ => return,
     };
-    let Some(span) = span else { return };
-    for m in metric_names(&metric) {
-        let known = jobs.iter().any(|j| {
-            j.exports.iter().any(|e| match e.strip_suffix('*') {
-                Some(prefix) => m.starts_with(prefix),
-                None => *e == m,
-            })
-        });
-        if !known {
-            cx.push(
-                Diagnostic::warning(
-                    codes::NO_SOURCE_FOR_METRIC,
-                    format!("no job is known to export `{m}`"),
-                )
-                .at(span.clone(), "this alert can never fire without it")
-                .help("add the job that exports it, or list the metric in that job's `exports`"),
-            );
+    pairs.extend(span.map(|s| (metric, s)));
+    for (expr, span) in pairs {
+        for m in metric_names(&expr) {
+            let known = jobs.iter().any(|j| {
+                j.exports.iter().any(|e| match e.strip_suffix('*') {
+                    Some(prefix) => m.starts_with(prefix),
+                    None => *e == m,
+                })
+            });
+            if !known {
+                cx.push(
+                    Diagnostic::warning(
+                        codes::NO_SOURCE_FOR_METRIC,
+                        format!("no job is known to export `{m}`"),
+                    )
+                    .at(span.clone(), "this alert can never fire without it")
+                    .help(
+                        "add the job that exports it, or list the metric in that job's `exports`",
+                    ),
+                );
+            }
         }
     }
 }

@@ -64,10 +64,8 @@ pub fn prometheus(cx: &mut Cx, raw: &RawConfig) -> Prometheus {
         .listen
         .as_ref()
         .map_or_else(|| "127.0.0.1:9090".to_string(), |l| address(cx, l));
-    let mut alertmanagers: Vec<String> = p.alertmanagers.iter().map(|a| address(cx, a)).collect();
-    if alertmanagers.is_empty() {
-        alertmanagers.push("localhost:9093".into());
-    }
+    // Empty means "the Alertmanager this config describes"; `check` fills it in.
+    let alertmanagers: Vec<String> = p.alertmanagers.iter().map(|a| address(cx, a)).collect();
     let remote_write = p
         .remote_write
         .iter()
@@ -80,6 +78,22 @@ pub fn prometheus(cx: &mut Cx, raw: &RawConfig) -> Prometheus {
                 "bearer_token_file",
             );
             url(cx, &rw.url);
+            if let (Some(_), Some(t)) = (&rw.username, &rw.bearer_token_file) {
+                cx.error(
+                    codes::BAD_VALUE,
+                    "remote write takes basic auth or a bearer token, not both",
+                    t.span(),
+                    "second kind of credentials here",
+                );
+            }
+            if let (None, Some(p)) = (&rw.username, &rw.password_file) {
+                cx.error(
+                    codes::MISSING_KEY,
+                    "`password_file` needs a `username`",
+                    p.span(),
+                    "basic auth without a user name",
+                );
+            }
             RemoteWrite {
                 url: rw.url.get_ref().clone(),
                 username: rw.username.as_ref().map(|u| u.get_ref().clone()),
@@ -156,6 +170,18 @@ pub fn split_address(v: &str) -> Option<(&str, u16)> {
     }
 }
 
+/// A listen address as a target to connect to: a wildcard host becomes `localhost`.
+pub fn reachable(listen: &str) -> String {
+    match split_address(listen) {
+        Some(("0.0.0.0" | "::" | "*", port)) => format!("localhost:{port}"),
+        Some(_) => listen.to_string(),
+        None => match listen.strip_prefix(':') {
+            Some(port) => format!("localhost:{port}"),
+            None => listen.to_string(),
+        },
+    }
+}
+
 /// Loopback spellings are one host: `localhost:9100` and `127.0.0.1:9100` clash.
 fn canonical_host(h: &str) -> &str {
     match h {
@@ -164,7 +190,7 @@ fn canonical_host(h: &str) -> &str {
     }
 }
 
-pub fn jobs(cx: &mut Cx, raw: &RawConfig) -> Vec<Job> {
+pub fn jobs(cx: &mut Cx, raw: &RawConfig, global_interval: Duration) -> Vec<Job> {
     cx.unique(raw.jobs.iter().map(|j| &j.get_ref().name), "job");
     let mut endpoints: BTreeMap<(String, u16), (String, Range<usize>)> = BTreeMap::new();
     let mut out = Vec::new();
@@ -185,14 +211,16 @@ pub fn jobs(cx: &mut Cx, raw: &RawConfig) -> Vec<Job> {
             if let Some((host, port)) = split_address(&v) {
                 let key = (canonical_host(host).to_string(), port);
                 if let Some((other, first)) = endpoints.get(&key) {
+                    let msg = if *other == name {
+                        format!("job `{name}` lists `{v}` twice")
+                    } else {
+                        format!("jobs `{other}` and `{name}` both scrape `{v}`")
+                    };
                     cx.push(
-                        Diagnostic::error(
-                            codes::PORT_CLASH,
-                            format!("jobs `{other}` and `{name}` both scrape `{v}`"),
-                        )
-                        .at(t.span(), "scraped again here")
-                        .also(first.clone(), format!("`{other}` scrapes it here"))
-                        .help("one exporter listens on one port: give each job its own port"),
+                        Diagnostic::error(codes::PORT_CLASH, msg)
+                            .at(t.span(), "scraped again here")
+                            .also(first.clone(), format!("`{other}` scrapes it here"))
+                            .help("one exporter listens on one port: give each job its own port"),
                     );
                 } else {
                     endpoints.insert(key, (name.clone(), t.span()));
@@ -200,14 +228,21 @@ pub fn jobs(cx: &mut Cx, raw: &RawConfig) -> Vec<Job> {
             }
             targets.push(v);
         }
-        let interval = j.interval.as_ref().and_then(|i| cx.duration_of(i));
-        let timeout = j.timeout.as_ref().and_then(|i| cx.duration_of(i));
-        if let (Some(i), Some(t), Some(ts)) = (interval, timeout, &j.timeout)
-            && t > i
+        let interval = j
+            .interval
+            .as_ref()
+            .map(|i| cx.positive_duration(Some(i), Duration::from_secs(15)));
+        let timeout = j
+            .timeout
+            .as_ref()
+            .map(|i| cx.positive_duration(Some(i), Duration::from_secs(10)));
+        let effective = interval.unwrap_or(global_interval);
+        if let (Some(t), Some(ts)) = (timeout, &j.timeout)
+            && t > effective
         {
             cx.error(
                 codes::BAD_VALUE,
-                format!("job `{name}`: scrape timeout {t} is longer than its interval {i}"),
+                format!("job `{name}`: scrape timeout {t} is longer than its interval {effective}"),
                 ts.span(),
                 "Prometheus refuses a timeout longer than the interval",
             );

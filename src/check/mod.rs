@@ -26,10 +26,16 @@ pub fn check(raw: &RawConfig, text: &str, diags: &mut Diags) -> Option<Model> {
     let mut cx = Cx { diags, text };
     let project = base::project(&mut cx, raw);
     let prometheus = base::prometheus(&mut cx, raw);
-    let jobs = base::jobs(&mut cx, raw);
+    let jobs = base::jobs(&mut cx, raw, prometheus.scrape_interval);
     let dimensions = base::dimensions(&mut cx, raw);
     let alerts = alerts::alerts(&mut cx, raw, &jobs, &dimensions, &prometheus);
     let alertmanager = alerting::alertmanager(&mut cx, raw, &alerts);
+    let mut prometheus = prometheus;
+    if prometheus.alertmanagers.is_empty() {
+        prometheus
+            .alertmanagers
+            .push(base::reachable(&alertmanager.listen));
+    }
     let logs = outputs::logs(&mut cx, raw, &project);
     let dashboard = outputs::dashboard(&mut cx, raw, &project, &alerts, &dimensions, &prometheus);
     let proxy = outputs::proxy(&mut cx, raw, &project, &jobs);
@@ -75,7 +81,12 @@ impl Cx<'_> {
     pub fn inner_span(&self, s: &S<String>, start: usize, end: usize) -> Range<usize> {
         let span = s.span();
         let raw = self.text.get(span.clone()).unwrap_or("");
-        let quoted = |q: char| raw.len() == s.get_ref().len() + 2 && raw.starts_with(q) && raw.ends_with(q) && &raw[1..raw.len() - 1] == s.get_ref();
+        let quoted = |q: char| {
+            raw.len() == s.get_ref().len() + 2
+                && raw.starts_with(q)
+                && raw.ends_with(q)
+                && &raw[1..raw.len() - 1] == s.get_ref()
+        };
         if quoted('"') || quoted('\'') {
             (span.start + 1 + start)..(span.start + 1 + end.min(s.get_ref().len()))
         } else {
@@ -203,16 +214,28 @@ impl Cx<'_> {
 
     /// A secret given as a value: refused, with the file-reference form as help.
     pub fn no_plaintext(&mut self, v: Option<&S<String>>, key: &str, file_key: &str) {
+        self.no_plaintext_help(
+            v,
+            key,
+            &format!(
+                "store it in a file readable only by the service and write `{file_key} = \"/etc/.../{key}\"`"
+            ),
+        );
+    }
+
+    /// Like [`Self::no_plaintext`], with the help spelled out.
+    pub fn no_plaintext_help(&mut self, v: Option<&S<String>>, key: &str, help: &str) {
         if let Some(s) = v {
             self.push(
                 Diagnostic::error(
                     codes::PLAINTEXT_SECRET,
                     format!("`{key}` holds a secret as a plain value"),
                 )
-                .at(s.span(), "this secret would be copied into a generated file")
-                .help(format!(
-                    "store it in a file readable only by the service and write `{file_key} = \"/etc/.../{key}\"`"
-                )),
+                .at(
+                    s.span(),
+                    "this secret would be copied into a generated file",
+                )
+                .help(help),
             );
         }
     }

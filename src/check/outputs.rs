@@ -3,7 +3,7 @@
 //! A section that is absent gets the defaults documented in `docs/format.md`; `enabled = false`
 //! leaves its output out.
 
-use super::{Cx, backticked, closest};
+use super::{Cx, closest};
 use crate::codes;
 use crate::diag::Diagnostic;
 use crate::load::{RawConfig, RawService, S};
@@ -11,7 +11,6 @@ use crate::model::{
     Alert, Alertmanager, Backend, Balance, Dashboard, Dimension, Elasticsearch, InstallPaths, Job,
     LogInput, Logs, Panel, PanelKind, Project, Prometheus, Proxy, Query, Service, ServiceKind, Tls,
 };
-use crate::promql::UNITS;
 use crate::quantity::Duration;
 
 fn enabled(e: &Option<S<bool>>) -> bool {
@@ -105,8 +104,16 @@ pub fn logs(cx: &mut Cx, raw: &RawConfig, project: &Project) -> Option<Logs> {
                     "expected at least one URL",
                 );
             }
-            cx.no_plaintext(es.password.as_ref(), "password", "password_keystore");
-            cx.no_plaintext(es.api_key.as_ref(), "api_key", "api_key_keystore");
+            cx.no_plaintext_help(
+                es.password.as_ref(),
+                "password",
+                "add it to the Filebeat keystore (`filebeat keystore add ES_PWD`) and write `password_keystore = \"ES_PWD\"`",
+            );
+            cx.no_plaintext_help(
+                es.api_key.as_ref(),
+                "api_key",
+                "add it to the Filebeat keystore (`filebeat keystore add ES_API_KEY`) and write `api_key_keystore = \"ES_API_KEY\"`",
+            );
             if let Some(ix) = &es.index {
                 let v = ix.get_ref();
                 // `%{+yyyy.MM.dd}` and `%{[field]}` are Filebeat format strings, not index text.
@@ -154,9 +161,10 @@ pub fn logs(cx: &mut Cx, raw: &RawConfig, project: &Project) -> Option<Logs> {
     Some(Logs {
         inputs,
         elasticsearch,
-        kibana: l
-            .and_then(|l| l.kibana.as_ref())
-            .map(|k| k.get_ref().host.get_ref().clone()),
+        kibana: l.and_then(|l| l.kibana.as_ref()).map(|k| {
+            super::base::url(cx, &k.get_ref().host);
+            k.get_ref().host.get_ref().clone()
+        }),
     })
 }
 
@@ -225,24 +233,11 @@ pub fn dashboard(
                     dims.iter().map(|x| x.name.clone()),
                 );
             }
-            let mut unit = p.unit.as_ref().map(|u| {
-                let v = u.get_ref();
-                match UNITS.iter().find(|(n, g)| n == v || g == v) {
-                    Some((_, g)) => g.to_string(),
-                    None => {
-                        let names: Vec<String> = UNITS.iter().map(|(n, _)| n.to_string()).collect();
-                        let mut diag =
-                            Diagnostic::error(codes::UNKNOWN_KIND, format!("unknown unit `{v}`"))
-                                .at(u.span(), "not a unit ccmon knows");
-                        diag = match closest(v, UNITS.iter().map(|(n, _)| *n)) {
-                            Some(c) => diag.help(format!("did you mean `{c}`?")),
-                            None => diag.help(format!("units: {}", backticked(&names))),
-                        };
-                        cx.push(diag);
-                        v.clone()
-                    }
-                }
-            });
+            let mut unit = p
+                .unit
+                .as_ref()
+                .and_then(|u| super::alerts::unit_of(cx, u))
+                .map(|u| crate::promql::grafana_unit_for(Some(u)).to_string());
             for q in &p.queries {
                 super::promql::check_expr(cx, &q.get_ref().expr, "panel query");
             }
@@ -398,7 +393,7 @@ fn port(cx: &mut Cx, v: &Option<S<i64>>, default: u16) -> u16 {
 
 pub fn proxy(cx: &mut Cx, raw: &RawConfig, project: &Project, jobs: &[Job]) -> Option<Proxy> {
     let p = raw.proxy.as_ref().map(S::get_ref);
-    if p.is_some_and(|p| !enabled(&p.enabled)) {
+    if p.is_some_and(|p| !enabled(&p.enabled)) || (p.is_none() && jobs.is_empty()) {
         return None;
     }
     let nginx_version = match p.and_then(|p| p.nginx_version.as_ref()) {
@@ -482,11 +477,12 @@ pub fn proxy(cx: &mut Cx, raw: &RawConfig, project: &Project, jobs: &[Job]) -> O
                     .help("add `[[proxy.backend]]` with an `address`"),
             );
         }
-        if balance != Balance::RoundRobin && backends.iter().any(|b| b.backup) {
+        if matches!(balance, Balance::IpHash | Balance::Random) && backends.iter().any(|b| b.backup)
+        {
             cx.push(
                 Diagnostic::error(
                     codes::BAD_VALUE,
-                    "nginx allows `backup` servers only with round-robin balancing",
+                    "nginx does not allow `backup` servers with `ip_hash` or `random` balancing",
                 )
                 .at(p.balance.as_ref().map_or(0..0, S::span), "this method"),
             );
@@ -550,6 +546,15 @@ pub fn proxy(cx: &mut Cx, raw: &RawConfig, project: &Project, jobs: &[Job]) -> O
             redirect_http: t.redirect_http.as_ref().is_none_or(|b| *b.get_ref()),
         }
     });
+    if let Some(plus) = p.and_then(|p| p.nginx_plus.as_ref())
+        && *plus.get_ref()
+    {
+        cx.push(
+            Diagnostic::warning(codes::PLUS_ONLY, "this nginx.conf needs nginx Plus")
+                .at(plus.span(), "adds active `health_check` and a shared `zone`")
+                .help("open-source nginx rejects `health_check` as an unknown directive; remove this line to use passive checks"),
+        );
+    }
     let t = p.and_then(|p| p.timeouts.as_ref()).map(S::get_ref);
     let b = p.and_then(|p| p.buffering.as_ref()).map(S::get_ref);
     let sixty = Duration::from_secs(60);
@@ -687,6 +692,37 @@ pub fn services(
         }) {
             continue;
         }
+        if kind == ServiceKind::Filebeat
+            && !logs
+            && let Some(e) = r.and_then(|r| r.enabled.as_ref())
+        {
+            cx.error(
+                codes::BAD_VALUE,
+                "the Filebeat unit is enabled but `[logs]` is disabled: it would have no filebeat.yml",
+                e.span(),
+                "enabled here",
+            );
+        }
+        // Keys that would put one output out of step with the others.
+        fn misplaced(kind: ServiceKind, r: &RawService) -> Option<(&S<String>, &'static str)> {
+            match kind {
+                ServiceKind::Prometheus => r.listen.as_ref().map(|l| (l, "set `listen` in `[prometheus]`: the datasource and rule links follow it there")),
+                ServiceKind::Alertmanager => r.listen.as_ref().map(|l| (l, "set `listen` in `[alertmanager]`: Prometheus' Alertmanager target follows it there")),
+                ServiceKind::Filebeat => r.listen.as_ref().map(|l| (l, "Filebeat listens on no port")),
+                ServiceKind::NodeExporter => r.config_dir.as_ref().map(|c| (c, "the node exporter reads no configuration file")),
+                ServiceKind::App => None,
+            }
+        }
+        if let Some((s, help)) = r.and_then(|r| misplaced(kind, r)) {
+            cx.push(
+                Diagnostic::error(
+                    codes::KEY_NOT_FOR_KIND,
+                    format!("this key does nothing for the `{name}` unit"),
+                )
+                .at(s.span(), "not used here")
+                .help(help),
+            );
+        }
         let get = |f: fn(&RawService) -> &Option<S<String>>| {
             r.and_then(|r| f(r).as_ref()).map(|v| v.get_ref().clone())
         };
@@ -808,6 +844,18 @@ pub fn services(
         for a in &s.apps {
             let a = a.get_ref();
             let name = a.name.get_ref().clone();
+            if out.iter().any(|s| s.name == name) {
+                cx.push(
+                    Diagnostic::error(
+                        codes::DUPLICATE_NAME,
+                        format!("service `{name}` would replace the stack's own `{name}.service`"),
+                    )
+                    .at(a.name.span(), "same unit name as a generated stack unit")
+                    .help(
+                        "give the service another name, or disable the stack unit in `[services]`",
+                    ),
+                );
+            }
             if name.is_empty()
                 || !name
                     .chars()

@@ -29,11 +29,48 @@ pub(crate) fn check_expr(cx: &mut Cx, s: &S<String>, what: &str) -> bool {
         None => true,
         Some(why) => {
             cx.push(
-                Diagnostic::error(codes::BAD_PROMQL, format!("{what} is not valid PromQL: {why}"))
-                    .at(s.span(), "in this expression")
-                    .help("check it with the Prometheus expression browser or `promtool`"),
+                Diagnostic::error(
+                    codes::BAD_PROMQL,
+                    format!("{what} is not valid PromQL: {why}"),
+                )
+                .at(s.span(), "in this expression")
+                .help("check it with the Prometheus expression browser or `promtool`"),
             );
             false
         }
+    }
+}
+
+/// `value OP number` with a comparison operator and no `bool`: the value and the number.
+pub fn split_condition(expr: &str) -> Option<(String, f64)> {
+    use promql_parser::parser::Expr;
+    if expr.len() > MAX_EXPR_LEN {
+        return None;
+    }
+    match promql_parser::parser::parse(expr).ok()? {
+        Expr::Binary(b)
+            if b.op.is_comparison_operator()
+                && !b.modifier.as_ref().is_some_and(|m| m.return_bool) =>
+        {
+            match *b.rhs {
+                Expr::NumberLiteral(n) => Some((b.lhs.to_string(), n.val)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_a_threshold_condition() {
+        let (v, t) = split_condition("sum(rate(x_total[5m])) > 3").unwrap();
+        assert_eq!(t, 3.0);
+        assert!(v.contains("rate(x_total[5m])"), "{v}");
+        assert!(split_condition("a > bool 3").is_none());
+        assert!(split_condition("a > b").is_none());
     }
 }

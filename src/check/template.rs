@@ -9,16 +9,37 @@
 /// Go's built-in template functions and keywords.
 const GO_WORDS: &[&str] = &[
     "if", "else", "end", "range", "with", "define", "template", "block", "break", "continue",
-    "and", "or", "not", "len", "index", "print", "printf", "println", "eq", "ne", "lt", "le",
-    "gt", "ge", "html", "js", "urlquery", "call", "slice", "nil", "true", "false",
+    "and", "or", "not", "len", "index", "print", "printf", "println", "eq", "ne", "lt", "le", "gt",
+    "ge", "html", "js", "urlquery", "call", "slice", "nil", "true", "false",
 ];
 
 /// Functions Prometheus 2.42 adds for alert templates.
 const PROMETHEUS_FUNCS: &[&str] = &[
-    "query", "first", "label", "value", "strvalue", "args", "reReplaceAll", "safeHtml", "match",
-    "title", "toUpper", "toLower", "stripPort", "stripDomain", "graphLink", "tableLink",
-    "sortByLabel", "humanize", "humanize1024", "humanizeDuration", "humanizePercentage",
-    "humanizeTimestamp", "toTime", "pathPrefix", "externalURL",
+    "query",
+    "first",
+    "label",
+    "value",
+    "strvalue",
+    "args",
+    "reReplaceAll",
+    "safeHtml",
+    "match",
+    "title",
+    "toUpper",
+    "toLower",
+    "stripPort",
+    "stripDomain",
+    "graphLink",
+    "tableLink",
+    "sortByLabel",
+    "humanize",
+    "humanize1024",
+    "humanizeDuration",
+    "humanizePercentage",
+    "humanizeTimestamp",
+    "toTime",
+    "pathPrefix",
+    "externalURL",
 ];
 
 /// Variables Prometheus defines in alert templates.
@@ -63,7 +84,11 @@ pub fn check(text: &str) -> Result<(), TemplateError> {
         pos = close + 2;
     }
     if let Some((at, word)) = blocks.pop() {
-        return Err(err(at, at + 2, format!("`{word}` is never closed by `{{{{ end }}}}`")));
+        return Err(err(
+            at,
+            at + 2,
+            format!("`{word}` is never closed by `{{{{ end }}}}`"),
+        ));
     }
     Ok(())
 }
@@ -111,13 +136,19 @@ fn action(
         "with" => blocks.push((start, "with")),
         "define" => blocks.push((start, "define")),
         "block" => blocks.push((start, "block")),
-        "end" => {
-            if blocks.pop().is_none() {
-                return Err(err(start, end, "`{{ end }}` without an open `if`, `range` or `with`"));
-            }
+        "end" if blocks.pop().is_none() => {
+            return Err(err(
+                start,
+                end,
+                "`{{ end }}` without an open `if`, `range` or `with`",
+            ));
         }
         "else" if blocks.is_empty() => {
-            return Err(err(start, end, "`{{ else }}` outside `if`, `range` or `with`"));
+            return Err(err(
+                start,
+                end,
+                "`{{ else }}` outside `if`, `range` or `with`",
+            ));
         }
         _ => {}
     }
@@ -181,7 +212,9 @@ fn tokenize(body: &str) -> Result<Vec<String>, String> {
                 j += 1;
             }
             let word: String = chars[i..j].iter().collect();
-            if word.starts_with('.') || word.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+') {
+            if word.starts_with('.')
+                || word.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+')
+            {
                 out.push("0".into());
             } else {
                 out.push(word);

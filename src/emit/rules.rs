@@ -34,11 +34,11 @@ struct Rule<'a> {
 /// Fills ccmon's placeholders: `{value}` becomes the Go template that prints `$value` in the
 /// alert's unit, `{threshold}` the threshold as the user wrote it.
 pub fn fill(text: &str, alert: &Alert) -> String {
-    let threshold = alert
-        .threshold
-        .as_ref()
-        .map(|(_, q)| q.to_string())
-        .unwrap_or_default();
+    let threshold = match (&alert.threshold_text, alert.threshold_value()) {
+        (Some(t), _) => t.clone(),
+        (None, Some(v)) => crate::quantity::fmt_num(v),
+        (None, None) => String::new(),
+    };
     text.replace("{value}", alert.value_template())
         .replace("{threshold}", &threshold)
 }
