@@ -2,13 +2,13 @@
 //! config, 2 trouble (unreadable file, bad flags, write failure).
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::codes;
 use crate::diag::{self, Diagnostic, Diags};
-use crate::source::Source;
+use crate::source::{Source, read_source};
 
 #[derive(Parser)]
 #[command(
@@ -43,6 +43,8 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
     },
+    /// Print the JSON schema of monitoring.toml (for editors; committed in schema/).
+    Schema,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -56,20 +58,6 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_PROBLEMS: u8 = 1;
 pub const EXIT_TROUBLE: u8 = 2;
 
-/// Reads the config file; a missing or non-UTF-8 file is a diagnostic, not a panic.
-pub fn read_source(path: &Path) -> Result<Source, String> {
-    let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{name}`: {e}"))?;
-    String::from_utf8(bytes)
-        .map(|text| Source::new(name.clone(), text))
-        .map_err(|e| {
-            format!(
-                "`{name}` is not UTF-8 (first bad byte at offset {})",
-                e.utf8_error().valid_up_to()
-            )
-        })
-}
-
 fn print_diags(src: &Source, diags: &Diags, format: Format) {
     let text = match format {
         Format::Human => diag::render_all_human(src, diags),
@@ -80,10 +68,21 @@ fn print_diags(src: &Source, diags: &Diags, format: Format) {
     let _ = err.write_all(text.as_bytes());
 }
 
-fn trouble(msg: &str) -> u8 {
-    let d = Diagnostic::error(codes::UNREADABLE, msg);
-    eprintln!("error[{}]: {}", d.code.id, d.message);
+/// Trouble outside the config's content (exit 2), reported like any diagnostic.
+fn trouble_diag(name: &str, d: Diagnostic, format: Format) -> u8 {
+    let src = Source::new(name, "");
+    let mut diags = Diags::default();
+    diags.push(d);
+    print_diags(&src, &diags, format);
     EXIT_TROUBLE
+}
+
+fn trouble(msg: &str) -> u8 {
+    trouble_diag(
+        "ccmon",
+        Diagnostic::error(codes::UNREADABLE, msg),
+        Format::Human,
+    )
 }
 
 pub fn main() -> i32 {
@@ -103,10 +102,14 @@ pub fn main() -> i32 {
 
 fn run(cmd: Command) -> u8 {
     match cmd {
+        Command::Schema => {
+            print!("{}", crate::load::json_schema());
+            EXIT_OK
+        }
         Command::Render { config, out } => {
             let src = match read_source(&config) {
                 Ok(s) => s,
-                Err(m) => return trouble(&m),
+                Err(d) => return trouble_diag(&config.display().to_string(), *d, Format::Human),
             };
             let mut diags = Diags::default();
             let model = crate::compile(&src, &mut diags);
@@ -145,7 +148,7 @@ fn run(cmd: Command) -> u8 {
         } => {
             let src = match read_source(&config) {
                 Ok(s) => s,
-                Err(m) => return trouble(&m),
+                Err(d) => return trouble_diag(&config.display().to_string(), *d, format),
             };
             let mut diags = Diags::default();
             let model = crate::compile(&src, &mut diags);

@@ -99,6 +99,11 @@ pub struct RawConfig {
     pub proxy: Option<S<RawProxy>>,
     #[serde(default)]
     pub services: Option<S<RawServices>>,
+    /// Keys that recovery removed after a structure error, as (span of the table that held
+    /// them, key). `check` does not report them missing a second time.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub removed: Vec<(Range<usize>, String)>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -519,17 +524,31 @@ pub fn load(src: &Source, diags: &mut Diags) -> Option<RawConfig> {
         }
         return None;
     }
+    let mut removed: Vec<(Range<usize>, String)> = Vec::new();
     for _ in 0..MAX_STRUCTURE_ERRORS {
-        // The first attempt owns the document when it succeeds; a copy is kept only for
-        // recovery, which needs it after a failure.
+        // A copy is kept for recovery, which needs the document after a failure.
         let attempt = RawConfig::deserialize(toml::de::Deserializer::from(doc.clone()));
         match attempt {
-            Ok(raw) => return Some(raw),
+            Ok(mut raw) => {
+                raw.removed = removed;
+                return Some(raw);
+            }
             Err(e) => {
                 let span = e.span().unwrap_or(0..0);
-                diags.push(structure_diagnostic(src, &e, span.clone()));
-                if !remove_at(doc.get_mut(), &span) {
-                    return None;
+                let d = structure_diagnostic(src, &e, span.clone());
+                // A key removed for its wrong type is then missing: say it once.
+                let cascade = e
+                    .message()
+                    .strip_prefix("missing field `")
+                    .and_then(|r| r.split('`').next())
+                    .is_some_and(|k| removed.iter().any(|(s, key)| *s == span && key == k));
+                if !cascade {
+                    diags.push(d);
+                }
+                let root = doc.span();
+                match remove_at(doc.get_mut(), root, &span) {
+                    Some(hit) => removed.push(hit),
+                    None => return None,
                 }
             }
         }
@@ -542,23 +561,34 @@ pub fn load(src: &Source, diags: &mut Diags) -> Option<RawConfig> {
 }
 
 /// Removes the table entry or array element whose key or value has exactly this span.
-fn remove_at(table: &mut DeTable<'_>, span: &Range<usize>) -> bool {
+/// Returns the span of the table it was removed from and the key (empty for an array
+/// element), or `None` when nothing has that span.
+fn remove_at(
+    table: &mut DeTable<'_>,
+    table_span: Range<usize>,
+    span: &Range<usize>,
+) -> Option<(Range<usize>, String)> {
     let hit = table
         .iter()
         .find(|(k, v)| k.span() == *span || v.span() == *span)
         .map(|(k, _)| k.clone());
     if let Some(key) = hit {
         table.remove(&key);
-        return true;
+        return Some((table_span, key.get_ref().to_string()));
     }
-    table
-        .iter_mut()
-        .any(|(_, v)| remove_in_value(v.get_mut(), span))
+    table.iter_mut().find_map(|(_, v)| {
+        let s = v.span();
+        remove_in_value(v.get_mut(), s, span)
+    })
 }
 
-fn remove_in_value(v: &mut DeValue<'_>, span: &Range<usize>) -> bool {
+fn remove_in_value(
+    v: &mut DeValue<'_>,
+    v_span: Range<usize>,
+    span: &Range<usize>,
+) -> Option<(Range<usize>, String)> {
     match v {
-        DeValue::Table(t) => remove_at(t, span),
+        DeValue::Table(t) => remove_at(t, v_span, span),
         DeValue::Array(a) => {
             if let Some(i) = a.iter().position(|x| x.span() == *span) {
                 let mut kept = DeArray::new();
@@ -568,11 +598,14 @@ fn remove_in_value(v: &mut DeValue<'_>, span: &Range<usize>) -> bool {
                     }
                 }
                 *a = kept;
-                return true;
+                return Some((v_span, String::new()));
             }
-            a.iter_mut().any(|x| remove_in_value(x.get_mut(), span))
+            a.iter_mut().find_map(|x| {
+                let s = x.span();
+                remove_in_value(x.get_mut(), s, span)
+            })
         }
-        _ => false,
+        _ => None,
     }
 }
 
@@ -658,4 +691,15 @@ fn expected_names(rest: &str) -> Vec<String> {
         .filter(|(i, _)| i % 2 == 1)
         .map(|(_, s)| s.to_string())
         .collect()
+}
+
+/// The JSON schema of `monitoring.toml`, generated from the raw types; committed as
+/// `schema/monitoring.schema.json` for editors (`#:schema` directive).
+pub fn json_schema() -> String {
+    let mut schema = schemars::schema_for!(RawConfig);
+    schema.insert("title".into(), "ccmon monitoring.toml".into());
+    let mut s = serde_json::to_string_pretty(&schema)
+        .unwrap_or_else(|e| panic!("ccmon bug: schema failed to serialize: {e}"));
+    s.push('\n');
+    s
 }

@@ -54,6 +54,62 @@ impl Source {
     }
 }
 
+/// The largest configuration read, in bytes (a 100k-alert config is about 30 MB).
+pub const MAX_FILE_SIZE: u64 = 256 * 1024 * 1024;
+
+/// Reads a configuration file. A missing, unreadable, oversized or non-UTF-8 file is a
+/// diagnostic (code CM001), never a panic.
+pub fn read_source(path: &std::path::Path) -> Result<Source, Box<crate::diag::Diagnostic>> {
+    use crate::codes::UNREADABLE;
+    use crate::diag::Diagnostic;
+    let name = path.display().to_string();
+    let fail = |msg: String, help: &str| {
+        Err(Box::new(
+            Diagnostic::error(UNREADABLE, msg).help(help.to_string()),
+        ))
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => return fail(format!("cannot read `{name}`: {e}"), "check the path"),
+    };
+    if meta.is_dir() {
+        return fail(
+            format!("`{name}` is a folder, not a configuration file"),
+            "name the monitoring.toml inside it",
+        );
+    }
+    if meta.len() > MAX_FILE_SIZE {
+        return fail(
+            format!(
+                "`{name}` is {} bytes, over the limit of {MAX_FILE_SIZE}",
+                meta.len()
+            ),
+            "split the configuration, or check that this is the right file",
+        );
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return fail(
+                format!("cannot read `{name}`: {e}"),
+                "check the file's permissions",
+            );
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Source::new(name, text)),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let line = bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
+            fail(
+                format!("`{name}` is not UTF-8: invalid byte at line {line} (byte offset {at})"),
+                "TOML files are UTF-8; re-save the file as UTF-8",
+            )
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

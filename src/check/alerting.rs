@@ -190,10 +190,20 @@ pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert]) -> Alertmana
     if route.receiver.is_none() {
         match names.first() {
             Some(first) => route.receiver = Some(first.clone()),
+            None if alerts.is_empty() && raw.alerts.is_empty() => {
+                // Nothing to route: Alertmanager still needs a receiver for its root route.
+                receivers.push(Receiver {
+                    name: "default".into(),
+                    emails: Vec::new(),
+                    slacks: Vec::new(),
+                    webhooks: Vec::new(),
+                    pagerduty: Vec::new(),
+                });
+                route.receiver = Some("default".into());
+            }
             None => cx.push(
-                Diagnostic::error(codes::MISSING_SECTION, "no receiver is declared")
-                    .at(0..0, "alerts would reach nobody")
-                    .help("add a `[[receiver]]` with at least a name, and an email, Slack, webhook or PagerDuty target"),
+                Diagnostic::error(codes::MISSING_SECTION, "alerts are declared but no receiver")
+                    .help("add a `[[receiver]]` with a name and an email, Slack, webhook or PagerDuty target: alerts would reach nobody"),
             ),
         }
     }

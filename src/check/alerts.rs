@@ -93,7 +93,7 @@ pub fn alerts(
     cx.unique(raw.alerts.iter().map(|a| &a.get_ref().name), "alert");
     let mut out = Vec::new();
     for a in &raw.alerts {
-        if let Some(alert) = alert(cx, a.get_ref(), jobs, dims, prom) {
+        if let Some(alert) = alert(cx, a.span(), a.get_ref(), jobs, dims, prom) {
             out.push(alert);
         }
     }
@@ -102,6 +102,7 @@ pub fn alerts(
 
 fn alert(
     cx: &mut Cx,
+    table_span: std::ops::Range<usize>,
     a: &RawAlert,
     jobs: &[Job],
     dims: &[Dimension],
@@ -150,6 +151,9 @@ fn alert(
     let mut need = |cx: &mut Cx, v: bool, key: &str| {
         if !v {
             ok = false;
+            if key.split("` or `").any(|k| cx.was_removed(&table_span, k)) {
+                return;
+            }
             cx.push(
                 Diagnostic::error(
                     codes::KIND_NEEDS_KEY,

@@ -23,7 +23,11 @@ use crate::quantity::Duration;
 
 /// Checks the raw config; returns a model only when there is no error.
 pub fn check(raw: &RawConfig, text: &str, diags: &mut Diags) -> Option<Model> {
-    let mut cx = Cx { diags, text };
+    let mut cx = Cx {
+        diags,
+        text,
+        removed: &raw.removed,
+    };
     let project = base::project(&mut cx, raw);
     let prometheus = base::prometheus(&mut cx, raw);
     let jobs = base::jobs(&mut cx, raw, prometheus.scrape_interval);
@@ -72,9 +76,17 @@ pub(crate) struct Cx<'a> {
     pub diags: &'a mut Diags,
     /// The source text, to point inside string values.
     pub text: &'a str,
+    /// Keys removed by load's recovery (see [`RawConfig::removed`]).
+    pub removed: &'a [(Range<usize>, String)],
 }
 
 impl Cx<'_> {
+    /// Whether load's recovery removed `key` from the table at `table` (so a "missing" report
+    /// would only repeat the structure error already given).
+    pub fn was_removed(&self, table: &Range<usize>, key: &str) -> bool {
+        self.removed.iter().any(|(s, k)| s == table && k == key)
+    }
+
     /// The span of bytes `start..end` of a string value's content, when the value is written
     /// as a plain one-line string whose source text is exactly its content; otherwise the
     /// whole value's span.
