@@ -174,3 +174,64 @@ fn commit(dir: &Path) -> Result<()> {
     fs::remove_dir_all(&staging).with_context(|| format!("cannot remove {}", staging.display()))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tmp(tag: &str) -> std::path::PathBuf {
+        let d = std::env::temp_dir().join(format!("ccmon-bundle-{tag}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&d);
+        fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    fn bundle(v: &str) -> Bundle {
+        let mut b = Bundle::default();
+        b.add("a/one.yml", format!("one {v}\n"));
+        b.add("two.conf", format!("two {v}\n"));
+        b
+    }
+
+    #[test]
+    fn staging_without_commit_point_is_discarded_and_old_files_stay() {
+        let d = tmp("discard");
+        bundle("old").write_to(&d).unwrap();
+        // A render killed before its commit point: staged files, no staged manifest.
+        write_synced(&d.join(STAGING).join("a/one.yml"), b"one half\n").unwrap();
+        assert_eq!(fs::read_to_string(d.join("a/one.yml")).unwrap(), "one old\n");
+        let r = bundle("new").write_to(&d).unwrap();
+        assert!(!r.recovered);
+        assert_eq!(fs::read_to_string(d.join("a/one.yml")).unwrap(), "one new\n");
+        assert!(!d.join(STAGING).exists());
+        let _ = fs::remove_dir_all(&d);
+    }
+
+    #[test]
+    fn staging_past_commit_point_is_completed_by_the_next_write() {
+        let d = tmp("complete");
+        bundle("old").write_to(&d).unwrap();
+        let new = bundle("new");
+        for (rel, text) in &new.files {
+            write_synced(&d.join(STAGING).join(rel), text.as_bytes()).unwrap();
+        }
+        write_synced(&d.join(STAGING).join(MANIFEST), new.manifest().as_bytes()).unwrap();
+        // Killed after renaming one file of two.
+        fs::rename(d.join(STAGING).join("two.conf"), d.join("two.conf")).unwrap();
+        let r = new.write_to(&d).unwrap();
+        assert!(r.recovered);
+        assert_eq!(fs::read_to_string(d.join("a/one.yml")).unwrap(), "one new\n");
+        assert_eq!(fs::read_to_string(d.join("two.conf")).unwrap(), "two new\n");
+        assert_eq!(fs::read_to_string(d.join(MANIFEST)).unwrap(), new.manifest());
+        let _ = fs::remove_dir_all(&d);
+    }
+
+    #[test]
+    fn refuses_paths_outside_the_folder() {
+        let d = tmp("escape");
+        let mut b = Bundle::default();
+        b.add("../evil", String::new());
+        assert!(b.write_to(&d).is_err());
+        let _ = fs::remove_dir_all(&d);
+    }
+}

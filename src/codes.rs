@@ -23,10 +23,11 @@ macro_rules! codes {
 codes! {
     UNREADABLE = "CM001", "the configuration file cannot be read";
     SYNTAX = "CM002", "TOML syntax error";
+    TOO_MANY = "CM003", "too many problems; stopped early";
     UNKNOWN_KEY = "CM101", "unknown key";
     MISSING_KEY = "CM102", "missing required key";
     WRONG_TYPE = "CM103", "value of the wrong type";
-    KEY_NOT_FOR_KIND = "CM104", "key not used by this alert kind";
+    KEY_NOT_FOR_KIND = "CM104", "key that does nothing here";
     KIND_NEEDS_KEY = "CM105", "alert kind needs a key";
     BAD_DURATION = "CM201", "malformed duration";
     BAD_THRESHOLD = "CM202", "threshold of the wrong unit or out of range";

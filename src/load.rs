@@ -488,7 +488,7 @@ pub struct RawApp {
 /// At most this many syntax errors are listed; past them the rest of the file is noise.
 pub const MAX_SYNTAX_ERRORS: usize = 20;
 /// At most this many structure errors are collected in one run.
-pub const MAX_STRUCTURE_ERRORS: usize = 100;
+pub const MAX_STRUCTURE_ERRORS: usize = 50;
 
 /// Parses the TOML text into the raw configuration.
 ///
@@ -518,14 +518,17 @@ pub fn load(src: &Source, diags: &mut Diags) -> Option<RawConfig> {
         }
         if n > MAX_SYNTAX_ERRORS {
             diags.push(Diagnostic::error(
-                codes::SYNTAX,
+                codes::TOO_MANY,
                 format!("{} more syntax errors not shown", n - MAX_SYNTAX_ERRORS),
             ));
         }
         return None;
     }
     let mut removed: Vec<(Range<usize>, String)> = Vec::new();
-    for _ in 0..MAX_STRUCTURE_ERRORS {
+    // Each retry deserializes the whole document again: on huge files, stop sooner so that
+    // time stays bounded (about 64 MB of text deserialized in all).
+    let budget = (64 * 1024 * 1024 / src.text.len().max(1)).clamp(2, MAX_STRUCTURE_ERRORS);
+    for _ in 0..budget {
         // A copy is kept for recovery, which needs the document after a failure.
         let attempt = RawConfig::deserialize(toml::de::Deserializer::from(doc.clone()));
         match attempt {
@@ -553,10 +556,13 @@ pub fn load(src: &Source, diags: &mut Diags) -> Option<RawConfig> {
             }
         }
     }
-    diags.push(Diagnostic::error(
-        codes::WRONG_TYPE,
-        format!("more than {MAX_STRUCTURE_ERRORS} structure errors; stopped here"),
-    ));
+    diags.push(
+        Diagnostic::error(
+            codes::TOO_MANY,
+            format!("stopped after {budget} structure errors; more may follow"),
+        )
+        .help("fix these and run again"),
+    );
     None
 }
 

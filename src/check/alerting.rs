@@ -409,10 +409,15 @@ fn inhibit_reachable(cx: &mut Cx, raw: &crate::load::RawInhibit, i: &Inhibit, al
         .filter(|a| may_match(&i.target, &static_labels(a)))
         .collect();
     let warn = |cx: &mut Cx, msg: String, span: std::ops::Range<usize>, label: &str| {
+        let help = if msg.contains("`equal`") {
+            "`equal` should name labels both alerts carry, such as `job` or `instance`"
+        } else {
+            "match the `severity` (or other labels) that the alerts of this file carry"
+        };
         cx.push(
             Diagnostic::warning(codes::INHIBIT_NEVER_MATCHES, msg)
                 .at(span, label)
-                .help("`equal` should name labels both alerts carry, such as `job` or `instance`"),
+                .help(help),
         );
     };
     if sources.is_empty() {

@@ -109,14 +109,10 @@ fn alert(
     prom: &Prometheus,
 ) -> Option<Alert> {
     let name = a.name.get_ref().clone();
-    if !super::is_metric_name(&name, true) {
-        cx.error(
-            codes::BAD_LABEL_NAME,
-            format!("`{name}` is not a valid alert name"),
-            a.name.span(),
-            "Prometheus wants metric-name syntax: letters, digits, `_` and `:`",
-        );
-    }
+    // Prometheus takes any string as an alert name; ccmon only wants it plain enough to
+    // route, inhibit and test by (`alertname="..."`).
+    cx.name(&a.name, "alert");
+    let errors_before = cx.diags.count(crate::diag::Severity::Error);
     let kind = a.kind.get_ref().as_str();
     let kind_known = KINDS.contains(&kind);
     if !kind_known {
@@ -489,6 +485,10 @@ fn alert(
         if !ok {
             return None;
         }
+    }
+    // Any error in this alert above: its condition is not worth composing.
+    if cx.diags.count(crate::diag::Severity::Error) > errors_before {
+        return None;
     }
     // The fragments parse; the whole condition must too, or ccmon composed it wrongly.
     if let Some(why) = super::promql::parse_error(&alert.expr()) {

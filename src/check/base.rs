@@ -211,16 +211,22 @@ pub fn jobs(cx: &mut Cx, raw: &RawConfig, global_interval: Duration) -> Vec<Job>
             if let Some((host, port)) = split_address(&v) {
                 let key = (canonical_host(host).to_string(), port);
                 if let Some((other, first)) = endpoints.get(&key) {
-                    let msg = if *other == name {
-                        format!("job `{name}` lists `{v}` twice")
+                    let (msg, help) = if *other == name {
+                        (
+                            format!("job `{name}` lists `{v}` twice"),
+                            "list each target once: Prometheus would scrape it twice",
+                        )
                     } else {
-                        format!("jobs `{other}` and `{name}` both scrape `{v}`")
+                        (
+                            format!("jobs `{other}` and `{name}` both scrape `{v}`"),
+                            "one exporter listens on one port: give each job its own port",
+                        )
                     };
                     cx.push(
                         Diagnostic::error(codes::PORT_CLASH, msg)
                             .at(t.span(), "scraped again here")
                             .also(first.clone(), format!("`{other}` scrapes it here"))
-                            .help("one exporter listens on one port: give each job its own port"),
+                            .help(help),
                     );
                 } else {
                     endpoints.insert(key, (name.clone(), t.span()));

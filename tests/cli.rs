@@ -1,0 +1,244 @@
+//! The command line as a user meets it: exit codes 0/1/2, nothing half-written, hostile input.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use common::{TempDir, root};
+
+fn ccmon() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_ccmon"));
+    c.current_dir(root());
+    c
+}
+
+fn out(cmd: &mut Command) -> (i32, String, String) {
+    let o: Output = cmd.output().expect("ccmon runs");
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// Every file below a folder with its bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    common::files_below(dir)
+        .into_iter()
+        .map(|f| {
+            let bytes = fs::read(dir.join(&f)).unwrap();
+            (f, bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn examples_validate_clean_with_no_warning() {
+    for name in common::examples() {
+        let (code, stdout, stderr) = out(ccmon()
+            .args(["validate", "--deny-warnings"])
+            .arg(format!("examples/{name}/monitoring.toml")));
+        assert_eq!(code, 0, "{name}: {stderr}");
+        assert!(stderr.is_empty() && stdout.is_empty(), "{name} printed:\n{stdout}{stderr}");
+    }
+}
+
+#[test]
+fn render_writes_every_output_and_the_manifest() {
+    let tmp = TempDir::new("cli-render");
+    let (code, stdout, stderr) = out(ccmon()
+        .args(["render", "examples/claude-code/monitoring.toml", "--out"])
+        .arg(tmp.path()));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("wrote 13 files to "), "{stdout}");
+    let files = common::files_below(tmp.path());
+    assert!(files.contains(&".ccmon-manifest".to_string()));
+    assert!(!files.iter().any(|f| f.starts_with(".ccmon-staging")));
+    assert_eq!(snapshot(tmp.path()), snapshot(&root().join("golden/claude-code")));
+}
+
+#[test]
+fn no_fixture_makes_ccmon_panic_and_each_exits_1_or_2() {
+    for e in fs::read_dir(root().join("tests/bad")).unwrap().flatten() {
+        let p = e.path();
+        if p.extension().is_none_or(|x| x != "toml") {
+            continue;
+        }
+        let (code, _, stderr) = out(ccmon().args(["validate", "--deny-warnings"]).arg(&p));
+        assert!(code == 1 || code == 2, "{}: exit {code}\n{stderr}", p.display());
+        for format in ["json", "github"] {
+            let (code, _, _) = out(ccmon()
+                .args(["validate", "--deny-warnings", "--format", format])
+                .arg(&p));
+            assert!(code == 1 || code == 2, "{} --format {format}: exit {code}", p.display());
+        }
+    }
+}
+
+#[test]
+fn json_and_github_formats_carry_line_and_column() {
+    let bad = "tests/bad/structure-five-mistakes.toml";
+    let (code, _, stderr) = out(ccmon().args(["validate", "--format", "json", bad]));
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&stderr).expect("JSON on stderr");
+    let first = &v[0];
+    assert_eq!(first["code"], "CM101");
+    assert_eq!(first["primary"]["line"], 3);
+    assert_eq!(first["primary"]["column"], 1);
+    assert_eq!(v.as_array().unwrap().len(), 5);
+    let (_, _, stderr) = out(ccmon().args(["validate", "--format", "github", bad]));
+    assert!(
+        stderr.contains("::error file=tests/bad/structure-five-mistakes.toml,line=3,col=1::[CM101]"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn warnings_fail_only_with_deny_warnings() {
+    let f = "tests/bad/policy-counter-as-gauge.toml";
+    assert_eq!(out(ccmon().args(["validate", f])).0, 0);
+    assert_eq!(out(ccmon().args(["validate", "--deny-warnings", f])).0, 1);
+}
+
+#[test]
+fn trouble_exits_2() {
+    for args in [
+        vec!["validate", "does/not/exist.toml"],
+        vec!["validate", "examples"],
+        vec!["validate", "README.md/not-a-dir.toml"],
+        vec!["validate", "/proc/self/mem"],
+        vec!["validate", "--format", "xml", "examples/minimal/monitoring.toml"],
+        vec!["frobnicate"],
+        vec!["render", "examples/minimal/monitoring.toml", "--out", "README.md/out"],
+        vec!["render", "examples/minimal/monitoring.toml", "--out", "/proc/ccmon-out"],
+    ] {
+        let (code, _, stderr) = out(ccmon().args(&args));
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_failed_render_leaves_the_output_folder_exactly_as_before() {
+    let tmp = TempDir::new("cli-failed");
+    let (code, _, _) = out(ccmon()
+        .args(["render", "examples/claude-code/monitoring.toml", "--out"])
+        .arg(tmp.path()));
+    assert_eq!(code, 0);
+    fs::write(tmp.path().join("README.txt"), "mine, not ccmon's\n").unwrap();
+    let before = snapshot(tmp.path());
+    let (code, _, stderr) = out(ccmon()
+        .args(["render", "tests/bad/structure-five-mistakes.toml", "--out"])
+        .arg(tmp.path()));
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(snapshot(tmp.path()), before);
+}
+
+#[test]
+fn render_removes_only_unedited_files_it_no_longer_generates() {
+    let tmp = TempDir::new("cli-stale");
+    let d = tmp.path();
+    assert_eq!(out(ccmon().args(["render", "examples/claude-code/monitoring.toml", "--out"]).arg(d)).0, 0);
+    fs::write(d.join("notes.txt"), "mine\n").unwrap();
+    // Edit one file the minimal example does not produce: it must survive.
+    let edited = d.join("systemd/claude-code-api.service");
+    fs::write(&edited, "# my own unit now\n").unwrap();
+    let (code, _, stderr) = out(ccmon().args(["render", "examples/minimal/monitoring.toml", "--out"]).arg(d));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(d.join("notes.txt").exists(), "a file ccmon never wrote was removed");
+    assert!(edited.exists(), "a hand-edited file was removed");
+    assert!(stderr.contains("kept systemd/claude-code-api.service"), "{stderr}");
+    assert!(!d.join("prometheus/rules/claude-code.rules.yml").exists(), "stale rule file kept");
+    assert!(stderr.contains("removed prometheus/rules/claude-code.rules.yml"), "{stderr}");
+}
+
+/// A config large enough that rendering takes a while, to kill it half-way.
+fn big_config(alerts: usize) -> String {
+    let mut s = String::from("[project]\nname = \"big\"\n\n[[job]]\nname = \"api\"\ntargets = [\"localhost:8080\"]\n\n[[receiver]]\nname = \"ops\"\n[[receiver.webhook]]\nurl = \"http://127.0.0.1:9/x\"\n");
+    for i in 0..alerts {
+        s.push_str(&format!(
+            "\n[[alert]]\nname = \"Errors{i}\"\nkind = \"error_ratio\"\nerrors = 'http_requests_total{{job=\"api\", code=~\"5..\", route=\"/r{i}\"}}'\ntotal = 'http_requests_total{{job=\"api\", route=\"/r{i}\"}}'\nabove = \"5%\"\nfor = \"5m\"\nseverity = \"warning\"\nsummary = \"errors on /r{i}\"\n"
+        ));
+    }
+    s
+}
+
+/// Killed at any moment, a render leaves each file either old or new, and the old output
+/// whole unless the new one was complete on disk (the commit point); the next render
+/// finishes what a killed one committed.
+#[test]
+fn a_killed_render_never_leaves_a_half_written_output() {
+    let tmp = TempDir::new("cli-kill");
+    let cfg = tmp.path().join("big.toml");
+    let out_dir = tmp.path().join("out");
+    let old_cfg = root().join("examples/claude-code/monitoring.toml");
+    for delay_ms in [10u64, 60, 250, 1000] {
+        let _ = fs::remove_dir_all(&out_dir);
+        assert_eq!(out(ccmon().arg("render").arg(&old_cfg).arg("--out").arg(&out_dir)).0, 0);
+        let old = snapshot(&out_dir);
+        fs::write(&cfg, big_config(1500)).unwrap();
+        let mut child = ccmon().arg("render").arg(&cfg).arg("--out").arg(&out_dir).spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = snapshot(&out_dir);
+        let staged_commit = out_dir.join(".ccmon-staging/.ccmon-manifest").exists();
+        let manifest_new = now.get(".ccmon-manifest") != old.get(".ccmon-manifest");
+        if !staged_commit && !manifest_new {
+            for (path, bytes) in &old {
+                assert_eq!(now.get(path), Some(bytes), "delay {delay_ms} ms: {path} changed before the commit point");
+            }
+        }
+        // Whatever happened, the next render leaves exactly the new output.
+        let started = Instant::now();
+        let (code, _, stderr) = out(ccmon().arg("render").arg(&cfg).arg("--out").arg(&out_dir));
+        assert_eq!(code, 0, "{stderr}");
+        assert!(started.elapsed() < Duration::from_secs(60));
+        assert!(!out_dir.join(".ccmon-staging").exists());
+        let manifest = fs::read_to_string(out_dir.join(".ccmon-manifest")).unwrap();
+        for (path, hash) in ccmon::bundle::parse_manifest(&manifest) {
+            let bytes = fs::read(out_dir.join(&path)).unwrap();
+            assert_eq!(ccmon::bundle::sha256_hex(&bytes), hash, "{path} after recovery");
+        }
+    }
+}
+
+#[test]
+fn hostile_inputs_end_in_bounded_time_without_a_panic() {
+    let tmp = TempDir::new("cli-hostile");
+    let d = tmp.path();
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("empty.toml", Vec::new()),
+        ("garbage.toml", (0..100_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect()),
+        ("nested-arrays.toml", format!("[project]\nname = \"x\"\nk = {}{}\n", "[".repeat(100_000), "]".repeat(100_000)).into_bytes()),
+        ("nested-tables.toml", format!("[project]\nname = \"x\"\nk = {}1{}\n", "{a=".repeat(50_000), "}".repeat(50_000)).into_bytes()),
+        ("ten-megabytes.toml", {
+            let mut s = String::from("[project]\nname = \"x\"\n");
+            let mut i = 0;
+            while s.len() < 10 * 1024 * 1024 {
+                s.push_str(&format!("unknown_key_{i} = {i}\n"));
+                i += 1;
+            }
+            s.into_bytes()
+        }),
+        ("huge-promql.toml", format!(
+            "[project]\nname = \"x\"\n[[job]]\nname = \"a\"\ntargets = [\"localhost:1\"]\n[[receiver]]\nname = \"r\"\n[[alert]]\nname = \"A\"\nkind = \"raw\"\nseverity = \"info\"\nsummary = \"s\"\nexpr = \"{} > 1\"\n",
+            vec!["up"; 100_000].join(" + ")
+        ).into_bytes()),
+    ];
+    for (name, bytes) in cases {
+        let p = d.join(name);
+        fs::write(&p, bytes).unwrap();
+        let started = Instant::now();
+        let (code, _, stderr) = out(ccmon().arg("validate").arg(&p));
+        let took = started.elapsed();
+        assert!(code == 1 || code == 2, "{name}: exit {code}\n{stderr}");
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        assert!(took < Duration::from_secs(30), "{name} took {took:?}");
+        eprintln!("{name}: exit {code} in {took:?}");
+    }
+}

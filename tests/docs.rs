@@ -1,0 +1,61 @@
+//! The documentation stays in step with the code: every diagnostic code has its section in
+//! `docs/diagnostics.md`, every fixture it names exists, and every diagnostic it quotes is
+//! what ccmon prints today.
+
+mod common;
+
+use std::fs;
+
+fn doc() -> String {
+    fs::read_to_string(common::root().join("docs/diagnostics.md")).expect("docs/diagnostics.md")
+}
+
+#[test]
+fn every_code_has_its_section_in_registry_order() {
+    let headings: Vec<String> = doc()
+        .lines()
+        .filter(|l| l.starts_with("## CM"))
+        .map(str::to_string)
+        .collect();
+    let expected: Vec<String> = ccmon::codes::ALL
+        .iter()
+        .map(|c| format!("## {}: {}", c.id, c.title))
+        .collect();
+    assert_eq!(headings, expected);
+}
+
+#[test]
+fn every_fixture_named_in_the_docs_exists() {
+    let d = doc();
+    for part in d.split("`tests/bad/").skip(1) {
+        let name = part.split('`').next().unwrap();
+        assert!(
+            common::root().join("tests/bad").join(name).is_file(),
+            "docs/diagnostics.md names missing fixture tests/bad/{name}"
+        );
+    }
+}
+
+#[test]
+fn every_quoted_diagnostic_is_what_ccmon_prints() {
+    let mut snapshots = String::new();
+    for e in fs::read_dir(common::root().join("tests/bad")).unwrap().flatten() {
+        if e.path().extension().is_some_and(|x| x == "stderr") {
+            snapshots.push_str(&fs::read_to_string(e.path()).unwrap());
+        }
+    }
+    let d = doc();
+    let mut in_text = false;
+    for line in d.lines() {
+        if line.starts_with("```") {
+            in_text = line == "```text";
+            continue;
+        }
+        if in_text && !line.trim().is_empty() {
+            assert!(
+                snapshots.lines().any(|s| s == line),
+                "docs/diagnostics.md quotes a line ccmon no longer prints:\n{line}"
+            );
+        }
+    }
+}
