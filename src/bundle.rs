@@ -199,10 +199,16 @@ mod tests {
         bundle("old").write_to(&d).unwrap();
         // A render killed before its commit point: staged files, no staged manifest.
         write_synced(&d.join(STAGING).join("a/one.yml"), b"one half\n").unwrap();
-        assert_eq!(fs::read_to_string(d.join("a/one.yml")).unwrap(), "one old\n");
+        assert_eq!(
+            fs::read_to_string(d.join("a/one.yml")).unwrap(),
+            "one old\n"
+        );
         let r = bundle("new").write_to(&d).unwrap();
         assert!(!r.recovered);
-        assert_eq!(fs::read_to_string(d.join("a/one.yml")).unwrap(), "one new\n");
+        assert_eq!(
+            fs::read_to_string(d.join("a/one.yml")).unwrap(),
+            "one new\n"
+        );
         assert!(!d.join(STAGING).exists());
         let _ = fs::remove_dir_all(&d);
     }
@@ -220,9 +226,15 @@ mod tests {
         fs::rename(d.join(STAGING).join("two.conf"), d.join("two.conf")).unwrap();
         let r = new.write_to(&d).unwrap();
         assert!(r.recovered);
-        assert_eq!(fs::read_to_string(d.join("a/one.yml")).unwrap(), "one new\n");
+        assert_eq!(
+            fs::read_to_string(d.join("a/one.yml")).unwrap(),
+            "one new\n"
+        );
         assert_eq!(fs::read_to_string(d.join("two.conf")).unwrap(), "two new\n");
-        assert_eq!(fs::read_to_string(d.join(MANIFEST)).unwrap(), new.manifest());
+        assert_eq!(
+            fs::read_to_string(d.join(MANIFEST)).unwrap(),
+            new.manifest()
+        );
         let _ = fs::remove_dir_all(&d);
     }
 

@@ -430,3 +430,65 @@ pub struct InstallPaths {
     pub alertmanager_dir: String,
     pub filebeat_dir: String,
 }
+
+impl Matcher {
+    /// Alertmanager's semantics: a missing label is the empty string; regexes are anchored.
+    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+        let v = labels.get(&self.name).map_or("", String::as_str);
+        match self.op {
+            "=" => v == self.value,
+            "!=" => v != self.value,
+            op => {
+                let re = regex::Regex::new(&format!("^(?:{})$", self.value));
+                let hit = re.is_ok_and(|re| re.is_match(v));
+                if op == "=~" { hit } else { !hit }
+            }
+        }
+    }
+}
+
+impl Alert {
+    /// The labels every alert of this rule carries whatever its series: its name, severity,
+    /// dimension and extra labels. Routing and inhibition can be decided on these.
+    pub fn static_labels(&self) -> BTreeMap<String, String> {
+        let mut m = self.labels.clone();
+        m.insert("alertname".into(), self.name.clone());
+        m.insert("severity".into(), self.severity.as_str().into());
+        if let Some(d) = &self.dimension {
+            m.insert("dimension".into(), d.clone());
+        }
+        m
+    }
+}
+
+impl Route {
+    /// The receivers an alert with these labels reaches, as Alertmanager's dispatcher walks
+    /// the tree: depth first, the first matching child unless it sets `continue`, the node
+    /// itself when no child matches; a route without a receiver inherits its parent's.
+    pub fn receivers_for(&self, labels: &BTreeMap<String, String>) -> Vec<String> {
+        fn walk(
+            r: &Route,
+            inherited: &str,
+            labels: &BTreeMap<String, String>,
+            out: &mut Vec<String>,
+        ) -> bool {
+            if !r.matchers.iter().all(|m| m.matches(labels)) {
+                return false;
+            }
+            let receiver = r.receiver.as_deref().unwrap_or(inherited);
+            let before = out.len();
+            for child in &r.routes {
+                if walk(child, receiver, labels, out) && !child.continue_ {
+                    break;
+                }
+            }
+            if out.len() == before {
+                out.push(receiver.to_string());
+            }
+            true
+        }
+        let mut out = Vec::new();
+        walk(self, "", labels, &mut out);
+        out
+    }
+}

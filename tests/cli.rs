@@ -43,7 +43,10 @@ fn examples_validate_clean_with_no_warning() {
             .args(["validate", "--deny-warnings"])
             .arg(format!("examples/{name}/monitoring.toml")));
         assert_eq!(code, 0, "{name}: {stderr}");
-        assert!(stderr.is_empty() && stdout.is_empty(), "{name} printed:\n{stdout}{stderr}");
+        assert!(
+            stderr.is_empty() && stdout.is_empty(),
+            "{name} printed:\n{stdout}{stderr}"
+        );
     }
 }
 
@@ -58,7 +61,10 @@ fn render_writes_every_output_and_the_manifest() {
     let files = common::files_below(tmp.path());
     assert!(files.contains(&".ccmon-manifest".to_string()));
     assert!(!files.iter().any(|f| f.starts_with(".ccmon-staging")));
-    assert_eq!(snapshot(tmp.path()), snapshot(&root().join("golden/claude-code")));
+    assert_eq!(
+        snapshot(tmp.path()),
+        snapshot(&root().join("golden/claude-code"))
+    );
 }
 
 #[test]
@@ -69,12 +75,20 @@ fn no_fixture_makes_ccmon_panic_and_each_exits_1_or_2() {
             continue;
         }
         let (code, _, stderr) = out(ccmon().args(["validate", "--deny-warnings"]).arg(&p));
-        assert!(code == 1 || code == 2, "{}: exit {code}\n{stderr}", p.display());
+        assert!(
+            code == 1 || code == 2,
+            "{}: exit {code}\n{stderr}",
+            p.display()
+        );
         for format in ["json", "github"] {
             let (code, _, _) = out(ccmon()
                 .args(["validate", "--deny-warnings", "--format", format])
                 .arg(&p));
-            assert!(code == 1 || code == 2, "{} --format {format}: exit {code}", p.display());
+            assert!(
+                code == 1 || code == 2,
+                "{} --format {format}: exit {code}",
+                p.display()
+            );
         }
     }
 }
@@ -92,7 +106,8 @@ fn json_and_github_formats_carry_line_and_column() {
     assert_eq!(v.as_array().unwrap().len(), 5);
     let (_, _, stderr) = out(ccmon().args(["validate", "--format", "github", bad]));
     assert!(
-        stderr.contains("::error file=tests/bad/structure-five-mistakes.toml,line=3,col=1::[CM101]"),
+        stderr
+            .contains("::error file=tests/bad/structure-five-mistakes.toml,line=3,col=1::[CM101]"),
         "{stderr}"
     );
 }
@@ -111,10 +126,25 @@ fn trouble_exits_2() {
         vec!["validate", "examples"],
         vec!["validate", "README.md/not-a-dir.toml"],
         vec!["validate", "/proc/self/mem"],
-        vec!["validate", "--format", "xml", "examples/minimal/monitoring.toml"],
+        vec![
+            "validate",
+            "--format",
+            "xml",
+            "examples/minimal/monitoring.toml",
+        ],
         vec!["frobnicate"],
-        vec!["render", "examples/minimal/monitoring.toml", "--out", "README.md/out"],
-        vec!["render", "examples/minimal/monitoring.toml", "--out", "/proc/ccmon-out"],
+        vec![
+            "render",
+            "examples/minimal/monitoring.toml",
+            "--out",
+            "README.md/out",
+        ],
+        vec![
+            "render",
+            "examples/minimal/monitoring.toml",
+            "--out",
+            "/proc/ccmon-out",
+        ],
     ] {
         let (code, _, stderr) = out(ccmon().args(&args));
         assert_eq!(code, 2, "{args:?}: {stderr}");
@@ -142,23 +172,45 @@ fn a_failed_render_leaves_the_output_folder_exactly_as_before() {
 fn render_removes_only_unedited_files_it_no_longer_generates() {
     let tmp = TempDir::new("cli-stale");
     let d = tmp.path();
-    assert_eq!(out(ccmon().args(["render", "examples/claude-code/monitoring.toml", "--out"]).arg(d)).0, 0);
+    assert_eq!(
+        out(ccmon()
+            .args(["render", "examples/claude-code/monitoring.toml", "--out"])
+            .arg(d))
+        .0,
+        0
+    );
     fs::write(d.join("notes.txt"), "mine\n").unwrap();
     // Edit one file the minimal example does not produce: it must survive.
     let edited = d.join("systemd/claude-code-api.service");
     fs::write(&edited, "# my own unit now\n").unwrap();
-    let (code, _, stderr) = out(ccmon().args(["render", "examples/minimal/monitoring.toml", "--out"]).arg(d));
+    let (code, _, stderr) = out(ccmon()
+        .args(["render", "examples/minimal/monitoring.toml", "--out"])
+        .arg(d));
     assert_eq!(code, 0, "{stderr}");
-    assert!(d.join("notes.txt").exists(), "a file ccmon never wrote was removed");
+    assert!(
+        d.join("notes.txt").exists(),
+        "a file ccmon never wrote was removed"
+    );
     assert!(edited.exists(), "a hand-edited file was removed");
-    assert!(stderr.contains("kept systemd/claude-code-api.service"), "{stderr}");
-    assert!(!d.join("prometheus/rules/claude-code.rules.yml").exists(), "stale rule file kept");
-    assert!(stderr.contains("removed prometheus/rules/claude-code.rules.yml"), "{stderr}");
+    assert!(
+        stderr.contains("kept systemd/claude-code-api.service"),
+        "{stderr}"
+    );
+    assert!(
+        !d.join("prometheus/rules/claude-code.rules.yml").exists(),
+        "stale rule file kept"
+    );
+    assert!(
+        stderr.contains("removed prometheus/rules/claude-code.rules.yml"),
+        "{stderr}"
+    );
 }
 
 /// A config large enough that rendering takes a while, to kill it half-way.
 fn big_config(alerts: usize) -> String {
-    let mut s = String::from("[project]\nname = \"big\"\n\n[[job]]\nname = \"api\"\ntargets = [\"localhost:8080\"]\n\n[[receiver]]\nname = \"ops\"\n[[receiver.webhook]]\nurl = \"http://127.0.0.1:9/x\"\n");
+    let mut s = String::from(
+        "[project]\nname = \"big\"\n\n[[job]]\nname = \"api\"\ntargets = [\"localhost:8080\"]\n\n[[receiver]]\nname = \"ops\"\n[[receiver.webhook]]\nurl = \"http://127.0.0.1:9/x\"\n",
+    );
     for i in 0..alerts {
         s.push_str(&format!(
             "\n[[alert]]\nname = \"Errors{i}\"\nkind = \"error_ratio\"\nerrors = 'http_requests_total{{job=\"api\", code=~\"5..\", route=\"/r{i}\"}}'\ntotal = 'http_requests_total{{job=\"api\", route=\"/r{i}\"}}'\nabove = \"5%\"\nfor = \"5m\"\nseverity = \"warning\"\nsummary = \"errors on /r{i}\"\n"
@@ -178,10 +230,24 @@ fn a_killed_render_never_leaves_a_half_written_output() {
     let old_cfg = root().join("examples/claude-code/monitoring.toml");
     for delay_ms in [10u64, 60, 250, 1000] {
         let _ = fs::remove_dir_all(&out_dir);
-        assert_eq!(out(ccmon().arg("render").arg(&old_cfg).arg("--out").arg(&out_dir)).0, 0);
+        assert_eq!(
+            out(ccmon()
+                .arg("render")
+                .arg(&old_cfg)
+                .arg("--out")
+                .arg(&out_dir))
+            .0,
+            0
+        );
         let old = snapshot(&out_dir);
         fs::write(&cfg, big_config(1500)).unwrap();
-        let mut child = ccmon().arg("render").arg(&cfg).arg("--out").arg(&out_dir).spawn().unwrap();
+        let mut child = ccmon()
+            .arg("render")
+            .arg(&cfg)
+            .arg("--out")
+            .arg(&out_dir)
+            .spawn()
+            .unwrap();
         std::thread::sleep(Duration::from_millis(delay_ms));
         let _ = child.kill();
         let _ = child.wait();
@@ -190,7 +256,11 @@ fn a_killed_render_never_leaves_a_half_written_output() {
         let manifest_new = now.get(".ccmon-manifest") != old.get(".ccmon-manifest");
         if !staged_commit && !manifest_new {
             for (path, bytes) in &old {
-                assert_eq!(now.get(path), Some(bytes), "delay {delay_ms} ms: {path} changed before the commit point");
+                assert_eq!(
+                    now.get(path),
+                    Some(bytes),
+                    "delay {delay_ms} ms: {path} changed before the commit point"
+                );
             }
         }
         // Whatever happened, the next render leaves exactly the new output.
@@ -202,7 +272,11 @@ fn a_killed_render_never_leaves_a_half_written_output() {
         let manifest = fs::read_to_string(out_dir.join(".ccmon-manifest")).unwrap();
         for (path, hash) in ccmon::bundle::parse_manifest(&manifest) {
             let bytes = fs::read(out_dir.join(&path)).unwrap();
-            assert_eq!(ccmon::bundle::sha256_hex(&bytes), hash, "{path} after recovery");
+            assert_eq!(
+                ccmon::bundle::sha256_hex(&bytes),
+                hash,
+                "{path} after recovery"
+            );
         }
     }
 }

@@ -172,3 +172,63 @@ fn systemd_analyze_verifies_every_unit_without_a_word() {
         );
     }
 }
+
+fn amtool_route(config: &std::path::Path, labels: &[(String, String)]) -> String {
+    let mut cmd = Command::new("amtool");
+    cmd.arg("config")
+        .arg("routes")
+        .arg("test")
+        .arg(format!("--config.file={}", config.display()));
+    for (k, v) in labels {
+        cmd.arg(format!("{k}={v}"));
+    }
+    let (ok, out) = run(&mut cmd);
+    assert!(ok, "amtool config routes test failed: {out}");
+    out.lines()
+        .filter(|l| !l.starts_with("Warning:"))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_string()
+}
+
+/// Every alert of every example reaches, according to `amtool config routes test`, the
+/// receivers ccmon's own route walk predicts; and the seed's routes are the ones it states.
+#[test]
+fn amtool_routes_every_alert_to_its_receiver() {
+    if !require_tool("amtool") {
+        return;
+    }
+    for name in examples() {
+        let (m, _) = model_of(&example_source(&name));
+        let tmp = TempDir::new("amtool-routes");
+        ccmon::emit::emit(&m).write_to(tmp.path()).unwrap();
+        let config = tmp.path().join("alertmanager/alertmanager.yml");
+        for a in &m.alerts {
+            let labels = a.static_labels();
+            let expected = m.alertmanager.route.receivers_for(&labels).join(",");
+            let got = amtool_route(&config, &labels.into_iter().collect::<Vec<_>>());
+            eprintln!("[{name}] {} ({}) -> {got}", a.name, a.severity.as_str());
+            assert_eq!(got, expected, "{name}: alert {}", a.name);
+        }
+    }
+    let tmp = TempDir::new("amtool-seed");
+    render_to("claude-code", tmp.path());
+    let config = tmp.path().join("alertmanager/alertmanager.yml");
+    for (severity, receiver) in [
+        ("critical", "on-call"),
+        ("warning", "dev"),
+        ("info", "team"),
+        ("", "team"),
+    ] {
+        let labels = vec![
+            ("alertname".to_string(), "Any".to_string()),
+            ("severity".to_string(), severity.to_string()),
+        ];
+        assert_eq!(
+            amtool_route(&config, &labels),
+            receiver,
+            "severity={severity}"
+        );
+    }
+}

@@ -365,6 +365,18 @@ pub fn parse_matcher(s: &str) -> Result<Matcher, String> {
         }
         v.to_string()
     };
+    if (op == "=~" || op == "!~")
+        && let Err(e) = regex::Regex::new(&format!("^(?:{value})$"))
+    {
+        let first = e
+            .to_string()
+            .lines()
+            .last()
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        return Err(format!("the regular expression does not compile: {first}"));
+    }
     Ok(Matcher {
         name: name.to_string(),
         op,
@@ -372,41 +384,25 @@ pub fn parse_matcher(s: &str) -> Result<Matcher, String> {
     })
 }
 
-/// The labels every alert carries whatever its series: name, severity, dimension, extras.
-fn static_labels(a: &Alert) -> BTreeMap<&str, &str> {
-    let mut m: BTreeMap<&str, &str> = a
-        .labels
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    m.insert("alertname", &a.name);
-    m.insert("severity", a.severity.as_str());
-    if let Some(d) = &a.dimension {
-        m.insert("dimension", d);
-    }
-    m
-}
-
 /// Whether an alert can match: equality is decided on static labels; regexes and labels that
 /// come from the series are assumed to match.
-fn may_match(ms: &[Matcher], labels: &BTreeMap<&str, &str>) -> bool {
-    ms.iter()
-        .all(|m| match (labels.get(m.name.as_str()), m.op) {
-            (Some(v), "=") => *v == m.value,
-            (Some(v), "!=") => *v != m.value,
-            _ => true,
-        })
+fn may_match(ms: &[Matcher], labels: &BTreeMap<String, String>) -> bool {
+    ms.iter().all(|m| match (labels.get(&m.name), m.op) {
+        (Some(v), "=") => *v == m.value,
+        (Some(v), "!=") => *v != m.value,
+        _ => true,
+    })
 }
 
 /// The seed's `equal: [alertname]` between severities never inhibits: say so.
 fn inhibit_reachable(cx: &mut Cx, raw: &crate::load::RawInhibit, i: &Inhibit, alerts: &[Alert]) {
     let sources: Vec<&Alert> = alerts
         .iter()
-        .filter(|a| may_match(&i.source, &static_labels(a)))
+        .filter(|a| may_match(&i.source, &a.static_labels()))
         .collect();
     let targets: Vec<&Alert> = alerts
         .iter()
-        .filter(|a| may_match(&i.target, &static_labels(a)))
+        .filter(|a| may_match(&i.target, &a.static_labels()))
         .collect();
     let warn = |cx: &mut Cx, msg: String, span: std::ops::Range<usize>, label: &str| {
         let help = if msg.contains("`equal`") {
@@ -444,13 +440,13 @@ fn inhibit_reachable(cx: &mut Cx, raw: &crate::load::RawInhibit, i: &Inhibit, al
             if std::ptr::eq(*s, *t) {
                 return false;
             }
-            let (ls, lt) = (static_labels(s), static_labels(t));
+            let (ls, lt) = (s.static_labels(), t.static_labels());
             i.equal.iter().all(|l| {
                 if static_names.contains(&l.as_str())
                     || s.labels.contains_key(l)
                     || t.labels.contains_key(l)
                 {
-                    ls.get(l.as_str()) == lt.get(l.as_str())
+                    ls.get(l) == lt.get(l)
                 } else {
                     true
                 }
