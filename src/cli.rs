@@ -42,6 +42,9 @@ enum Command {
         /// Fail on warnings too.
         #[arg(long)]
         deny_warnings: bool,
+        /// Also run promtool, amtool, nginx -t and systemd-analyze over the rendered files.
+        #[arg(long)]
+        with_tools: bool,
     },
     /// Print the JSON schema of monitoring.toml (for editors; committed in schema/).
     Schema,
@@ -145,6 +148,7 @@ fn run(cmd: Command) -> u8 {
             config,
             format,
             deny_warnings,
+            with_tools,
         } => {
             let src = match read_source(&config) {
                 Ok(s) => s,
@@ -153,12 +157,26 @@ fn run(cmd: Command) -> u8 {
             let mut diags = Diags::default();
             let model = crate::compile(&src, &mut diags);
             if let Some(m) = &model {
-                // Emitting proves the outputs can be built; nothing is written.
-                let _ = crate::emit::emit(m);
+                if with_tools {
+                    let raw = crate::load::load(&src, &mut Diags::default());
+                    let locate = |name: &str| {
+                        let a = raw
+                            .as_ref()?
+                            .alerts
+                            .iter()
+                            .find(|a| a.get_ref().name.get_ref() == name)?;
+                        let a = a.get_ref();
+                        Some(a.expr.as_ref().map_or(a.kind.span(), |e| e.span()))
+                    };
+                    crate::tools::check_with_tools(m, &mut diags, &locate);
+                } else {
+                    // Emitting proves the outputs can be built; nothing is written.
+                    let _ = crate::emit::emit(m);
+                }
             }
             print_diags(&src, &diags, format);
             let warnings = diags.count(diag::Severity::Warning);
-            if model.is_none() || (deny_warnings && warnings > 0) {
+            if model.is_none() || diags.has_errors() || (deny_warnings && warnings > 0) {
                 EXIT_PROBLEMS
             } else {
                 EXIT_OK

@@ -2,7 +2,8 @@
 //! meaning. `docs/diagnostics.md` documents each; a test keeps the two in step.
 //!
 //! Families: CM0xx input and syntax, CM1xx structure, CM2xx values, CM3xx references,
-//! CM4xx uniqueness, CM5xx PromQL and templates, CM6xx policy.
+//! CM4xx uniqueness, CM5xx PromQL and templates, CM6xx policy, CM7xx the real tools
+//! (`validate --with-tools`).
 
 use serde::Serialize;
 
@@ -53,6 +54,7 @@ codes! {
     PLUS_ONLY = "CM605", "output that needs nginx Plus";
     MISSING_SECTION = "CM606", "a section the outputs need is missing";
     COUNTER_WITHOUT_RATE = "CM607", "alert on a counter without rate or increase";
+    TOOL_REJECTS = "CM701", "a real tool rejects the generated output";
 }
 
 #[cfg(test)]

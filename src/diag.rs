@@ -157,7 +157,11 @@ pub fn render_human(src: &Source, d: &Diagnostic) -> String {
     }
     if let Some(help) = &d.help {
         let _ = writeln!(out, "{pad} |");
-        let _ = writeln!(out, "{pad} = help: {help}");
+        let mut lines = help.lines();
+        let _ = writeln!(out, "{pad} = help: {}", lines.next().unwrap_or(""));
+        for l in lines {
+            let _ = writeln!(out, "{pad}         {l}");
+        }
     }
     out
 }

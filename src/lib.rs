@@ -15,6 +15,7 @@ pub mod model;
 pub mod promql;
 pub mod quantity;
 pub mod source;
+pub mod tools;
 
 use diag::Diags;
 use source::Source;

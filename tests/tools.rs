@@ -4,7 +4,6 @@
 mod common;
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::process::Command;
 
 use common::{TempDir, example_source, examples, model_of, require_tool, run};
@@ -69,47 +68,24 @@ fn nginx_bin() -> Option<String> {
 /// and with backends on loopback (the example's host names do not resolve here).
 #[test]
 fn nginx_accepts_the_proxy_config_of_every_example() {
-    let Some(nginx) = nginx_bin() else { return };
-    if !require_tool("openssl") {
+    if !require_tool("nginx") || !require_tool("openssl") {
         return;
     }
     for name in examples() {
-        let (mut m, _) = model_of(&example_source(&name));
-        let Some(p) = m.proxy.as_mut() else { continue };
+        let (m, _) = model_of(&example_source(&name));
+        if m.proxy.is_none() {
+            continue;
+        }
         let tmp = TempDir::new("nginx");
         let d = tmp.path();
-        let (crt, key) = (d.join("tls.crt"), d.join("tls.key"));
-        let (ok, out) = run(Command::new("openssl")
-            .args([
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "1",
-                "-subj",
-                "/CN=ccmon-test",
-            ])
-            .arg("-keyout")
-            .arg(&key)
-            .arg("-out")
-            .arg(&crt));
-        assert!(ok, "openssl failed: {out}");
-        if let Some(t) = p.tls.as_mut() {
-            t.certificate = crt.display().to_string();
-            t.certificate_key = key.display().to_string();
-        }
-        p.access_log = d.join("access.log").display().to_string();
-        p.error_log = d.join("error.log").display().to_string();
-        p.pid_file = d.join("nginx.pid").display().to_string();
-        for (i, b) in p.backends.iter_mut().enumerate() {
-            b.address = format!("127.0.0.1:{}", 18080 + i);
-        }
+        let m = ccmon::tools::nginx_stand_in(&m, d).expect("stand-in");
         let conf = d.join("nginx.conf");
-        let bundle = ccmon::emit::emit(&m);
-        fs::write(&conf, bundle.get("nginx/nginx.conf").unwrap()).unwrap();
-        let (ok, out) = run(Command::new(&nginx)
+        fs::write(
+            &conf,
+            ccmon::emit::emit(&m).get("nginx/nginx.conf").unwrap(),
+        )
+        .unwrap();
+        let (ok, out) = run(Command::new("nginx")
             .arg("-t")
             .arg("-p")
             .arg(d)
@@ -138,23 +114,18 @@ fn systemd_analyze_verifies_every_unit_without_a_word() {
         return;
     }
     for name in examples() {
-        let (mut m, _) = model_of(&example_source(&name));
+        let (m, _) = model_of(&example_source(&name));
         let tmp = TempDir::new("systemd");
-        for s in &mut m.services {
-            if !std::path::Path::new(&s.binary).is_file() {
-                let stub = tmp.path().join(format!("stub-{}", s.name));
-                fs::write(&stub, "#!/bin/sh\nexit 0\n").unwrap();
-                fs::set_permissions(&stub, fs::Permissions::from_mode(0o755)).unwrap();
-                s.binary = stub.display().to_string();
-            }
-        }
-        let bundle = ccmon::emit::emit(&m);
-        let units: Vec<_> = bundle
+        let m = ccmon::tools::systemd_stand_in(&m, tmp.path()).unwrap();
+        let units: Vec<_> = ccmon::emit::emit(&m)
             .files
             .iter()
-            .filter(|(p, _)| p.starts_with("systemd/"))
-            .map(|(p, text)| {
-                let path = tmp.path().join(p.trim_start_matches("systemd/"));
+            .filter_map(|(p, text)| {
+                p.strip_prefix("systemd/")
+                    .map(|n| (n.to_string(), text.clone()))
+            })
+            .map(|(n, text)| {
+                let path = tmp.path().join(n);
                 fs::write(&path, text).unwrap();
                 path
             })
@@ -171,6 +142,48 @@ fn systemd_analyze_verifies_every_unit_without_a_word() {
             "systemd-analyze verify for {name}:\n{out}"
         );
     }
+}
+
+/// `validate --with-tools` runs the same judges: silent on the examples, and a complaint of
+/// promtool (a function newer than Prometheus 2.42) is reported at the alert's expression.
+#[test]
+fn validate_with_tools_reports_what_the_tools_reject() {
+    for tool in ["promtool", "amtool", "nginx", "openssl", "systemd-analyze"] {
+        if !require_tool(tool) {
+            return;
+        }
+    }
+    let bin = env!("CARGO_BIN_EXE_ccmon");
+    for name in examples() {
+        let (ok, out) = run(Command::new(bin)
+            .current_dir(common::root())
+            .args(["validate", "--with-tools", "--deny-warnings"])
+            .arg(format!("examples/{name}/monitoring.toml")));
+        eprintln!(
+            "[{name}] ccmon validate --with-tools: {}",
+            if out.is_empty() { "clean" } else { &out }
+        );
+        assert!(ok && out.is_empty(), "{name}:\n{out}");
+    }
+    let out = Command::new(bin)
+        .current_dir(common::root())
+        .args(["validate", "--with-tools", "tests/tools/newer-promql.toml"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error[CM701]: `promtool check config` rejects"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--> tests/tools/newer-promql.toml:12:8"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("unknown function with name \"mad_over_time\""),
+        "{stderr}"
+    );
 }
 
 fn amtool_route(config: &std::path::Path, labels: &[(String, String)]) -> String {

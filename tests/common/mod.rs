@@ -129,3 +129,10 @@ pub fn run(cmd: &mut std::process::Command) -> (bool, String) {
     text.push_str(&String::from_utf8_lossy(&out.stderr));
     (out.status.success(), text)
 }
+
+/// Whether a program is on PATH, without failing or printing.
+pub fn require_tool_quiet(tool: &str) -> bool {
+    std::env::var_os("PATH")
+        .map(|paths| std::env::split_paths(&paths).any(|d| d.join(tool).is_file()))
+        .unwrap_or(false)
+}

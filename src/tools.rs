@@ -1,0 +1,260 @@
+//! `validate --with-tools`: the real servers' own checkers run over the rendered bundle in a
+//! temporary folder, and what they reject becomes a diagnostic (CM701).
+//!
+//! Two outputs need a stand-in environment to be checked on a machine that is not the server:
+//! `nginx -t` opens the TLS files and resolves the backends, so those are replaced by a
+//! throwaway certificate and loopback addresses; `systemd-analyze verify` wants every program
+//! to exist, so a missing one is replaced by a stub. The check is then about the directives
+//! ccmon wrote, which is what it can answer for.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::codes;
+use crate::diag::{Diagnostic, Diags};
+use crate::model::Model;
+
+/// Whether a program is on PATH.
+pub fn on_path(tool: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(tool).is_file()))
+}
+
+/// Runs a command; (success, stdout and stderr together).
+pub fn run(cmd: &mut Command) -> (bool, String) {
+    match cmd.output() {
+        Ok(out) => {
+            let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+            text.push_str(&String::from_utf8_lossy(&out.stderr));
+            (out.status.success(), text)
+        }
+        Err(e) => (false, format!("cannot run {cmd:?}: {e}")),
+    }
+}
+
+/// A fresh folder under the system temp dir.
+fn temp_dir(tag: &str) -> std::io::Result<PathBuf> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let p = std::env::temp_dir().join(format!(
+        "ccmon-{tag}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = fs::remove_dir_all(&p);
+    fs::create_dir_all(&p)?;
+    Ok(p)
+}
+
+/// The model with nginx's files in `dir` (a fresh self-signed certificate, logs, pid) and
+/// backends on loopback, so that `nginx -t` can run anywhere. Needs `openssl` when TLS is on.
+pub fn nginx_stand_in(model: &Model, dir: &Path) -> Result<Model, String> {
+    let mut m = model.clone();
+    let Some(p) = m.proxy.as_mut() else {
+        return Ok(m);
+    };
+    if let Some(t) = p.tls.as_mut() {
+        let (crt, key) = (dir.join("tls.crt"), dir.join("tls.key"));
+        let (ok, out) = run(Command::new("openssl")
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            ])
+            .args(["-subj", "/CN=ccmon-check"])
+            .arg("-keyout")
+            .arg(&key)
+            .arg("-out")
+            .arg(&crt));
+        if !ok {
+            return Err(format!("openssl could not make a test certificate: {out}"));
+        }
+        t.certificate = crt.display().to_string();
+        t.certificate_key = key.display().to_string();
+    }
+    p.access_log = dir.join("access.log").display().to_string();
+    p.error_log = dir.join("error.log").display().to_string();
+    p.pid_file = dir.join("nginx.pid").display().to_string();
+    for (i, b) in p.backends.iter_mut().enumerate() {
+        b.address = format!("127.0.0.1:{}", 18080 + i);
+    }
+    Ok(m)
+}
+
+/// The model with every service program that is not installed here replaced by a stub
+/// executable in `dir`.
+pub fn systemd_stand_in(model: &Model, dir: &Path) -> std::io::Result<Model> {
+    let mut m = model.clone();
+    for s in &mut m.services {
+        if !Path::new(&s.binary).is_file() {
+            let stub = dir.join(format!("stub-{}", s.name));
+            fs::write(&stub, "#!/bin/sh\nexit 0\n")?;
+            fs::set_permissions(&stub, fs::Permissions::from_mode(0o755))?;
+            s.binary = stub.display().to_string();
+        }
+    }
+    Ok(m)
+}
+
+/// Where in `monitoring.toml` a named alert is, to point a tool's complaint at it.
+pub type Locate<'a> = &'a dyn Fn(&str) -> Option<std::ops::Range<usize>>;
+
+fn reject(diags: &mut Diags, what: &str, file: &str, out: &str, dir: &Path, locate: Locate) {
+    // Paths inside the temporary folder mean nothing to the user: show them relative.
+    let prefix = format!("{}/", dir.join("out").display());
+    let text = out
+        .replace(&prefix, "")
+        .replace(&format!("{}/", dir.display()), "");
+    let excerpt: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(20)
+        .collect();
+    let mut d = Diagnostic::error(
+        codes::TOOL_REJECTS,
+        format!("`{what}` rejects the generated {file}"),
+    )
+    .help(excerpt.join("\n"));
+    // promtool names the rule: `group "g", rule 1, "AlertName": ...`.
+    if let Some(name) = text
+        .split(", rule ")
+        .nth(1)
+        .and_then(|r| r.split('"').nth(1))
+        && let Some(span) = locate(name)
+    {
+        d = d.at(span, "this alert's expression");
+    }
+    diags.push(d);
+}
+
+/// Runs every available checker; a missing one is named on stderr and skipped.
+pub fn check_with_tools(model: &Model, diags: &mut Diags, locate: Locate) {
+    let dir = match temp_dir("tools") {
+        Ok(d) => d,
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                codes::TOOL_REJECTS,
+                format!("cannot make a temporary folder for the tools: {e}"),
+            ));
+            return;
+        }
+    };
+    let skipped = |tool: &str| eprintln!("note: `{tool}` is not installed; its check was skipped");
+    let bundle = crate::emit::emit(model);
+    if let Err(e) = bundle.write_to(&dir.join("out")) {
+        diags.push(Diagnostic::error(
+            codes::TOOL_REJECTS,
+            format!("cannot write the bundle: {e:#}"),
+        ));
+        return;
+    }
+    let out = dir.join("out");
+    if on_path("promtool") {
+        let (ok, text) = run(Command::new("promtool")
+            .args(["check", "config"])
+            .arg(out.join("prometheus/prometheus.yml")));
+        if !ok {
+            reject(
+                diags,
+                "promtool check config",
+                "prometheus.yml and rules",
+                &text,
+                &dir,
+                locate,
+            );
+        }
+    } else {
+        skipped("promtool");
+    }
+    if on_path("amtool") {
+        let (ok, text) = run(Command::new("amtool")
+            .arg("check-config")
+            .arg(out.join("alertmanager/alertmanager.yml")));
+        if !ok {
+            reject(
+                diags,
+                "amtool check-config",
+                "alertmanager.yml",
+                &text,
+                &dir,
+                locate,
+            );
+        }
+    } else {
+        skipped("amtool");
+    }
+    if model.proxy.is_some() {
+        if on_path("nginx") && on_path("openssl") {
+            let nd = dir.join("nginx");
+            let result = fs::create_dir_all(&nd)
+                .map_err(|e| e.to_string())
+                .and_then(|()| nginx_stand_in(model, &nd));
+            match result {
+                Ok(m) => {
+                    let conf = nd.join("nginx.conf");
+                    let b = crate::emit::emit(&m);
+                    let text = b.get("nginx/nginx.conf").unwrap_or_default();
+                    let _ = fs::write(&conf, text);
+                    let (ok, text) = run(Command::new("nginx")
+                        .arg("-t")
+                        .arg("-p")
+                        .arg(&nd)
+                        .arg("-c")
+                        .arg(&conf)
+                        .arg("-e")
+                        .arg(nd.join("error.log")));
+                    if !ok || text.contains("[warn]") {
+                        reject(diags, "nginx -t", "nginx.conf", &text, &dir, locate);
+                    }
+                }
+                Err(e) => reject(diags, "nginx -t", "nginx.conf", &e, &dir, locate),
+            }
+        } else {
+            skipped("nginx (or openssl)");
+        }
+    }
+    if on_path("systemd-analyze") {
+        let sd = dir.join("systemd");
+        let units: Result<Vec<PathBuf>, std::io::Error> = fs::create_dir_all(&sd)
+            .and_then(|()| systemd_stand_in(model, &sd))
+            .and_then(|m| {
+                crate::emit::emit(&m)
+                    .files
+                    .iter()
+                    .filter_map(|(p, t)| p.strip_prefix("systemd/").map(|n| (n, t)))
+                    .map(|(n, t)| {
+                        let path = sd.join(n);
+                        fs::write(&path, t).map(|()| path)
+                    })
+                    .collect()
+            });
+        match units {
+            Ok(units) if !units.is_empty() => {
+                let (ok, text) = run(Command::new("systemd-analyze").arg("verify").args(&units));
+                // Unknown keys only warn, with exit 0: any output at all is a complaint.
+                if !ok || !text.trim().is_empty() {
+                    reject(
+                        diags,
+                        "systemd-analyze verify",
+                        "units",
+                        &text,
+                        &dir,
+                        locate,
+                    );
+                }
+            }
+            Ok(_) => {}
+            Err(e) => reject(
+                diags,
+                "systemd-analyze verify",
+                "units",
+                &e.to_string(),
+                &dir,
+                locate,
+            ),
+        }
+    } else {
+        skipped("systemd-analyze");
+    }
+    let _ = fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,463 @@
+//! The rendered stack, live on loopback: Prometheus and Alertmanager run on ccmon's output and
+//! deliver alerts to stub webhook receivers; nginx runs on ccmon's output in front of three stub
+//! backends. Every process listens on 127.0.0.1 only, on free ports, and is killed by the test.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::{TempDir, require_tool};
+
+/// Kills the process when dropped, whatever the test's outcome.
+struct Proc(Child);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn spawn(name: &'static str, cmd: &mut Command, log: &std::path::Path) -> Proc {
+    let out = std::fs::File::create(log).unwrap();
+    let err = out.try_clone().unwrap();
+    let child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(out))
+        .stderr(Stdio::from(err))
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
+    Proc(child)
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// One HTTP request read from a stream: (request line, body). `None` at end of stream.
+fn read_request(reader: &mut BufReader<TcpStream>) -> Option<(String, Vec<u8>)> {
+    let mut line = String::new();
+    if reader.read_line(&mut line).ok()? == 0 {
+        return None;
+    }
+    let mut length = 0usize;
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).ok()? == 0 {
+            return None;
+        }
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':')
+            && k.eq_ignore_ascii_case("content-length")
+        {
+            length = v.trim().parse().unwrap_or(0);
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    Some((line.trim_end().to_string(), body))
+}
+
+fn respond(stream: &mut TcpStream, body: &str, keep_alive: bool) -> bool {
+    let conn = if keep_alive { "keep-alive" } else { "close" };
+    let msg = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: {}\r\nConnection: {conn}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(msg.as_bytes()).is_ok()
+}
+
+/// A tiny HTTP server on a free loopback port. `handler` gets each request's body and returns
+/// the response body. Connections are kept alive, and counted.
+struct Stub {
+    port: u16,
+    connections: Arc<AtomicUsize>,
+    requests: Arc<AtomicUsize>,
+}
+
+fn stub<F>(handler: F) -> Stub
+where
+    F: Fn(&str, &[u8]) -> String + Send + Sync + 'static,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let connections = Arc::new(AtomicUsize::new(0));
+    let requests = Arc::new(AtomicUsize::new(0));
+    let handler = Arc::new(handler);
+    let (c, r) = (connections.clone(), requests.clone());
+    thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            c.fetch_add(1, Ordering::SeqCst);
+            let (handler, r) = (handler.clone(), r.clone());
+            thread::spawn(move || {
+                let mut writer = stream.try_clone().unwrap();
+                let mut reader = BufReader::new(stream);
+                while let Some((line, body)) = read_request(&mut reader) {
+                    r.fetch_add(1, Ordering::SeqCst);
+                    if !respond(&mut writer, &handler(&line, &body), true) {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    Stub {
+        port,
+        connections,
+        requests,
+    }
+}
+
+/// A webhook receiver that records the alert names it is sent.
+fn webhook() -> (Stub, Arc<Mutex<Vec<String>>>) {
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let g = got.clone();
+    let s = stub(move |_, body| {
+        if let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) {
+            for a in v["alerts"].as_array().into_iter().flatten() {
+                if a["status"] == "firing" {
+                    let name = a["labels"]["alertname"].as_str().unwrap_or("").to_string();
+                    g.lock().unwrap().push(name);
+                }
+            }
+        }
+        String::new()
+    });
+    (s, got)
+}
+
+fn render(toml: &str, dir: &std::path::Path) -> ccmon::model::Model {
+    let src = ccmon::source::Source::new("live.toml", toml);
+    let (m, _) = common::model_of(&src);
+    ccmon::emit::emit(&m).write_to(dir).unwrap();
+    m
+}
+
+fn wait_until(limit: Duration, mut ok: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if ok() {
+            return true;
+        }
+        thread::sleep(Duration::from_millis(200));
+    }
+    ok()
+}
+
+#[test]
+fn alerts_reach_the_right_receiver_and_inhibited_warnings_do_not() {
+    let alertmanager = ["prometheus-alertmanager", "alertmanager"]
+        .into_iter()
+        .find(|t| common::require_tool_quiet(t));
+    if !require_tool("prometheus")
+        || alertmanager.is_none() && !require_tool("prometheus-alertmanager")
+    {
+        return;
+    }
+    let alertmanager = alertmanager.unwrap();
+    let tmp = TempDir::new("live-alerts");
+    let api = stub(|_, _| "# TYPE live_errors gauge\nlive_errors 5\n".to_string());
+    let worker = stub(|_, _| "# TYPE live_queue gauge\nlive_queue 50\n".to_string());
+    let (oncall, oncall_got) = webhook();
+    let (dev, dev_got) = webhook();
+    let (team, team_got) = webhook();
+    let (prom_port, am_port) = (free_port(), free_port());
+    let toml = format!(
+        r#"
+[project]
+name = "live"
+
+[prometheus]
+scrape_interval = "1s"
+scrape_timeout = "1s"
+evaluation_interval = "1s"
+listen = "127.0.0.1:{prom_port}"
+
+[[job]]
+name = "api"
+targets = ["127.0.0.1:{api}"]
+
+[[job]]
+name = "worker"
+targets = ["127.0.0.1:{worker}"]
+
+[[alert]]
+name = "ApiCritical"
+kind = "gauge"
+expr = 'live_errors{{job="api"}}'
+above = 1
+severity = "critical"
+summary = "api errors at {{value}}"
+
+[[alert]]
+name = "ApiWarning"
+kind = "gauge"
+expr = 'live_errors{{job="api"}}'
+above = 0
+for = "3s"
+severity = "warning"
+summary = "api errors at {{value}}"
+
+[[alert]]
+name = "WorkerWarning"
+kind = "gauge"
+expr = 'live_queue{{job="worker"}}'
+above = 10
+for = "3s"
+severity = "warning"
+summary = "queue at {{value}}"
+
+[alertmanager]
+listen = "127.0.0.1:{am_port}"
+
+[[receiver]]
+name = "team"
+[[receiver.webhook]]
+url = "http://127.0.0.1:{team}/"
+
+[[receiver]]
+name = "on-call"
+[[receiver.webhook]]
+url = "http://127.0.0.1:{oncall}/"
+
+[[receiver]]
+name = "dev"
+[[receiver.webhook]]
+url = "http://127.0.0.1:{dev}/"
+
+[route]
+receiver = "team"
+group_by = ["alertname", "job"]
+group_wait = "1s"
+group_interval = "1s"
+repeat_interval = "1h"
+
+[[route.routes]]
+matchers = ['severity="critical"']
+receiver = "on-call"
+
+[[route.routes]]
+matchers = ['severity="warning"']
+receiver = "dev"
+
+[[inhibit]]
+source = ['severity="critical"']
+target = ['severity="warning"']
+equal = ["job"]
+"#,
+        api = api.port,
+        worker = worker.port,
+        oncall = oncall.port,
+        dev = dev.port,
+        team = team.port,
+    );
+    let out = tmp.path().join("out");
+    render(&toml, &out);
+    let d = tmp.path();
+    let _am = spawn(
+        "alertmanager",
+        Command::new(alertmanager)
+            .arg(format!(
+                "--config.file={}",
+                out.join("alertmanager/alertmanager.yml").display()
+            ))
+            .arg(format!("--storage.path={}", d.join("am-data").display()))
+            .arg(format!("--web.listen-address=127.0.0.1:{am_port}"))
+            .arg("--cluster.listen-address="),
+        &d.join("alertmanager.log"),
+    );
+    let _prom = spawn(
+        "prometheus",
+        Command::new("prometheus")
+            .arg(format!(
+                "--config.file={}",
+                out.join("prometheus/prometheus.yml").display()
+            ))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                d.join("prom-data").display()
+            ))
+            .arg(format!("--web.listen-address=127.0.0.1:{prom_port}")),
+        &d.join("prometheus.log"),
+    );
+    let started = Instant::now();
+    let arrived = wait_until(Duration::from_secs(45), || {
+        oncall_got
+            .lock()
+            .unwrap()
+            .contains(&"ApiCritical".to_string())
+            && dev_got
+                .lock()
+                .unwrap()
+                .contains(&"WorkerWarning".to_string())
+    });
+    let logs = || {
+        format!(
+            "prometheus.log:\n{}\nalertmanager.log:\n{}",
+            std::fs::read_to_string(d.join("prometheus.log")).unwrap_or_default(),
+            std::fs::read_to_string(d.join("alertmanager.log")).unwrap_or_default()
+        )
+    };
+    assert!(
+        arrived,
+        "alerts did not arrive within 45 s: on-call {:?}, dev {:?}, team {:?}\n{}",
+        oncall_got.lock().unwrap(),
+        dev_got.lock().unwrap(),
+        team_got.lock().unwrap(),
+        logs()
+    );
+    // Give an un-inhibited ApiWarning every chance to show up before judging.
+    thread::sleep(Duration::from_secs(4));
+    let (oc, dv, tm) = (
+        oncall_got.lock().unwrap().clone(),
+        dev_got.lock().unwrap().clone(),
+        team_got.lock().unwrap().clone(),
+    );
+    eprintln!(
+        "live alerts after {:?}: on-call {oc:?}, dev {dv:?}, team {tm:?}",
+        started.elapsed()
+    );
+    assert!(oc.iter().all(|a| a == "ApiCritical"), "on-call got {oc:?}");
+    assert!(
+        !dv.contains(&"ApiWarning".to_string()),
+        "the inhibited warning reached dev: {dv:?}"
+    );
+    assert!(dv.iter().all(|a| a == "WorkerWarning"), "dev got {dv:?}");
+    assert!(tm.is_empty(), "the default receiver got {tm:?}");
+}
+
+#[test]
+fn nginx_spreads_3_2_1_and_reuses_upstream_connections() {
+    if !require_tool("nginx") {
+        return;
+    }
+    let tmp = TempDir::new("live-nginx");
+    let d = tmp.path();
+    let backends: Vec<Stub> = (0..3)
+        .map(|i| stub(move |_, _| format!("backend {i}\n")))
+        .collect();
+    let port = free_port();
+    let toml = format!(
+        r#"
+[project]
+name = "live"
+
+[[job]]
+name = "api"
+targets = ["127.0.0.1:{b0}"]
+
+[proxy]
+nginx_version = "1.22.1"
+balance = "least_conn"
+keepalive = 32
+listen_http = {port}
+server_names = ["localhost"]
+pid_file = "{dir}/nginx.pid"
+access_log = "{dir}/access.log"
+error_log = "{dir}/error.log"
+
+[[proxy.backend]]
+address = "127.0.0.1:{b0}"
+weight = 3
+
+[[proxy.backend]]
+address = "127.0.0.1:{b1}"
+weight = 2
+
+[[proxy.backend]]
+address = "127.0.0.1:{b2}"
+weight = 1
+"#,
+        b0 = backends[0].port,
+        b1 = backends[1].port,
+        b2 = backends[2].port,
+        dir = d.display(),
+    );
+    let out = d.join("out");
+    render(&toml, &out);
+    let conf = out.join("nginx/nginx.conf");
+    let _nginx = spawn(
+        "nginx",
+        Command::new("nginx")
+            .arg("-p")
+            .arg(d)
+            .arg("-c")
+            .arg(&conf)
+            .arg("-e")
+            .arg(d.join("error.log"))
+            .arg("-g")
+            .arg("daemon off;"),
+        &d.join("nginx.out"),
+    );
+    assert!(
+        wait_until(Duration::from_secs(10), || TcpStream::connect((
+            "127.0.0.1",
+            port
+        ))
+        .is_ok()),
+        "nginx did not listen: {}",
+        std::fs::read_to_string(d.join("error.log")).unwrap_or_default()
+    );
+    let mut by_backend: BTreeMap<String, usize> = BTreeMap::new();
+    for _ in 0..60 {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        s.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let mut resp = String::new();
+        s.read_to_string(&mut resp).unwrap();
+        assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
+        let body = resp
+            .rsplit("\r\n\r\n")
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        *by_backend.entry(body).or_default() += 1;
+    }
+    let counts: Vec<usize> = backends
+        .iter()
+        .map(|b| b.requests.load(Ordering::SeqCst))
+        .collect();
+    let conns: Vec<usize> = backends
+        .iter()
+        .map(|b| b.connections.load(Ordering::SeqCst))
+        .collect();
+    eprintln!(
+        "nginx: 60 requests split {counts:?} over weights 3/2/1, upstream connections {conns:?}"
+    );
+    for (got, want) in counts.iter().zip([30usize, 20, 10]) {
+        assert!(
+            got.abs_diff(want) <= 3,
+            "requests {counts:?}, expected about 30/20/10"
+        );
+    }
+    let total: usize = conns.iter().sum();
+    assert!(
+        total <= 6,
+        "upstream connections are not reused: {conns:?} for 60 requests"
+    );
+    let health = {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.write_all(b"GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let mut resp = String::new();
+        s.read_to_string(&mut resp).unwrap();
+        resp
+    };
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+}
