@@ -57,13 +57,6 @@ fn amtool_accepts_the_alertmanager_config_of_every_example() {
     }
 }
 
-fn nginx_bin() -> Option<String> {
-    if require_tool("nginx") {
-        return Some("nginx".into());
-    }
-    None
-}
-
 /// nginx -t with the example's config, pointed at throwaway certificates, logs and pid file,
 /// and with backends on loopback (the example's host names do not resolve here).
 #[test]
