@@ -45,13 +45,16 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// One HTTP request read from a stream: (request line, body). `None` at end of stream.
-fn read_request(reader: &mut BufReader<TcpStream>) -> Option<(String, Vec<u8>)> {
+/// One HTTP request read from a stream: (request line, body, whether the client asked to keep
+/// the connection open). HTTP/1.1 keeps it unless `Connection: close`; HTTP/1.0 closes it
+/// unless `Connection: keep-alive`, as real servers do. `None` at end of stream.
+fn read_request(reader: &mut BufReader<TcpStream>) -> Option<(String, Vec<u8>, bool)> {
     let mut line = String::new();
     if reader.read_line(&mut line).ok()? == 0 {
         return None;
     }
     let mut length = 0usize;
+    let mut keep_alive = line.trim_end().ends_with("HTTP/1.1");
     loop {
         let mut h = String::new();
         if reader.read_line(&mut h).ok()? == 0 {
@@ -66,10 +69,15 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<(String, Vec<u8>)> 
         {
             length = v.trim().parse().unwrap_or(0);
         }
+        if let Some((k, v)) = h.split_once(':')
+            && k.eq_ignore_ascii_case("connection")
+        {
+            keep_alive = v.trim().eq_ignore_ascii_case("keep-alive");
+        }
     }
     let mut body = vec![0; length];
     reader.read_exact(&mut body).ok()?;
-    Some((line.trim_end().to_string(), body))
+    Some((line.trim_end().to_string(), body, keep_alive))
 }
 
 fn respond(stream: &mut TcpStream, body: &str, keep_alive: bool) -> bool {
@@ -106,9 +114,9 @@ where
             thread::spawn(move || {
                 let mut writer = stream.try_clone().unwrap();
                 let mut reader = BufReader::new(stream);
-                while let Some((line, body)) = read_request(&mut reader) {
+                while let Some((line, body, keep_alive)) = read_request(&mut reader) {
                     r.fetch_add(1, Ordering::SeqCst);
-                    if !respond(&mut writer, &handler(&line, &body), true) {
+                    if !respond(&mut writer, &handler(&line, &body), keep_alive) || !keep_alive {
                         break;
                     }
                 }
