@@ -46,8 +46,41 @@ enum Command {
         #[arg(long)]
         with_tools: bool,
     },
+    /// Show what `render` would change in a folder (a golden folder in review, a deployed
+    /// folder before rollout). Exit 0 same, 1 different or edited by hand, 2 trouble.
+    Diff {
+        #[arg(default_value = "monitoring.toml")]
+        config: PathBuf,
+        /// The folder to compare with.
+        #[arg(long)]
+        against: PathBuf,
+        /// Only the changed files with their line counts.
+        #[arg(long)]
+        stat: bool,
+        /// Compare YAML and JSON as data; ignore comments and layout elsewhere.
+        #[arg(long)]
+        semantic: bool,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+        format: DiffFormat,
+        /// Colour: auto (only on a terminal, never with NO_COLOR), always or never.
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
     /// Print the JSON schema of monitoring.toml (for editors; committed in schema/).
     Schema,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -105,6 +138,52 @@ pub fn main() -> i32 {
 
 fn run(cmd: Command) -> u8 {
     match cmd {
+        Command::Diff {
+            config,
+            against,
+            stat,
+            semantic,
+            format,
+            color,
+        } => {
+            let src = match read_source(&config) {
+                Ok(s) => s,
+                Err(d) => return trouble_diag(&config.display().to_string(), *d, Format::Human),
+            };
+            let mut diags = Diags::default();
+            let model = crate::compile(&src, &mut diags);
+            if !diags.is_empty() {
+                print_diags(&src, &diags, Format::Human);
+            }
+            // An invalid config cannot say what the folder should hold: trouble, not a diff.
+            let Some(model) = model else {
+                return EXIT_TROUBLE;
+            };
+            let bundle = crate::emit::emit(&model);
+            let report = match crate::diff::compare(&bundle, &against, semantic) {
+                Ok(r) => r,
+                Err(e) => return trouble(&format!("{e:#}")),
+            };
+            let color = match color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => {
+                    use std::io::IsTerminal;
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            let text = match (format, stat) {
+                (DiffFormat::Json, _) => crate::diff::render_json(&report),
+                (DiffFormat::Human, true) => crate::diff::render_stat(&report, color),
+                (DiffFormat::Human, false) => crate::diff::render_human(&report, color),
+            };
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            if report.is_clean() {
+                EXIT_OK
+            } else {
+                EXIT_PROBLEMS
+            }
+        }
         Command::Schema => {
             print!("{}", crate::load::json_schema());
             EXIT_OK

@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod codes;
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod load;
 pub mod model;
