@@ -66,6 +66,12 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
     },
+    /// Render, then run `promtool test rules` on the rule tests ccmon generated for every alert
+    /// (exit 0 pass, 1 fail, 2 trouble such as promtool missing).
+    Test {
+        #[arg(default_value = "monitoring.toml")]
+        config: PathBuf,
+    },
     /// Print the JSON schema of monitoring.toml (for editors; committed in schema/).
     Schema,
 }
@@ -182,6 +188,32 @@ fn run(cmd: Command) -> u8 {
                 EXIT_OK
             } else {
                 EXIT_PROBLEMS
+            }
+        }
+        Command::Test { config } => {
+            let src = match read_source(&config) {
+                Ok(s) => s,
+                Err(d) => return trouble_diag(&config.display().to_string(), *d, Format::Human),
+            };
+            let mut diags = Diags::default();
+            let model = crate::compile(&src, &mut diags);
+            if !diags.is_empty() {
+                print_diags(&src, &diags, Format::Human);
+            }
+            let Some(model) = model else {
+                return EXIT_PROBLEMS;
+            };
+            if !crate::tools::on_path("promtool") {
+                return trouble(
+                    "`promtool` is not installed: it runs the rule tests (Debian and Ubuntu: `apt-get install prometheus`)",
+                );
+            }
+            match crate::tools::run_rule_tests(&model) {
+                Ok((passed, output)) => {
+                    print!("{output}");
+                    if passed { EXIT_OK } else { EXIT_PROBLEMS }
+                }
+                Err(e) => trouble(&e),
             }
         }
         Command::Schema => {

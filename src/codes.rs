@@ -54,6 +54,7 @@ codes! {
     PLUS_ONLY = "CM605", "output that needs nginx Plus";
     MISSING_SECTION = "CM606", "a section the outputs need is missing";
     COUNTER_WITHOUT_RATE = "CM607", "alert on a counter without rate or increase";
+    SLO_TIER_NEVER_FIRES = "CM608", "SLO alert tier that can never fire";
     TOOL_REJECTS = "CM701", "a real tool rejects the generated output";
 }
 

@@ -11,10 +11,12 @@ pub mod codes;
 pub mod diag;
 pub mod diff;
 pub mod emit;
+pub mod gofmt;
 pub mod load;
 pub mod model;
 pub mod promql;
 pub mod quantity;
+pub mod slo;
 pub mod source;
 pub mod tools;
 

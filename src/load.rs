@@ -167,6 +167,40 @@ pub struct RawDimension {
     pub objective: Option<S<String>>,
     #[serde(default)]
     pub indicators: Vec<S<String>>,
+    /// Service-level objectives: each becomes SLI and error-budget recording rules and
+    /// multiwindow multi-burn-rate alerts.
+    #[serde(default, rename = "slo")]
+    pub slos: Vec<S<RawSlo>>,
+}
+
+/// A service-level objective of a dimension.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSlo {
+    /// Label value `slo="..."` and the stem of the generated alert names.
+    pub name: S<String>,
+    /// `availability` (errors or good events over all events) or `latency` (the fraction of
+    /// requests faster than `threshold`, from a histogram).
+    pub kind: S<String>,
+    /// The objective, such as `"99.9%"`.
+    pub target: S<NumOrStr>,
+    /// The SLO period, `30d` by default.
+    pub period: Option<S<String>>,
+    pub errors: Option<S<String>>,
+    pub good: Option<S<String>>,
+    pub total: Option<S<String>>,
+    pub histogram: Option<S<String>>,
+    /// Latency: requests at or under this duration are good (a bucket boundary).
+    pub threshold: Option<S<String>>,
+    /// No alert below this much traffic, such as `"1 per minute"`.
+    pub min_traffic: Option<S<String>>,
+    /// Severity label of the fast-burn (page) alert; `critical` by default.
+    pub page_severity: Option<S<String>>,
+    /// Severity label of the slow-burn (ticket) alert; `warning` by default.
+    pub ticket_severity: Option<S<String>>,
+    /// Switches for the two tiers; both on by default.
+    pub page: Option<S<bool>>,
+    pub ticket: Option<S<bool>>,
 }
 
 /// Every alert kind's keys in one table; `check` says which keys a kind takes.

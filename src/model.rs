@@ -15,6 +15,7 @@ pub struct Model {
     pub jobs: Vec<Job>,
     pub dimensions: Vec<Dimension>,
     pub alerts: Vec<Alert>,
+    pub slos: Vec<Slo>,
     pub alertmanager: Alertmanager,
     pub logs: Option<Logs>,
     pub dashboard: Option<Dashboard>,
@@ -70,6 +71,68 @@ pub struct Dimension {
     pub title: String,
     pub objective: Option<String>,
     pub indicators: Vec<String>,
+}
+
+/// What an SLO measures, as the ratio of bad events to all events.
+#[derive(Debug, Clone)]
+pub enum Sli {
+    /// `errors / total`.
+    Errors { errors: String, total: String },
+    /// `1 - good / total`.
+    Good { good: String, total: String },
+    /// `1 - (requests under the threshold) / (all requests)`, from a histogram (base name).
+    Latency { histogram: String, threshold: f64 },
+}
+
+/// One burn-rate tier: alert when the error budget burns `factor` times too fast over both a
+/// long and a short window.
+#[derive(Debug, Clone)]
+pub struct BurnWindow {
+    pub long: Duration,
+    pub short: Duration,
+    pub factor: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct SloTier {
+    /// `page` or `ticket`.
+    pub tier: &'static str,
+    pub alert: String,
+    pub severity: String,
+    pub for_: Duration,
+    pub windows: Vec<BurnWindow>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Slo {
+    pub name: String,
+    pub dimension: String,
+    pub sli: Sli,
+    /// The objective as a ratio (`0.999`), and as the user wrote it.
+    pub target: f64,
+    pub target_text: String,
+    pub period: Duration,
+    /// Events per second below which no SLO alert fires.
+    pub min_traffic: Option<f64>,
+    pub tiers: Vec<SloTier>,
+}
+
+impl Slo {
+    pub fn budget(&self) -> f64 {
+        1.0 - self.target
+    }
+
+    /// The windows the SLI is recorded over: the alert windows, then the period.
+    pub fn windows(&self) -> Vec<Duration> {
+        let mut w: Vec<Duration> = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"]
+            .iter()
+            .filter_map(|s| Duration::parse(s).ok())
+            .collect();
+        if !w.contains(&self.period) {
+            w.push(self.period);
+        }
+        w
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

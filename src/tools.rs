@@ -258,3 +258,26 @@ pub fn check_with_tools(model: &Model, diags: &mut Diags, locate: Locate) {
     }
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// Renders the model into a temporary folder and runs `promtool test rules` on every rule test
+/// file ccmon generated. Returns whether they passed, and promtool's output (paths relative to
+/// the bundle).
+pub fn run_rule_tests(model: &Model) -> Result<(bool, String), String> {
+    let dir = temp_dir("test").map_err(|e| format!("cannot make a temporary folder: {e}"))?;
+    let bundle = crate::emit::emit(model);
+    bundle
+        .write_to(&dir)
+        .map_err(|e| format!("cannot write the bundle: {e:#}"))?;
+    let files: Vec<PathBuf> = bundle
+        .files
+        .keys()
+        .filter(|p| p.starts_with("prometheus/tests/"))
+        .map(|p| dir.join(p))
+        .collect();
+    let (ok, out) = run(Command::new("promtool")
+        .args(["test", "rules"])
+        .args(&files));
+    let out = out.replace(&format!("{}/", dir.display()), "");
+    let _ = fs::remove_dir_all(&dir);
+    Ok((ok, out))
+}

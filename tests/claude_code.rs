@@ -40,6 +40,8 @@ fn writes_all_seven_kinds_of_output() {
         "systemd/filebeat.service",
         "systemd/node-exporter.service",
         "systemd/claude-code-api.service",
+        "prometheus/tests/claude-code.rules.test.yml",
+        "prometheus/tests/claude-code.slo.test.yml",
     ] {
         assert!(b.get(path).is_some(), "missing {path}");
     }
@@ -103,7 +105,7 @@ fn rule(name: &str) -> Value {
 fn rules_hold_the_eight_seed_alerts_in_one_group_per_dimension() {
     let names: Vec<String> = rules()
         .iter()
-        .map(|r| r["alert"].as_str().unwrap().to_string())
+        .filter_map(|r| r["alert"].as_str().map(str::to_string))
         .collect();
     for n in [
         "ClaudeCodeServiceDown",
@@ -131,7 +133,9 @@ fn rules_hold_the_eight_seed_alerts_in_one_group_per_dimension() {
             "performance",
             "resources",
             "security",
-            "cost"
+            "cost",
+            "slo-api-availability",
+            "slo-api-latency"
         ]
     );
 }
@@ -358,5 +362,76 @@ fn systemd_units_carry_derived_flags_and_hardening() {
         ] {
             assert!(u.contains(key), "{unit} lacks {key}");
         }
+    }
+}
+
+#[test]
+fn objectives_become_burn_rate_alerts_and_an_slo_row() {
+    let names: Vec<String> = rules()
+        .iter()
+        .filter_map(|r| r["alert"].as_str().map(str::to_string))
+        .collect();
+    for n in [
+        "ApiAvailabilityFastBurn",
+        "ApiAvailabilitySlowBurn",
+        "ApiLatencyFastBurn",
+        "ApiLatencySlowBurn",
+    ] {
+        assert!(names.contains(&n.to_string()), "missing {n}");
+    }
+    let page = rule("ApiAvailabilityFastBurn");
+    let e = page["expr"].as_str().unwrap();
+    assert!(
+        e.contains("slo:sli_error:ratio_rate1h{slo=\"api-availability\"} > (14.4 * 0.001)"),
+        "{e}"
+    );
+    assert!(
+        e.contains("slo:sli_error:ratio_rate5m{slo=\"api-availability\"} > (14.4 * 0.001)"),
+        "{e}"
+    );
+    assert!(
+        e.contains("slo:sli_error:ratio_rate6h{slo=\"api-availability\"} > (6 * 0.001)"),
+        "{e}"
+    );
+    assert_eq!(page["labels"]["severity"], "critical");
+    let ticket = rule("ApiAvailabilitySlowBurn")["expr"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        ticket.contains("ratio_rate1d{slo=\"api-availability\"} > (3 * 0.001)"),
+        "{ticket}"
+    );
+    assert!(
+        ticket.contains("ratio_rate3d{slo=\"api-availability\"} > (1 * 0.001)"),
+        "{ticket}"
+    );
+    let records: Vec<String> = rules()
+        .iter()
+        .filter_map(|r| r["record"].as_str().map(str::to_string))
+        .collect();
+    for w in ["5m", "30m", "1h", "2h", "6h", "1d", "3d", "30d"] {
+        assert!(
+            records.contains(&format!("slo:sli_error:ratio_rate{w}")),
+            "no SLI over {w}"
+        );
+    }
+    assert!(records.contains(&"slo:error_budget_remaining:ratio".to_string()));
+    let d: Value =
+        serde_json::from_str(&out("grafana/dashboards/claude-code-enterprise.json")).unwrap();
+    let titles: Vec<&str> = d["panels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["title"].as_str())
+        .collect();
+    for t in [
+        "SLO api-availability — 99.9% over 30d",
+        "api-availability SLI (30d)",
+        "api-availability error budget remaining",
+        "api-availability burn rate",
+        "SLO api-latency — 95% over 30d",
+    ] {
+        assert!(titles.contains(&t), "no dashboard panel {t}: {titles:?}");
     }
 }

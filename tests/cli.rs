@@ -57,7 +57,7 @@ fn render_writes_every_output_and_the_manifest() {
         .args(["render", "examples/claude-code/monitoring.toml", "--out"])
         .arg(tmp.path()));
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.starts_with("wrote 13 files to "), "{stdout}");
+    assert!(stdout.starts_with("wrote 15 files to "), "{stdout}");
     let files = common::files_below(tmp.path());
     assert!(files.contains(&".ccmon-manifest".to_string()));
     assert!(!files.iter().any(|f| f.starts_with(".ccmon-staging")));

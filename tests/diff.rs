@@ -46,7 +46,7 @@ fn untouched_example_is_exit_0_with_no_output() {
 }
 
 #[test]
-fn one_threshold_change_shows_exactly_the_rule_and_the_dashboard_threshold() {
+fn one_threshold_change_shows_exactly_the_rule_its_tests_and_the_dashboard_threshold() {
     let g = golden_copy("claude-code");
     let tmp = TempDir::new("diff-cfg");
     let cfg = tmp.path().join("monitoring.toml");
@@ -73,11 +73,26 @@ fn one_threshold_change_shows_exactly_the_rule_and_the_dashboard_threshold() {
             "+      sum by (job, endpoint) (rate(claude_code_api_requests_total[5m])) > 0.1",
             "-      description: \"API 错误率超过 5% (当前: {{ $value | humanizePercentage }})\"",
             "+      description: \"API 错误率超过 10% (当前: {{ $value | humanizePercentage }})\"",
+            // The alert's own generated rule tests follow its threshold.
+            "-- name: \"HighAPIErrorRate fires: error ratio 10%\"",
+            "+- name: \"HighAPIErrorRate fires: error ratio 20%\"",
+            "-    values: 0+100x20",
+            "+    values: 0+200x20",
+            "-    values: 0+900x20",
+            "+    values: 0+800x20",
+            "-        description: \"API 错误率超过 5% (当前: 10%)\"",
+            "+        description: \"API 错误率超过 10% (当前: 20%)\"",
+            "-- name: \"HighAPIErrorRate stays silent: error ratio 2.5%\"",
+            "+- name: \"HighAPIErrorRate stays silent: error ratio 5%\"",
+            "-    values: 0+25x20",
+            "+    values: 0+50x20",
+            "-    values: 0+975x20",
+            "+    values: 0+950x20",
         ]
     );
     assert!(out.contains("--- a/prometheus/rules/claude-code.rules.yml\n+++ b/prometheus/rules/claude-code.rules.yml\n"));
     assert!(
-        out.ends_with("2 files changed, 3 insertions(+), 3 deletions(-)\n"),
+        out.ends_with("3 files changed, 10 insertions(+), 10 deletions(-)\n"),
         "{out}"
     );
     assert!(!out.contains('\x1b'), "colour when not on a terminal");
@@ -91,7 +106,7 @@ fn one_threshold_change_shows_exactly_the_rule_and_the_dashboard_threshold() {
         g.path(),
     );
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(v["summary"]["files_changed"], 2);
+    assert_eq!(v["summary"]["files_changed"], 3);
     assert_eq!(
         v["files"][1]["path"],
         "prometheus/rules/claude-code.rules.yml"

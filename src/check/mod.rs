@@ -10,6 +10,7 @@ mod alerts;
 mod base;
 mod outputs;
 pub mod promql;
+mod slo;
 pub mod template;
 
 use std::collections::BTreeMap;
@@ -33,6 +34,7 @@ pub fn check(raw: &RawConfig, text: &str, diags: &mut Diags) -> Option<Model> {
     let jobs = base::jobs(&mut cx, raw, prometheus.scrape_interval);
     let dimensions = base::dimensions(&mut cx, raw);
     let alerts = alerts::alerts(&mut cx, raw, &jobs, &dimensions, &prometheus);
+    let slos = slo::slos(&mut cx, raw, &alerts);
     let alertmanager = alerting::alertmanager(&mut cx, raw, &alerts);
     let mut prometheus = prometheus;
     if prometheus.alertmanagers.is_empty() {
@@ -62,6 +64,7 @@ pub fn check(raw: &RawConfig, text: &str, diags: &mut Diags) -> Option<Model> {
         jobs,
         dimensions,
         alerts,
+        slos,
         alertmanager,
         logs,
         dashboard,

@@ -47,6 +47,70 @@ fn panels_of<'a>(m: &'a Model, d: &'a Dashboard) -> Vec<Panel> {
     panels
 }
 
+/// The SLO row: the SLI over the period, the error budget left, and the burn rate.
+fn slo_panels(slo: &crate::model::Slo) -> Vec<Panel> {
+    use crate::slo::{BUDGET_REMAINING, OBJECTIVE, error_ratio_name, selector};
+    let sel = selector(slo);
+    let panel = |title: String, kind, unit: &str, queries: Vec<Query>, threshold, width| Panel {
+        title,
+        alert: None,
+        dimension: None,
+        kind,
+        unit: Some(unit.to_string()),
+        queries,
+        threshold,
+        width,
+        height: 8,
+    };
+    let q = |expr: String, legend: &str| Query {
+        expr,
+        legend: Some(legend.to_string()),
+    };
+    let burn = |w: &str| {
+        let w = crate::quantity::Duration::parse(w).unwrap_or(slo.period);
+        format!("{}{sel} / (1 - {OBJECTIVE}{sel})", error_ratio_name(w))
+    };
+    let page_factor = slo
+        .tiers
+        .iter()
+        .find(|t| t.tier == "page")
+        .and_then(|t| t.windows.first())
+        .map(|w| w.factor);
+    vec![
+        panel(
+            format!("{} SLI ({})", slo.name, slo.period),
+            PanelKind::Stat,
+            "percentunit",
+            vec![q(
+                format!("1 - {}{sel}", error_ratio_name(slo.period)),
+                "SLI",
+            )],
+            None,
+            6,
+        ),
+        panel(
+            format!("{} error budget remaining", slo.name),
+            PanelKind::Stat,
+            "percentunit",
+            vec![q(format!("{BUDGET_REMAINING}{sel}"), "budget left")],
+            None,
+            6,
+        ),
+        panel(
+            format!("{} burn rate", slo.name),
+            PanelKind::TimeSeries,
+            "short",
+            vec![
+                q(burn("1h"), "1h"),
+                q(burn("6h"), "6h"),
+                q(burn("3d"), "3d"),
+            ],
+            page_factor,
+            12,
+        ),
+    ]
+}
+
 struct Layout {
     x: u32,
     y: u32,
@@ -154,19 +218,27 @@ fn dashboard_json(m: &Model, d: &Dashboard) -> Value {
             &d.datasource_uid,
         ));
     }
+    let mut rows: Vec<(String, Vec<Panel>)> = Vec::new();
     for dim in &m.dimensions {
-        let mine: Vec<&Panel> = panels
+        let mine: Vec<Panel> = panels
             .iter()
             .filter(|p| p.dimension.as_deref() == Some(&dim.name))
+            .cloned()
             .collect();
-        if mine.is_empty() {
-            continue;
-        }
-        layout.new_line();
         let title = match &dim.objective {
             Some(o) => format!("{} — {o}", dim.title),
             None => dim.title.clone(),
         };
+        rows.push((title, mine));
+    }
+    for slo in &m.slos {
+        rows.push((
+            format!("SLO {} — {} over {}", slo.name, slo.target_text, slo.period),
+            slo_panels(slo),
+        ));
+    }
+    for (title, mine) in rows.into_iter().filter(|(_, p)| !p.is_empty()) {
+        layout.new_line();
         out.push(json!({
             "collapsed": false,
             "gridPos": layout.place(24, 1),
@@ -176,7 +248,7 @@ fn dashboard_json(m: &Model, d: &Dashboard) -> Value {
             "type": "row",
         }));
         layout.new_line();
-        for p in mine {
+        for p in &mine {
             out.push(panel_json(
                 p,
                 next_id(),

@@ -10,6 +10,7 @@ mod grafana;
 mod nginx;
 mod prometheus;
 mod rules;
+mod ruletests;
 mod systemd;
 mod template;
 
@@ -24,6 +25,11 @@ pub fn emit(model: &Model) -> Bundle {
     let project = &model.project.name;
     b.add("prometheus/prometheus.yml", prometheus::emit(model));
     b.add(rules::path(project), rules::emit(model));
+    let (alert_tests, slo_tests) = ruletests::emit(model);
+    b.add(ruletests::path(project), alert_tests);
+    if let Some(t) = slo_tests {
+        b.add(ruletests::slo_path(project), t);
+    }
     b.add("alertmanager/alertmanager.yml", alertmanager::emit(model));
     if let Some(logs) = &model.logs {
         b.add("filebeat/filebeat.yml", filebeat::emit(model, logs));

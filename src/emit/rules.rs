@@ -1,34 +1,42 @@
-//! The alert rule file: one group per dimension, in the order the dimensions are declared.
+//! The rule file: one group per dimension, in the order the dimensions are declared, then one
+//! group per SLO with its recording rules and burn-rate alerts.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{Alert, Model};
+use crate::model::{Alert, Model, Slo};
+use crate::quantity::fmt_num;
 
 pub fn path(project: &str) -> String {
     format!("prometheus/rules/{project}.rules.yml")
 }
 
 #[derive(Serialize)]
-struct File<'a> {
-    groups: Vec<Group<'a>>,
+struct File {
+    groups: Vec<Group>,
 }
 
 #[derive(Serialize)]
-struct Group<'a> {
-    name: &'a str,
-    rules: Vec<Rule<'a>>,
+struct Group {
+    name: String,
+    rules: Vec<Rule>,
 }
 
+/// An alerting rule (`alert`) or a recording rule (`record`).
 #[derive(Serialize)]
-struct Rule<'a> {
-    alert: &'a str,
+struct Rule {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    record: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    alert: Option<String>,
     expr: String,
     #[serde(rename = "for", skip_serializing_if = "Option::is_none")]
     for_: Option<String>,
-    labels: BTreeMap<&'a str, &'a str>,
-    annotations: BTreeMap<&'a str, String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    labels: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    annotations: BTreeMap<&'static str, String>,
 }
 
 /// Fills ccmon's placeholders: `{value}` becomes the Go template that prints `$value` in the
@@ -36,23 +44,15 @@ struct Rule<'a> {
 pub fn fill(text: &str, alert: &Alert) -> String {
     let threshold = match (&alert.threshold_text, alert.threshold_value()) {
         (Some(t), _) => t.clone(),
-        (None, Some(v)) => crate::quantity::fmt_num(v),
+        (None, Some(v)) => fmt_num(v),
         (None, None) => String::new(),
     };
     text.replace("{value}", alert.value_template())
         .replace("{threshold}", &threshold)
 }
 
-fn rule(a: &Alert) -> Rule<'_> {
-    let mut labels: BTreeMap<&str, &str> = a
-        .labels
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    labels.insert("severity", a.severity.as_str());
-    if let Some(d) = &a.dimension {
-        labels.insert("dimension", d);
-    }
+/// The annotations of an alert, filled.
+pub fn annotations(a: &Alert) -> BTreeMap<&'static str, String> {
     let mut annotations = BTreeMap::new();
     annotations.insert("summary", fill(&a.summary, a));
     if let Some(d) = &a.description {
@@ -61,12 +61,84 @@ fn rule(a: &Alert) -> Rule<'_> {
     if let Some(r) = &a.runbook {
         annotations.insert("runbook_url", r.clone());
     }
+    annotations
+}
+
+fn rule(a: &Alert) -> Rule {
     Rule {
-        alert: &a.name,
+        record: None,
+        alert: Some(a.name.clone()),
         expr: a.expr(),
         for_: (a.for_.millis() > 0).then(|| a.for_.to_string()),
-        labels,
-        annotations,
+        labels: a
+            .static_labels()
+            .into_iter()
+            .filter(|(k, _)| k != "alertname")
+            .collect(),
+        annotations: annotations(a),
+    }
+}
+
+/// The labels and annotations of an SLO tier's alert.
+pub fn slo_alert_meta(
+    slo: &Slo,
+    tier: &crate::model::SloTier,
+) -> (BTreeMap<String, String>, BTreeMap<&'static str, String>) {
+    let labels = BTreeMap::from([
+        ("severity".to_string(), tier.severity.clone()),
+        ("slo".to_string(), slo.name.clone()),
+        ("dimension".to_string(), slo.dimension.clone()),
+        ("tier".to_string(), tier.tier.to_string()),
+    ]);
+    let w = &tier.windows[0];
+    let annotations = BTreeMap::from([
+        (
+            "summary",
+            format!(
+                "SLO {} ({} over {}) is burning its error budget too fast",
+                slo.name, slo.target_text, slo.period
+            ),
+        ),
+        (
+            "description",
+            format!(
+                "error ratio {{{{ $value | humanizePercentage }}}}: at over {}× the budget of {}%, the {} budget would be gone in under {}",
+                fmt_num(w.factor),
+                fmt_num(slo.budget() * 100.0),
+                slo.period,
+                crate::quantity::Duration((slo.period.millis() as f64 / w.factor) as u64)
+            ),
+        ),
+    ]);
+    (labels, annotations)
+}
+
+fn slo_group(slo: &Slo) -> Group {
+    let mut rules: Vec<Rule> = crate::slo::recording_rules(slo)
+        .into_iter()
+        .map(|(record, expr)| Rule {
+            record: Some(record),
+            alert: None,
+            expr,
+            for_: None,
+            labels: BTreeMap::from([("slo".to_string(), slo.name.clone())]),
+            annotations: BTreeMap::new(),
+        })
+        .collect();
+    for tier in &slo.tiers {
+        let (labels, annotations) = slo_alert_meta(slo, tier);
+        rules.push(Rule {
+            record: None,
+            alert: Some(tier.alert.clone()),
+            expr: crate::slo::tier_expr(slo, tier),
+            for_: Some(tier.for_.to_string()),
+            labels,
+            annotations,
+        });
+    }
+    Group {
+        name: format!("slo-{}", slo.name),
+        rules,
     }
 }
 
@@ -75,7 +147,7 @@ pub fn emit(m: &Model) -> String {
         .dimensions
         .iter()
         .map(|d| Group {
-            name: &d.name,
+            name: d.name.clone(),
             rules: m
                 .alerts
                 .iter()
@@ -93,9 +165,10 @@ pub fn emit(m: &Model) -> String {
         .collect();
     if !loose.is_empty() {
         groups.push(Group {
-            name: &m.project.name,
+            name: m.project.name.clone(),
             rules: loose,
         });
     }
+    groups.extend(m.slos.iter().map(slo_group));
     super::yaml(&File { groups })
 }

@@ -1,0 +1,365 @@
+//! Service-level objectives: their SLI, target, period and burn-rate tiers.
+//!
+//! The tiers follow the multiwindow, multi-burn-rate alerts of the Google SRE workbook: page
+//! when 2 % of the period's error budget burns in an hour (or 5 % in six hours), ticket when
+//! 10 % burns in a day (or in three days), each confirmed by a short window so that an alert
+//! stops soon after the burn does. The factors follow from the period: for 30 days they are
+//! 14.4, 6, 3 and 1.
+
+use super::{Cx, closest};
+use crate::codes;
+use crate::diag::Diagnostic;
+use crate::load::{NumOrStr, RawConfig, RawSlo, S};
+use crate::model::{Alert, BurnWindow, Sli, Slo, SloTier};
+use crate::promql::is_selector;
+use crate::quantity::{Duration, Quantity, fmt_num};
+
+/// (long window, short window, share of the period's budget burnt in the long window)
+const PAGE: &[(&str, &str, f64)] = &[("1h", "5m", 0.02), ("6h", "30m", 0.05)];
+const TICKET: &[(&str, &str, f64)] = &[("1d", "2h", 0.10), ("3d", "6h", 0.10)];
+
+fn camel(name: &str) -> String {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn windows(period: Duration, spec: &[(&str, &str, f64)]) -> Vec<BurnWindow> {
+    let hours = period.secs_f64() / 3600.0;
+    spec.iter()
+        .filter_map(|(long, short, share)| {
+            let long = Duration::parse(long).ok()?;
+            let short = Duration::parse(short).ok()?;
+            // Rounded to 4 decimals so that 30 days gives exactly 14.4, 6, 3 and 1.
+            let factor = (share * hours / (long.secs_f64() / 3600.0) * 1e4).round() / 1e4;
+            Some(BurnWindow {
+                long,
+                short,
+                factor,
+            })
+        })
+        .collect()
+}
+
+pub fn slos(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert]) -> Vec<Slo> {
+    let all: Vec<(&str, &S<RawSlo>)> = raw
+        .dimensions
+        .iter()
+        .flat_map(|d| {
+            let d = d.get_ref();
+            d.slos.iter().map(move |s| (d.name.get_ref().as_str(), s))
+        })
+        .collect();
+    cx.unique(all.iter().map(|(_, s)| &s.get_ref().name), "SLO");
+    let mut out = Vec::new();
+    for (dimension, s) in all {
+        if let Some(slo) = slo(cx, dimension, s.get_ref(), alerts) {
+            out.push(slo);
+        }
+    }
+    out
+}
+
+fn selector(cx: &mut Cx, s: &S<String>, what: &str) -> Option<String> {
+    let v = s.get_ref().trim();
+    if !is_selector(v) {
+        cx.push(
+            Diagnostic::error(
+                codes::BAD_PROMQL,
+                format!("SLO `{what}` `{v}` is not a metric selector"),
+            )
+            .at(
+                s.span(),
+                "expected `metric_name` or `metric_name{label=\"value\"}`",
+            ),
+        );
+        return None;
+    }
+    super::promql::check_expr(cx, s, &format!("`{what}`")).then(|| v.to_string())
+}
+
+fn slo(cx: &mut Cx, dimension: &str, s: &RawSlo, alerts: &[Alert]) -> Option<Slo> {
+    let errors_before = cx.diags.count(crate::diag::Severity::Error);
+    let name = s.name.get_ref().clone();
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        cx.error(
+            codes::EMPTY_NAME,
+            format!("SLO name `{name}` must be plain"),
+            s.name.span(),
+            "expected letters, digits, `-` and `_`",
+        );
+    }
+    let target = match s.target.get_ref() {
+        NumOrStr::Float(f) => Ok(Quantity::Ratio {
+            value: *f,
+            percent: false,
+        }),
+        NumOrStr::Int(i) => Ok(Quantity::Number(*i as f64)),
+        NumOrStr::Str(t) => Quantity::parse(t),
+    };
+    let target = match target {
+        Ok(Quantity::Ratio { value, .. }) if value > 0.0 && value < 1.0 => value,
+        _ => {
+            cx.push(
+                Diagnostic::error(
+                    codes::BAD_THRESHOLD,
+                    "an SLO target is a ratio above 0% and under 100%",
+                )
+                .at(
+                    s.target.span(),
+                    "expected for example `\"99.9%\"` or `0.999`",
+                ),
+            );
+            0.999
+        }
+    };
+    let target_text = match s.target.get_ref() {
+        NumOrStr::Str(t) => t.trim().to_string(),
+        _ => format!("{}%", fmt_num(target * 100.0)),
+    };
+    let period = cx.positive_duration(s.period.as_ref(), Duration::from_secs(30 * 86400));
+    if period < Duration::from_secs(3 * 86400)
+        && let Some(p) = &s.period
+    {
+        cx.error(
+            codes::BAD_DURATION,
+            format!("an SLO period of {period} is shorter than its longest alert window (3d)"),
+            p.span(),
+            "expected `7d`, `28d`, `30d`...",
+        );
+    }
+    let kind = s.kind.get_ref().as_str();
+    let sli = match kind {
+        "availability" => {
+            for (v, key) in [(&s.histogram, "histogram"), (&s.threshold, "threshold")] {
+                if let Some(v) = v {
+                    cx.error(
+                        codes::KEY_NOT_FOR_KIND,
+                        format!("`{key}` is for latency SLOs"),
+                        v.span(),
+                        "not used by `availability`",
+                    );
+                }
+            }
+            let total = match &s.total {
+                Some(t) => selector(cx, t, "total"),
+                None => {
+                    cx.error(
+                        codes::KIND_NEEDS_KEY,
+                        "an availability SLO needs `total`",
+                        s.kind.span(),
+                        "and `errors` or `good`",
+                    );
+                    None
+                }
+            };
+            match (&s.errors, &s.good) {
+                (Some(e), None) => Some(Sli::Errors {
+                    errors: selector(cx, e, "errors")?,
+                    total: total?,
+                }),
+                (None, Some(g)) => Some(Sli::Good {
+                    good: selector(cx, g, "good")?,
+                    total: total?,
+                }),
+                (Some(_), Some(g)) => {
+                    cx.error(
+                        codes::KEY_NOT_FOR_KIND,
+                        "give `errors` or `good`, not both",
+                        g.span(),
+                        "second count here",
+                    );
+                    None
+                }
+                (None, None) => {
+                    cx.error(
+                        codes::KIND_NEEDS_KEY,
+                        "an availability SLO needs `errors` or `good`",
+                        s.kind.span(),
+                        "counts what is bad or good",
+                    );
+                    None
+                }
+            }
+        }
+        "latency" => {
+            for (v, key) in [
+                (&s.errors, "errors"),
+                (&s.good, "good"),
+                (&s.total, "total"),
+            ] {
+                if let Some(v) = v {
+                    cx.error(
+                        codes::KEY_NOT_FOR_KIND,
+                        format!("`{key}` is for availability SLOs"),
+                        v.span(),
+                        "a latency SLO counts from the histogram",
+                    );
+                }
+            }
+            let histogram = match &s.histogram {
+                Some(h) => Some(cx.metric_name(h, "histogram name", true)),
+                None => {
+                    cx.error(
+                        codes::KIND_NEEDS_KEY,
+                        "a latency SLO needs `histogram`",
+                        s.kind.span(),
+                        "and `threshold`",
+                    );
+                    None
+                }
+            };
+            let threshold = match &s.threshold {
+                Some(t) => cx.duration_of(t).map(|d| d.secs_f64()),
+                None => {
+                    cx.error(
+                        codes::KIND_NEEDS_KEY,
+                        "a latency SLO needs `threshold`",
+                        s.kind.span(),
+                        "the bucket boundary of a good request",
+                    );
+                    None
+                }
+            };
+            Some(Sli::Latency {
+                histogram: histogram?.trim_end_matches("_bucket").to_string(),
+                threshold: threshold?,
+            })
+        }
+        other => {
+            let mut d =
+                Diagnostic::error(codes::UNKNOWN_KIND, format!("unknown SLO kind `{other}`"))
+                    .at(s.kind.span(), "expected `availability` or `latency`");
+            if let Some(c) = closest(other, ["availability", "latency"]) {
+                d = d.help(format!("did you mean `{c}`?"));
+            }
+            cx.push(d);
+            None
+        }
+    };
+    let min_traffic = s
+        .min_traffic
+        .as_ref()
+        .and_then(|m| match Quantity::parse(m.get_ref()) {
+            Ok(Quantity::Rate { value, per }) if value > 0.0 => Some(value / per.secs_f64()),
+            _ => {
+                cx.error(
+                    codes::BAD_THRESHOLD,
+                    "`min_traffic` is a rate",
+                    m.span(),
+                    "expected for example `\"1 per minute\"`",
+                );
+                None
+            }
+        });
+    let severity = |cx: &mut Cx, v: &Option<S<String>>, default: &str| -> String {
+        match v {
+            None => default.to_string(),
+            Some(s) => cx.name(s, "severity"),
+        }
+    };
+    let base = camel(&name);
+    let mut tiers = Vec::new();
+    for (on, tier, spec, sev, default_sev, suffix, for_) in [
+        (
+            &s.page,
+            "page",
+            PAGE,
+            &s.page_severity,
+            "critical",
+            "FastBurn",
+            120,
+        ),
+        (
+            &s.ticket,
+            "ticket",
+            TICKET,
+            &s.ticket_severity,
+            "warning",
+            "SlowBurn",
+            900,
+        ),
+    ] {
+        if !on.as_ref().is_none_or(|b| *b.get_ref()) {
+            continue;
+        }
+        let ws = windows(period, spec);
+        for w in ws.iter().filter(|w| w.factor * (1.0 - target) >= 1.0) {
+            cx.push(
+                Diagnostic::warning(
+                    codes::SLO_TIER_NEVER_FIRES,
+                    format!(
+                        "the {}/{} window pair of SLO `{name}`'s {tier} alert can never fire: {} × the {}% error budget is over 100%",
+                        w.long,
+                        w.short,
+                        fmt_num(w.factor),
+                        fmt_num((1.0 - target) * 100.0)
+                    ),
+                )
+                .at(s.target.span(), "with this target")
+                .help(format!("raise the target, lengthen the period, or set `{tier} = false`")),
+            );
+        }
+        let alert = format!("{base}{suffix}");
+        if let Some(a) = alerts.iter().find(|a| a.name == alert) {
+            cx.push(
+                Diagnostic::error(
+                    codes::DUPLICATE_NAME,
+                    format!(
+                        "alert `{}` is also the {tier} alert of SLO `{name}`",
+                        a.name
+                    ),
+                )
+                .at(s.name.span(), "this SLO names its alerts after itself")
+                .help("rename the SLO or the alert"),
+            );
+        }
+        tiers.push(SloTier {
+            tier,
+            alert,
+            severity: severity(cx, sev, default_sev),
+            for_: Duration::from_secs(for_),
+            windows: ws,
+        });
+    }
+    if cx.diags.count(crate::diag::Severity::Error) > errors_before {
+        return None;
+    }
+    Some(Slo {
+        name,
+        dimension: dimension.to_string(),
+        sli: sli?,
+        target,
+        target_text,
+        period,
+        min_traffic,
+        tiers,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thirty_days_give_the_workbook_factors() {
+        let p = Duration::from_secs(30 * 86400);
+        let f: Vec<f64> = windows(p, PAGE)
+            .iter()
+            .chain(windows(p, TICKET).iter())
+            .map(|w| w.factor)
+            .collect();
+        assert_eq!(f, [14.4, 6.0, 3.0, 1.0]);
+        assert_eq!(camel("api-availability"), "ApiAvailability");
+    }
+}

@@ -1,0 +1,152 @@
+//! SLOs into PromQL: SLI recording rules per window, error-budget rules, and the burn-rate
+//! conditions of each tier. Recorded series carry only the `slo` label, so every expression
+//! here matches them one to one.
+
+use crate::model::{Sli, Slo, SloTier};
+use crate::promql::quote;
+use crate::quantity::{Duration, fmt_num};
+
+/// `slo:sli_error:ratio_rate5m`.
+pub fn error_ratio_name(w: Duration) -> String {
+    format!("slo:sli_error:ratio_rate{w}")
+}
+
+pub const BUDGET_REMAINING: &str = "slo:error_budget_remaining:ratio";
+pub const OBJECTIVE: &str = "slo:objective:ratio";
+
+/// `{slo="name"}`.
+pub fn selector(slo: &Slo) -> String {
+    format!("{{slo={}}}", quote(&slo.name))
+}
+
+/// A histogram bucket boundary as client libraries write it: Go writes `2`, Python `2.0`.
+fn le_matcher(threshold: f64) -> String {
+    let n = fmt_num(threshold);
+    if n.contains('.') {
+        format!("le=\"{n}\"")
+    } else {
+        format!("le=~\"{n}|{n}\\\\.0\"")
+    }
+}
+
+/// Adds matchers to a selector: `x{a="b"}` + `le="2"` -> `x{a="b", le="2"}`.
+fn with_matcher(selector: &str, suffix: &str, extra: &str) -> String {
+    let (name, rest) = selector.split_once('{').unwrap_or((selector, ""));
+    let inner = rest.trim_end_matches('}').trim();
+    let name = format!("{name}{suffix}");
+    match (inner.is_empty(), extra.is_empty()) {
+        (true, true) => name,
+        (true, false) => format!("{name}{{{extra}}}"),
+        (false, true) => format!("{name}{{{inner}}}"),
+        (false, false) => format!("{name}{{{inner}, {extra}}}"),
+    }
+}
+
+/// The total events per second over a window (for the minimum-traffic guard).
+pub fn total_rate(slo: &Slo, w: Duration) -> String {
+    match &slo.sli {
+        Sli::Errors { total, .. } | Sli::Good { total, .. } => format!("sum(rate({total}[{w}]))"),
+        Sli::Latency { histogram, .. } => format!("sum(rate({histogram}_count[{w}]))"),
+    }
+}
+
+/// The ratio of bad events over a window, computed from the raw series.
+pub fn error_ratio_expr(slo: &Slo, w: Duration) -> String {
+    match &slo.sli {
+        // No error series at all means no errors, not no data.
+        Sli::Errors { errors, total } => {
+            format!("(sum(rate({errors}[{w}])) or vector(0))\n/\nsum(rate({total}[{w}]))")
+        }
+        Sli::Good { good, total } => {
+            format!("1 - (\n  sum(rate({good}[{w}]))\n  /\n  sum(rate({total}[{w}]))\n)")
+        }
+        Sli::Latency {
+            histogram,
+            threshold,
+        } => {
+            let good = with_matcher(histogram, "_bucket", &le_matcher(*threshold));
+            format!("1 - (\n  sum(rate({good}[{w}]))\n  /\n  sum(rate({histogram}_count[{w}]))\n)")
+        }
+    }
+}
+
+/// The recording rules of an SLO: (record, expr), in evaluation order.
+pub fn recording_rules(slo: &Slo) -> Vec<(String, String)> {
+    let sel = selector(slo);
+    let mut out = Vec::new();
+    for w in slo.windows() {
+        let expr = if w == slo.period && w > Duration::from_secs(3 * 86400) {
+            // Rates over the whole period are costly: average the 5m ratio instead.
+            format!(
+                "avg_over_time({}{sel}[{w}])",
+                error_ratio_name(Duration::from_secs(300))
+            )
+        } else {
+            error_ratio_expr(slo, w)
+        };
+        out.push((error_ratio_name(w), expr));
+    }
+    out.push((
+        OBJECTIVE.to_string(),
+        format!("vector({})", fmt_num(slo.target)),
+    ));
+    out.push((
+        BUDGET_REMAINING.to_string(),
+        format!(
+            "1 - {}{sel} / (1 - {}{sel})",
+            error_ratio_name(slo.period),
+            OBJECTIVE
+        ),
+    ));
+    out
+}
+
+/// The condition of a tier: any of its windows burning too fast, each confirmed by its
+/// short window, and enough traffic when a guard is set.
+pub fn tier_expr(slo: &Slo, tier: &SloTier) -> String {
+    let sel = selector(slo);
+    let budget = fmt_num(slo.budget());
+    let parts: Vec<String> = tier
+        .windows
+        .iter()
+        .map(|w| {
+            let f = fmt_num(w.factor);
+            format!(
+                "(\n  {long}{sel} > ({f} * {budget})\n  and\n  {short}{sel} > ({f} * {budget})\n)",
+                long = error_ratio_name(w.long),
+                short = error_ratio_name(w.short),
+            )
+        })
+        .collect();
+    let mut e = parts.join("\nor\n");
+    if let Some(min) = slo.min_traffic {
+        let longest = tier
+            .windows
+            .iter()
+            .map(|w| w.long)
+            .max()
+            .unwrap_or(slo.period);
+        e = format!(
+            "(\n{e}\n)\nand on ()\n{} > {}",
+            total_rate(slo, longest),
+            fmt_num(min)
+        );
+    }
+    e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucket_boundaries_match_go_and_python_spellings() {
+        assert_eq!(le_matcher(2.0), "le=~\"2|2\\\\.0\"");
+        assert_eq!(le_matcher(0.5), "le=\"0.5\"");
+        assert_eq!(
+            with_matcher("h{job=\"a\"}", "_bucket", "le=\"1\""),
+            "h_bucket{job=\"a\", le=\"1\"}"
+        );
+        assert_eq!(with_matcher("h", "_bucket", ""), "h_bucket");
+    }
+}

@@ -1,0 +1,116 @@
+//! The rule tests ccmon writes next to the rules: they pass for every example, cover every
+//! alert, and fail when a threshold or window in the rules is altered.
+
+mod common;
+
+use std::fs;
+use std::process::Command;
+
+use common::{TempDir, render_example, require_tool, run};
+
+#[test]
+fn ccmon_test_passes_for_every_example() {
+    if !require_tool("promtool") {
+        return;
+    }
+    for name in common::examples() {
+        let (ok, out) = run(Command::new(env!("CARGO_BIN_EXE_ccmon"))
+            .current_dir(common::root())
+            .args(["test", &format!("examples/{name}/monitoring.toml")]));
+        eprintln!("[{name}] ccmon test:\n{out}");
+        assert!(
+            ok && out.contains("SUCCESS") && !out.contains("FAILED"),
+            "{name}:\n{out}"
+        );
+    }
+}
+
+#[test]
+fn every_alert_and_slo_tier_has_a_firing_and_a_silent_case() {
+    for name in common::examples() {
+        let (m, _) = common::model_of(&common::example_source(&name));
+        let b = ccmon::emit::emit(&m);
+        let mut text = String::new();
+        for (p, t) in &b.files {
+            if p.starts_with("prometheus/tests/") {
+                text.push_str(t);
+            }
+        }
+        let mut names: Vec<String> = m.alerts.iter().map(|a| a.name.clone()).collect();
+        names.extend(
+            m.slos
+                .iter()
+                .flat_map(|s| s.tiers.iter().map(|t| t.alert.clone())),
+        );
+        for a in names {
+            let skipped = text.contains(&format!("# no generated test for {a}:"));
+            let fires = text.contains(&format!("- name: \"{a} fires:"))
+                || text.contains(&format!("- name: {a} fires:"));
+            let silent = text.contains(&format!("- name: \"{a} stays silent:"))
+                || text.contains(&format!("- name: {a} stays silent:"));
+            assert!(
+                skipped || (fires && silent),
+                "{name}: {a} lacks generated cases"
+            );
+            assert!(!skipped, "{name}: no generated test for {a}");
+        }
+    }
+}
+
+fn mutated_run(file: &str, from: &str, to: &str) -> (bool, String) {
+    let tmp = TempDir::new("gen-mutant");
+    render_example("claude-code").write_to(tmp.path()).unwrap();
+    let rules = tmp.path().join("prometheus/rules/claude-code.rules.yml");
+    let text = fs::read_to_string(&rules).unwrap();
+    let mutant = text.replacen(from, to, 1);
+    assert_ne!(mutant, text, "mutation `{from}` did not apply");
+    fs::write(&rules, mutant).unwrap();
+    run(Command::new("promtool")
+        .args(["test", "rules"])
+        .arg(tmp.path().join("prometheus/tests").join(file)))
+}
+
+/// Altering a threshold, a unit scale or a window in the generated rules makes the generated
+/// tests fail.
+#[test]
+fn generated_tests_fail_when_the_rules_are_altered() {
+    if !require_tool("promtool") {
+        return;
+    }
+    let cases = [
+        (
+            "claude-code.rules.test.yml",
+            "* 3600 > 100000",
+            "* 60 > 100000",
+        ),
+        ("claude-code.rules.test.yml", "> 0.05", "> 0.2"),
+        ("claude-code.rules.test.yml", "> 2\n", "> 5\n"),
+        (
+            "claude-code.slo.test.yml",
+            "> (14.4 * 0.001)",
+            "> (20 * 0.001)",
+        ),
+        (
+            "claude-code.slo.test.yml",
+            "slo:sli_error:ratio_rate1h{slo=\"api-availability\"} > (14.4",
+            "slo:sli_error:ratio_rate2h{slo=\"api-availability\"} > (14.4",
+        ),
+    ];
+    // Each mutant in its own thread: the SLO tests replay days of series.
+    let results: Vec<(bool, String)> = std::thread::scope(|s| {
+        let handles: Vec<_> = cases
+            .iter()
+            .map(|(file, from, to)| s.spawn(move || mutated_run(file, from, to)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for ((_, from, to), (ok, out)) in cases.iter().zip(results) {
+        eprintln!(
+            "mutation `{}` -> `{}`: {}",
+            from.trim(),
+            to.trim(),
+            if ok { "NOT CAUGHT" } else { "caught" }
+        );
+        assert!(!ok, "altering `{from}` to `{to}` went unnoticed:\n{out}");
+    }
+}
