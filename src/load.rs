@@ -540,7 +540,7 @@ pub fn load(src: &Source, diags: &mut Diags) -> Option<RawConfig> {
         );
         return None;
     }
-    let (mut doc, errors) = DeTable::parse_recoverable(&src.text);
+    let (doc, errors) = DeTable::parse_recoverable(&src.text);
     if !errors.is_empty() {
         let n = errors.len();
         for e in errors.iter().take(MAX_SYNTAX_ERRORS) {
@@ -558,13 +558,20 @@ pub fn load(src: &Source, diags: &mut Diags) -> Option<RawConfig> {
         }
         return None;
     }
+    let mut doc = Some(doc);
+    let mut recovering = Spanned::new(0..0, DeTable::new());
+    let mut need_reparse = true;
     let mut removed: Vec<(Range<usize>, String)> = Vec::new();
     // Each retry deserializes the whole document again: on huge files, stop sooner so that
     // time stays bounded (about 64 MB of text deserialized in all).
     let budget = (64 * 1024 * 1024 / src.text.len().max(1)).clamp(2, MAX_STRUCTURE_ERRORS);
     for _ in 0..budget {
-        // A copy is kept for recovery, which needs the document after a failure.
-        let attempt = RawConfig::deserialize(toml::de::Deserializer::from(doc.clone()));
+        // The first attempt consumes the document (valid configs need no copy); recovery
+        // parses the text again and keeps a copy from then on.
+        let attempt = match doc.take() {
+            Some(d) => RawConfig::deserialize(toml::de::Deserializer::from(d)),
+            None => RawConfig::deserialize(toml::de::Deserializer::from(recovering.clone())),
+        };
         match attempt {
             Ok(mut raw) => {
                 raw.removed = removed;
@@ -582,8 +589,12 @@ pub fn load(src: &Source, diags: &mut Diags) -> Option<RawConfig> {
                 if !cascade {
                     diags.push(d);
                 }
-                let root = doc.span();
-                match remove_at(doc.get_mut(), root, &span) {
+                if need_reparse {
+                    recovering = DeTable::parse_recoverable(&src.text).0;
+                    need_reparse = false;
+                }
+                let root = recovering.span();
+                match remove_at(recovering.get_mut(), root, &span) {
                     Some(hit) => removed.push(hit),
                     None => return None,
                 }

@@ -91,13 +91,65 @@ pub fn alerts(
     prom: &Prometheus,
 ) -> Vec<Alert> {
     cx.unique(raw.alerts.iter().map(|a| &a.get_ref().name), "alert");
-    let mut out = Vec::new();
+    let mut checked: Vec<(&RawAlert, Alert)> = Vec::new();
     for a in &raw.alerts {
         if let Some(alert) = alert(cx, a.span(), a.get_ref(), jobs, dims, prom) {
-            out.push(alert);
+            checked.push((a.get_ref(), alert));
+        }
+    }
+    // Every condition parsed once, on every core: PromQL parsing dominates large configs.
+    let conditions: Vec<(String, bool)> = checked
+        .iter()
+        .map(|(_, a)| (a.expr(), matches!(a.kind, AlertKind::Raw { .. })))
+        .collect();
+    let parsed = super::promql::analyze_all(&conditions);
+    let mut out = Vec::with_capacity(checked.len());
+    for ((raw_alert, mut alert), result) in checked.into_iter().zip(parsed) {
+        match result {
+            Ok(split) => {
+                if let AlertKind::Raw { split: s, .. } = &mut alert.kind {
+                    *s = split;
+                }
+                out.push(alert);
+            }
+            Err(why) => condition_error(cx, raw_alert, &alert, &why),
         }
     }
     out
+}
+
+/// A condition that does not parse: point at the fragment that does not, or else say that
+/// the composition is at fault.
+fn condition_error(cx: &mut Cx, a: &RawAlert, alert: &Alert, why: &str) {
+    let mut found = false;
+    for (v, what, selector) in [
+        (&a.errors, "errors", true),
+        (&a.total, "total", true),
+        (&a.metric, "metric", true),
+        (&a.expr, "expr", false),
+        (&a.used, "used", false),
+        (&a.capacity, "capacity", false),
+    ] {
+        if let Some(s) = v
+            && (!selector || is_selector(s.get_ref().trim()))
+            && !super::promql::check_expr(cx, s, &format!("`{what}`"))
+        {
+            found = true;
+        }
+    }
+    if !found {
+        cx.push(
+            Diagnostic::error(
+                codes::BAD_PROMQL,
+                format!(
+                    "the condition ccmon builds for `{}` is not valid PromQL: {why}",
+                    alert.name
+                ),
+            )
+            .at(a.kind.span(), "built from this kind and its keys")
+            .help("simplify the expressions given to this alert, or use kind `raw`"),
+        );
+    }
 }
 
 fn alert(
@@ -429,25 +481,11 @@ fn alert(
         },
         _ => AlertKind::Raw {
             expr: a.expr.as_ref()?.get_ref().trim().to_string(),
-            split: super::promql::split_condition(a.expr.as_ref()?.get_ref()),
+            // Filled in with the parse of all conditions, in `alerts`.
+            split: None,
             unit,
         },
     };
-    for (v, what, selector) in [
-        (&a.errors, "errors", true),
-        (&a.total, "total", true),
-        (&a.metric, "metric", true),
-        (&a.expr, "expr", false),
-        (&a.used, "used", false),
-        (&a.capacity, "capacity", false),
-    ] {
-        if let Some(s) = v
-            && (!selector || is_selector(s.get_ref().trim()))
-            && !super::promql::check_expr(cx, s, &format!("`{what}`"))
-        {
-            ok = false;
-        }
-    }
     source_check(cx, a, &kind_v, jobs);
     if !ok {
         return None;
@@ -488,21 +526,6 @@ fn alert(
     }
     // Any error in this alert above: its condition is not worth composing.
     if cx.diags.count(crate::diag::Severity::Error) > errors_before {
-        return None;
-    }
-    // The fragments parse; the whole condition must too, or ccmon composed it wrongly.
-    if let Some(why) = super::promql::parse_error(&alert.expr()) {
-        cx.push(
-            Diagnostic::error(
-                codes::BAD_PROMQL,
-                format!(
-                    "the condition ccmon builds for `{}` is not valid PromQL: {why}",
-                    alert.name
-                ),
-            )
-            .at(a.kind.span(), "built from this kind and its keys")
-            .help("simplify the expressions given to this alert, or use kind `raw`"),
-        );
         return None;
     }
     Some(alert)

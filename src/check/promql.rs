@@ -41,13 +41,21 @@ pub(crate) fn check_expr(cx: &mut Cx, s: &S<String>, what: &str) -> bool {
     }
 }
 
-/// `value OP number` with a comparison operator and no `bool`: the value and the number.
-pub fn split_condition(expr: &str) -> Option<(String, f64)> {
+/// Parses a condition: `Err` with the reason when it is malformed; for a raw condition
+/// (`split`), its value expression and threshold when it has the shape `value > number`.
+pub fn analyze(expr: &str, split: bool) -> Result<Option<(String, f64)>, String> {
     use promql_parser::parser::Expr;
     if expr.len() > MAX_EXPR_LEN {
-        return None;
+        return Err(format!(
+            "expression is {} bytes long, over the limit of {MAX_EXPR_LEN}",
+            expr.len()
+        ));
     }
-    match promql_parser::parser::parse(expr).ok()? {
+    let ast = promql_parser::parser::parse(expr)?;
+    if !split {
+        return Ok(None);
+    }
+    Ok(match ast {
         Expr::Binary(b)
             if b.op.is_comparison_operator()
                 && !b.modifier.as_ref().is_some_and(|m| m.return_bool) =>
@@ -58,7 +66,33 @@ pub fn split_condition(expr: &str) -> Option<(String, f64)> {
             }
         }
         _ => None,
+    })
+}
+
+/// [`analyze`] over many conditions, spread over the machine's cores; results in order.
+pub fn analyze_all(conditions: &[(String, bool)]) -> Vec<Result<Option<(String, f64)>, String>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads <= 1 || conditions.len() < 64 {
+        return conditions.iter().map(|(e, s)| analyze(e, *s)).collect();
     }
+    let chunk = conditions.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = conditions
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || part.iter().map(|(e, s)| analyze(e, *s)).collect::<Vec<_>>())
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+/// `value OP number` with a comparison operator and no `bool`: the value and the number.
+pub fn split_condition(expr: &str) -> Option<(String, f64)> {
+    analyze(expr, true).ok().flatten()
 }
 
 #[cfg(test)]

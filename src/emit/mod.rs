@@ -4,14 +4,14 @@
 //! strings; nginx and systemd come from the templates in `templates/`. Emitters cannot fail on
 //! user input: anything that could be wrong was rejected by `check`.
 
-mod alertmanager;
-mod filebeat;
-mod grafana;
-mod nginx;
-mod prometheus;
-mod rules;
-mod ruletests;
-mod systemd;
+pub mod alertmanager;
+pub mod filebeat;
+pub mod grafana;
+pub mod nginx;
+pub mod prometheus;
+pub mod rules;
+pub mod ruletests;
+pub mod systemd;
 mod template;
 
 use serde::Serialize;
@@ -21,15 +21,29 @@ use crate::model::Model;
 
 /// Every output of the model.
 pub fn emit(model: &Model) -> Bundle {
-    let mut b = Bundle::default();
+    // The rule tests and the rules are the two large outputs: one on each core.
+    let ((alert_tests, slo_tests), mut b) = std::thread::scope(|s| {
+        let tests = s.spawn(|| ruletests::emit(model));
+        let b = emit_rest(model);
+        let tests = tests
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (tests, b)
+    });
     let project = &model.project.name;
-    b.add("prometheus/prometheus.yml", prometheus::emit(model));
-    b.add(rules::path(project), rules::emit(model));
-    let (alert_tests, slo_tests) = ruletests::emit(model);
     b.add(ruletests::path(project), alert_tests);
     if let Some(t) = slo_tests {
         b.add(ruletests::slo_path(project), t);
     }
+    b
+}
+
+/// Every output but the rule tests.
+fn emit_rest(model: &Model) -> Bundle {
+    let mut b = Bundle::default();
+    let project = &model.project.name;
+    b.add("prometheus/prometheus.yml", prometheus::emit(model));
+    b.add(rules::path(project), rules::emit(model));
     b.add("alertmanager/alertmanager.yml", alertmanager::emit(model));
     if let Some(logs) = &model.logs {
         b.add("filebeat/filebeat.yml", filebeat::emit(model, logs));

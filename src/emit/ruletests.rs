@@ -12,7 +12,6 @@
 
 use std::collections::BTreeMap;
 
-use promql_parser::label::MatchOp;
 use promql_parser::parser::Expr;
 use serde::Serialize;
 
@@ -69,51 +68,135 @@ const TEST_VALUE: &str = "ccmon-test";
 
 type Labels = BTreeMap<String, String>;
 
+/// A matcher's operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Eq,
+    Ne,
+    Re,
+    NotRe,
+}
+
 /// A selector's metric name and matchers.
 struct Sel {
     name: String,
-    matchers: Vec<(String, MatchOp, String)>,
+    matchers: Vec<(String, Op, String)>,
 }
 
+/// Parses `name{label op "value", ...}`: the selectors `check` already validated. A small
+/// parser of its own, because the PromQL parser compiles every regex it meets, and the rule
+/// tests of a large config meet thousands.
 fn parse_sel(s: &str) -> Option<Sel> {
-    match promql_parser::parser::parse(s).ok()? {
-        Expr::VectorSelector(v) => {
-            let mut name = v.name.clone();
-            let mut matchers = Vec::new();
-            for m in &v.matchers.matchers {
-                if m.name == "__name__" {
-                    name = Some(m.value.clone());
+    let s = s.trim();
+    let name_end = s
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'))
+        .unwrap_or(s.len());
+    let mut name = s[..name_end].to_string();
+    let rest = s[name_end..].trim();
+    let mut matchers = Vec::new();
+    if !rest.is_empty() {
+        let inner = rest.strip_prefix('{')?.strip_suffix('}')?;
+        let mut chars = inner.chars().peekable();
+        loop {
+            while chars.peek().is_some_and(|c| c.is_whitespace() || *c == ',') {
+                chars.next();
+            }
+            if chars.peek().is_none() {
+                break;
+            }
+            let mut label = String::new();
+            while let Some(&c) = chars.peek() {
+                if c.is_ascii_alphanumeric() || c == '_' {
+                    label.push(c);
+                    chars.next();
                 } else {
-                    matchers.push((m.name.clone(), m.op.clone(), m.value.clone()));
+                    break;
                 }
             }
-            if !v.matchers.or_matchers.is_empty() {
+            while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                chars.next();
+            }
+            let op = match (chars.next()?, chars.peek().copied()) {
+                ('=', Some('~')) => {
+                    chars.next();
+                    Op::Re
+                }
+                ('!', Some('~')) => {
+                    chars.next();
+                    Op::NotRe
+                }
+                ('!', Some('=')) => {
+                    chars.next();
+                    Op::Ne
+                }
+                ('=', _) => Op::Eq,
+                _ => return None,
+            };
+            while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                chars.next();
+            }
+            let quote = chars.next()?;
+            if !matches!(quote, '"' | '\'' | '`') {
                 return None;
             }
-            Some(Sel {
-                name: name?,
-                matchers,
-            })
+            let mut value = String::new();
+            loop {
+                match chars.next()? {
+                    '\\' if quote != '`' => match chars.next()? {
+                        'n' => value.push('\n'),
+                        't' => value.push('\t'),
+                        c => value.push(c),
+                    },
+                    c if c == quote => break,
+                    c => value.push(c),
+                }
+            }
+            if label.is_empty() {
+                return None;
+            }
+            if label == "__name__" && op == Op::Eq {
+                name = value;
+            } else {
+                matchers.push((label, op, value));
+            }
         }
-        _ => None,
     }
+    (!name.is_empty()).then_some(Sel { name, matchers })
+}
+
+thread_local! {
+    /// Compiled anchored regexes: a large config repeats the same few (`5..`) thousands of times.
+    static REGEXES: std::cell::RefCell<std::collections::HashMap<String, Option<regex::Regex>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
 fn full_match(re: &str, v: &str) -> bool {
-    regex::Regex::new(&format!("^(?:{re})$")).is_ok_and(|r| r.is_match(v))
+    REGEXES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        cache
+            .entry(re.to_string())
+            .or_insert_with(|| regex::Regex::new(&format!("^(?:{re})$")).ok())
+            .as_ref()
+            .is_some_and(|r| r.is_match(v))
+    })
 }
 
-fn matches(op: &MatchOp, value: &str, v: &str) -> bool {
+fn matches(op: &Op, value: &str, v: &str) -> bool {
     match op {
-        MatchOp::Equal => v == value,
-        MatchOp::NotEqual => v != value,
-        MatchOp::Re(_) => full_match(value, v),
-        MatchOp::NotRe(_) => !full_match(value, v),
+        Op::Eq => v == value,
+        Op::Ne => v != value,
+        Op::Re => full_match(value, v),
+        Op::NotRe => !full_match(value, v),
     }
 }
 
 /// A value that satisfies a matcher, if one of a few natural candidates does.
-fn satisfying(op: &MatchOp, value: &str) -> Option<String> {
+fn satisfying(op: &Op, value: &str) -> Option<String> {
+    match op {
+        Op::Eq => return Some(value.to_string()),
+        Op::Ne if value != TEST_VALUE => return Some(TEST_VALUE.to_string()),
+        _ => {}
+    }
     let candidates = [
         value.to_string(),
         value.replace(".*", "").replace(".+", "x").replace('.', "0"),
@@ -128,7 +211,7 @@ fn satisfying(op: &MatchOp, value: &str) -> Option<String> {
 }
 
 /// A value that fails a matcher (to make a series the error selector does not count).
-fn failing(op: &MatchOp, value: &str) -> Option<String> {
+fn failing(op: &Op, value: &str) -> Option<String> {
     ["ok", "200", TEST_VALUE, "0", "x"]
         .into_iter()
         .map(str::to_string)
