@@ -435,23 +435,37 @@ fn inhibit_reachable(cx: &mut Cx, raw: &crate::load::RawInhibit, i: &Inhibit, al
         return;
     }
     let static_names = ["alertname", "severity", "dimension"];
-    let pair_exists = sources.iter().any(|s| {
-        targets.iter().any(|t| {
-            if std::ptr::eq(*s, *t) {
-                return false;
-            }
-            let (ls, lt) = (s.static_labels(), t.static_labels());
-            i.equal.iter().all(|l| {
-                if static_names.contains(&l.as_str())
-                    || s.labels.contains_key(l)
-                    || t.labels.contains_key(l)
-                {
-                    ls.get(l) == lt.get(l)
+    // The values an alert has for the `equal` labels that are known without its series
+    // (name, severity, dimension, extra labels); labels from the series could be anything.
+    let key = |a: &Alert, extra: &std::collections::HashSet<&str>| -> Vec<Option<String>> {
+        let l = a.static_labels();
+        i.equal
+            .iter()
+            .map(|e| {
+                if static_names.contains(&e.as_str()) || extra.contains(e.as_str()) {
+                    Some(l.get(e).cloned().unwrap_or_default())
                 } else {
-                    true
+                    None
                 }
             })
-        })
+            .collect()
+    };
+    // A label counts as known when either side's alert sets it as an extra label.
+    let extra: std::collections::HashSet<&str> = sources
+        .iter()
+        .chain(targets.iter())
+        .flat_map(|a| a.labels.keys().map(String::as_str))
+        .collect();
+    let mut source_keys: std::collections::HashMap<Vec<Option<String>>, Vec<*const Alert>> =
+        std::collections::HashMap::new();
+    for s in &sources {
+        source_keys.entry(key(s, &extra)).or_default().push(*s as *const Alert);
+    }
+    // A pair needs two different alerts agreeing on every known `equal` label.
+    let pair_exists = targets.iter().any(|t| {
+        source_keys
+            .get(&key(t, &extra))
+            .is_some_and(|ss| ss.iter().any(|s| !std::ptr::eq(*s, *t)))
     });
     if !pair_exists {
         let span = raw

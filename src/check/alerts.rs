@@ -1,5 +1,7 @@
 //! Alerts: kinds, their keys, thresholds in the stated unit, references and policy warnings.
 
+use std::collections::{HashMap, HashSet};
+
 use super::{Cx, backticked, closest};
 use crate::codes;
 use crate::diag::Diagnostic;
@@ -83,6 +85,48 @@ fn present(a: &RawAlert) -> Vec<(&'static str, std::ops::Range<usize>)> {
     v
 }
 
+/// Jobs looked up by name, and what they export: built once, so that checking stays linear
+/// in the number of alerts.
+pub struct JobIndex<'a> {
+    jobs: &'a [Job],
+    by_name: HashMap<&'a str, &'a Job>,
+    exact: HashSet<&'a str>,
+    prefixes: Vec<&'a str>,
+}
+
+impl<'a> JobIndex<'a> {
+    pub fn new(jobs: &'a [Job]) -> Self {
+        let mut exact = HashSet::new();
+        let mut prefixes = Vec::new();
+        for e in jobs.iter().flat_map(|j| &j.exports) {
+            match e.strip_suffix('*') {
+                Some(p) => prefixes.push(p),
+                None => {
+                    exact.insert(e.as_str());
+                }
+            }
+        }
+        JobIndex {
+            jobs,
+            by_name: jobs.iter().map(|j| (j.name.as_str(), j)).collect(),
+            exact,
+            prefixes,
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<&'a Job> {
+        self.by_name.get(name).copied()
+    }
+
+    fn declares_exports(&self) -> bool {
+        !self.exact.is_empty() || !self.prefixes.is_empty()
+    }
+
+    fn exported(&self, metric: &str) -> bool {
+        self.exact.contains(metric) || self.prefixes.iter().any(|p| metric.starts_with(p))
+    }
+}
+
 pub fn alerts(
     cx: &mut Cx,
     raw: &RawConfig,
@@ -91,6 +135,8 @@ pub fn alerts(
     prom: &Prometheus,
 ) -> Vec<Alert> {
     cx.unique(raw.alerts.iter().map(|a| &a.get_ref().name), "alert");
+    let jobs = JobIndex::new(jobs);
+    let jobs = &jobs;
     let mut checked: Vec<(&RawAlert, Alert)> = Vec::new();
     for a in &raw.alerts {
         if let Some(alert) = alert(cx, a.span(), a.get_ref(), jobs, dims, prom) {
@@ -156,7 +202,7 @@ fn alert(
     cx: &mut Cx,
     table_span: std::ops::Range<usize>,
     a: &RawAlert,
-    jobs: &[Job],
+    jobs: &JobIndex,
     dims: &[Dimension],
     prom: &Prometheus,
 ) -> Option<Alert> {
@@ -281,7 +327,7 @@ fn alert(
     let interval = a
         .job
         .as_ref()
-        .and_then(|j| jobs.iter().find(|x| &x.name == j.get_ref()))
+        .and_then(|j| jobs.get(j.get_ref()))
         .and_then(|j| j.interval)
         .unwrap_or(prom.scrape_interval);
     if let Some(f) = &a.for_
@@ -393,12 +439,12 @@ fn alert(
     let kind_v = match kind {
         "target_down" => {
             let job = a.job.as_ref()?;
-            if !jobs.iter().any(|j| &j.name == job.get_ref()) {
+            if jobs.get(job.get_ref()).is_none() {
                 cx.unknown_ref(
                     codes::UNKNOWN_JOB,
                     "job",
                     job,
-                    jobs.iter().map(|j| j.name.clone()),
+                    jobs.jobs.iter().map(|j| j.name.clone()),
                 );
                 ok = false;
             }
@@ -701,8 +747,8 @@ fn strip_go_actions(s: &str) -> String {
 }
 
 /// Warns when the alert's metric is exported by no declared job, where jobs declare exports.
-fn source_check(cx: &mut Cx, a: &RawAlert, kind: &AlertKind, jobs: &[Job]) {
-    if jobs.iter().all(|j| j.exports.is_empty()) {
+fn source_check(cx: &mut Cx, a: &RawAlert, kind: &AlertKind, jobs: &JobIndex) {
+    if !jobs.declares_exports() {
         return;
     }
     let mut pairs: Vec<(String, std::ops::Range<usize>)> = Vec::new();
@@ -732,12 +778,7 @@ fn source_check(cx: &mut Cx, a: &RawAlert, kind: &AlertKind, jobs: &[Job]) {
     pairs.extend(span.map(|s| (metric, s)));
     for (expr, span) in pairs {
         for m in metric_names(&expr) {
-            let known = jobs.iter().any(|j| {
-                j.exports.iter().any(|e| match e.strip_suffix('*') {
-                    Some(prefix) => m.starts_with(prefix),
-                    None => *e == m,
-                })
-            });
+            let known = jobs.exported(&m);
             if !known {
                 cx.push(
                     Diagnostic::warning(

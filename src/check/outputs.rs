@@ -201,6 +201,8 @@ pub fn dashboard(
         },
     );
     let mut panels = Vec::new();
+    let by_name: std::collections::HashMap<&str, &Alert> =
+        alerts.iter().map(|a| (a.name.as_str(), a)).collect();
     if let Some(d) = d {
         cx.unique(d.panels.iter().map(|p| &p.get_ref().title), "panel");
         for p in &d.panels {
@@ -252,7 +254,7 @@ pub fn dashboard(
             let mut threshold = None;
             let mut dimension = p.dimension.as_ref().map(|d| d.get_ref().clone());
             if let Some(a) = &p.alert {
-                match alerts.iter().find(|x| &x.name == a.get_ref()) {
+                match by_name.get(a.get_ref().as_str()).copied() {
                     Some(alert) => {
                         if queries.is_empty() {
                             queries.push(Query {

@@ -22,9 +22,11 @@ pub fn dashboard_path(d: &Dashboard) -> String {
 /// already shown by a custom panel.
 fn panels_of<'a>(m: &'a Model, d: &'a Dashboard) -> Vec<Panel> {
     let mut panels: Vec<Panel> = d.panels.clone();
+    let shown: std::collections::HashSet<&str> =
+        d.panels.iter().filter_map(|p| p.alert.as_deref()).collect();
     if d.alert_panels {
         for a in &m.alerts {
-            let already = d.panels.iter().any(|p| p.alert.as_deref() == Some(&a.name));
+            let already = shown.contains(a.name.as_str());
             if already {
                 continue;
             }
