@@ -16,11 +16,20 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 fn synth(alerts: usize) -> String {
     let out = Command::new(env!("CARGO"))
         .args(["run", "--quiet", "--release", "--example", "synth", "--"])
-        .args(["--jobs", &(alerts / 10).max(1).to_string(), "--alerts", &alerts.to_string()])
+        .args([
+            "--jobs",
+            &(alerts / 10).max(1).to_string(),
+            "--alerts",
+            &alerts.to_string(),
+        ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("cargo run --example synth");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -46,12 +55,22 @@ fn stages(c: &mut Criterion) {
         });
         let model = ccmon::check::check(&raw, &src.text, &mut Diags::default()).unwrap();
         use ccmon::emit as e;
-        g.bench_function(BenchmarkId::new("emit_prometheus", n), |b| b.iter(|| e::prometheus::emit(&model)));
-        g.bench_function(BenchmarkId::new("emit_rules", n), |b| b.iter(|| e::rules::emit(&model)));
-        g.bench_function(BenchmarkId::new("emit_rule_tests", n), |b| b.iter(|| e::ruletests::emit(&model)));
-        g.bench_function(BenchmarkId::new("emit_alertmanager", n), |b| b.iter(|| e::alertmanager::emit(&model)));
+        g.bench_function(BenchmarkId::new("emit_prometheus", n), |b| {
+            b.iter(|| e::prometheus::emit(&model))
+        });
+        g.bench_function(BenchmarkId::new("emit_rules", n), |b| {
+            b.iter(|| e::rules::emit(&model))
+        });
+        g.bench_function(BenchmarkId::new("emit_rule_tests", n), |b| {
+            b.iter(|| e::ruletests::emit(&model))
+        });
+        g.bench_function(BenchmarkId::new("emit_alertmanager", n), |b| {
+            b.iter(|| e::alertmanager::emit(&model))
+        });
         if let Some(logs) = &model.logs {
-            g.bench_function(BenchmarkId::new("emit_filebeat", n), |b| b.iter(|| e::filebeat::emit(&model, logs)));
+            g.bench_function(BenchmarkId::new("emit_filebeat", n), |b| {
+                b.iter(|| e::filebeat::emit(&model, logs))
+            });
         }
         if let Some(d) = &model.dashboard {
             g.bench_function(BenchmarkId::new("emit_grafana", n), |b| {
@@ -63,10 +82,18 @@ fn stages(c: &mut Criterion) {
             });
         }
         if let Some(p) = &model.proxy {
-            g.bench_function(BenchmarkId::new("emit_nginx", n), |b| b.iter(|| e::nginx::emit(&model, p)));
+            g.bench_function(BenchmarkId::new("emit_nginx", n), |b| {
+                b.iter(|| e::nginx::emit(&model, p))
+            });
         }
         g.bench_function(BenchmarkId::new("emit_systemd", n), |b| {
-            b.iter(|| model.services.iter().map(|s| e::systemd::emit(&model, s)).collect::<Vec<_>>())
+            b.iter(|| {
+                model
+                    .services
+                    .iter()
+                    .map(|s| e::systemd::emit(&model, s))
+                    .collect::<Vec<_>>()
+            })
         });
         g.bench_function(BenchmarkId::new("pipeline", n), |b| {
             b.iter(|| {

@@ -119,6 +119,19 @@ fn trouble_diag(name: &str, d: Diagnostic, format: Format) -> u8 {
     EXIT_TROUBLE
 }
 
+/// Reads and compiles a config, printing its diagnostics (human format); the model, or the
+/// exit code of trouble reading it.
+fn compile_reporting(config: &std::path::Path) -> Result<Option<crate::model::Model>, u8> {
+    let src = read_source(config)
+        .map_err(|d| trouble_diag(&config.display().to_string(), *d, Format::Human))?;
+    let mut diags = Diags::default();
+    let model = crate::compile(&src, &mut diags);
+    if !diags.is_empty() {
+        print_diags(&src, &diags, Format::Human);
+    }
+    Ok(model)
+}
+
 fn trouble(msg: &str) -> u8 {
     trouble_diag(
         "ccmon",
@@ -152,15 +165,10 @@ fn run(cmd: Command) -> u8 {
             format,
             color,
         } => {
-            let src = match read_source(&config) {
-                Ok(s) => s,
-                Err(d) => return trouble_diag(&config.display().to_string(), *d, Format::Human),
+            let model = match compile_reporting(&config) {
+                Ok(m) => m,
+                Err(code) => return code,
             };
-            let mut diags = Diags::default();
-            let model = crate::compile(&src, &mut diags);
-            if !diags.is_empty() {
-                print_diags(&src, &diags, Format::Human);
-            }
             // An invalid config cannot say what the folder should hold: trouble, not a diff.
             let Some(model) = model else {
                 return EXIT_TROUBLE;
@@ -191,15 +199,10 @@ fn run(cmd: Command) -> u8 {
             }
         }
         Command::Test { config } => {
-            let src = match read_source(&config) {
-                Ok(s) => s,
-                Err(d) => return trouble_diag(&config.display().to_string(), *d, Format::Human),
+            let model = match compile_reporting(&config) {
+                Ok(m) => m,
+                Err(code) => return code,
             };
-            let mut diags = Diags::default();
-            let model = crate::compile(&src, &mut diags);
-            if !diags.is_empty() {
-                print_diags(&src, &diags, Format::Human);
-            }
             let Some(model) = model else {
                 return EXIT_PROBLEMS;
             };
@@ -221,15 +224,10 @@ fn run(cmd: Command) -> u8 {
             EXIT_OK
         }
         Command::Render { config, out } => {
-            let src = match read_source(&config) {
-                Ok(s) => s,
-                Err(d) => return trouble_diag(&config.display().to_string(), *d, Format::Human),
+            let model = match compile_reporting(&config) {
+                Ok(m) => m,
+                Err(code) => return code,
             };
-            let mut diags = Diags::default();
-            let model = crate::compile(&src, &mut diags);
-            if !diags.is_empty() {
-                print_diags(&src, &diags, Format::Human);
-            }
             let Some(model) = model else {
                 return EXIT_PROBLEMS;
             };

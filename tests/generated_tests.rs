@@ -114,3 +114,106 @@ fn generated_tests_fail_when_the_rules_are_altered() {
         assert!(!ok, "altering `{from}` to `{to}` went unnoticed:\n{out}");
     }
 }
+
+/// Kinds and options the examples do not use: `increase`, `below`, gauge units, regex
+/// selectors, a `good`-based SLO with its own severities and a minimum-traffic guard.
+const EVERY_KIND: &str = r#"
+[project]
+name = "kinds"
+
+[[job]]
+name = "api"
+targets = ["localhost:8080"]
+
+[[dimension]]
+name = "availability"
+title = "Availability"
+
+[[dimension.slo]]
+name = "checkout"
+kind = "availability"
+target = "99.5%"
+period = "28d"
+good = 'orders_total{outcome="ok"}'
+total = "orders_total"
+min_traffic = "10 per minute"
+page_severity = "page"
+ticket_severity = "ticket"
+
+[[alert]]
+name = "FailedJobs"
+dimension = "availability"
+kind = "increase"
+metric = 'jobs_failed_total{queue=~"q-.*"}'
+over = "1h"
+above = 5
+severity = "warning"
+summary = "{value} failed jobs in an hour (over {threshold})"
+
+[[alert]]
+name = "TooFewWorkers"
+kind = "gauge"
+expr = 'workers_ready{pool!="batch"}'
+below = 3
+for = "2m"
+severity = "critical"
+summary = "only {value} workers ready"
+
+[[alert]]
+name = "DiskAlmostFull"
+kind = "gauge"
+expr = "disk_used_ratio"
+unit = "percent"
+above = "90%"
+severity = "warning"
+summary = "disk at {value}"
+
+[[alert]]
+name = "SlowBatch"
+kind = "gauge"
+expr = "batch_duration_seconds"
+unit = "seconds"
+above = "30s"
+severity = "info"
+summary = "batch took {value}"
+
+[[alert]]
+name = "FastDrain"
+kind = "rate"
+metric = "messages_drained_total"
+below = "60 per minute"
+window = "10m"
+severity = "info"
+summary = "draining at {value} per minute"
+
+[[receiver]]
+name = "ops"
+[[receiver.webhook]]
+url = "http://127.0.0.1:9095/alerts"
+"#;
+
+#[test]
+fn generated_tests_pass_for_every_kind_and_option() {
+    if !require_tool("promtool") {
+        return;
+    }
+    let src = ccmon::source::Source::new("kinds.toml", EVERY_KIND);
+    let (m, _) = common::model_of(&src);
+    let tmp = TempDir::new("gen-kinds");
+    let b = ccmon::emit::emit(&m);
+    b.write_to(tmp.path()).unwrap();
+    let files: Vec<_> = b
+        .files
+        .keys()
+        .filter(|p| p.starts_with("prometheus/tests/"))
+        .map(|p| tmp.path().join(p))
+        .collect();
+    assert_eq!(files.len(), 2);
+    let text = b.get("prometheus/tests/kinds.rules.test.yml").unwrap();
+    assert!(!text.contains("# no generated test"), "{text}");
+    let (ok, out) = run(Command::new("promtool")
+        .args(["test", "rules"])
+        .args(&files));
+    eprintln!("promtool test rules (every kind):\n{out}");
+    assert!(ok, "{out}");
+}

@@ -459,7 +459,10 @@ fn inhibit_reachable(cx: &mut Cx, raw: &crate::load::RawInhibit, i: &Inhibit, al
     let mut source_keys: std::collections::HashMap<Vec<Option<String>>, Vec<*const Alert>> =
         std::collections::HashMap::new();
     for s in &sources {
-        source_keys.entry(key(s, &extra)).or_default().push(*s as *const Alert);
+        source_keys
+            .entry(key(s, &extra))
+            .or_default()
+            .push(*s as *const Alert);
     }
     // A pair needs two different alerts agreeing on every known `equal` label.
     let pair_exists = targets.iter().any(|t| {

@@ -779,65 +779,40 @@ fn slo_series(slo: &Slo, sc: &Scenario) -> Option<Vec<InputSeries>> {
     let bad = sc.r * t;
     let counter2 = |before: f64, during: f64| two_phase(before, p, during, q, sc.step);
     match &slo.sli {
-        Sli::Errors { errors, total } => {
-            let (e, tt) = (parse_sel(errors)?, parse_sel(total)?);
-            let el = labels_for(&e)?;
-            if e.name == tt.name {
-                let (label, op, value) = e.matchers.iter().find(|m| !tt.matchers.contains(m))?;
-                let mut ok = el.clone();
-                ok.insert(label.clone(), failing(op, value)?);
-                Some(vec![
-                    InputSeries {
-                        series: series(&e.name, &el),
-                        values: counter2(0.0, bad),
-                    },
-                    InputSeries {
-                        series: series(&tt.name, &ok),
-                        values: counter2(t, t - bad),
-                    },
-                ])
-            } else {
-                Some(vec![
-                    InputSeries {
-                        series: series(&e.name, &el),
-                        values: counter2(0.0, bad),
-                    },
-                    InputSeries {
-                        series: series(&tt.name, &labels_for(&tt)?),
-                        values: counter2(t, t),
-                    },
-                ])
-            }
+        // A counted subset (errors, or good events) beside the total: when both are one
+        // metric, the rest of the total is a series the subset's selector does not match.
+        Sli::Errors {
+            errors: part,
+            total,
         }
-        Sli::Good { good, total } => {
-            let (g, tt) = (parse_sel(good)?, parse_sel(total)?);
-            let gl = labels_for(&g)?;
-            if g.name == tt.name {
-                let (label, op, value) = g.matchers.iter().find(|m| !tt.matchers.contains(m))?;
-                let mut bl = gl.clone();
-                bl.insert(label.clone(), failing(op, value)?);
-                Some(vec![
-                    InputSeries {
-                        series: series(&g.name, &gl),
-                        values: counter2(t, t - bad),
-                    },
-                    InputSeries {
-                        series: series(&tt.name, &bl),
-                        values: counter2(0.0, bad),
-                    },
-                ])
+        | Sli::Good { good: part, total } => {
+            let (sub, tt) = (parse_sel(part)?, parse_sel(total)?);
+            let sub_labels = labels_for(&sub)?;
+            let (before, during) = match slo.sli {
+                Sli::Errors { .. } => (0.0, bad),
+                _ => (t, t - bad),
+            };
+            let rest = if sub.name == tt.name {
+                let (label, op, value) = sub.matchers.iter().find(|m| !tt.matchers.contains(m))?;
+                let mut l = sub_labels.clone();
+                l.insert(label.clone(), failing(op, value)?);
+                InputSeries {
+                    series: series(&tt.name, &l),
+                    values: counter2(t - before, t - during),
+                }
             } else {
-                Some(vec![
-                    InputSeries {
-                        series: series(&g.name, &gl),
-                        values: counter2(t, t - bad),
-                    },
-                    InputSeries {
-                        series: series(&tt.name, &labels_for(&tt)?),
-                        values: counter2(t, t),
-                    },
-                ])
-            }
+                InputSeries {
+                    series: series(&tt.name, &labels_for(&tt)?),
+                    values: counter2(t, t),
+                }
+            };
+            Some(vec![
+                InputSeries {
+                    series: series(&sub.name, &sub_labels),
+                    values: counter2(before, during),
+                },
+                rest,
+            ])
         }
         Sli::Latency {
             histogram,
