@@ -6,7 +6,6 @@
 //!     cargo bench --bench pipeline
 //!     CCMON_BENCH_SIZES=100,1000 cargo bench --bench pipeline   # a quicker subset
 
-use std::process::Command;
 use std::time::Duration;
 
 use ccmon::diag::Diags;
@@ -14,23 +13,7 @@ use ccmon::source::Source;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
 fn synth(alerts: usize) -> String {
-    let out = Command::new(env!("CARGO"))
-        .args(["run", "--quiet", "--release", "--example", "synth", "--"])
-        .args([
-            "--jobs",
-            &(alerts / 10).max(1).to_string(),
-            "--alerts",
-            &alerts.to_string(),
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo run --example synth");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    ccmon::synth::generate((alerts / 10).max(1), alerts)
 }
 
 fn sizes() -> Vec<usize> {

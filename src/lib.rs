@@ -18,6 +18,7 @@ pub mod promql;
 pub mod quantity;
 pub mod slo;
 pub mod source;
+pub mod synth;
 pub mod tools;
 
 use diag::Diags;

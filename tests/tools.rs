@@ -238,3 +238,42 @@ fn amtool_routes_every_alert_to_its_receiver() {
         );
     }
 }
+
+/// A large generated config (2,000 alerts of every kind, 200 jobs, 11 receivers, team routes):
+/// the real tools accept every output, and amtool routes a sample of alerts where ccmon says.
+#[test]
+fn the_real_tools_accept_a_large_generated_config() {
+    for tool in ["promtool", "amtool", "nginx", "openssl", "systemd-analyze"] {
+        if !require_tool(tool) {
+            return;
+        }
+    }
+    let src = ccmon::source::Source::new("synth.toml", ccmon::synth::generate(200, 2000));
+    let (m, diags) = model_of(&src);
+    assert!(
+        diags.is_empty(),
+        "{}",
+        ccmon::diag::render_all_human(&src, &diags)
+    );
+    let mut with_tools = ccmon::diag::Diags::default();
+    ccmon::tools::check_with_tools(&m, &mut with_tools, &|_| None);
+    assert!(
+        with_tools.is_empty(),
+        "{}",
+        ccmon::diag::render_all_human(&src, &with_tools)
+    );
+    let tmp = TempDir::new("large");
+    ccmon::emit::emit(&m).write_to(tmp.path()).unwrap();
+    let config = tmp.path().join("alertmanager/alertmanager.yml");
+    for a in m.alerts.iter().step_by(97) {
+        let labels = a.static_labels();
+        let expected = m.alertmanager.route.receivers_for(&labels).join(",");
+        let got = amtool_route(&config, &labels.into_iter().collect::<Vec<_>>());
+        assert_eq!(got, expected, "alert {}", a.name);
+    }
+    eprintln!(
+        "large config: {} alerts, {} jobs: promtool, amtool, nginx -t and systemd-analyze accept it",
+        m.alerts.len(),
+        m.jobs.len()
+    );
+}
