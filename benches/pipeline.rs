@@ -20,7 +20,14 @@ fn sizes() -> Vec<usize> {
     std::env::var("CCMON_BENCH_SIZES")
         .ok()
         .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![100, 1_000, 10_000, 100_000])
+        .unwrap_or_else(|| {
+            // `cargo test --all-targets` runs each bench once, unoptimized: keep that quick.
+            if cfg!(debug_assertions) {
+                vec![100, 1_000]
+            } else {
+                vec![100, 1_000, 10_000, 100_000]
+            }
+        })
 }
 
 fn stages(c: &mut Criterion) {
