@@ -11,7 +11,8 @@
 //! `DIR/.ccmon-manifest` lists every file ccmon wrote with its SHA-256. It is how ccmon knows
 //! which files are its own: a file it generated before but no longer produces is removed only
 //! when it is unchanged since (a hand-edited one is kept and reported), and a file it never
-//! wrote is never touched. `ccmon diff` uses the same manifest to report hand edits as drift.
+//! wrote is never removed ([`Bundle::foreign_files`] lets `render` refuse to replace one).
+//! `ccmon diff` uses the same manifest to report hand edits as drift.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -83,6 +84,22 @@ impl Bundle {
             out.push('\n');
         }
         out
+    }
+
+    /// Files in `dir` at paths of this bundle that ccmon did not write: not in the manifest,
+    /// without the generated-file header, and different from what would replace them.
+    /// `render` refuses to overwrite them unless told to.
+    pub fn foreign_files(&self, dir: &Path) -> Vec<String> {
+        let manifest = read_manifest(dir);
+        self.files
+            .iter()
+            .filter(|(rel, _)| !manifest.contains_key(*rel))
+            .filter_map(|(rel, text)| {
+                let old = fs::read(dir.join(rel)).ok()?;
+                let old = String::from_utf8_lossy(&old);
+                (old != *text && !crate::diff::has_header(rel, &old)).then(|| rel.clone())
+            })
+            .collect()
     }
 
     /// Writes the bundle into `dir` all or nothing (see the module documentation).

@@ -31,6 +31,9 @@ enum Command {
         /// The output folder.
         #[arg(long, default_value = "out")]
         out: PathBuf,
+        /// Overwrite files in the output folder that ccmon did not write.
+        #[arg(long)]
+        force: bool,
     },
     /// Check the configuration and report every problem; writes nothing.
     Validate {
@@ -223,7 +226,7 @@ fn run(cmd: Command) -> u8 {
             print!("{}", crate::load::json_schema());
             EXIT_OK
         }
-        Command::Render { config, out } => {
+        Command::Render { config, out, force } => {
             let model = match compile_reporting(&config) {
                 Ok(m) => m,
                 Err(code) => return code,
@@ -232,6 +235,19 @@ fn run(cmd: Command) -> u8 {
                 return EXIT_PROBLEMS;
             };
             let bundle = crate::emit::emit(&model);
+            let foreign = bundle.foreign_files(&out);
+            if !foreign.is_empty() && !force {
+                let d = Diagnostic::error(
+                    codes::UNREADABLE,
+                    format!(
+                        "{} holds files ccmon did not write, which this render would replace: {}",
+                        out.display(),
+                        foreign.join(", ")
+                    ),
+                )
+                .help("compare them with `ccmon diff --semantic --against DIR`, then render with `--force`");
+                return trouble_diag(&out.display().to_string(), d, Format::Human);
+            }
             let report = match bundle.write_to(&out) {
                 Ok(r) => r,
                 Err(e) => return trouble(&format!("{e:#}")),

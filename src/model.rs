@@ -484,6 +484,10 @@ pub struct Service {
     pub environment_file: Option<String>,
     /// Paths the process may write under `ProtectSystem=strict`.
     pub read_write_paths: Vec<String>,
+    /// `ProtectHome=` value: `yes`, or `read-only` for a reader of logs.
+    pub protect_home: &'static str,
+    /// Keep `$VAR` in the command line for systemd to expand from the environment file.
+    pub expand_env: bool,
 }
 
 /// Install locations of the generated files on the servers.

@@ -19,6 +19,9 @@ const UNITS: &[(&str, u64)] = &[
     ("ms", 1),
 ];
 
+/// Go's `time.Duration` maximum, in milliseconds.
+const MAX_MILLIS: u64 = i64::MAX as u64 / 1_000_000;
+
 impl Duration {
     pub fn from_secs(s: u64) -> Self {
         Duration(s * 1000)
@@ -68,6 +71,12 @@ impl Duration {
                 .checked_mul(*mult)
                 .and_then(|v| total.checked_add(v))
                 .ok_or_else(|| format!("duration `{s}` is too long"))?;
+        }
+        // Prometheus and Alertmanager hold durations in Go's `time.Duration` (about 292 years).
+        if total > MAX_MILLIS {
+            return Err(format!(
+                "duration `{s}` is over the 292 years Prometheus can hold"
+            ));
         }
         Ok(Duration(total))
     }
@@ -216,7 +225,17 @@ mod tests {
 
     #[test]
     fn rejects_malformed_durations() {
-        for s in ["", "5x", "5", "m", "1m1h", "10 s", "-1s"] {
+        for s in [
+            "",
+            "5x",
+            "5",
+            "m",
+            "1m1h",
+            "10 s",
+            "-1s",
+            "18446744073709551615ms",
+            "300y",
+        ] {
             assert!(Duration::parse(s).is_err(), "{s} accepted");
         }
     }

@@ -50,22 +50,49 @@ pub fn total_rate(slo: &Slo, w: Duration) -> String {
     }
 }
 
+/// The total events per second over a window, with no sample when there were none: a quiet
+/// window has no error ratio rather than a NaN one.
+fn total_rate_guarded(slo: &Slo, w: Duration) -> String {
+    format!("({} > 0)", total_rate(slo, w))
+}
+
 /// The ratio of bad events over a window, computed from the raw series.
 pub fn error_ratio_expr(slo: &Slo, w: Duration) -> String {
+    let total = total_rate_guarded(slo, w);
     match &slo.sli {
         // No error series at all means no errors, not no data.
-        Sli::Errors { errors, total } => {
-            format!("(sum(rate({errors}[{w}])) or vector(0))\n/\nsum(rate({total}[{w}]))")
+        Sli::Errors { errors, .. } => {
+            format!("(sum(rate({errors}[{w}])) or vector(0))\n/\n{total}")
         }
-        Sli::Good { good, total } => {
-            format!("1 - (\n  sum(rate({good}[{w}]))\n  /\n  sum(rate({total}[{w}]))\n)")
+        Sli::Good { good, .. } => {
+            format!("1 - (\n  sum(rate({good}[{w}]))\n  /\n  {total}\n)")
         }
         Sli::Latency {
             histogram,
             threshold,
         } => {
             let good = with_matcher(histogram, "_bucket", &le_matcher(*threshold));
-            format!("1 - (\n  sum(rate({good}[{w}]))\n  /\n  sum(rate({histogram}_count[{w}]))\n)")
+            format!("1 - (\n  sum(rate({good}[{w}]))\n  /\n  {total}\n)")
+        }
+    }
+}
+
+/// Bad and all events per second over 5 minutes: summed over the period, they weigh every
+/// 5 minutes by its traffic (an average of ratios would weigh a quiet night like a peak).
+pub const ERRORS_RATE5M: &str = "slo:sli_errors:rate5m";
+pub const TOTAL_RATE5M: &str = "slo:sli_total:rate5m";
+
+fn errors_rate5m_expr(slo: &Slo) -> String {
+    let w = Duration::from_secs(300);
+    match &slo.sli {
+        Sli::Errors { errors, .. } => format!("sum(rate({errors}[{w}])) or vector(0)"),
+        Sli::Good { good, .. } => format!("{} - sum(rate({good}[{w}]))", total_rate(slo, w)),
+        Sli::Latency {
+            histogram,
+            threshold,
+        } => {
+            let good = with_matcher(histogram, "_bucket", &le_matcher(*threshold));
+            format!("{} - sum(rate({good}[{w}]))", total_rate(slo, w))
         }
     }
 }
@@ -73,13 +100,16 @@ pub fn error_ratio_expr(slo: &Slo, w: Duration) -> String {
 /// The recording rules of an SLO: (record, expr), in evaluation order.
 pub fn recording_rules(slo: &Slo) -> Vec<(String, String)> {
     let sel = selector(slo);
-    let mut out = Vec::new();
+    let five = Duration::from_secs(300);
+    let mut out = vec![
+        (ERRORS_RATE5M.to_string(), errors_rate5m_expr(slo)),
+        (TOTAL_RATE5M.to_string(), total_rate(slo, five)),
+    ];
     for w in slo.windows() {
         let expr = if w == slo.period && w > Duration::from_secs(3 * 86400) {
-            // Rates over the whole period are costly: average the 5m ratio instead.
+            // Rates over the whole period are costly: sum the recorded 5m rates instead.
             format!(
-                "avg_over_time({}{sel}[{w}])",
-                error_ratio_name(Duration::from_secs(300))
+                "sum_over_time({ERRORS_RATE5M}{sel}[{w}])\n/\n(sum_over_time({TOTAL_RATE5M}{sel}[{w}]) > 0)"
             )
         } else {
             error_ratio_expr(slo, w)

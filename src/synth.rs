@@ -1,7 +1,9 @@
 //! A synthetic `monitoring.toml` of any size, for benchmarks, performance runs and the
 //! real-tool tests of a large config:
 //!
-//!     cargo run --release --example synth -- --jobs 1000 --alerts 10000 > big.toml
+//! ```text
+//! cargo run --release --example synth -- --jobs 1000 --alerts 10000 > big.toml
+//! ```
 //!
 //! It mixes every alert kind (with regex matchers such as `status=~"5.."`), dimensions,
 //! receivers of every type, routes by team, inhibit rules, log inputs, dashboard panels and a

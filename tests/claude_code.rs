@@ -210,7 +210,7 @@ fn alertmanager_routes_by_severity_with_matchers_only() {
     assert_eq!(routes[1]["receiver"], "dev");
     assert_eq!(strs(&routes[1]["matchers"]), vec![r#"severity="warning""#]);
     let inhibit = &a["inhibit_rules"][0];
-    assert_eq!(strs(&inhibit["equal"]), vec!["job"]);
+    assert_eq!(strs(&inhibit["equal"]), vec!["job", "slo"]);
     assert!(!strs(&inhibit["equal"]).contains(&"alertname".to_string()));
 }
 
@@ -338,7 +338,7 @@ fn systemd_units_carry_derived_flags_and_hardening() {
     assert!(p.contains("--storage.tsdb.retention.time=30d"));
     let n = out("systemd/node-exporter.service");
     assert!(
-        n.contains("--web.listen-address=:9110"),
+        n.contains("--web.listen-address=127.0.0.1:9110"),
         "node exporter port follows the node job"
     );
     let a = out("systemd/alertmanager.service");

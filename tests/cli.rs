@@ -316,3 +316,34 @@ fn hostile_inputs_end_in_bounded_time_without_a_panic() {
         eprintln!("{name}: exit {code} in {took:?}");
     }
 }
+
+#[test]
+fn render_refuses_to_replace_files_ccmon_did_not_write() {
+    let tmp = TempDir::new("cli-foreign");
+    let d = tmp.path();
+    fs::create_dir_all(d.join("nginx")).unwrap();
+    fs::write(d.join("nginx/nginx.conf"), "# hand-written, keep me\n").unwrap();
+    let (code, _, stderr) = out(ccmon()
+        .args(["render", "examples/claude-code/monitoring.toml", "--out"])
+        .arg(d));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("nginx/nginx.conf"), "{stderr}");
+    assert_eq!(
+        fs::read_to_string(d.join("nginx/nginx.conf")).unwrap(),
+        "# hand-written, keep me\n"
+    );
+    let (code, _, stderr) = out(ccmon()
+        .args([
+            "render",
+            "examples/claude-code/monitoring.toml",
+            "--force",
+            "--out",
+        ])
+        .arg(d));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        fs::read_to_string(d.join("nginx/nginx.conf"))
+            .unwrap()
+            .contains(ccmon::bundle::HEADER)
+    );
+}

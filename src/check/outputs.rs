@@ -659,7 +659,14 @@ pub fn services(
         .iter()
         .find(|j| j.get_ref().name.get_ref() == "node")
         .and_then(|j| j.get_ref().targets.get_ref().first())
-        .and_then(|t| super::base::split_address(t.get_ref()).map(|(_, p)| format!(":{p}")))
+        .and_then(|t| {
+            // Scraped over loopback: listen on loopback only, not on every interface.
+            super::base::split_address(t.get_ref()).map(|(h, p)| match h {
+                "localhost" | "127.0.0.1" => format!("127.0.0.1:{p}"),
+                "::1" => format!("[::1]:{p}"),
+                _ => format!(":{p}"),
+            })
+        })
         .unwrap_or_else(|| ":9100".into());
     let stack: [(ServiceKind, &str, Option<&S<RawService>>, bool); 4] = [
         (
@@ -839,6 +846,14 @@ pub fn services(
             working_directory: None,
             environment_file: None,
             read_write_paths: rw,
+            // Filebeat reads logs wherever they are, home folders included; nothing else
+            // of the stack has business there.
+            protect_home: if kind == ServiceKind::Filebeat {
+                "read-only"
+            } else {
+                "yes"
+            },
+            expand_env: false,
         });
     }
     if let Some(s) = s {
@@ -870,6 +885,58 @@ pub fn services(
                     "expected letters, digits, `-`, `_` and `.`",
                 );
             }
+            if a.exec.get_ref().contains(['"', '\'', '\\']) {
+                cx.error(
+                    codes::BAD_VALUE,
+                    "`exec` is split on blanks: quotes and backslashes would reach the program as they are",
+                    a.exec.span(),
+                    "write arguments without quotes, or wrap the command in a script",
+                );
+            }
+            // `ProtectHome=yes` hides these folders from the service.
+            let home = |p: &str| {
+                ["/home", "/root", "/run/user"]
+                    .iter()
+                    .any(|h| p == *h || p.starts_with(&format!("{h}/")))
+            };
+            let exec_words: Vec<&str> = a.exec.get_ref().split_whitespace().collect();
+            for (v, span) in exec_words
+                .first()
+                .map(|b| (b.to_string(), a.exec.span()))
+                .into_iter()
+                .chain(
+                    a.working_directory
+                        .iter()
+                        .map(|w| (w.get_ref().clone(), w.span())),
+                )
+                .chain(
+                    a.read_write_paths
+                        .iter()
+                        .map(|p| (p.get_ref().clone(), p.span())),
+                )
+            {
+                if home(&v) {
+                    cx.push(
+                        Diagnostic::error(
+                            codes::BAD_VALUE,
+                            format!("`{v}` is hidden from the service by `ProtectHome=yes`"),
+                        )
+                        .at(span, "under /home, /root or /run/user")
+                        .help("install the service under /opt or /srv"),
+                    );
+                }
+            }
+            for p in &a.read_write_paths {
+                let v = p.get_ref();
+                if !v.starts_with('/') || v.contains(char::is_whitespace) {
+                    cx.error(
+                        codes::BAD_VALUE,
+                        format!("`{v}` is not an absolute path without blanks"),
+                        p.span(),
+                        "systemd takes blank-separated absolute paths here",
+                    );
+                }
+            }
             let mut words = a.exec.get_ref().split_whitespace();
             let binary = words.next().unwrap_or_default().to_string();
             if !binary.starts_with('/') {
@@ -900,6 +967,8 @@ pub fn services(
                     .iter()
                     .map(|p| p.get_ref().clone())
                     .collect(),
+                protect_home: "yes",
+                expand_env: a.environment_file.is_some(),
             });
         }
     }

@@ -36,8 +36,12 @@ fn windows(period: Duration, spec: &[(&str, &str, f64)]) -> Vec<BurnWindow> {
         .filter_map(|(long, short, share)| {
             let long = Duration::parse(long).ok()?;
             let short = Duration::parse(short).ok()?;
-            // Rounded to 4 decimals so that 30 days gives exactly 14.4, 6, 3 and 1.
-            let factor = (share * hours / (long.secs_f64() / 3600.0) * 1e4).round() / 1e4;
+            // Rounded to 4 decimals so that 30 days gives exactly 14.4, 6, 3 and 1. Never
+            // under 1: a burn slower than the budget allows never exhausts it, so it is no
+            // reason to page or file a ticket (short periods would otherwise get factors
+            // such as 0.1).
+            let factor =
+                ((share * hours / (long.secs_f64() / 3600.0) * 1e4).round() / 1e4).max(1.0);
             Some(BurnWindow {
                 long,
                 short,
@@ -360,6 +364,13 @@ mod tests {
             .map(|w| w.factor)
             .collect();
         assert_eq!(f, [14.4, 6.0, 3.0, 1.0]);
+        let week = Duration::from_secs(7 * 86400);
+        let f: Vec<f64> = windows(week, PAGE)
+            .iter()
+            .chain(windows(week, TICKET).iter())
+            .map(|w| w.factor)
+            .collect();
+        assert_eq!(f, [3.36, 1.4, 1.0, 1.0]);
         assert_eq!(camel("api-availability"), "ApiAvailability");
     }
 }
