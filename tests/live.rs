@@ -170,7 +170,7 @@ fn wait_until(limit: Duration, mut ok: impl FnMut() -> bool) -> bool {
 fn alerts_reach_the_right_receiver_and_inhibited_warnings_do_not() {
     let alertmanager = ["prometheus-alertmanager", "alertmanager"]
         .into_iter()
-        .find(|t| common::require_tool_quiet(t));
+        .find(|t| ccmon::tools::on_path(t));
     if !require_tool("prometheus")
         || alertmanager.is_none() && !require_tool("prometheus-alertmanager")
     {

@@ -9,20 +9,29 @@ use std::process::Command;
 
 use common::{TempDir, render_example, require_tool, run};
 
-#[test]
-fn promtool_rule_tests_pass_for_every_seed_alert() {
-    if !require_tool("promtool") {
-        return;
-    }
-    let tmp = TempDir::new("rule-tests");
+/// Renders the example, lets `mutate` change its rule file, and runs the hand-written rule
+/// tests next to it: (passed, promtool's output).
+fn hand_written_tests(tag: &str, mutate: impl Fn(&str) -> String) -> (bool, String) {
+    let tmp = TempDir::new(tag);
     render_example("claude-code").write_to(tmp.path()).unwrap();
+    let rules = tmp.path().join("prometheus/rules/claude-code.rules.yml");
+    let text = fs::read_to_string(&rules).unwrap();
+    fs::write(&rules, mutate(&text)).unwrap();
     let test = tmp.path().join("prometheus/claude-code.test.yml");
     fs::copy(
         common::root().join("tests/rules/claude-code.test.yml"),
         &test,
     )
     .unwrap();
-    let (ok, out) = run(Command::new("promtool").arg("test").arg("rules").arg(&test));
+    run(Command::new("promtool").arg("test").arg("rules").arg(&test))
+}
+
+#[test]
+fn promtool_rule_tests_pass_for_every_seed_alert() {
+    if !require_tool("promtool") {
+        return;
+    }
+    let (ok, out) = hand_written_tests("rule-tests", str::to_string);
     eprintln!("promtool test rules (claude-code):\n{out}");
     assert!(ok && out.contains("SUCCESS"), "{out}");
 }
@@ -34,28 +43,19 @@ fn rule_tests_catch_the_seed_error_ratio_defect() {
     if !require_tool("promtool") {
         return;
     }
-    let tmp = TempDir::new("rule-tests-mutant");
-    render_example("claude-code").write_to(tmp.path()).unwrap();
-    let rules = tmp.path().join("prometheus/rules/claude-code.rules.yml");
-    let text = fs::read_to_string(&rules).unwrap();
-    let mutant = text
-        .replace(
-            "sum by (job, endpoint) (rate(claude_code_api_requests_total{status=~\"5..\"}[5m]))",
-            "rate(claude_code_api_requests_total{status=~\"5..\"}[5m])",
-        )
-        .replace(
-            "sum by (job, endpoint) (rate(claude_code_api_requests_total[5m])) > 0.05",
-            "rate(claude_code_api_requests_total[5m]) > 0.05",
-        );
-    assert_ne!(mutant, text, "the mutation did not apply");
-    fs::write(&rules, mutant).unwrap();
-    let test = tmp.path().join("prometheus/claude-code.test.yml");
-    fs::copy(
-        common::root().join("tests/rules/claude-code.test.yml"),
-        &test,
-    )
-    .unwrap();
-    let (ok, out) = run(Command::new("promtool").arg("test").arg("rules").arg(&test));
+    let (ok, out) = hand_written_tests("rule-tests-mutant", |text| {
+        let mutant = text
+            .replace(
+                "sum by (job, endpoint) (rate(claude_code_api_requests_total{status=~\"5..\"}[5m]))",
+                "rate(claude_code_api_requests_total{status=~\"5..\"}[5m])",
+            )
+            .replace(
+                "sum by (job, endpoint) (rate(claude_code_api_requests_total[5m])) > 0.05",
+                "rate(claude_code_api_requests_total[5m]) > 0.05",
+            );
+        assert_ne!(mutant, text, "the mutation did not apply");
+        mutant
+    });
     assert!(!ok, "the seed's error ratio passed the rule tests:\n{out}");
     assert!(out.contains("HighAPIErrorRate"), "{out}");
 }

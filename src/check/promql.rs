@@ -90,21 +90,19 @@ pub fn analyze_all(conditions: &[(String, bool)]) -> Vec<Result<Option<(String, 
     })
 }
 
-/// `value OP number` with a comparison operator and no `bool`: the value and the number.
-pub fn split_condition(expr: &str) -> Option<(String, f64)> {
-    analyze(expr, true).ok().flatten()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn splits_a_threshold_condition() {
-        let (v, t) = split_condition("sum(rate(x_total[5m])) > 3").unwrap();
+        let (v, t) = analyze("sum(rate(x_total[5m])) > 3", true)
+            .unwrap()
+            .unwrap();
         assert_eq!(t, 3.0);
         assert!(v.contains("rate(x_total[5m])"), "{v}");
-        assert!(split_condition("a > bool 3").is_none());
-        assert!(split_condition("a > b").is_none());
+        assert!(analyze("a > bool 3", true).unwrap().is_none());
+        assert!(analyze("a > b", true).unwrap().is_none());
+        assert!(analyze("sum(a", false).is_err());
     }
 }

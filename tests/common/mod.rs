@@ -80,9 +80,7 @@ pub fn files_below(dir: &Path) -> Vec<String> {
 /// Whether a tool is on PATH. On CI (`CI=true`) a missing tool fails the test; elsewhere the
 /// test is skipped with a loud message.
 pub fn require_tool(tool: &str) -> bool {
-    let found = std::env::var_os("PATH")
-        .map(|paths| std::env::split_paths(&paths).any(|d| d.join(tool).is_file()))
-        .unwrap_or(false);
+    let found = ccmon::tools::on_path(tool);
     if !found {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             panic!("`{tool}` is not installed, and CI=true: .ci/run must install it");
@@ -120,19 +118,5 @@ impl Drop for TempDir {
     }
 }
 
-/// Runs a command, returning (success, stdout + stderr).
-pub fn run(cmd: &mut std::process::Command) -> (bool, String) {
-    let out = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
-    text.push_str(&String::from_utf8_lossy(&out.stderr));
-    (out.status.success(), text)
-}
-
-/// Whether a program is on PATH, without failing or printing.
-pub fn require_tool_quiet(tool: &str) -> bool {
-    std::env::var_os("PATH")
-        .map(|paths| std::env::split_paths(&paths).any(|d| d.join(tool).is_file()))
-        .unwrap_or(false)
-}
+#[allow(unused_imports)]
+pub use ccmon::tools::run;
