@@ -14,6 +14,7 @@ pub mod emit;
 pub mod gofmt;
 pub mod load;
 pub mod model;
+pub mod par;
 pub mod promql;
 pub mod quantity;
 pub mod slo;

@@ -14,13 +14,7 @@ pub const MAX_EXPR_LEN: usize = 16 * 1024;
 
 /// Parses one expression; `None` when it is well-formed, the reason otherwise.
 pub fn parse_error(expr: &str) -> Option<String> {
-    if expr.len() > MAX_EXPR_LEN {
-        return Some(format!(
-            "expression is {} bytes long, over the limit of {MAX_EXPR_LEN}",
-            expr.len()
-        ));
-    }
-    promql_parser::parser::parse(expr).err()
+    analyze(expr, false).err()
 }
 
 /// Parses a user-written expression and reports a malformed one at its span.
@@ -51,7 +45,16 @@ pub fn analyze(expr: &str, split: bool) -> Result<Option<(String, f64)>, String>
             expr.len()
         ));
     }
-    let ast = promql_parser::parser::parse(expr)?;
+    let ast = match without_regexes(expr) {
+        None => promql_parser::parser::parse(expr)?,
+        Some((plain, patterns)) => {
+            let ast = promql_parser::parser::parse(&plain)?;
+            if let Some(why) = patterns.iter().find_map(|p| regex_error(p)) {
+                return Err(why);
+            }
+            ast
+        }
+    };
     if !split {
         return Ok(None);
     }
@@ -61,7 +64,17 @@ pub fn analyze(expr: &str, split: bool) -> Result<Option<(String, f64)>, String>
                 && !b.modifier.as_ref().is_some_and(|m| m.return_bool) =>
         {
             match *b.rhs {
-                Expr::NumberLiteral(n) => Some((b.lhs.to_string(), n.val)),
+                Expr::NumberLiteral(n) => {
+                    // The value as the user wrote it: the parsed form may be the rewritten one.
+                    let value = match lhs_text(expr) {
+                        Some(v) => v.to_string(),
+                        None => match promql_parser::parser::parse(expr)? {
+                            Expr::Binary(b) => b.lhs.to_string(),
+                            other => other.to_string(),
+                        },
+                    };
+                    Some((value, n.val))
+                }
                 _ => None,
             }
         }
@@ -69,25 +82,152 @@ pub fn analyze(expr: &str, split: bool) -> Result<Option<(String, f64)>, String>
     })
 }
 
+/// The index just past the string literal that opens at `start`, escapes honoured.
+fn string_end(b: &[u8], start: usize) -> Option<usize> {
+    let quote = b[start];
+    let mut i = start + 1;
+    while i < b.len() {
+        match b[i] {
+            b'\\' if quote != b'`' => i += 2,
+            c if c == quote => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Calls `f` with the index and byte of everything outside string literals and comments (a
+/// comment shows as its `#` alone); `None` when a literal is not closed.
+fn scan_code(expr: &str, mut f: impl FnMut(usize, u8)) -> Option<()> {
+    let b = expr.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'#' => {
+                f(i, b'#');
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'"' | b'\'' | b'`' => i = string_end(b, i)?,
+            c => {
+                f(i, c);
+                i += 1;
+            }
+        }
+    }
+    Some(())
+}
+
+/// The expression with every regex matcher (`=~`, `!~` on a string, inside braces) turned
+/// into an equality matcher in place, and the regexes; `None` when it has none.
+///
+/// `promql-parser` compiles the regex of every matcher it parses, which costs most of the
+/// parse; a large config repeats the same few regexes thousands of times, so they are checked
+/// once each by [`regex_error`] instead, exactly as the parser would have.
+fn without_regexes(expr: &str) -> Option<(String, Vec<String>)> {
+    if !expr.contains('~') {
+        return None;
+    }
+    let b = expr.as_bytes();
+    let mut ops = Vec::new();
+    let mut depth = 0usize;
+    scan_code(expr, |i, c| match c {
+        b'{' => depth += 1,
+        b'}' => depth = depth.saturating_sub(1),
+        b'=' | b'!' if depth > 0 && b.get(i + 1) == Some(&b'~') => ops.push(i),
+        _ => {}
+    })?;
+    let mut plain = b.to_vec();
+    let mut patterns = Vec::new();
+    for i in ops {
+        let start = i
+            + 2
+            + b[i + 2..]
+                .iter()
+                .take_while(|c| c.is_ascii_whitespace())
+                .count();
+        if !matches!(b.get(start), Some(b'"' | b'\'' | b'`')) {
+            continue;
+        }
+        let Some(end) = string_end(b, start) else {
+            continue;
+        };
+        let Ok(pattern) = promql_parser::util::unquote_string(&expr[start..end]) else {
+            continue;
+        };
+        plain[i + 1] = if b[i] == b'=' { b' ' } else { b'=' };
+        patterns.push(pattern);
+    }
+    if patterns.is_empty() {
+        return None;
+    }
+    // Only ASCII bytes were replaced by ASCII bytes.
+    let plain = String::from_utf8(plain).ok()?;
+    Some((plain, patterns))
+}
+
+/// Why `promql-parser` would refuse this regex, or `None`; each distinct regex is built once.
+fn regex_error(pattern: &str) -> Option<String> {
+    use promql_parser::label::Matcher;
+    use promql_parser::parser::token::T_EQL_REGEX;
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static SEEN: RefCell<HashMap<String, Option<String>>> = RefCell::new(HashMap::new());
+    }
+    SEEN.with(|seen| {
+        if let Some(known) = seen.borrow().get(pattern) {
+            return known.clone();
+        }
+        let why = Matcher::new_matcher(T_EQL_REGEX, String::new(), pattern.to_string()).err();
+        seen.borrow_mut().insert(pattern.to_string(), why.clone());
+        why
+    })
+}
+
+/// The text before the last comparison operator outside brackets, strings and comments:
+/// the left-hand side of a condition whose top node is that comparison. `None` when the
+/// text holds a comment (the slice could end inside one).
+fn lhs_text(expr: &str) -> Option<&str> {
+    let b = expr.as_bytes();
+    let mut depth = 0usize;
+    let mut last = None;
+    let mut comment = false;
+    let mut prev_op = false;
+    scan_code(expr, |i, c| {
+        let op_start = !prev_op
+            && match c {
+                b'>' | b'<' => true,
+                b'=' | b'!' => b.get(i + 1) == Some(&b'='),
+                _ => false,
+            };
+        prev_op = matches!(c, b'>' | b'<' | b'=' | b'!');
+        match c {
+            b'#' => comment = true,
+            b'(' | b'{' | b'[' => depth += 1,
+            b')' | b'}' | b']' => depth = depth.saturating_sub(1),
+            _ if op_start && depth == 0 => last = Some(i),
+            _ => {}
+        }
+    })?;
+    let value = expr[..last?].trim();
+    (!comment && !value.is_empty()).then_some(value)
+}
+
 /// [`analyze`] over many conditions, spread over the machine's cores; results in order.
 pub fn analyze_all(conditions: &[(String, bool)]) -> Vec<Result<Option<(String, f64)>, String>> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads <= 1 || conditions.len() < 64 {
-        return conditions.iter().map(|(e, s)| analyze(e, *s)).collect();
-    }
-    let chunk = conditions.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = conditions
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || part.iter().map(|(e, s)| analyze(e, *s)).collect::<Vec<_>>())
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+    // Batches, so that handing out work costs nothing next to the parsing.
+    let batches: Vec<&[(String, bool)]> = conditions.chunks(64).collect();
+    crate::par::map(&batches, |batch| {
+        batch
+            .iter()
+            .map(|(e, s)| analyze(e, *s))
+            .collect::<Vec<_>>()
     })
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 #[cfg(test)]
@@ -104,5 +244,44 @@ mod tests {
         assert!(analyze("a > bool 3", true).unwrap().is_none());
         assert!(analyze("a > b", true).unwrap().is_none());
         assert!(analyze("sum(a", false).is_err());
+    }
+
+    #[test]
+    fn regex_matchers_are_checked_once_each_as_the_parser_would() {
+        for bad in [r#"x{a=~"("}"#, r#"x{a!~'[z-a]'}"#, r#"sum(x{a=~`(`}) > 1"#] {
+            let direct = promql_parser::parser::parse(bad).err().unwrap();
+            let ours = analyze(bad, false).err().unwrap();
+            assert!(direct.contains(&ours), "{bad}: {direct} / {ours}");
+        }
+        for good in [
+            r#"x{a=~"5..", b!~"\\d+"}"#,
+            r#"x{a=~`a{3}`}"#,
+            r#"x{a=~"(?i)x|y", b="~"}"#,
+            "x{a=~'it\\'s'}",
+        ] {
+            assert!(promql_parser::parser::parse(good).is_ok(), "{good}");
+            assert_eq!(analyze(good, false), Ok(None), "{good}");
+        }
+        // Outside braces `!~` is no operator; rewriting it to `!=` must not make it valid.
+        assert!(analyze("a !~ b", false).is_err());
+        assert!(analyze(r#"a !~ "b""#, false).is_err());
+    }
+
+    #[test]
+    fn the_value_of_a_raw_condition_is_its_own_text() {
+        let v = |e: &str| analyze(e, true).unwrap().unwrap();
+        assert_eq!(
+            v(r#"sum(x{a=~"5.."}) >= 3"#),
+            (r#"sum(x{a=~"5.."})"#.into(), 3.0)
+        );
+        assert_eq!(v(r##"x{a="#>"} != 2"##), (r##"x{a="#>"}"##.into(), 2.0));
+        assert_eq!(v("a > 1 < 2"), ("a > 1".into(), 2.0));
+        assert_eq!(
+            v("rate(a[5m]) * 60\n  > 0.5"),
+            ("rate(a[5m]) * 60".into(), 0.5)
+        );
+        // A comment could swallow what follows the value: the parsed form is used instead.
+        let (value, t) = v("x{a=~\"5..\"} # errors\n> 3");
+        assert_eq!((value.as_str(), t), (r#"x{a=~"5.."}"#, 3.0));
     }
 }

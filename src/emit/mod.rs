@@ -17,33 +17,60 @@ mod template;
 use serde::Serialize;
 
 use crate::bundle::{Bundle, HEADER};
-use crate::model::Model;
+use crate::model::{Alert, Model};
 
-/// Every output of the model.
+/// Alerts per piece of rule-test work: small enough to balance the cores, large enough that
+/// handing out work costs nothing.
+const TEST_CHUNK: usize = 256;
+
+/// One piece of the work of [`emit`].
+enum Job<'m> {
+    Rules,
+    Rest,
+    SloTests,
+    AlertTests(&'m [Alert]),
+}
+
+enum Done {
+    Text(Option<String>),
+    Rest(Bundle),
+    AlertTests(ruletests::Chunk),
+}
+
+/// Every output of the model. The rules and the rule tests are the large outputs: they are
+/// written in pieces on every core, the largest first, and joined in order.
 pub fn emit(model: &Model) -> Bundle {
-    // The rule tests and the rules are the two large outputs: one on each core.
-    let ((alert_tests, slo_tests), mut b) = std::thread::scope(|s| {
-        let tests = s.spawn(|| ruletests::emit(model));
-        let b = emit_rest(model);
-        let tests = tests
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (tests, b)
+    let mut jobs = vec![Job::Rules, Job::Rest, Job::SloTests];
+    jobs.extend(model.alerts.chunks(TEST_CHUNK).map(Job::AlertTests));
+    let done = crate::par::map(&jobs, |job| match job {
+        Job::Rules => Done::Text(Some(rules::emit(model))),
+        Job::Rest => Done::Rest(emit_rest(model)),
+        Job::SloTests => Done::Text(ruletests::slo_file(model)),
+        Job::AlertTests(alerts) => Done::AlertTests(ruletests::alert_chunk(alerts)),
     });
     let project = &model.project.name;
-    b.add(ruletests::path(project), alert_tests);
-    if let Some(t) = slo_tests {
-        b.add(ruletests::slo_path(project), t);
+    let mut b = Bundle::default();
+    let mut chunks = Vec::new();
+    for (job, d) in jobs.iter().zip(done) {
+        match (job, d) {
+            (Job::Rules, Done::Text(Some(t))) => b.add(rules::path(project), t),
+            (Job::SloTests, Done::Text(Some(t))) => b.add(ruletests::slo_path(project), t),
+            (_, Done::Rest(rest)) => b.files.extend(rest.files),
+            (_, Done::AlertTests(c)) => chunks.push(c),
+            _ => {}
+        }
     }
+    b.add(
+        ruletests::path(project),
+        ruletests::alert_file(model, chunks),
+    );
     b
 }
 
-/// Every output but the rule tests.
+/// Every output but the rules and the rule tests.
 fn emit_rest(model: &Model) -> Bundle {
     let mut b = Bundle::default();
-    let project = &model.project.name;
     b.add("prometheus/prometheus.yml", prometheus::emit(model));
-    b.add(rules::path(project), rules::emit(model));
     b.add("alertmanager/alertmanager.yml", alertmanager::emit(model));
     if let Some(logs) = &model.logs {
         b.add("filebeat/filebeat.yml", filebeat::emit(model, logs));
@@ -66,12 +93,16 @@ fn emit_rest(model: &Model) -> Bundle {
 /// A YAML document with the generated-file header. Long single-line strings stay on one line
 /// (PromQL is easier to read unfolded); multi-line strings become `|` blocks.
 pub(crate) fn yaml<T: Serialize>(value: &T) -> String {
+    format!("# {HEADER}\n{}", yaml_body(value))
+}
+
+/// [`yaml`] without the header.
+pub(crate) fn yaml_body<T: Serialize>(value: &T) -> String {
     let mut opts = serde_saphyr::SerializerOptions::default();
     opts.folded_wrap_chars = 100_000;
     opts.min_fold_chars = 100_000;
-    let body = serde_saphyr::to_string_with_options(value, opts)
-        .unwrap_or_else(|e| panic!("ccmon bug: typed YAML value failed to serialize: {e}"));
-    format!("# {HEADER}\n{body}")
+    serde_saphyr::to_string_with_options(value, opts)
+        .unwrap_or_else(|e| panic!("ccmon bug: typed YAML value failed to serialize: {e}"))
 }
 
 pub(crate) fn is_false(b: &bool) -> bool {

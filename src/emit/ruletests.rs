@@ -30,13 +30,6 @@ pub fn slo_path(project: &str) -> String {
 }
 
 #[derive(Serialize)]
-struct TestFile {
-    rule_files: Vec<String>,
-    evaluation_interval: &'static str,
-    tests: Vec<TestGroup>,
-}
-
-#[derive(Serialize)]
 struct TestGroup {
     name: String,
     interval: &'static str,
@@ -965,44 +958,87 @@ fn slo_tests(slo: &Slo, tier: &SloTier) -> Result<Vec<TestGroup>, String> {
     Ok(groups)
 }
 
-fn file(
-    rules: String,
-    evaluation_interval: &'static str,
-    tests: Vec<TestGroup>,
-    skipped: &[String],
-) -> String {
-    let body = super::yaml(&TestFile {
-        rule_files: vec![rules],
-        evaluation_interval,
-        tests,
-    });
-    if skipped.is_empty() {
-        return body;
-    }
-    // The header stays the first line; the reasons follow it.
-    let (header, rest) = body.split_once('\n').unwrap_or((&body, ""));
-    let mut out = format!("{header}\n");
-    for s in skipped {
-        out.push_str(&format!("# no generated test for {s}\n"));
-    }
-    out.push_str(rest);
-    out
+/// The generated tests of a run of alerts: their groups as items of the file's `tests`
+/// sequence, and why some alerts have none.
+pub struct Chunk {
+    items: String,
+    skipped: Vec<String>,
 }
 
-/// The alert tests, and the SLO tests when there are SLOs.
-pub fn emit(m: &Model) -> (String, Option<String>) {
-    let rules = format!("../rules/{}.rules.yml", m.project.name);
+/// The tests of some alerts. Large configs are cut into runs of alerts written on every core
+/// (`crate::par`) and then joined by [`alert_file`].
+pub fn alert_chunk(alerts: &[Alert]) -> Chunk {
     let mut tests = Vec::new();
     let mut skipped = Vec::new();
-    for a in &m.alerts {
+    for a in alerts {
         match alert_tests(a) {
             Ok(t) => tests.extend(t),
             Err(why) => skipped.push(format!("{}: {why}", a.name)),
         }
     }
-    let alerts = file(rules.clone(), "1m", tests, &skipped);
+    chunk(&tests, skipped)
+}
+
+fn chunk(tests: &[TestGroup], skipped: Vec<String>) -> Chunk {
+    // A sequence serializes alike on its own and as the last value of the file's mapping (a
+    // block sequence under a key is not indented): the unit tests hold the two equal.
+    let items = if tests.is_empty() {
+        String::new()
+    } else {
+        super::yaml_body(&tests)
+    };
+    Chunk { items, skipped }
+}
+
+#[derive(Serialize)]
+struct Head {
+    rule_files: Vec<String>,
+    evaluation_interval: &'static str,
+}
+
+/// A test file from its chunks: the header, why some alerts have no test, the rule file and
+/// interval, then every chunk's groups in order.
+fn file(rules: String, evaluation_interval: &'static str, chunks: Vec<Chunk>) -> String {
+    let head = super::yaml(&Head {
+        rule_files: vec![rules],
+        evaluation_interval,
+    });
+    // The header stays the first line; the reasons follow it.
+    let (header, rest) = head.split_once('\n').unwrap_or((&head, ""));
+    let size = chunks.iter().map(|c| c.items.len()).sum::<usize>();
+    let mut out = String::with_capacity(head.len() + size + 16);
+    out.push_str(header);
+    out.push('\n');
+    for s in chunks.iter().flat_map(|c| &c.skipped) {
+        out.push_str("# no generated test for ");
+        out.push_str(s);
+        out.push('\n');
+    }
+    out.push_str(rest);
+    if size == 0 {
+        out.push_str("tests: []\n");
+    } else {
+        out.push_str("tests:\n");
+        for c in chunks {
+            out.push_str(&c.items);
+        }
+    }
+    out
+}
+
+fn rules_path(m: &Model) -> String {
+    format!("../rules/{}.rules.yml", m.project.name)
+}
+
+/// The alert test file from the chunks of all alerts, in order.
+pub fn alert_file(m: &Model, chunks: Vec<Chunk>) -> String {
+    file(rules_path(m), "1m", chunks)
+}
+
+/// The SLO test file, when there are SLOs.
+pub fn slo_file(m: &Model) -> Option<String> {
     if m.slos.is_empty() {
-        return (alerts, None);
+        return None;
     }
     let mut tests = Vec::new();
     let mut skipped = Vec::new();
@@ -1014,5 +1050,58 @@ pub fn emit(m: &Model) -> (String, Option<String>) {
             }
         }
     }
-    (alerts, Some(file(rules, "5m", tests, &skipped)))
+    Some(file(rules_path(m), "5m", vec![chunk(&tests, skipped)]))
+}
+
+/// The alert tests, and the SLO tests when there are SLOs, on one core.
+pub fn emit(m: &Model) -> (String, Option<String>) {
+    (alert_file(m, vec![alert_chunk(&m.alerts)]), slo_file(m))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The whole file as one typed value, serialized at once.
+    #[derive(Serialize)]
+    struct TestFile {
+        rule_files: Vec<String>,
+        evaluation_interval: &'static str,
+        tests: Vec<TestGroup>,
+    }
+
+    fn whole(m: &Model) -> String {
+        let mut tests = Vec::new();
+        for a in &m.alerts {
+            tests.extend(alert_tests(a).unwrap_or_default());
+        }
+        super::super::yaml(&TestFile {
+            rule_files: vec![rules_path(m)],
+            evaluation_interval: "1m",
+            tests,
+        })
+    }
+
+    fn model(text: &str) -> Model {
+        let src = crate::source::Source::new("monitoring.toml", text.to_string());
+        let mut diags = crate::diag::Diags::default();
+        crate::compile(&src, &mut diags).expect("the config compiles")
+    }
+
+    #[test]
+    fn chunks_join_into_the_file_serialized_at_once() {
+        let synth = crate::synth::generate(5, 60);
+        for text in [
+            include_str!("../../examples/claude-code/monitoring.toml").to_string(),
+            synth,
+        ] {
+            let m = model(&text);
+            let joined = alert_file(&m, m.alerts.chunks(7).map(alert_chunk).collect());
+            let joined = joined.lines().filter(|l| !l.starts_with("# no generated"));
+            assert!(joined.eq(whole(&m).lines()));
+        }
+        let mut m = model(include_str!("../../examples/claude-code/monitoring.toml"));
+        m.alerts.clear();
+        assert_eq!(alert_file(&m, vec![alert_chunk(&[])]), whole(&m));
+    }
 }
