@@ -15,6 +15,7 @@ pub mod gofmt;
 pub mod load;
 pub mod model;
 pub mod par;
+pub mod pieces;
 pub mod promql;
 pub mod quantity;
 pub mod slo;

@@ -540,7 +540,7 @@ pub fn load(src: &Source, diags: &mut Diags) -> Option<RawConfig> {
         );
         return None;
     }
-    let (doc, errors) = DeTable::parse_recoverable(&src.text);
+    let (doc, errors) = crate::pieces::parse(&src.text);
     if !errors.is_empty() {
         let n = errors.len();
         for e in errors.iter().take(MAX_SYNTAX_ERRORS) {
@@ -590,7 +590,7 @@ pub fn load(src: &Source, diags: &mut Diags) -> Option<RawConfig> {
                     diags.push(d);
                 }
                 if need_reparse {
-                    recovering = DeTable::parse_recoverable(&src.text).0;
+                    recovering = crate::pieces::parse(&src.text).0;
                     need_reparse = false;
                 }
                 let root = recovering.span();

@@ -1,0 +1,284 @@
+//! A large TOML document parsed in pieces, on every core.
+//!
+//! `toml` lexes a whole document into tokens and parser events before it builds the table:
+//! about twenty bytes of memory for each byte of text, all alive at once, on one core. A large
+//! config is mostly a long run of `[[alert]]` tables, so its text is cut just before such
+//! headers into pieces of about [`PIECE`] bytes; the pieces are parsed on every core, their
+//! spans moved to where the piece starts, and their tables joined.
+//!
+//! The join is exact or it is not done. A piece may only append to an array of tables that a
+//! `[[key]]` header before it opened, or add a top-level key no earlier piece has. Anything
+//! else (a piece that does not parse, a table two pieces both define, an array that a header
+//! did not open), and the whole text is parsed at once instead, so that errors, and what
+//! a valid document means, are exactly those of the one-piece parse.
+
+use std::collections::HashSet;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+/// Bytes of text per piece: small enough that a piece's tokens stay small, large enough that
+/// joining costs little.
+pub const PIECE: usize = 256 * 1024;
+
+/// Parses a document: its table, or the syntax errors of a parse of the whole text.
+pub fn parse(text: &str) -> (Spanned<DeTable<'_>>, Vec<toml::de::Error>) {
+    parse_in(text, PIECE)
+}
+
+fn parse_in(text: &str, piece: usize) -> (Spanned<DeTable<'_>>, Vec<toml::de::Error>) {
+    if text.len() >= 2 * piece {
+        let headers = headers(text);
+        let cuts = cuts(&headers, piece);
+        if !cuts.is_empty()
+            && let Some(t) = joined(text, &headers, &cuts)
+        {
+            return (t, Vec::new());
+        }
+    }
+    DeTable::parse_recoverable(text)
+}
+
+/// An array-of-tables header `[[key]]` with a bare key, on a line of its own.
+#[derive(Debug, PartialEq)]
+struct Header<'t> {
+    /// Where its line starts.
+    at: usize,
+    key: &'t str,
+}
+
+/// Every `[[key]]` header line outside strings and comments. Only a bare key counts: a quoted
+/// or dotted one is never a cut.
+fn headers(text: &str) -> Vec<Header<'_>> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut line_start = true;
+    while i < b.len() {
+        if line_start {
+            line_start = false;
+            let at = i;
+            while i < b.len() && matches!(b[i], b' ' | b'\t') {
+                i += 1;
+            }
+            if let Some(h) = header_at(text, at, i) {
+                out.push(h);
+            }
+            continue;
+        }
+        match b[i] {
+            b'\n' => {
+                line_start = true;
+                i += 1;
+            }
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'"' if b[i..].starts_with(b"\"\"\"") => i = string_end(b, i + 3, b"\"\"\"", true),
+            b'\'' if b[i..].starts_with(b"'''") => i = string_end(b, i + 3, b"'''", false),
+            b'"' => i = string_end(b, i + 1, b"\"", true),
+            b'\'' => i = string_end(b, i + 1, b"'", false),
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// A header `[[key]]` at `i` (its line starts at `at`), followed only by blanks or a comment.
+fn header_at(text: &str, at: usize, i: usize) -> Option<Header<'_>> {
+    let rest = text[i..].strip_prefix("[[")?;
+    let len = rest
+        .bytes()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-'))
+        .count();
+    let after = rest[len..].strip_prefix("]]")?;
+    let after = after.trim_start_matches([' ', '\t']);
+    let ends = after.is_empty() || after.starts_with(['\n', '#']) || after.starts_with("\r\n");
+    (len > 0 && ends).then(|| Header {
+        at,
+        key: &rest[..len],
+    })
+}
+
+/// The index just past the string whose body starts at `i` and ends with `close`. A single-line
+/// string ends at the end of its line too; an unclosed one at the end of the text.
+fn string_end(b: &[u8], mut i: usize, close: &[u8], escapes: bool) -> usize {
+    let multiline = close.len() == 3;
+    while i < b.len() {
+        if escapes && b[i] == b'\\' {
+            i += 2;
+            continue;
+        }
+        if !multiline && b[i] == b'\n' {
+            return i;
+        }
+        if b[i..].starts_with(close) {
+            i += close.len();
+            // `""""` and `"""""` close with one or two quotes inside.
+            if multiline {
+                let q = close[0];
+                let extra = b[i..].iter().take(2).take_while(|&&c| c == q).count();
+                i += extra;
+            }
+            return i;
+        }
+        i += 1;
+    }
+    b.len()
+}
+
+/// Where to cut: before headers whose key an earlier header opened, at least `piece` bytes
+/// apart.
+fn cuts(headers: &[Header<'_>], piece: usize) -> Vec<usize> {
+    let mut opened = HashSet::new();
+    let mut last = 0;
+    let mut out = Vec::new();
+    for h in headers {
+        if opened.contains(h.key) && h.at - last >= piece {
+            out.push(h.at);
+            last = h.at;
+        }
+        opened.insert(h.key);
+    }
+    out
+}
+
+/// The pieces parsed on every core and joined, or `None` when they cannot be joined exactly.
+fn joined<'t>(
+    text: &'t str,
+    headers: &[Header<'t>],
+    cuts: &[usize],
+) -> Option<Spanned<DeTable<'t>>> {
+    let mut bounds = vec![0];
+    bounds.extend_from_slice(cuts);
+    bounds.push(text.len());
+    let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
+    let pieces = crate::par::map(&ranges, |&(start, end)| {
+        let (table, errors) = DeTable::parse_recoverable(&text[start..end]);
+        errors
+            .is_empty()
+            .then(|| (table.span(), shift_table(table.into_inner(), start)))
+    });
+    let mut pieces = pieces.into_iter();
+    // The document's own span as the first piece has it.
+    let (root, mut all) = pieces.next()??;
+    let mut opened = HashSet::new();
+    let mut next_header = headers.iter().peekable();
+    for (piece, &(start, _)) in pieces.zip(&ranges[1..]) {
+        while let Some(h) = next_header.next_if(|h| h.at < start) {
+            opened.insert(h.key);
+        }
+        for (key, value) in piece?.1 {
+            let name: &str = key.get_ref();
+            match all.get_mut(name) {
+                None => {
+                    all.insert(key, value);
+                }
+                Some(have) => match (have.get_mut(), value.into_inner()) {
+                    (DeValue::Array(items), DeValue::Array(more)) if opened.contains(name) => {
+                        for item in more {
+                            items.push(item);
+                        }
+                    }
+                    _ => return None,
+                },
+            }
+        }
+    }
+    Some(Spanned::new(root, all))
+}
+
+fn shift(s: std::ops::Range<usize>, by: usize) -> std::ops::Range<usize> {
+    s.start + by..s.end + by
+}
+
+fn shift_table(table: DeTable<'_>, by: usize) -> DeTable<'_> {
+    table
+        .into_iter()
+        .map(|(k, v)| {
+            let span = shift(k.span(), by);
+            (Spanned::new(span, k.into_inner()), shift_value(v, by))
+        })
+        .collect()
+}
+
+fn shift_value(v: Spanned<DeValue<'_>>, by: usize) -> Spanned<DeValue<'_>> {
+    let span = shift(v.span(), by);
+    let value = match v.into_inner() {
+        DeValue::Table(t) => DeValue::Table(shift_table(t, by)),
+        DeValue::Array(a) => DeValue::Array(a.into_iter().map(|i| shift_value(i, by)).collect()),
+        other => other,
+    };
+    Spanned::new(span, value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn same(text: &str, piece: usize) -> bool {
+        let whole = DeTable::parse_recoverable(text);
+        let cut = parse_in(text, piece);
+        assert!(cut.1.is_empty() == whole.1.is_empty(), "{text}");
+        let (a, b) = (format!("{:?}", cut.0), format!("{:?}", whole.0));
+        if a != b {
+            let i = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+            eprintln!(
+                "cut:   {}\nwhole: {}",
+                &a[i.saturating_sub(200)..(i + 200).min(a.len())],
+                &b[i.saturating_sub(200)..(i + 200).min(b.len())]
+            );
+        }
+        a == b
+    }
+
+    #[test]
+    fn pieces_join_into_the_whole_parse_spans_included() {
+        let synth = crate::synth::generate(20, 300);
+        assert!(cuts(&headers(&synth), 2048).len() > 10);
+        assert!(same(&synth, 2048));
+        let example = include_str!("../examples/claude-code/monitoring.toml");
+        assert!(!cuts(&headers(example), 512).is_empty());
+        assert!(same(example, 512));
+    }
+
+    #[test]
+    fn headers_inside_strings_and_comments_are_not_cuts() {
+        let text = "a = 1\n[[alert]]\nx = \"\"\"\n[[alert]]\n\"\"\"\ny = '''\n[[alert]]\n'''\n\
+                    # [[alert]]\nz = \"[[alert]]\"\nw = \"\"\"\"\"\"\"\n[[alert]] # c\n  [[alert]]\n\
+                    [[a.b]]\n[[\"q\"]]\n[[alert]]x\n";
+        let at: Vec<&str> = headers(text).iter().map(|h| &text[h.at..]).collect();
+        assert_eq!(at.len(), 3, "{at:?}");
+        assert!(at[0].starts_with("[[alert]]\nx"));
+        assert!(at[1].starts_with("[[alert]] # c"));
+        assert!(at[2].starts_with("  [[alert]]\n[[a.b]]"));
+    }
+
+    #[test]
+    fn what_cannot_be_joined_exactly_is_parsed_whole() {
+        let alert = |i: usize| format!("[[alert]]\nname = \"A{i}\"\n");
+        let many: String = (0..40).map(alert).collect();
+        // A table defined twice: the one-piece parse's error, not a silent merge.
+        let twice = format!("[d]\nx = 1\n{many}[d]\ny = 2\n{many}");
+        let (_, errors) = parse_in(&twice, 64);
+        assert!(!errors.is_empty());
+        // A static array cannot be appended to by a later header.
+        let fixed = format!("alert = [{{ name = \"S\" }}]\n{many}");
+        assert!(!parse_in(&fixed, 64).1.is_empty());
+        // A syntax error in one piece: positions as in the whole parse.
+        let broken = format!("{many}[[alert]]\nname = \n{many}");
+        let (whole, cut) = (
+            DeTable::parse_recoverable(&broken).1,
+            parse_in(&broken, 64).1,
+        );
+        assert_eq!(format!("{whole:?}"), format!("{cut:?}"));
+        assert!(!cut.is_empty());
+        // Sub-tables of the last element stay with it.
+        let nested: String = (0..40)
+            .map(|i| format!("{}[alert.labels]\nteam = \"t{i}\"\n", alert(i)))
+            .collect();
+        assert!(same(&nested, 64));
+    }
+}
