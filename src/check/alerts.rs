@@ -143,14 +143,30 @@ pub fn alerts(
             checked.push((a.get_ref(), alert));
         }
     }
-    // Every condition parsed once, on every core: PromQL parsing dominates large configs.
+    // PromQL parsing dominates large configs. A condition ccmon composes from selectors it
+    // is sure of, label names and durations is valid by construction; every other one is
+    // parsed, once, on every core.
+    let sure: Vec<bool> = checked
+        .iter()
+        .map(|(_, a)| valid_by_construction(a))
+        .collect();
     let conditions: Vec<(String, bool)> = checked
         .iter()
-        .map(|(_, a)| (a.expr(), matches!(a.kind, AlertKind::Raw { .. })))
+        .zip(&sure)
+        .filter(|(_, sure)| !**sure)
+        .map(|((_, a), _)| (a.expr(), matches!(a.kind, AlertKind::Raw { .. })))
         .collect();
-    let parsed = super::promql::analyze_all(&conditions);
+    let mut parsed = super::promql::analyze_all(&conditions).into_iter();
     let mut out = Vec::with_capacity(checked.len());
-    for ((raw_alert, mut alert), result) in checked.into_iter().zip(parsed) {
+    for ((raw_alert, mut alert), sure) in checked.into_iter().zip(sure) {
+        let result = if sure {
+            debug_assert_eq!(super::promql::analyze(&alert.expr(), false), Ok(None));
+            Ok(None)
+        } else {
+            parsed
+                .next()
+                .expect("one parse per condition that needs one")
+        };
         match result {
             Ok(split) => {
                 if let AlertKind::Raw { split: s, .. } = &mut alert.kind {
@@ -162,6 +178,26 @@ pub fn alerts(
         }
     }
     out
+}
+
+/// Whether the condition of an alert is certainly valid PromQL without parsing it: a kind
+/// that wraps selectors in fixed functions, with selectors and `by` labels that
+/// [`super::promql::surely_selector`] and [`super::promql::plain_label`] vouch for (the other
+/// parts, durations, numbers and metric names, were checked on their own).
+fn valid_by_construction(a: &Alert) -> bool {
+    use super::promql::{plain_label, surely_selector};
+    let labels = |by: &[String]| by.iter().all(|l| plain_label(l));
+    match &a.kind {
+        AlertKind::TargetDown { .. } => true,
+        AlertKind::ErrorRatio {
+            errors, total, by, ..
+        } => surely_selector(errors) && surely_selector(total) && labels(by),
+        AlertKind::LatencyQuantile { by, .. } => labels(by),
+        AlertKind::Rate { metric, by, .. } | AlertKind::Increase { metric, by, .. } => {
+            surely_selector(metric) && labels(by)
+        }
+        AlertKind::Gauge { .. } | AlertKind::Saturation { .. } | AlertKind::Raw { .. } => false,
+    }
 }
 
 /// A condition that does not parse: point at the fragment that does not, or else say that

@@ -215,6 +215,124 @@ fn lhs_text(expr: &str) -> Option<&str> {
     (!comment && !value.is_empty()).then_some(value)
 }
 
+/// Words the PromQL lexer reads as keywords (in any case): a name spelled like one is left to
+/// the parser.
+const KEYWORDS: &[&str] = &[
+    "and",
+    "or",
+    "unless",
+    "atan2",
+    "by",
+    "without",
+    "on",
+    "ignoring",
+    "group_left",
+    "group_right",
+    "bool",
+    "offset",
+    "start",
+    "end",
+    "inf",
+    "nan",
+    "sum",
+    "avg",
+    "count",
+    "min",
+    "max",
+    "group",
+    "stddev",
+    "stdvar",
+    "topk",
+    "bottomk",
+    "count_values",
+    "quantile",
+    "limitk",
+    "limit_ratio",
+];
+
+fn keyword(name: &str) -> bool {
+    KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(name))
+}
+
+/// A label name that can stand in a `by (..)` clause without the parser's say.
+pub fn plain_label(name: &str) -> bool {
+    crate::check::is_metric_name(name, false) && !keyword(name)
+}
+
+/// Whether `s` is certainly an instant-vector selector the parser accepts: `name` or
+/// `name{label op "value", ...}` with bare names that are no keywords, matchers with a known
+/// operator, well-formed string literals and regexes that build. `false` means only "ask the
+/// parser": anything unusual (comments, quoted names, `__name__`, trailing commas, empty braces)
+/// is left to it.
+pub fn surely_selector(s: &str) -> bool {
+    let s = s.trim();
+    let b = s.as_bytes();
+    let ident = |from: usize, colon: bool| {
+        b[from..]
+            .iter()
+            .enumerate()
+            .take_while(|&(n, &c)| {
+                c.is_ascii_alphabetic()
+                    || c == b'_'
+                    || (colon && c == b':')
+                    || (n > 0 && c.is_ascii_digit())
+            })
+            .count()
+    };
+    let blanks = |from: usize| {
+        from + b[from..]
+            .iter()
+            .take_while(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
+            .count()
+    };
+    let name_len = ident(0, true);
+    if name_len == 0 || keyword(&s[..name_len]) {
+        return false;
+    }
+    let mut i = blanks(name_len);
+    if i == b.len() {
+        return true;
+    }
+    if b[i] != b'{' {
+        return false;
+    }
+    i += 1;
+    loop {
+        i = blanks(i);
+        let label_len = ident(i, false);
+        let label = &s[i..i + label_len];
+        if label_len == 0 || keyword(label) || label == "__name__" {
+            return false;
+        }
+        i = blanks(i + label_len);
+        let (op, regex) = match b.get(i..i + 2) {
+            Some(b"=~") | Some(b"!~") => (2, true),
+            Some(b"!=") => (2, false),
+            Some([b'=', c]) if *c != b'=' => (1, false),
+            _ => return false,
+        };
+        i = blanks(i + op);
+        if !matches!(b.get(i), Some(b'"' | b'\'' | b'`')) {
+            return false;
+        }
+        let Some(end) = string_end(b, i) else {
+            return false;
+        };
+        let Ok(value) = promql_parser::util::unquote_string(&s[i..end]) else {
+            return false;
+        };
+        if regex && regex_error(&value).is_some() {
+            return false;
+        }
+        i = blanks(end);
+        match b.get(i) {
+            Some(b',') if b.get(blanks(i + 1)) != Some(&b'}') => i += 1,
+            Some(b'}') => return blanks(i + 1) == b.len(),
+            _ => return false,
+        }
+    }
+}
+
 /// [`analyze`] over many conditions, spread over the machine's cores; results in order.
 pub fn analyze_all(conditions: &[(String, bool)]) -> Vec<Result<Option<(String, f64)>, String>> {
     // Batches, so that handing out work costs nothing next to the parsing.
@@ -265,6 +383,47 @@ mod tests {
         // Outside braces `!~` is no operator; rewriting it to `!=` must not make it valid.
         assert!(analyze("a !~ b", false).is_err());
         assert!(analyze(r#"a !~ "b""#, false).is_err());
+    }
+
+    #[test]
+    fn a_sure_selector_is_one_the_parser_accepts() {
+        let sure = [
+            "up",
+            "http_requests_total{status=~\"5..\"}",
+            "a:b:c { job = \"x\" , route != '/r', q!~`q-.*` }",
+            "x{a=\"\\\"quoted\\\"\", b=~\"(?i)ab|c\"}",
+            "By_x{le=\"+Inf\"}",
+        ];
+        for s in sure {
+            assert!(surely_selector(s), "{s}");
+            assert!(promql_parser::parser::parse(s).is_ok(), "{s}");
+        }
+        // Left to the parser, whatever it says of them.
+        let unsure = [
+            "",
+            "sum",
+            "SUM{a=\"b\"}",
+            "x{}",
+            "x{a=\"b\",}",
+            "x{__name__=\"y\"}",
+            "x{on=\"y\"}",
+            "x{a==\"b\"}",
+            "x{a=b}",
+            "x{a=\"b\"} # c",
+            "x{a=~\"(\"}",
+            "x{a=\"\\q\"}",
+            "x{a=\"b\"",
+            "x{a=\"b\"}[5m]",
+            "x offset 5m",
+            "9x",
+            "x{\"a\"=\"b\"}",
+            "x{a=\"b\" b=\"c\"}",
+            "rate(x[5m])",
+        ];
+        for s in unsure {
+            assert!(!surely_selector(s), "{s}");
+        }
+        assert!(plain_label("route") && !plain_label("on") && !plain_label("9a"));
     }
 
     #[test]
