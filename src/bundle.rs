@@ -79,8 +79,10 @@ impl Bundle {
     /// The manifest of this bundle.
     pub fn manifest(&self) -> String {
         let mut out = format!("# {HEADER}\n# sha256  path, one line per file ccmon wrote here\n");
-        for (path, text) in &self.files {
-            out.push_str(&sha256_hex(text.as_bytes()));
+        let texts: Vec<&String> = self.files.values().collect();
+        let hashes = crate::par::map(&texts, |t| sha256_hex(t.as_bytes()));
+        for (path, hash) in self.files.keys().zip(hashes) {
+            out.push_str(&hash);
             out.push_str("  ");
             out.push_str(path);
             out.push('\n');
@@ -119,9 +121,13 @@ impl Bundle {
         };
         let old = read_manifest(dir);
         let staging = dir.join(STAGING);
-        for (rel, text) in &self.files {
-            write_synced(&staging.join(rel), text.as_bytes())?;
-        }
+        // Written and synced on every core: the syncs wait on the disk, not on each other.
+        let files: Vec<(&String, &String)> = self.files.iter().collect();
+        crate::par::map(&files, |(rel, text)| {
+            write_synced(&staging.join(rel), text.as_bytes())
+        })
+        .into_iter()
+        .collect::<Result<()>>()?;
         // What ccmon wrote before and no longer produces: removed by the commit, so that a
         // render killed after the commit point still cleans up when the next run finishes it.
         let stale: String = old

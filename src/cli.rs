@@ -267,6 +267,8 @@ fn run(cmd: Command) -> u8 {
                 );
             }
             println!("wrote {} files to {}", bundle.files.len(), out.display());
+            // The process ends here: freeing a large model piece by piece only costs time.
+            std::mem::forget((model, bundle));
             EXIT_OK
         }
         Command::Validate {

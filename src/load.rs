@@ -13,7 +13,7 @@ use std::ops::Range;
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer};
 use toml::Spanned;
-use toml::de::{DeArray, DeTable, DeValue};
+use toml::de::{DeArray, DeTable, DeValue, ValueDeserializer};
 
 use crate::codes;
 use crate::diag::{Diagnostic, Diags};
@@ -540,7 +540,14 @@ pub fn load(src: &Source, diags: &mut Diags) -> Option<RawConfig> {
         );
         return None;
     }
-    let (doc, errors) = crate::pieces::parse(&src.text);
+    // A large config's alerts are deserialized on every core, piece by piece, as they parse.
+    let convert =
+        |v: Spanned<DeValue<'_>>| S::<RawAlert>::deserialize(ValueDeserializer::from(v)).ok();
+    let crate::pieces::Parsed {
+        table: doc,
+        errors,
+        more,
+    } = crate::pieces::parse_extracting(&src.text, "alert", &convert);
     if !errors.is_empty() {
         let n = errors.len();
         for e in errors.iter().take(MAX_SYNTAX_ERRORS) {
@@ -559,6 +566,17 @@ pub fn load(src: &Source, diags: &mut Diags) -> Option<RawConfig> {
         return None;
     }
     let mut doc = Some(doc);
+    if !more.is_empty() {
+        // The table holds the first piece's alerts, `more` every other one, all well-formed.
+        match RawConfig::deserialize(toml::de::Deserializer::from(doc.take()?)) {
+            Ok(mut raw) => {
+                raw.alerts.extend(more);
+                return Some(raw);
+            }
+            // Diagnosed below on the whole document, exactly as for a small one.
+            Err(_) => doc = Some(crate::pieces::parse(&src.text).0),
+        }
+    }
     let mut recovering = Spanned::new(0..0, DeTable::new());
     let mut need_reparse = true;
     let mut removed: Vec<(Range<usize>, String)> = Vec::new();
@@ -753,4 +771,45 @@ pub fn json_schema() -> String {
         .unwrap_or_else(|e| panic!("ccmon bug: schema failed to serialize: {e}"));
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A config large enough to be parsed in pieces, with mistakes in alerts that a later
+    /// piece holds: each is reported where it is, as in a small config.
+    #[test]
+    fn mistakes_in_later_pieces_are_reported_at_their_place() {
+        let mut text = crate::synth::generate(300, 3000);
+        assert!(text.len() > 4 * crate::pieces::PIECE);
+        let mut expected = Vec::new();
+        for (n, line) in [(2900, "bogus_key = 1\n"), (1700, "also_bogus = true\n")] {
+            let at = text.match_indices("[[alert]]\n").nth(n).unwrap().0 + "[[alert]]\n".len();
+            text.insert_str(at, line);
+            expected.push(line.split(' ').next().unwrap().to_string());
+        }
+        let src = Source::new("monitoring.toml", text.clone());
+        let mut diags = Diags::default();
+        let raw = load(&src, &mut diags).expect("unknown keys are removed and loading goes on");
+        assert_eq!(raw.alerts.len(), 3000);
+        let found: Vec<String> = diags
+            .sorted()
+            .into_iter()
+            .map(|d| text[d.primary.as_ref().unwrap().span.clone()].to_string())
+            .collect();
+        expected.sort();
+        let mut sorted = found.clone();
+        sorted.sort();
+        assert_eq!(sorted, expected, "{diags:?}");
+        // Without mistakes: every alert, in order, spans pointing at their own text.
+        let text = crate::synth::generate(300, 3000);
+        let src = Source::new("monitoring.toml", text.clone());
+        let raw = load(&src, &mut Diags::default()).unwrap();
+        for (i, a) in raw.alerts.iter().enumerate() {
+            let name = a.get_ref().name.get_ref();
+            assert_eq!(name, &format!("Synth{i:06}"));
+            assert_eq!(text[a.get_ref().name.span()].trim_matches('"'), name);
+        }
+    }
 }

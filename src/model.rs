@@ -526,6 +526,16 @@ impl Alert {
         }
         m
     }
+
+    /// One of [`Alert::static_labels`], without building them all.
+    pub fn static_label(&self, name: &str) -> Option<&str> {
+        match name {
+            "alertname" => Some(&self.name),
+            "severity" => Some(self.severity.as_str()),
+            "dimension" if self.dimension.is_some() => self.dimension.as_deref(),
+            _ => self.labels.get(name).map(String::as_str),
+        }
+    }
 }
 
 impl Route {
@@ -557,5 +567,31 @@ impl Route {
         let mut out = Vec::new();
         walk(self, "", labels, &mut out);
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_static_label_is_the_one_static_labels_holds() {
+        let text = include_str!("../examples/claude-code/monitoring.toml").to_string()
+            + "\n[[alert]]\nname = \"X\"\nkind = \"gauge\"\nexpr = \"up\"\nbelow = 1\n\
+               severity = \"info\"\nsummary = \"x\"\nlabels = { team = \"t\" }\n";
+        let src = crate::source::Source::new("monitoring.toml", text);
+        let mut diags = crate::diag::Diags::default();
+        let m = crate::compile(&src, &mut diags);
+        let m = m.unwrap_or_else(|| panic!("{:?}", diags));
+        assert!(m.alerts.len() > 8);
+        for a in &m.alerts {
+            let all = a.static_labels();
+            for k in all.keys().map(String::as_str).chain(["dimension", "nope"]) {
+                assert_eq!(
+                    a.static_label(k),
+                    all.get(k).map(String::as_str),
+                    "{} {k}",
+                    a.name
+                );
+            }
+        }
     }
 }

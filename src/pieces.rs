@@ -21,22 +21,63 @@ use toml::de::{DeTable, DeValue};
 /// joining costs little.
 pub const PIECE: usize = 256 * 1024;
 
-/// Parses a document: its table, or the syntax errors of a parse of the whole text.
-pub fn parse(text: &str) -> (Spanned<DeTable<'_>>, Vec<toml::de::Error>) {
-    parse_in(text, PIECE)
+/// A parsed document.
+pub struct Parsed<'t, R> {
+    pub table: Spanned<DeTable<'t>>,
+    /// Syntax errors, from a parse of the whole text.
+    pub errors: Vec<toml::de::Error>,
+    /// The elements of the extracted array (see [`parse_extracting`]) that `table` does not
+    /// hold, converted, in document order after the table's own.
+    pub more: Vec<R>,
 }
 
-fn parse_in(text: &str, piece: usize) -> (Spanned<DeTable<'_>>, Vec<toml::de::Error>) {
+/// Extracts the elements of an array of tables from the pieces while they are parsed.
+pub type Extract<'x, 't, R> = (
+    &'x str,
+    &'x (dyn Fn(Spanned<DeValue<'t>>) -> Option<R> + Sync),
+);
+
+/// Parses a document: its table, or the syntax errors of a parse of the whole text.
+pub fn parse(text: &str) -> (Spanned<DeTable<'_>>, Vec<toml::de::Error>) {
+    let p = parse_in::<()>(text, PIECE, None);
+    (p.table, p.errors)
+}
+
+/// Like [`parse`], but the elements of array `key` in every piece after the first are handed
+/// to `convert` on the piece's core (the table keeps the first piece's). When `convert`
+/// refuses one, nothing is extracted: the table is the whole document's.
+pub fn parse_extracting<'t, R: Send>(
+    text: &'t str,
+    key: &str,
+    convert: &(dyn Fn(Spanned<DeValue<'t>>) -> Option<R> + Sync),
+) -> Parsed<'t, R> {
+    parse_in(text, PIECE, Some((key, convert)))
+}
+
+fn parse_in<'t, R: Send>(
+    text: &'t str,
+    piece: usize,
+    extract: Option<Extract<'_, 't, R>>,
+) -> Parsed<'t, R> {
     if text.len() >= 2 * piece {
         let headers = headers(text);
         let cuts = cuts(&headers, piece);
         if !cuts.is_empty()
-            && let Some(t) = joined(text, &headers, &cuts)
+            && let Some((table, more)) = joined(text, &headers, &cuts, extract)
         {
-            return (t, Vec::new());
+            return Parsed {
+                table,
+                errors: Vec::new(),
+                more,
+            };
         }
     }
-    DeTable::parse_recoverable(text)
+    let (table, errors) = DeTable::parse_recoverable(text);
+    Parsed {
+        table,
+        errors,
+        more: Vec::new(),
+    }
 }
 
 /// An array-of-tables header `[[key]]` with a bare key, on a line of its own.
@@ -146,31 +187,65 @@ fn cuts(headers: &[Header<'_>], piece: usize) -> Vec<usize> {
 }
 
 /// The pieces parsed on every core and joined, or `None` when they cannot be joined exactly.
-fn joined<'t>(
+fn joined<'t, R: Send>(
     text: &'t str,
     headers: &[Header<'t>],
     cuts: &[usize],
-) -> Option<Spanned<DeTable<'t>>> {
+    extract: Option<Extract<'_, 't, R>>,
+) -> Option<(Spanned<DeTable<'t>>, Vec<R>)> {
     let mut bounds = vec![0];
     bounds.extend_from_slice(cuts);
     bounds.push(text.len());
-    let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
-    let pieces = crate::par::map(&ranges, |&(start, end)| {
+    // Each piece, and whether the key to extract was opened by a header before it.
+    let pieces: Vec<(usize, usize, bool)> = bounds
+        .windows(2)
+        .map(|w| {
+            let opened = extract.is_some_and(|(key, _)| {
+                w[0] > 0 && headers.iter().any(|h| h.at < w[0] && h.key == key)
+            });
+            (w[0], w[1], opened)
+        })
+        .collect();
+    let parsed = crate::par::map(&pieces, |&(start, end, extract_here)| {
         let (table, errors) = DeTable::parse_recoverable(&text[start..end]);
-        errors
-            .is_empty()
-            .then(|| (table.span(), shift_table(table.into_inner(), start)))
+        if !errors.is_empty() {
+            return None;
+        }
+        let root = table.span();
+        let mut table = shift_table(table.into_inner(), start);
+        let mut more = Vec::new();
+        if let Some((key, convert)) = extract.filter(|_| extract_here)
+            && let Some(items) = table.remove(key)
+        {
+            let DeValue::Array(items) = items.into_inner() else {
+                return None;
+            };
+            for item in items {
+                more.push(convert(item)?);
+            }
+        }
+        Some((root, table, more))
     });
-    let mut pieces = pieces.into_iter();
+    let mut parsed = parsed.into_iter();
     // The document's own span as the first piece has it.
-    let (root, mut all) = pieces.next()??;
+    let (root, mut all, _) = parsed.next()??;
+    let mut extracted = Vec::new();
     let mut opened = HashSet::new();
     let mut next_header = headers.iter().peekable();
-    for (piece, &(start, _)) in pieces.zip(&ranges[1..]) {
+    for (piece, &(start, _, _)) in parsed.zip(&pieces[1..]) {
         while let Some(h) = next_header.next_if(|h| h.at < start) {
             opened.insert(h.key);
         }
-        for (key, value) in piece?.1 {
+        let (_, table, more) = piece?;
+        if !more.is_empty() {
+            // Appended to an array of tables the table holds.
+            let key = extract.map(|(k, _)| k)?;
+            if !matches!(all.get(key).map(|v| v.get_ref()), Some(DeValue::Array(_))) {
+                return None;
+            }
+            extracted.extend(more);
+        }
+        for (key, value) in table {
             let name: &str = key.get_ref();
             match all.get_mut(name) {
                 None => {
@@ -187,7 +262,7 @@ fn joined<'t>(
             }
         }
     }
-    Some(Spanned::new(root, all))
+    Some((Spanned::new(root, all), extracted))
 }
 
 fn shift(s: std::ops::Range<usize>, by: usize) -> std::ops::Range<usize> {
@@ -220,9 +295,9 @@ mod tests {
 
     fn same(text: &str, piece: usize) -> bool {
         let whole = DeTable::parse_recoverable(text);
-        let cut = parse_in(text, piece);
-        assert!(cut.1.is_empty() == whole.1.is_empty(), "{text}");
-        let (a, b) = (format!("{:?}", cut.0), format!("{:?}", whole.0));
+        let cut = parse_in::<()>(text, piece, None);
+        assert!(cut.errors.is_empty() == whole.1.is_empty(), "{text}");
+        let (a, b) = (format!("{:?}", cut.table), format!("{:?}", whole.0));
         if a != b {
             let i = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
             eprintln!(
@@ -245,6 +320,28 @@ mod tests {
     }
 
     #[test]
+    fn extracted_elements_follow_the_tables_own_in_document_order() {
+        let synth = crate::synth::generate(20, 300);
+        let whole = DeTable::parse_recoverable(&synth).0.into_inner();
+        let elements = |t: &DeTable<'_>| match t.get("alert").map(|v| v.get_ref()) {
+            Some(DeValue::Array(a)) => a.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>(),
+            _ => Vec::new(),
+        };
+        let debug = |v: Spanned<DeValue<'_>>| Some(format!("{v:?}"));
+        let p = parse_in(&synth, 2048, Some(("alert", &debug)));
+        assert!(p.errors.is_empty() && p.more.len() > 100);
+        let mut all = elements(p.table.get_ref());
+        all.extend(p.more);
+        assert_eq!(all, elements(&whole));
+        // A refusal: nothing extracted, the whole document's table.
+        let picky =
+            |v: Spanned<DeValue<'_>>| (!format!("{v:?}").contains("Synth000250")).then_some(());
+        let p = parse_in(&synth, 2048, Some(("alert", &picky)));
+        assert!(p.more.is_empty());
+        assert_eq!(format!("{:?}", p.table.get_ref()), format!("{whole:?}"));
+    }
+
+    #[test]
     fn headers_inside_strings_and_comments_are_not_cuts() {
         let text = "a = 1\n[[alert]]\nx = \"\"\"\n[[alert]]\n\"\"\"\ny = '''\n[[alert]]\n'''\n\
                     # [[alert]]\nz = \"[[alert]]\"\nw = \"\"\"\"\"\"\"\n[[alert]] # c\n  [[alert]]\n\
@@ -262,16 +359,16 @@ mod tests {
         let many: String = (0..40).map(alert).collect();
         // A table defined twice: the one-piece parse's error, not a silent merge.
         let twice = format!("[d]\nx = 1\n{many}[d]\ny = 2\n{many}");
-        let (_, errors) = parse_in(&twice, 64);
+        let errors = parse_in::<()>(&twice, 64, None).errors;
         assert!(!errors.is_empty());
         // A static array cannot be appended to by a later header.
         let fixed = format!("alert = [{{ name = \"S\" }}]\n{many}");
-        assert!(!parse_in(&fixed, 64).1.is_empty());
+        assert!(!parse_in::<()>(&fixed, 64, None).errors.is_empty());
         // A syntax error in one piece: positions as in the whole parse.
         let broken = format!("{many}[[alert]]\nname = \n{many}");
         let (whole, cut) = (
             DeTable::parse_recoverable(&broken).1,
-            parse_in(&broken, 64).1,
+            parse_in::<()>(&broken, 64, None).errors,
         );
         assert_eq!(format!("{whole:?}"), format!("{cut:?}"));
         assert!(!cut.is_empty());

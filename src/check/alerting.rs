@@ -1,7 +1,5 @@
 //! Alertmanager: receivers (secrets only by file), the route tree, inhibit rules.
 
-use std::collections::BTreeMap;
-
 use super::Cx;
 use crate::codes;
 use crate::diag::Diagnostic;
@@ -386,8 +384,8 @@ pub fn parse_matcher(s: &str) -> Result<Matcher, String> {
 
 /// Whether an alert can match: equality is decided on static labels; regexes and labels that
 /// come from the series are assumed to match.
-fn may_match(ms: &[Matcher], labels: &BTreeMap<String, String>) -> bool {
-    ms.iter().all(|m| match (labels.get(&m.name), m.op) {
+fn may_match(ms: &[Matcher], a: &Alert) -> bool {
+    ms.iter().all(|m| match (a.static_label(&m.name), m.op) {
         (Some(v), "=") => *v == m.value,
         (Some(v), "!=") => *v != m.value,
         _ => true,
@@ -396,14 +394,8 @@ fn may_match(ms: &[Matcher], labels: &BTreeMap<String, String>) -> bool {
 
 /// The seed's `equal: [alertname]` between severities never inhibits: say so.
 fn inhibit_reachable(cx: &mut Cx, raw: &crate::load::RawInhibit, i: &Inhibit, alerts: &[Alert]) {
-    let sources: Vec<&Alert> = alerts
-        .iter()
-        .filter(|a| may_match(&i.source, &a.static_labels()))
-        .collect();
-    let targets: Vec<&Alert> = alerts
-        .iter()
-        .filter(|a| may_match(&i.target, &a.static_labels()))
-        .collect();
+    let sources: Vec<&Alert> = alerts.iter().filter(|a| may_match(&i.source, a)).collect();
+    let targets: Vec<&Alert> = alerts.iter().filter(|a| may_match(&i.target, a)).collect();
     let warn = |cx: &mut Cx, msg: String, span: std::ops::Range<usize>, label: &str| {
         let help = if msg.contains("`equal`") {
             "`equal` should name labels both alerts carry, such as `job` or `instance`"
@@ -438,12 +430,11 @@ fn inhibit_reachable(cx: &mut Cx, raw: &crate::load::RawInhibit, i: &Inhibit, al
     // The values an alert has for the `equal` labels that are known without its series
     // (name, severity, dimension, extra labels); labels from the series could be anything.
     let key = |a: &Alert, extra: &std::collections::HashSet<&str>| -> Vec<Option<String>> {
-        let l = a.static_labels();
         i.equal
             .iter()
             .map(|e| {
                 if static_names.contains(&e.as_str()) || extra.contains(e.as_str()) {
-                    Some(l.get(e).cloned().unwrap_or_default())
+                    Some(a.static_label(e).unwrap_or_default().to_string())
                 } else {
                     None
                 }

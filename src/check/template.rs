@@ -46,7 +46,7 @@ const PROMETHEUS_FUNCS: &[&str] = &[
 const PREDEFINED_VARS: &[&str] = &["$", "$value", "$labels", "$externalLabels", "$externalURL"];
 
 /// A problem at a byte range of the template text.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TemplateError {
     pub start: usize,
     pub end: usize,
@@ -63,6 +63,27 @@ fn err(start: usize, end: usize, message: impl Into<String>) -> TemplateError {
 
 /// Checks a template; returns the first certain error.
 pub fn check(text: &str) -> Result<(), TemplateError> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        /// Verdicts on texts with actions: a large config repeats a few descriptions.
+        static SEEN: RefCell<HashMap<String, Result<(), TemplateError>>> =
+            RefCell::new(HashMap::new());
+    }
+    if !text.contains("{{") {
+        return Ok(());
+    }
+    SEEN.with(|seen| {
+        if let Some(known) = seen.borrow().get(text) {
+            return known.clone();
+        }
+        let verdict = check_text(text);
+        seen.borrow_mut().insert(text.to_string(), verdict.clone());
+        verdict
+    })
+}
+
+fn check_text(text: &str) -> Result<(), TemplateError> {
     let mut vars: Vec<String> = PREDEFINED_VARS.iter().map(|v| v.to_string()).collect();
     let mut blocks: Vec<(usize, &'static str)> = Vec::new();
     let mut pos = 0;
