@@ -84,6 +84,11 @@ pub struct Diags {
 }
 
 impl Diags {
+    /// Moves every diagnostic of `other` after these.
+    pub fn append(&mut self, mut other: Diags) {
+        self.list.append(&mut other.list);
+    }
+
     pub fn push(&mut self, d: Diagnostic) {
         self.list.push(d);
     }

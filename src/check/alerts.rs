@@ -137,47 +137,59 @@ pub fn alerts(
     cx.unique(raw.alerts.iter().map(|a| &a.get_ref().name), "alert");
     let jobs = JobIndex::new(jobs);
     let jobs = &jobs;
-    let mut checked: Vec<(&RawAlert, Alert)> = Vec::new();
-    for a in &raw.alerts {
-        if let Some(alert) = alert(cx, a.span(), a.get_ref(), jobs, dims, prom) {
-            checked.push((a.get_ref(), alert));
-        }
-    }
-    // PromQL parsing dominates large configs. A condition ccmon composes from selectors it
-    // is sure of, label names and durations is valid by construction; every other one is
-    // parsed, once, on every core.
-    let sure: Vec<bool> = checked
-        .iter()
-        .map(|(_, a)| valid_by_construction(a))
-        .collect();
-    let conditions: Vec<(String, bool)> = checked
-        .iter()
-        .zip(&sure)
-        .filter(|(_, sure)| !**sure)
-        .map(|((_, a), _)| (a.expr(), matches!(a.kind, AlertKind::Raw { .. })))
-        .collect();
-    let mut parsed = super::promql::analyze_all(&conditions).into_iter();
-    let mut out = Vec::with_capacity(checked.len());
-    for ((raw_alert, mut alert), sure) in checked.into_iter().zip(sure) {
-        let result = if sure {
-            debug_assert_eq!(super::promql::analyze(&alert.expr(), false), Ok(None));
-            Ok(None)
-        } else {
-            parsed
-                .next()
-                .expect("one parse per condition that needs one")
+    let (text, removed) = (cx.text, cx.removed);
+    // Every alert is checked on its own, and parsing PromQL dominates large configs: runs of
+    // alerts are checked on every core, each run with its own diagnostics, joined in order.
+    let runs: Vec<&[S<RawAlert>]> = raw.alerts.chunks(256).collect();
+    let done = crate::par::map(&runs, |run| {
+        let mut diags = crate::diag::Diags::default();
+        let mut cx = Cx {
+            diags: &mut diags,
+            text,
+            removed,
         };
-        match result {
-            Ok(split) => {
-                if let AlertKind::Raw { split: s, .. } = &mut alert.kind {
-                    *s = split;
-                }
-                out.push(alert);
-            }
-            Err(why) => condition_error(cx, raw_alert, &alert, &why),
-        }
+        let alerts: Vec<Alert> = run
+            .iter()
+            .filter_map(|a| checked_alert(&mut cx, a, jobs, dims, prom))
+            .collect();
+        (diags, alerts)
+    });
+    let mut out = Vec::with_capacity(raw.alerts.len());
+    for (diags, alerts) in done {
+        cx.diags.append(diags);
+        out.extend(alerts);
     }
     out
+}
+
+/// One alert, its condition included. A condition ccmon composes from selectors it is sure
+/// of, label names and durations is valid by construction; every other one is parsed.
+fn checked_alert(
+    cx: &mut Cx,
+    a: &S<RawAlert>,
+    jobs: &JobIndex,
+    dims: &[Dimension],
+    prom: &Prometheus,
+) -> Option<Alert> {
+    let mut alert = alert(cx, a.span(), a.get_ref(), jobs, dims, prom)?;
+    let result = if valid_by_construction(&alert) {
+        debug_assert_eq!(super::promql::analyze(&alert.expr(), false), Ok(None));
+        Ok(None)
+    } else {
+        super::promql::analyze(&alert.expr(), matches!(alert.kind, AlertKind::Raw { .. }))
+    };
+    match result {
+        Ok(split) => {
+            if let AlertKind::Raw { split: s, .. } = &mut alert.kind {
+                *s = split;
+            }
+            Some(alert)
+        }
+        Err(why) => {
+            condition_error(cx, a.get_ref(), &alert, &why);
+            None
+        }
+    }
 }
 
 /// Whether the condition of an alert is certainly valid PromQL without parsing it: a kind

@@ -333,21 +333,6 @@ pub fn surely_selector(s: &str) -> bool {
     }
 }
 
-/// [`analyze`] over many conditions, spread over the machine's cores; results in order.
-pub fn analyze_all(conditions: &[(String, bool)]) -> Vec<Result<Option<(String, f64)>, String>> {
-    // Batches, so that handing out work costs nothing next to the parsing.
-    let batches: Vec<&[(String, bool)]> = conditions.chunks(64).collect();
-    crate::par::map(&batches, |batch| {
-        batch
-            .iter()
-            .map(|(e, s)| analyze(e, *s))
-            .collect::<Vec<_>>()
-    })
-    .into_iter()
-    .flatten()
-    .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

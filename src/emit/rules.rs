@@ -42,6 +42,9 @@ struct Rule {
 /// Fills ccmon's placeholders: `{value}` becomes the Go template that prints `$value` in the
 /// alert's unit, `{threshold}` the threshold as the user wrote it.
 pub fn fill(text: &str, alert: &Alert) -> String {
+    if !text.contains('{') {
+        return text.to_string();
+    }
     let threshold = match (&alert.threshold_text, alert.threshold_value()) {
         (Some(t), _) => t.clone(),
         (None, Some(v)) => fmt_num(v),
@@ -70,11 +73,11 @@ fn rule(a: &Alert) -> Rule {
         alert: Some(a.name.clone()),
         expr: a.expr(),
         for_: (a.for_.millis() > 0).then(|| a.for_.to_string()),
-        labels: a
-            .static_labels()
-            .into_iter()
-            .filter(|(k, _)| k != "alertname")
-            .collect(),
+        labels: {
+            let mut l = a.static_labels();
+            l.remove("alertname");
+            l
+        },
         annotations: annotations(a),
     }
 }

@@ -230,11 +230,19 @@ fn labels_for(sel: &Sel) -> Option<Labels> {
 }
 
 fn series(name: &str, labels: &Labels) -> String {
-    let inner: Vec<String> = labels
-        .iter()
-        .map(|(k, v)| format!("{k}={}", quote(v)))
-        .collect();
-    format!("{name}{{{}}}", inner.join(", "))
+    let mut out = String::with_capacity(name.len() + 16 * labels.len() + 2);
+    out.push_str(name);
+    out.push('{');
+    for (i, (k, v)) in labels.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(k);
+        out.push('=');
+        out.push_str(&quote(v));
+    }
+    out.push('}');
+    out
 }
 
 /// A counter growing by `per_minute` each minute, for `n` minutes.
