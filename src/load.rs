@@ -570,7 +570,10 @@ pub fn load(src: &Source, diags: &mut Diags) -> Option<RawConfig> {
         // The table holds the first piece's alerts, `more` every other one, all well-formed.
         match RawConfig::deserialize(toml::de::Deserializer::from(doc.take()?)) {
             Ok(mut raw) => {
-                raw.alerts.extend(more);
+                raw.alerts.reserve_exact(more.iter().map(Vec::len).sum());
+                for run in more {
+                    raw.alerts.extend(run);
+                }
                 return Some(raw);
             }
             // Diagnosed below on the whole document, exactly as for a small one.

@@ -27,8 +27,9 @@ pub struct Parsed<'t, R> {
     /// Syntax errors, from a parse of the whole text.
     pub errors: Vec<toml::de::Error>,
     /// The elements of the extracted array (see [`parse_extracting`]) that `table` does not
-    /// hold, converted, in document order after the table's own.
-    pub more: Vec<R>,
+    /// hold, converted, in document order after the table's own: one run per piece, so that
+    /// large elements are moved once, into their final place, by the caller.
+    pub more: Vec<Vec<R>>,
 }
 
 /// Extracts the elements of an array of tables from the pieces while they are parsed.
@@ -192,7 +193,7 @@ fn joined<'t, R: Send>(
     headers: &[Header<'t>],
     cuts: &[usize],
     extract: Option<Extract<'_, 't, R>>,
-) -> Option<(Spanned<DeTable<'t>>, Vec<R>)> {
+) -> Option<(Spanned<DeTable<'t>>, Vec<Vec<R>>)> {
     let mut bounds = vec![0];
     bounds.extend_from_slice(cuts);
     bounds.push(text.len());
@@ -243,7 +244,7 @@ fn joined<'t, R: Send>(
             if !matches!(all.get(key).map(|v| v.get_ref()), Some(DeValue::Array(_))) {
                 return None;
             }
-            extracted.extend(more);
+            extracted.push(more);
         }
         for (key, value) in table {
             let name: &str = key.get_ref();
@@ -329,9 +330,9 @@ mod tests {
         };
         let debug = |v: Spanned<DeValue<'_>>| Some(format!("{v:?}"));
         let p = parse_in(&synth, 2048, Some(("alert", &debug)));
-        assert!(p.errors.is_empty() && p.more.len() > 100);
+        assert!(p.errors.is_empty() && p.more.iter().map(Vec::len).sum::<usize>() > 100);
         let mut all = elements(p.table.get_ref());
-        all.extend(p.more);
+        all.extend(p.more.into_iter().flatten());
         assert_eq!(all, elements(&whole));
         // A refusal: nothing extracted, the whole document's table.
         let picky =
