@@ -205,8 +205,18 @@ pub fn dashboard(
         alerts.iter().map(|a| (a.name.as_str(), a)).collect();
     if let Some(d) = d {
         cx.unique(d.panels.iter().map(|p| &p.get_ref().title), "panel");
+        // Every query parsed on every core first; reported in order below.
+        let exprs: Vec<&S<String>> = d
+            .panels
+            .iter()
+            .flat_map(|p| &p.get_ref().queries)
+            .map(|q| &q.get_ref().expr)
+            .collect();
+        let verdicts = crate::par::map(&exprs, |e| super::promql::parse_error(e.get_ref()));
+        let mut verdicts = verdicts.into_iter();
         for p in &d.panels {
             let p = p.get_ref();
+            let why: Vec<Option<String>> = verdicts.by_ref().take(p.queries.len()).collect();
             let kind = match p.kind.as_ref().map(|k| k.get_ref().as_str()) {
                 None | Some("timeseries") => PanelKind::TimeSeries,
                 Some("stat") => PanelKind::Stat,
@@ -240,8 +250,8 @@ pub fn dashboard(
                 .as_ref()
                 .and_then(|u| super::alerts::unit_of(cx, u))
                 .map(|u| crate::promql::grafana_unit_for(Some(u)).to_string());
-            for q in &p.queries {
-                super::promql::check_expr(cx, &q.get_ref().expr, "panel query");
+            for (q, why) in p.queries.iter().zip(why) {
+                super::promql::report_expr(cx, &q.get_ref().expr, "panel query", why);
             }
             let mut queries: Vec<Query> = p
                 .queries

@@ -19,7 +19,12 @@ pub fn parse_error(expr: &str) -> Option<String> {
 
 /// Parses a user-written expression and reports a malformed one at its span.
 pub(crate) fn check_expr(cx: &mut Cx, s: &S<String>, what: &str) -> bool {
-    match parse_error(s.get_ref()) {
+    report_expr(cx, s, what, parse_error(s.get_ref()))
+}
+
+/// Reports what [`parse_error`] found in a user-written expression, at its span.
+pub(crate) fn report_expr(cx: &mut Cx, s: &S<String>, what: &str, why: Option<String>) -> bool {
+    match why {
         None => true,
         Some(why) => {
             cx.push(

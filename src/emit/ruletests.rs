@@ -1014,7 +1014,8 @@ fn file(rules: String, evaluation_interval: &'static str, chunks: Vec<Chunk>) ->
     // The header stays the first line; the reasons follow it.
     let (header, rest) = head.split_once('\n').unwrap_or((&head, ""));
     let size = chunks.iter().map(|c| c.items.len()).sum::<usize>();
-    let mut out = String::with_capacity(head.len() + size + 16);
+    let notes = chunks.iter().flat_map(|c| &c.skipped).map(|s| s.len() + 32);
+    let mut out = String::with_capacity(head.len() + size + notes.sum::<usize>() + 16);
     out.push_str(header);
     out.push('\n');
     for s in chunks.iter().flat_map(|c| &c.skipped) {
