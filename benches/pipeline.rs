@@ -51,8 +51,12 @@ fn stages(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("emit_rules", n), |b| {
             b.iter(|| e::rules::emit(&model))
         });
+        // On one core; `emit_all` is every output as `render` builds them, on every core.
         g.bench_function(BenchmarkId::new("emit_rule_tests", n), |b| {
             b.iter(|| e::ruletests::emit(&model))
+        });
+        g.bench_function(BenchmarkId::new("emit_all", n), |b| {
+            b.iter(|| e::emit(&model))
         });
         g.bench_function(BenchmarkId::new("emit_alertmanager", n), |b| {
             b.iter(|| e::alertmanager::emit(&model))
