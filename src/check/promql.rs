@@ -416,6 +416,64 @@ mod tests {
         assert!(plain_label("route") && !plain_label("on") && !plain_label("9a"));
     }
 
+    /// Thousands of selector-like strings, made from pieces that are often right and
+    /// sometimes wrong: whatever `surely_selector` vouches for, the parser accepts.
+    #[test]
+    fn what_surely_selector_vouches_for_always_parses() {
+        let names = [
+            "up", "a:b", "_x", "sum", "rate", "by", "Offset", "x9", "9x", "é", "",
+        ];
+        let labels = [
+            "job", "le", "__name__", "on", "a_b", "1a", "", "bool", "l-1",
+        ];
+        let ops = ["=", "!=", "=~", "!~", "==", "~", " = ", "=\t"];
+        let values = [
+            "\"x\"",
+            "'x'",
+            "`x`",
+            "\"5..\"",
+            "\"(\"",
+            "\"\\q\"",
+            "\"\\\"\"",
+            "\"a",
+            "\"\"",
+            "\"[a-\"",
+            "'\\u00e9'",
+            "\"x{2,1}\"",
+            "x",
+        ];
+        let seps = [",", ", ", " ,", ",,", "", "\n,"];
+        let ends = ["}", " }", ",}", "} ", "}x", "", "}[5m]", "} # c"];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut vouched = 0;
+        for _ in 0..20_000 {
+            let mut s = names[next(names.len())].to_string();
+            if next(4) > 0 {
+                s.push('{');
+                for i in 0..next(4) {
+                    if i > 0 {
+                        s.push_str(seps[next(seps.len())]);
+                    }
+                    s.push_str(labels[next(labels.len())]);
+                    s.push_str(ops[next(ops.len())]);
+                    s.push_str(values[next(values.len())]);
+                }
+                s.push_str(ends[next(ends.len())]);
+            }
+            if surely_selector(&s) {
+                vouched += 1;
+                assert!(promql_parser::parser::parse(&s).is_ok(), "{s}");
+            }
+        }
+        assert!(vouched > 1000, "{vouched}");
+    }
+
     #[test]
     fn the_value_of_a_raw_condition_is_its_own_text() {
         let v = |e: &str| analyze(e, true).unwrap().unwrap();
