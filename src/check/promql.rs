@@ -474,6 +474,45 @@ mod tests {
         assert!(vouched > 1000, "{vouched}");
     }
 
+    /// The regex rewrite accepts and refuses exactly what the parser does.
+    #[test]
+    fn rewriting_regex_matchers_changes_no_verdict() {
+        let parts = [
+            "x{a=~\"5..\"}",
+            "x{a!~'(b'}",
+            "x{a=~`[z-a]`}",
+            "x{a=\"=~\\\"\"}",
+            "{__name__=~\"x.*\"}",
+            "x{a=~\"b\" # c\n}",
+            "x{a=~ \"b\", c!~\"d\"}",
+            "x{a=~b}",
+            "x !~ \"b\"",
+            "x =~ y",
+            "x{a=~\"\\q\"}",
+            "x{a=~\"b\"",
+            "x{a=~\"(?i)b|c\"}",
+            "x{a=~\"b{2}\"}",
+            "x{a=~\"b{x}\"}",
+        ];
+        let shapes = [
+            "{}",
+            "sum({}) > 1",
+            "rate({}[5m])",
+            "{} and {}",
+            "({}) / on () {}",
+            "{} # {}",
+        ];
+        for shape in shapes {
+            for a in parts {
+                for b in parts {
+                    let e = shape.replacen("{}", a, 1).replacen("{}", b, 1);
+                    let direct = promql_parser::parser::parse(&e).is_ok();
+                    assert_eq!(analyze(&e, false).is_ok(), direct, "{e}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn the_value_of_a_raw_condition_is_its_own_text() {
         let v = |e: &str| analyze(e, true).unwrap().unwrap();
