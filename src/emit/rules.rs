@@ -1,6 +1,7 @@
 //! The rule file: one group per dimension, in the order the dimensions are declared, then one
 //! group per SLO with its recording rules and burn-rate alerts.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -13,28 +14,29 @@ pub fn path(project: &str) -> String {
 }
 
 #[derive(Serialize)]
-struct File {
-    groups: Vec<Group>,
+struct File<'m> {
+    groups: Vec<Group<'m>>,
 }
 
 #[derive(Serialize)]
-struct Group {
-    name: String,
-    rules: Vec<Rule>,
+struct Group<'m> {
+    name: Cow<'m, str>,
+    rules: Vec<Rule<'m>>,
 }
 
-/// An alerting rule (`alert`) or a recording rule (`record`).
+/// An alerting rule (`alert`) or a recording rule (`record`). Text the model holds is
+/// borrowed: a large config has tens of thousands of rules.
 #[derive(Serialize)]
-struct Rule {
+struct Rule<'m> {
     #[serde(skip_serializing_if = "Option::is_none")]
     record: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    alert: Option<String>,
+    alert: Option<&'m str>,
     expr: String,
     #[serde(rename = "for", skip_serializing_if = "Option::is_none")]
     for_: Option<String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    labels: BTreeMap<String, String>,
+    labels: BTreeMap<Cow<'m, str>, Cow<'m, str>>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     annotations: BTreeMap<&'static str, String>,
 }
@@ -67,19 +69,33 @@ pub fn annotations(a: &Alert) -> BTreeMap<&'static str, String> {
     annotations
 }
 
-fn rule(a: &Alert) -> Rule {
+fn rule(a: &Alert) -> Rule<'_> {
+    // The alert's static labels but its name, borrowed.
+    let mut labels: BTreeMap<Cow<'_, str>, Cow<'_, str>> = a
+        .labels
+        .iter()
+        .filter(|(k, _)| *k != "alertname")
+        .map(|(k, v)| (Cow::from(k.as_str()), Cow::from(v.as_str())))
+        .collect();
+    labels.insert("severity".into(), a.severity.as_str().into());
+    if let Some(d) = &a.dimension {
+        labels.insert("dimension".into(), d.as_str().into());
+    }
     Rule {
         record: None,
-        alert: Some(a.name.clone()),
+        alert: Some(&a.name),
         expr: a.expr(),
         for_: (a.for_.millis() > 0).then(|| a.for_.to_string()),
-        labels: {
-            let mut l = a.static_labels();
-            l.remove("alertname");
-            l
-        },
+        labels,
         annotations: annotations(a),
     }
+}
+
+fn owned<'m>(labels: BTreeMap<String, String>) -> BTreeMap<Cow<'m, str>, Cow<'m, str>> {
+    labels
+        .into_iter()
+        .map(|(k, v)| (Cow::Owned(k), Cow::Owned(v)))
+        .collect()
 }
 
 /// The labels and annotations of an SLO tier's alert.
@@ -116,7 +132,7 @@ pub fn slo_alert_meta(
     (labels, annotations)
 }
 
-fn slo_group(slo: &Slo) -> Group {
+fn slo_group(slo: &Slo) -> Group<'_> {
     let mut rules: Vec<Rule> = crate::slo::recording_rules(slo)
         .into_iter()
         .map(|(record, expr)| Rule {
@@ -124,7 +140,7 @@ fn slo_group(slo: &Slo) -> Group {
             alert: None,
             expr,
             for_: None,
-            labels: BTreeMap::from([("slo".to_string(), slo.name.clone())]),
+            labels: BTreeMap::from([("slo".into(), slo.name.as_str().into())]),
             annotations: BTreeMap::new(),
         })
         .collect();
@@ -132,15 +148,15 @@ fn slo_group(slo: &Slo) -> Group {
         let (labels, annotations) = slo_alert_meta(slo, tier);
         rules.push(Rule {
             record: None,
-            alert: Some(tier.alert.clone()),
+            alert: Some(&tier.alert),
             expr: crate::slo::tier_expr(slo, tier),
             for_: Some(tier.for_.to_string()),
-            labels,
+            labels: owned(labels),
             annotations,
         });
     }
     Group {
-        name: format!("slo-{}", slo.name),
+        name: format!("slo-{}", slo.name).into(),
         rules,
     }
 }
@@ -150,7 +166,7 @@ pub fn emit(m: &Model) -> String {
         .dimensions
         .iter()
         .map(|d| Group {
-            name: d.name.clone(),
+            name: d.name.as_str().into(),
             rules: m
                 .alerts
                 .iter()
@@ -168,7 +184,7 @@ pub fn emit(m: &Model) -> String {
         .collect();
     if !loose.is_empty() {
         groups.push(Group {
-            name: m.project.name.clone(),
+            name: m.project.name.as_str().into(),
             rules: loose,
         });
     }
