@@ -342,8 +342,10 @@ fn case_groups(
     silent: Case,
     what: (&str, &str),
 ) -> Result<Vec<TestGroup>, String> {
-    let mut labels = fire.labels.clone();
-    labels.extend(static_labels.clone());
+    let mut labels = fire.labels;
+    for (k, v) in static_labels {
+        labels.insert(k.clone(), v.clone());
+    }
     labels.remove("__name__");
     let exp_annotations = expected(annotations, fire.value, &labels)
         .ok_or_else(|| "its annotations use templates ccmon does not evaluate".to_string())?;
