@@ -135,13 +135,19 @@ fn header_at(text: &str, at: usize, i: usize) -> Option<Header<'_>> {
         .bytes()
         .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-'))
         .count();
+    let key = &rest[..len];
+    // A bare word that is also a TOML value (`[[true]]` is an array in an array) is never
+    // taken for a header; an identifier cannot be a value, so `[[alert]]` inside an array
+    // is an error that sends the text to the whole parse.
+    if !key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        || matches!(key, "true" | "false" | "inf" | "nan")
+    {
+        return None;
+    }
     let after = rest[len..].strip_prefix("]]")?;
     let after = after.trim_start_matches([' ', '\t']);
     let ends = after.is_empty() || after.starts_with(['\n', '#']) || after.starts_with("\r\n");
-    (len > 0 && ends).then(|| Header {
-        at,
-        key: &rest[..len],
-    })
+    ends.then_some(Header { at, key })
 }
 
 /// The index just past the string whose body starts at `i` and ends with `close`. A single-line
@@ -373,6 +379,16 @@ mod tests {
         );
         assert_eq!(format!("{whole:?}"), format!("{cut:?}"));
         assert!(!cut.is_empty());
+        // `[[true]]` inside a multi-line array is a value, not a header: a later real
+        // `[[true]]` must not be appended to the static array `true`.
+        let filler: String = (0..40).map(|i| format!("[[t]]\nn = {i}\n")).collect();
+        let tricky = format!("true = [{{a = 1}}]\nx = [\n[[true]]\n]\n{filler}[[true]]\nb = 2\n");
+        let (whole, cut) = (
+            DeTable::parse_recoverable(&tricky).1,
+            parse_in::<()>(&tricky, 64, None).errors,
+        );
+        assert!(!whole.is_empty());
+        assert_eq!(format!("{whole:?}"), format!("{cut:?}"));
         // Sub-tables of the last element stay with it.
         let nested: String = (0..40)
             .map(|i| format!("{}[alert.labels]\nteam = \"t{i}\"\n", alert(i)))

@@ -50,7 +50,9 @@ pub fn analyze(expr: &str, split: bool) -> Result<Option<(String, f64)>, String>
             expr.len()
         ));
     }
-    let ast = match without_regexes(expr) {
+    // A raw condition's value is printed from the parse: that must be the original text's.
+    let rewritten = if split { None } else { without_regexes(expr) };
+    let ast = match rewritten {
         None => promql_parser::parser::parse(expr)?,
         Some((plain, patterns)) => {
             let ast = promql_parser::parser::parse(&plain)?;
@@ -69,17 +71,7 @@ pub fn analyze(expr: &str, split: bool) -> Result<Option<(String, f64)>, String>
                 && !b.modifier.as_ref().is_some_and(|m| m.return_bool) =>
         {
             match *b.rhs {
-                Expr::NumberLiteral(n) => {
-                    // The value as the user wrote it: the parsed form may be the rewritten one.
-                    let value = match lhs_text(expr) {
-                        Some(v) => v.to_string(),
-                        None => match promql_parser::parser::parse(expr)? {
-                            Expr::Binary(b) => b.lhs.to_string(),
-                            other => other.to_string(),
-                        },
-                    };
-                    Some((value, n.val))
-                }
+                Expr::NumberLiteral(n) => Some((b.lhs.to_string(), n.val)),
                 _ => None,
             }
         }
@@ -93,7 +85,8 @@ fn string_end(b: &[u8], start: usize) -> Option<usize> {
     let mut i = start + 1;
     while i < b.len() {
         match b[i] {
-            b'\\' if quote != b'`' => i += 2,
+            // promql-parser's lexer honours `\` in backquoted strings too.
+            b'\\' => i += 2,
             c if c == quote => return Some(i + 1),
             _ => i += 1,
         }
@@ -102,7 +95,8 @@ fn string_end(b: &[u8], start: usize) -> Option<usize> {
 }
 
 /// Calls `f` with the index and byte of everything outside string literals and comments (a
-/// comment shows as its `#` alone); `None` when a literal is not closed.
+/// comment shows as its `#` alone, a string as its opening quote); `None` when a literal is
+/// not closed. Comments end at a line feed or a carriage return, as in the lexer.
 fn scan_code(expr: &str, mut f: impl FnMut(usize, u8)) -> Option<()> {
     let b = expr.as_bytes();
     let mut i = 0;
@@ -110,11 +104,14 @@ fn scan_code(expr: &str, mut f: impl FnMut(usize, u8)) -> Option<()> {
         match b[i] {
             b'#' => {
                 f(i, b'#');
-                while i < b.len() && b[i] != b'\n' {
+                while i < b.len() && !matches!(b[i], b'\n' | b'\r') {
                     i += 1;
                 }
             }
-            b'"' | b'\'' | b'`' => i = string_end(b, i)?,
+            q @ (b'"' | b'\'' | b'`') => {
+                f(i, q);
+                i = string_end(b, i)?;
+            }
             c => {
                 f(i, c);
                 i += 1;
@@ -124,24 +121,45 @@ fn scan_code(expr: &str, mut f: impl FnMut(usize, u8)) -> Option<()> {
     Some(())
 }
 
-/// The expression with every regex matcher (`=~`, `!~` on a string, inside braces) turned
-/// into an equality matcher in place, and the regexes; `None` when it has none.
+/// The expression with regex matchers (`=~`, `!~`) turned into equality matchers in place,
+/// and their regexes; `None` when there is none to turn.
 ///
 /// `promql-parser` compiles the regex of every matcher it parses, which costs most of the
 /// parse; a large config repeats the same few regexes thousands of times, so they are checked
-/// once each by [`regex_error`] instead, exactly as the parser would have.
+/// once each by [`regex_error`] instead, exactly as the parser would have. Only matchers whose
+/// verdict cannot change are turned: inside the braces of a selector that has a metric name
+/// (without one, the parser refuses a selector whose every matcher matches the empty string,
+/// which depends on the regex), written as a plain operator (not `!=~`), on a `"` or `'`
+/// string.
 fn without_regexes(expr: &str) -> Option<(String, Vec<String>)> {
     if !expr.contains('~') {
         return None;
     }
     let b = expr.as_bytes();
     let mut ops = Vec::new();
-    let mut depth = 0usize;
-    scan_code(expr, |i, c| match c {
-        b'{' => depth += 1,
-        b'}' => depth = depth.saturating_sub(1),
-        b'=' | b'!' if depth > 0 && b.get(i + 1) == Some(&b'~') => ops.push(i),
-        _ => {}
+    // For every open brace, whether its selector has a metric name.
+    let mut braces: Vec<bool> = Vec::new();
+    let mut prev_code: Option<usize> = None;
+    scan_code(expr, |i, c| {
+        match c {
+            b'{' => braces.push(prev_code.is_some_and(|p| named_before(expr, p))),
+            b'}' => {
+                braces.pop();
+            }
+            b'=' | b'!'
+                if braces.last() == Some(&true)
+                    && b.get(i + 1) == Some(&b'~')
+                    && !i
+                        .checked_sub(1)
+                        .is_some_and(|p| matches!(b[p], b'!' | b'=' | b'<' | b'>' | b'~')) =>
+            {
+                ops.push(i)
+            }
+            _ => {}
+        }
+        if !c.is_ascii_whitespace() {
+            prev_code = Some(i);
+        }
     })?;
     let mut plain = b.to_vec();
     let mut patterns = Vec::new();
@@ -152,7 +170,7 @@ fn without_regexes(expr: &str) -> Option<(String, Vec<String>)> {
                 .iter()
                 .take_while(|c| c.is_ascii_whitespace())
                 .count();
-        if !matches!(b.get(start), Some(b'"' | b'\'' | b'`')) {
+        if !matches!(b.get(start), Some(b'"' | b'\'')) {
             continue;
         }
         let Some(end) = string_end(b, start) else {
@@ -170,6 +188,18 @@ fn without_regexes(expr: &str) -> Option<(String, Vec<String>)> {
     // Only ASCII bytes were replaced by ASCII bytes.
     let plain = String::from_utf8(plain).ok()?;
     Some((plain, patterns))
+}
+
+/// Whether the code byte at `last` ends a metric name (an identifier that is no keyword).
+fn named_before(expr: &str, last: usize) -> bool {
+    let b = expr.as_bytes();
+    let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b':';
+    let mut start = last + 1;
+    while start > 0 && is_ident(b[start - 1]) {
+        start -= 1;
+    }
+    let name = &expr[start..last + 1];
+    !name.is_empty() && !name.as_bytes()[0].is_ascii_digit() && !keyword(name)
 }
 
 /// Why `promql-parser` would refuse this regex, or `None`; each distinct regex is built once.
@@ -191,54 +221,13 @@ fn regex_error(pattern: &str) -> Option<String> {
     })
 }
 
-/// The text before the last comparison operator outside brackets, strings and comments:
-/// the left-hand side of a condition whose top node is that comparison. `None` when the
-/// text holds a comment (the slice could end inside one).
-fn lhs_text(expr: &str) -> Option<&str> {
-    let b = expr.as_bytes();
-    let mut depth = 0usize;
-    let mut last = None;
-    let mut comment = false;
-    let mut prev_op = false;
-    scan_code(expr, |i, c| {
-        let op_start = !prev_op
-            && match c {
-                b'>' | b'<' => true,
-                b'=' | b'!' => b.get(i + 1) == Some(&b'='),
-                _ => false,
-            };
-        prev_op = matches!(c, b'>' | b'<' | b'=' | b'!');
-        match c {
-            b'#' => comment = true,
-            b'(' | b'{' | b'[' => depth += 1,
-            b')' | b'}' | b']' => depth = depth.saturating_sub(1),
-            _ if op_start && depth == 0 => last = Some(i),
-            _ => {}
-        }
-    })?;
-    let value = expr[..last?].trim();
-    (!comment && !value.is_empty()).then_some(value)
-}
-
-/// Words the PromQL lexer reads as keywords (in any case): a name spelled like one is left to
-/// the parser.
+/// Words the PromQL lexer reads as keywords, in any case (the list of promql-parser 0.11's
+/// lexer): a name spelled like one is left to the parser.
 const KEYWORDS: &[&str] = &[
     "and",
     "or",
     "unless",
     "atan2",
-    "by",
-    "without",
-    "on",
-    "ignoring",
-    "group_left",
-    "group_right",
-    "bool",
-    "offset",
-    "start",
-    "end",
-    "inf",
-    "nan",
     "sum",
     "avg",
     "count",
@@ -253,6 +242,23 @@ const KEYWORDS: &[&str] = &[
     "quantile",
     "limitk",
     "limit_ratio",
+    "offset",
+    "by",
+    "without",
+    "on",
+    "ignoring",
+    "group_left",
+    "group_right",
+    "bool",
+    "smoothed",
+    "anchored",
+    "fill",
+    "fill_left",
+    "fill_right",
+    "start",
+    "end",
+    "inf",
+    "nan",
 ];
 
 fn keyword(name: &str) -> bool {
@@ -266,9 +272,9 @@ pub fn plain_label(name: &str) -> bool {
 
 /// Whether `s` is certainly an instant-vector selector the parser accepts: `name` or
 /// `name{label op "value", ...}` with bare names that are no keywords, matchers with a known
-/// operator, well-formed string literals and regexes that build. `false` means only "ask the
-/// parser": anything unusual (comments, quoted names, `__name__`, trailing commas, empty braces)
-/// is left to it.
+/// operator, well-formed `"` or `'` strings and regexes that build. `false` means only "ask
+/// the parser": anything unusual (comments, quoted names, `__name__`, trailing commas, empty
+/// braces, backquoted strings) is left to it.
 pub fn surely_selector(s: &str) -> bool {
     let s = s.trim();
     let b = s.as_bytes();
@@ -317,7 +323,8 @@ pub fn surely_selector(s: &str) -> bool {
             _ => return false,
         };
         i = blanks(i + op);
-        if !matches!(b.get(i), Some(b'"' | b'\'' | b'`')) {
+        // Backquoted strings are left to the parser (its lexer reads `\` in them too).
+        if !matches!(b.get(i), Some(b'"' | b'\'')) {
             return false;
         }
         let Some(end) = string_end(b, i) else {
@@ -380,7 +387,7 @@ mod tests {
         let sure = [
             "up",
             "http_requests_total{status=~\"5..\"}",
-            "a:b:c { job = \"x\" , route != '/r', q!~`q-.*` }",
+            "a:b:c { job = \"x\" , route != '/r', q!~\"q-.*\" }",
             "x{a=\"\\\"quoted\\\"\", b=~\"(?i)ab|c\"}",
             "By_x{le=\"+Inf\"}",
         ];
@@ -390,6 +397,11 @@ mod tests {
         }
         // Left to the parser, whatever it says of them.
         let unsure = [
+            "anchored",
+            "smoothed{a=\"b\"}",
+            "x{a=~`opus\\d`}",
+            "x{a=`\\`}",
+            "x{a=`b`}",
             "",
             "sum",
             "SUM{a=\"b\"}",
@@ -414,6 +426,7 @@ mod tests {
             assert!(!surely_selector(s), "{s}");
         }
         assert!(plain_label("route") && !plain_label("on") && !plain_label("9a"));
+        assert!(!plain_label("smoothed") && !plain_label("Anchored"));
     }
 
     /// Thousands of selector-like strings, made from pieces that are often right and
@@ -478,6 +491,17 @@ mod tests {
     #[test]
     fn rewriting_regex_matchers_changes_no_verdict() {
         let parts = [
+            // Without a metric name, a selector whose matchers all match "" is refused.
+            "{a=~\".*\"}",
+            "{a!~\".*\"}",
+            "{a=~\"b\"}",
+            "{a=~\".*\", b=~\"c\"}",
+            "sum #c\n{a=~\".*\"}",
+            "x{a!=~\"b\"}",
+            "x{a==~\"b\"}",
+            "x{a=~`b\\d`}",
+            "x{a=~`\\`}",
+            "x{a=~\"b\"} #\r`\n{a=~'('}`",
             "x{a=~\"5..\"}",
             "x{a!~'(b'}",
             "x{a=~`[z-a]`}",
@@ -511,23 +535,5 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn the_value_of_a_raw_condition_is_its_own_text() {
-        let v = |e: &str| analyze(e, true).unwrap().unwrap();
-        assert_eq!(
-            v(r#"sum(x{a=~"5.."}) >= 3"#),
-            (r#"sum(x{a=~"5.."})"#.into(), 3.0)
-        );
-        assert_eq!(v(r##"x{a="#>"} != 2"##), (r##"x{a="#>"}"##.into(), 2.0));
-        assert_eq!(v("a > 1 < 2"), ("a > 1".into(), 2.0));
-        assert_eq!(
-            v("rate(a[5m]) * 60\n  > 0.5"),
-            ("rate(a[5m]) * 60".into(), 0.5)
-        );
-        // A comment could swallow what follows the value: the parsed form is used instead.
-        let (value, t) = v("x{a=~\"5..\"} # errors\n> 3");
-        assert_eq!((value.as_str(), t), (r#"x{a=~"5.."}"#, 3.0));
     }
 }
