@@ -50,16 +50,23 @@ pub fn analyze(expr: &str, split: bool) -> Result<Option<(String, f64)>, String>
             expr.len()
         ));
     }
-    // A raw condition's value is printed from the parse: that must be the original text's.
-    let rewritten = if split { None } else { without_regexes(expr) };
-    let ast = match rewritten {
-        None => promql_parser::parser::parse(expr)?,
+    // A raw condition's value is printed from the parse: its rewritten matchers carry a mark
+    // that turns them back into regex matchers in the print.
+    let (ast, marked) = match without_regexes(expr, split) {
+        None => (promql_parser::parser::parse(expr)?, false),
         Some((plain, patterns)) => {
-            let ast = promql_parser::parser::parse(&plain)?;
+            let ast = match promql_parser::parser::parse(&plain) {
+                Ok(ast) => ast,
+                // The message as for the text the user wrote.
+                Err(e) if split => {
+                    return Err(promql_parser::parser::parse(expr).err().unwrap_or(e));
+                }
+                Err(e) => return Err(e),
+            };
             if let Some(why) = patterns.iter().find_map(|p| regex_error(p)) {
                 return Err(why);
             }
-            ast
+            (ast, split)
         }
     };
     if !split {
@@ -71,7 +78,11 @@ pub fn analyze(expr: &str, split: bool) -> Result<Option<(String, f64)>, String>
                 && !b.modifier.as_ref().is_some_and(|m| m.return_bool) =>
         {
             match *b.rhs {
-                Expr::NumberLiteral(n) => Some((b.lhs.to_string(), n.val)),
+                Expr::NumberLiteral(n) => {
+                    let value = b.lhs.to_string();
+                    let value = if marked { unmark(&value) } else { value };
+                    Some((value, n.val))
+                }
                 _ => None,
             }
         }
@@ -131,8 +142,8 @@ fn scan_code(expr: &str, mut f: impl FnMut(usize, u8)) -> Option<()> {
 /// (without one, the parser refuses a selector whose every matcher matches the empty string,
 /// which depends on the regex), written as a plain operator (not `!=~`), on a `"` or `'`
 /// string.
-fn without_regexes(expr: &str) -> Option<(String, Vec<String>)> {
-    if !expr.contains('~') {
+fn without_regexes(expr: &str, mark: bool) -> Option<(String, Vec<String>)> {
+    if !expr.contains('~') || expr.contains(MARK) {
         return None;
     }
     let b = expr.as_bytes();
@@ -161,7 +172,8 @@ fn without_regexes(expr: &str) -> Option<(String, Vec<String>)> {
             prev_code = Some(i);
         }
     })?;
-    let mut plain = b.to_vec();
+    let mut plain = String::with_capacity(expr.len() + 8);
+    let mut copied = 0;
     let mut patterns = Vec::new();
     for i in ops {
         let start = i
@@ -179,15 +191,32 @@ fn without_regexes(expr: &str) -> Option<(String, Vec<String>)> {
         let Ok(pattern) = promql_parser::util::unquote_string(&expr[start..end]) else {
             continue;
         };
-        plain[i + 1] = if b[i] == b'=' { b' ' } else { b'=' };
+        // `=~` becomes `= ` and `!~` becomes `!=`, in place; the mark opens the string.
+        plain.push_str(&expr[copied..=i]);
+        plain.push(if b[i] == b'=' { ' ' } else { '=' });
+        plain.push_str(&expr[i + 2..=start]);
+        if mark {
+            plain.push(MARK);
+        }
+        copied = start + 1;
         patterns.push(pattern);
     }
     if patterns.is_empty() {
         return None;
     }
-    // Only ASCII bytes were replaced by ASCII bytes.
-    let plain = String::from_utf8(plain).ok()?;
+    plain.push_str(&expr[copied..]);
     Some((plain, patterns))
+}
+
+/// Opens the string of a rewritten matcher when its expression is printed back (a private-use
+/// character; an expression that holds one is never rewritten).
+const MARK: char = '\u{E000}';
+
+/// A printed expression with its marked matchers turned back into regex matchers.
+fn unmark(printed: &str) -> String {
+    printed
+        .replace(&format!("!=\"{MARK}"), "!~\"")
+        .replace(&format!("=\"{MARK}"), "=~\"")
 }
 
 /// Whether the code byte at `last` ends a metric name (an identifier that is no keyword).
@@ -348,6 +377,34 @@ pub fn surely_selector(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A raw condition's value, from the rewritten text, prints as the parser prints the
+    /// original.
+    #[test]
+    fn a_split_value_is_printed_as_from_the_original() {
+        use promql_parser::parser::Expr;
+        let values = [
+            "sum by (job) (rate(x{status=~\"5..\", a!~'b|c', d=\"e\"}[5m]))",
+            "x{a!~\"b\"} / on (a) group_left () y{c=~\"(?i)d\\\\.\"}",
+            "max(x{a=~\"=\\\"~\"})",
+            "{__name__=~\"x.*\", a=~\".+\"}",
+            "histogram_quantile(0.9, sum by (le) (rate(h_bucket{a=~\"b\"}[5m])))",
+        ];
+        for v in values {
+            for e in [
+                format!("{v} > 3"),
+                format!("{v}\n>= 0.5"),
+                format!("({v}) != 2"),
+            ] {
+                let expected = match promql_parser::parser::parse(&e) {
+                    Ok(Expr::Binary(b)) => b.lhs.to_string(),
+                    other => panic!("{e}: {other:?}"),
+                };
+                let got = analyze(&e, true).unwrap().unwrap().0;
+                assert_eq!(got, expected, "{e}");
+            }
+        }
+    }
 
     #[test]
     fn splits_a_threshold_condition() {
@@ -532,6 +589,7 @@ mod tests {
                     let e = shape.replacen("{}", a, 1).replacen("{}", b, 1);
                     let direct = promql_parser::parser::parse(&e).is_ok();
                     assert_eq!(analyze(&e, false).is_ok(), direct, "{e}");
+                    assert_eq!(analyze(&e, true).is_ok(), direct, "{e}");
                 }
             }
         }
