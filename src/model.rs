@@ -518,11 +518,23 @@ impl Alert {
     /// The labels every alert of this rule carries whatever its series: its name, severity,
     /// dimension and extra labels. Routing and inhibition can be decided on these.
     pub fn static_labels(&self) -> BTreeMap<String, String> {
-        let mut m = self.labels.clone();
-        m.insert("alertname".into(), self.name.clone());
-        m.insert("severity".into(), self.severity.as_str().into());
+        self.static_label_refs()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    /// [`Alert::static_labels`], borrowed from the alert.
+    pub fn static_label_refs(&self) -> BTreeMap<&str, &str> {
+        let mut m: BTreeMap<&str, &str> = self
+            .labels
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        m.insert("alertname", &self.name);
+        m.insert("severity", self.severity.as_str());
         if let Some(d) = &self.dimension {
-            m.insert("dimension".into(), d.clone());
+            m.insert("dimension", d);
         }
         m
     }

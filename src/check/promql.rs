@@ -228,7 +228,7 @@ fn named_before(expr: &str, last: usize) -> bool {
         start -= 1;
     }
     let name = &expr[start..last + 1];
-    !name.is_empty() && !name.as_bytes()[0].is_ascii_digit() && !keyword(name)
+    crate::check::is_metric_name(name, true) && !keyword(name)
 }
 
 /// Why `promql-parser` would refuse this regex, or `None`; each distinct regex is built once.

@@ -71,16 +71,12 @@ pub fn annotations(a: &Alert) -> BTreeMap<&'static str, String> {
 
 fn rule(a: &Alert) -> Rule<'_> {
     // The alert's static labels but its name, borrowed.
-    let mut labels: BTreeMap<Cow<'_, str>, Cow<'_, str>> = a
-        .labels
-        .iter()
-        .filter(|(k, _)| *k != "alertname")
-        .map(|(k, v)| (Cow::from(k.as_str()), Cow::from(v.as_str())))
+    let mut labels = a.static_label_refs();
+    labels.remove("alertname");
+    let labels = labels
+        .into_iter()
+        .map(|(k, v)| (Cow::from(k), Cow::from(v)))
         .collect();
-    labels.insert("severity".into(), a.severity.as_str().into());
-    if let Some(d) = &a.dimension {
-        labels.insert("dimension".into(), d.as_str().into());
-    }
     Rule {
         record: None,
         alert: Some(&a.name),
