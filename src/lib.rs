@@ -29,20 +29,5 @@ use source::Source;
 /// Load and check: the model, or `None` with the reasons in `diags`.
 pub fn compile(src: &Source, diags: &mut Diags) -> Option<model::Model> {
     let raw = load::load(src, diags)?;
-    let model = check::check(&raw, &src.text, diags);
-    discard(raw);
-    model
-}
-
-/// Frees a raw config on two cores: a large one is millions of small strings, and freeing
-/// them is time no later stage can use.
-fn discard(mut raw: load::RawConfig) {
-    if raw.alerts.len() < 4096 {
-        return;
-    }
-    let half = raw.alerts.split_off(raw.alerts.len() / 2);
-    std::thread::scope(|s| {
-        s.spawn(move || drop(half));
-        drop(raw);
-    });
+    check::check(&raw, &src.text, diags)
 }
