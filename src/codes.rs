@@ -39,6 +39,7 @@ codes! {
     UNKNOWN_SEVERITY = "CM207", "unknown severity";
     BAD_VALUE = "CM208", "value out of range or malformed";
     BAD_MATCHER = "CM209", "malformed label matcher";
+    UNSAFE_TEXT = "CM210", "value that would become syntax in a generated file";
     UNKNOWN_RECEIVER = "CM301", "reference to an unknown receiver";
     UNKNOWN_DIMENSION = "CM302", "reference to an unknown dimension";
     UNKNOWN_JOB = "CM303", "reference to an unknown job";

@@ -11,6 +11,7 @@ pub mod codes;
 pub mod diag;
 pub mod diff;
 pub mod emit;
+pub mod escape;
 pub mod gofmt;
 pub mod load;
 pub mod model;

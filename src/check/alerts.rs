@@ -410,6 +410,9 @@ fn alert(
         }
     };
     let labels = cx.labels(&a.labels);
+    for v in a.labels.values() {
+        cx.token(v, "label value", crate::escape::prometheus::label_value);
+    }
     for k in a.labels.keys() {
         if matches!(k.get_ref().as_str(), "severity" | "alertname" | "dimension") {
             cx.error(

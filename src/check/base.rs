@@ -151,17 +151,21 @@ pub fn address(cx: &mut Cx, s: &S<String>) -> String {
     v.clone()
 }
 
-/// Host and port of `host:port` (`[v6]:port` too), or `None` when malformed.
+/// Host and port of `host:port` (`[v6]:port` too), or `None` when malformed: the host is a
+/// host name or IPv4 address, or an IPv6 address in brackets.
 pub fn split_address(v: &str) -> Option<(&str, u16)> {
     let (host, port) = v.rsplit_once(':')?;
-    let host = host
-        .strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host);
-    if host.is_empty() || host.contains(char::is_whitespace) || host.contains('/') {
+    let host = match host.strip_prefix('[') {
+        Some(h) => h
+            .strip_suffix(']')
+            .filter(|h| h.parse::<std::net::Ipv6Addr>().is_ok())?,
+        None if host.contains(':') => return None,
+        None => host,
+    };
+    if !crate::escape::host_name(host) {
         return None;
     }
-    if !port.bytes().all(|b| b.is_ascii_digit()) {
+    if !port.bytes().all(|b| b.is_ascii_digit()) || port.len() > 5 {
         return None;
     }
     match port.parse::<u16>() {

@@ -207,6 +207,29 @@ impl Cx<'_> {
             .collect()
     }
 
+    /// A value that becomes a token of a generated file (see [`crate::escape`]): the token,
+    /// or a CM210 error at the value when no token gives the reader exactly this value.
+    pub fn token<'v, T>(
+        &mut self,
+        s: &'v S<String>,
+        what: &str,
+        f: impl FnOnce(&'v str) -> Result<T, crate::escape::Refusal>,
+    ) -> Option<T> {
+        match f(s.get_ref()) {
+            Ok(t) => Some(t),
+            Err(why) => {
+                self.push(
+                    Diagnostic::error(
+                        codes::UNSAFE_TEXT,
+                        format!("{what} `{}` cannot be written safely", s.get_ref().escape_debug()),
+                    )
+                    .at(s.span(), why),
+                );
+                None
+            }
+        }
+    }
+
     /// Reports every name that occurs twice, pointing at both places.
     pub fn unique<'s>(&mut self, names: impl IntoIterator<Item = &'s S<String>>, what: &str) {
         let mut seen: BTreeMap<&str, Range<usize>> = BTreeMap::new();

@@ -5,6 +5,7 @@
 
 use super::{Cx, closest};
 use crate::codes;
+use crate::escape;
 use crate::diag::Diagnostic;
 use crate::load::{RawConfig, RawService, S};
 use crate::model::{
@@ -114,6 +115,12 @@ pub fn logs(cx: &mut Cx, raw: &RawConfig, project: &Project) -> Option<Logs> {
                 "api_key",
                 "add it to the Filebeat keystore (`filebeat keystore add ES_API_KEY`) and write `api_key_keystore = \"ES_API_KEY\"`",
             );
+            for k in [&es.password_keystore, &es.api_key_keystore]
+                .into_iter()
+                .flatten()
+            {
+                cx.token(k, "keystore entry", escape::filebeat::keystore_key);
+            }
             if let Some(ix) = &es.index {
                 let v = ix.get_ref();
                 // `%{+yyyy.MM.dd}` and `%{[field]}` are Filebeat format strings, not index text.
@@ -128,6 +135,15 @@ pub fn logs(cx: &mut Cx, raw: &RawConfig, project: &Project) -> Option<Logs> {
                         }
                     })
                     .collect();
+                let stem = crate::emit::filebeat::template_for(v).0;
+                if stem.is_empty() {
+                    cx.error(
+                        codes::BAD_VALUE,
+                        format!("index `{v}` starts with a format string"),
+                        ix.span(),
+                        "its template pattern would be `*`, every index in the cluster",
+                    );
+                }
                 if v.is_empty()
                     || literal.is_empty()
                     || literal.starts_with(['-', '_', '+'])
@@ -354,35 +370,109 @@ pub fn dashboard(
     })
 }
 
-fn nginx_size(cx: &mut Cx, v: &Option<S<String>>, pair: bool) -> Option<String> {
+/// An nginx size (`4k`, `1m`, `512`) in bytes, within what nginx parses (`ngx_parse_size`:
+/// an `off_t`/`ssize_t`, so below 2^63).
+fn nginx_bytes(t: &str) -> Option<u64> {
+    let (digits, scale) = match t.as_bytes().last()? {
+        b'k' | b'K' => (&t[..t.len() - 1], 1u64 << 10),
+        b'm' | b'M' => (&t[..t.len() - 1], 1 << 20),
+        b'g' | b'G' => (&t[..t.len() - 1], 1 << 30),
+        _ => (t, 1),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits
+        .parse::<u64>()
+        .ok()?
+        .checked_mul(scale)
+        .filter(|b| *b <= i64::MAX as u64)
+}
+
+/// A size key: its text and its bytes (`(count, bytes)` for the `N size` pair).
+fn nginx_size(cx: &mut Cx, v: &Option<S<String>>, pair: bool) -> Option<(String, u64, u64)> {
     let s = v.as_ref()?;
     let text = s.get_ref();
-    let size_ok = |t: &str| {
-        let digits = t.trim_end_matches(['k', 'K', 'm', 'M']);
-        !digits.is_empty()
-            && digits.bytes().all(|b| b.is_ascii_digit())
-            && t.len() - digits.len() <= 1
-    };
-    let ok = if pair {
-        text.split_once(' ').is_some_and(|(n, sz)| {
-            !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && size_ok(sz)
+    let parsed = if pair {
+        text.split_once(' ').and_then(|(n, sz)| {
+            let n: u64 = n.parse().ok().filter(|n| (1..=1_000_000).contains(n))?;
+            Some((n, nginx_bytes(sz)?))
         })
     } else {
-        size_ok(text)
+        nginx_bytes(text).map(|b| (1, b))
     };
-    if !ok {
+    match parsed {
+        Some((n, b)) => Some((text.clone(), n, b)),
+        None => {
+            cx.error(
+                codes::BAD_VALUE,
+                format!("`{text}` is not an nginx size"),
+                s.span(),
+                if pair {
+                    "expected `<number> <size>`, such as `8 4k`"
+                } else {
+                    "expected a size such as `4k` or `1m`, below 8 EiB"
+                },
+            );
+            None
+        }
+    }
+}
+
+/// nginx's rules between the proxy buffer sizes (`ngx_http_proxy_merge_loc_conf`, checked
+/// whether buffering is on or off), with nginx's defaults for what is not set: one memory
+/// page (4k on x86-64) and `8 4k`.
+fn buffer_relations(
+    cx: &mut Cx,
+    b: Option<&crate::load::RawBuffering>,
+    sizes: [&Option<(String, u64, u64)>; 3],
+) {
+    const PAGE: u64 = 4096;
+    let [buffer_size, buffers, busy] = sizes;
+    let one = buffer_size.as_ref().map_or(PAGE, |s| s.2);
+    let (n, each) = buffers.as_ref().map_or((8, PAGE), |s| (s.1, s.2));
+    let size = one.max(each);
+    let busy_v = busy.as_ref().map_or(2 * size, |s| s.2);
+    let span = |f: fn(&crate::load::RawBuffering) -> &Option<S<String>>| {
+        b.and_then(|b| f(b).as_ref()).map_or(0..0, S::span)
+    };
+    if n < 2 {
         cx.error(
             codes::BAD_VALUE,
-            format!("`{text}` is not an nginx size"),
-            s.span(),
-            if pair {
-                "expected `<number> <size>`, such as `8 4k`"
-            } else {
-                "expected a size such as `4k` or `1m`"
-            },
+            "nginx needs at least 2 `proxy_buffers`",
+            span(|b| &b.buffers),
+            "fewer than 2 buffers",
+        );
+    } else if busy_v < size {
+        cx.push(
+            Diagnostic::error(
+                codes::BAD_VALUE,
+                format!("`busy_buffers_size` ({busy_v} bytes) is below the larger of `buffer_size` and one of `buffers` ({size} bytes)"),
+            )
+            .at(span(|b| &b.busy_buffers_size), "too small")
+            .help("nginx -t refuses this: raise `busy_buffers_size`"),
+        );
+    } else if busy_v > (n - 1) * each {
+        let at = if busy.is_some() {
+            span(|b| &b.busy_buffers_size)
+        } else if buffer_size.is_some() {
+            span(|b| &b.buffer_size)
+        } else {
+            span(|b| &b.buffers)
+        };
+        cx.push(
+            Diagnostic::error(
+                codes::BAD_VALUE,
+                format!(
+                    "`busy_buffers_size` ({busy_v} bytes{}) must be below all `buffers` but one ({} bytes)",
+                    if busy.is_some() { "" } else { ", nginx's default of twice the buffer size" },
+                    (n - 1) * each
+                ),
+            )
+            .at(at, "nginx -t refuses these sizes together")
+            .help("give more or larger `buffers`, or a smaller `busy_buffers_size`"),
         );
     }
-    Some(text.clone())
 }
 
 fn port(cx: &mut Cx, v: &Option<S<i64>>, default: u16) -> u16 {
@@ -489,6 +579,13 @@ pub fn proxy(cx: &mut Cx, raw: &RawConfig, project: &Project, jobs: &[Job]) -> O
                     .help("add `[[proxy.backend]]` with an `address`"),
             );
         }
+        if !backends.is_empty() && backends.iter().all(|b| b.backup) {
+            cx.push(
+                Diagnostic::error(codes::BAD_VALUE, "every backend is a `backup`")
+                    .at(p.backends[0].span(), "backup too")
+                    .help("nginx refuses an upstream with no primary server: make at least one backend not `backup`"),
+            );
+        }
         if matches!(balance, Balance::IpHash | Balance::Random) && backends.iter().any(|b| b.backup)
         {
             cx.push(
@@ -529,6 +626,17 @@ pub fn proxy(cx: &mut Cx, raw: &RawConfig, project: &Project, jobs: &[Job]) -> O
     };
     let tls = p.and_then(|p| p.tls.as_ref()).map(|t| {
         let t = t.get_ref();
+        cx.token(&t.certificate, "certificate path", escape::nginx::path);
+        cx.token(&t.certificate_key, "certificate key path", escape::nginx::path);
+        if let Some(ps) = &t.protocols {
+            cx.unique(ps.get_ref(), "TLS protocol");
+            if ps.get_ref().is_empty() {
+                cx.error(codes::BAD_VALUE, "no TLS protocol", ps.span(), "expected `TLSv1.2`, `TLSv1.3` or both");
+            }
+        }
+        if let Some(c) = &t.ciphers {
+            cx.token(c, "cipher list", escape::nginx::ciphers);
+        }
         Tls {
             certificate: t.certificate.get_ref().clone(),
             certificate_key: t.certificate_key.get_ref().clone(),
@@ -574,36 +682,62 @@ pub fn proxy(cx: &mut Cx, raw: &RawConfig, project: &Project, jobs: &[Job]) -> O
         None => Some("/health".to_string()),
         Some(h) if h.get_ref().is_empty() => None,
         Some(h) => {
-            if !h.get_ref().starts_with('/') || h.get_ref().contains(char::is_whitespace) {
-                cx.error(
-                    codes::BAD_VALUE,
-                    format!("`{}` is not a URL path", h.get_ref()),
-                    h.span(),
-                    "expected a path such as `/health`",
-                );
-            }
+            cx.token(h, "health path", escape::nginx::uri_path);
             Some(h.get_ref().clone())
         }
     };
     let server_names = match p.and_then(|p| p.server_names.as_ref()) {
         None => vec!["_".to_string()],
-        Some(n) => n
-            .get_ref()
-            .iter()
-            .map(|x| {
-                if x.get_ref().is_empty() || x.get_ref().contains([' ', ';', '{', '}']) {
-                    cx.error(
-                        codes::BAD_VALUE,
-                        format!("`{}` is not a server name", x.get_ref()),
-                        x.span(),
-                        "expected a host name",
-                    );
-                }
-                x.get_ref().clone()
-            })
-            .collect(),
+        Some(n) => {
+            cx.unique(n.get_ref(), "server name");
+            if n.get_ref().is_empty() {
+                cx.error(
+                    codes::BAD_VALUE,
+                    "no server name",
+                    n.span(),
+                    "expected host names, or leave the key out for `_` (any name)",
+                );
+            }
+            n.get_ref()
+                .iter()
+                .map(|x| {
+                    cx.token(x, "server name", escape::nginx::server_name);
+                    x.get_ref().clone()
+                })
+                .collect()
+        }
     };
-    let path = |v: Option<&S<String>>, default: String| v.map_or(default, |s| s.get_ref().clone());
+    let path = |cx: &mut Cx, v: Option<&S<String>>, default: String| {
+        v.map_or(default, |s| {
+            cx.token(s, "path", escape::nginx::path);
+            s.get_ref().clone()
+        })
+    };
+    let listen_http = port(cx, p.map_or(&None, |p| &p.listen_http), 80);
+    let listen_https = port(cx, p.map_or(&None, |p| &p.listen_https), 443);
+    if tls.is_some()
+        && listen_http == listen_https
+        && let Some(l) = p.and_then(|p| p.listen_https.as_ref().or(p.listen_http.as_ref()))
+    {
+        cx.error(
+            codes::PORT_CLASH,
+            format!("HTTP and HTTPS both listen on port {listen_http}"),
+            l.span(),
+            "nginx refuses a duplicate `listen`",
+        );
+    }
+    let sizes = b.map(|b| {
+        [
+            nginx_size(cx, &b.buffer_size, false),
+            nginx_size(cx, &b.buffers, true),
+            nginx_size(cx, &b.busy_buffers_size, false),
+        ]
+    });
+    if let Some([one, all, busy]) = &sizes {
+        buffer_relations(cx, b, [one, all, busy]);
+    }
+    let [buffer_size, buffers, busy_buffers_size] =
+        sizes.map_or([None, None, None], |s| s.map(|x| x.map(|x| x.0)));
     Some(Proxy {
         nginx_version,
         upstream: p.and_then(|p| p.upstream.as_ref()).map_or_else(
@@ -615,20 +749,26 @@ pub fn proxy(cx: &mut Cx, raw: &RawConfig, project: &Project, jobs: &[Job]) -> O
         keepalive_timeout: cx
             .positive_duration(p.and_then(|p| p.keepalive_timeout.as_ref()), sixty),
         server_names,
-        listen_http: port(cx, p.map_or(&None, |p| &p.listen_http), 80),
-        listen_https: port(cx, p.map_or(&None, |p| &p.listen_https), 443),
+        listen_http,
+        listen_https,
         health_path,
         access_log: path(
+            cx,
             p.and_then(|p| p.access_log.as_ref()),
             format!("/var/log/nginx/{}-access.log", project.name),
         ),
         error_log: path(
+            cx,
             p.and_then(|p| p.error_log.as_ref()),
             format!("/var/log/nginx/{}-error.log", project.name),
         ),
-        pid_file: path(p.and_then(|p| p.pid_file.as_ref()), "/run/nginx.pid".into()),
+        pid_file: path(
+            cx,
+            p.and_then(|p| p.pid_file.as_ref()),
+            "/run/nginx.pid".into(),
+        ),
         client_max_body_size: nginx_size(cx, p.map_or(&None, |p| &p.client_max_body_size), false)
-            .unwrap_or_else(|| "10m".into()),
+            .map_or_else(|| "10m".into(), |s| s.0),
         backends,
         tls,
         connect_timeout: cx.positive_duration(t.and_then(|t| t.connect.as_ref()), sixty),
@@ -638,9 +778,9 @@ pub fn proxy(cx: &mut Cx, raw: &RawConfig, project: &Project, jobs: &[Job]) -> O
         nginx_plus: p
             .and_then(|p| p.nginx_plus.as_ref())
             .is_some_and(|b| *b.get_ref()),
-        buffer_size: b.and_then(|b| nginx_size(cx, &b.buffer_size, false)),
-        buffers: b.and_then(|b| nginx_size(cx, &b.buffers, true)),
-        busy_buffers_size: b.and_then(|b| nginx_size(cx, &b.busy_buffers_size, false)),
+        buffer_size,
+        buffers,
+        busy_buffers_size,
     })
 }
 
@@ -768,15 +908,19 @@ pub fn services(
             ),
         };
         let binary = get(|r| &r.binary).unwrap_or_else(|| binary.into());
-        if !binary.starts_with('/')
-            && let Some(b) = r.and_then(|r| r.binary.as_ref())
-        {
-            cx.error(
-                codes::BAD_VALUE,
-                "systemd needs an absolute path to the program",
-                b.span(),
-                "expected a path starting with `/`",
-            );
+        if let Some(r) = r {
+            if let Some(b) = &r.binary {
+                cx.token(b, "program", escape::systemd::program);
+            }
+            if let Some(u) = &r.user {
+                cx.token(u, "user", escape::systemd::user);
+            }
+            if let Some(d) = &r.config_dir {
+                cx.token(d, "configuration folder", escape::systemd::path);
+            }
+            for f in &r.extra_flags {
+                cx.token(f, "flag", |w| escape::systemd::word(w, false));
+            }
         }
         if let Some(l) = r.and_then(|r| r.listen.as_ref()) {
             super::base::address(cx, l);
@@ -895,6 +1039,20 @@ pub fn services(
                     "expected letters, digits, `-`, `_` and `.`",
                 );
             }
+            if let Some(d) = &a.description {
+                cx.token(d, "description", escape::systemd::text);
+            }
+            if let Some(u) = &a.user {
+                cx.token(u, "user", escape::systemd::user);
+            }
+            for p in a
+                .working_directory
+                .iter()
+                .chain(&a.environment_file)
+                .chain(&a.read_write_paths)
+            {
+                cx.token(p, "path", escape::systemd::path);
+            }
             if a.exec.get_ref().contains(['"', '\'', '\\']) {
                 cx.error(
                     codes::BAD_VALUE,
@@ -936,25 +1094,38 @@ pub fn services(
                     );
                 }
             }
-            for p in &a.read_write_paths {
-                let v = p.get_ref();
-                if !v.starts_with('/') || v.contains(char::is_whitespace) {
-                    cx.error(
-                        codes::BAD_VALUE,
-                        format!("`{v}` is not an absolute path without blanks"),
-                        p.span(),
-                        "systemd takes blank-separated absolute paths here",
-                    );
-                }
-            }
             let mut words = a.exec.get_ref().split_whitespace();
             let binary = words.next().unwrap_or_default().to_string();
-            if !binary.starts_with('/') {
+            if let Err(why) = escape::systemd::program(&binary) {
                 cx.error(
                     codes::BAD_VALUE,
-                    "systemd needs an absolute path to the program",
+                    format!("`{binary}` cannot start the service"),
                     a.exec.span(),
-                    "expected a command starting with `/`",
+                    why,
+                );
+            }
+            if a.user.is_none()
+                && let Err(why) = escape::systemd::user(&project.name)
+            {
+                cx.push(
+                    Diagnostic::error(
+                        codes::UNSAFE_TEXT,
+                        format!("service `{name}` would run as user `{}`, the project's name", project.name),
+                    )
+                    .at(a.name.span(), why)
+                    .help("set `user` to the account the service runs as"),
+                );
+            }
+            let expand_env = a.environment_file.is_some();
+            if let Some(w) = words
+                .clone()
+                .find(|w| escape::systemd::word(w, expand_env).is_err())
+            {
+                cx.error(
+                    codes::UNSAFE_TEXT,
+                    format!("`{}` cannot be written safely into `ExecStart=`", w.escape_debug()),
+                    a.exec.span(),
+                    "a control character",
                 );
             }
             out.push(Service {
@@ -978,7 +1149,7 @@ pub fn services(
                     .map(|p| p.get_ref().clone())
                     .collect(),
                 protect_home: "yes",
-                expand_env: a.environment_file.is_some(),
+                expand_env,
             });
         }
     }

@@ -5,7 +5,21 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::escape::filebeat::{keystore_key, text};
 use crate::model::{Logs, Model};
+
+type Text<'a> = std::borrow::Cow<'a, str>;
+
+fn texts(v: &[String]) -> Vec<Text<'_>> {
+    v.iter().map(|s| text(s)).collect()
+}
+
+/// `${NAME}`: a keystore reference, the one place where filebeat.yml expands on purpose.
+fn keystore_ref(k: &str) -> String {
+    let k = keystore_key(k)
+        .unwrap_or_else(|why| panic!("ccmon bug: check let through a keystore key: {why}"));
+    format!("${{{k}}}")
+}
 
 #[derive(Serialize)]
 struct Config<'a> {
@@ -34,9 +48,9 @@ struct Config<'a> {
 struct Input<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
-    id: &'a str,
+    id: Text<'a>,
     enabled: bool,
-    paths: &'a [String],
+    paths: Vec<Text<'a>>,
     fields_under_root: bool,
     fields: Fields<'a>,
 }
@@ -46,22 +60,22 @@ struct Input<'a> {
 struct Fields<'a> {
     service: Service<'a>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    labels: &'a BTreeMap<String, String>,
+    labels: BTreeMap<Text<'a>, Text<'a>>,
 }
 
 #[derive(Serialize)]
 struct Service<'a> {
-    name: &'a str,
-    environment: &'a str,
+    name: Text<'a>,
+    environment: Text<'a>,
 }
 
 #[derive(Serialize)]
 struct Output<'a> {
-    hosts: &'a [String],
+    hosts: Vec<Text<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    index: Option<&'a str>,
+    index: Option<Text<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    username: Option<&'a str>,
+    username: Option<Text<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     password: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -70,12 +84,12 @@ struct Output<'a> {
         rename = "ssl.certificate_authorities",
         skip_serializing_if = "Option::is_none"
     )]
-    ca: Option<Vec<&'a str>>,
+    ca: Option<Vec<Text<'a>>>,
 }
 
 #[derive(Serialize)]
 struct Kibana<'a> {
-    host: &'a str,
+    host: Text<'a>,
 }
 
 /// Template name and pattern for a custom index: `app-%{+yyyy.MM.dd}` -> `app`, `app-*`.
@@ -95,34 +109,34 @@ pub fn emit(m: &Model, logs: &Logs) -> String {
             .iter()
             .map(|i| Input {
                 kind: "filestream",
-                id: &i.id,
+                id: text(&i.id),
                 enabled: true,
-                paths: &i.paths,
+                paths: texts(&i.paths),
                 fields_under_root: true,
                 fields: Fields {
                     service: Service {
-                        name: &i.service,
-                        environment: &m.project.environment,
+                        name: text(&i.service),
+                        environment: text(&m.project.environment),
                     },
-                    labels: &i.labels,
+                    labels: i.labels.iter().map(|(k, v)| (text(k), text(v))).collect(),
                 },
             })
             .collect(),
         processors: vec![BTreeMap::from([("add_host_metadata", BTreeMap::new())])],
         output: Output {
-            hosts: &es.hosts,
-            index: es.index.as_deref(),
-            username: es.username.as_deref(),
+            hosts: texts(&es.hosts),
+            index: es.index.as_deref().map(text),
+            username: es.username.as_deref().map(text),
             // Keystore (or environment) references: the secret never lands in this file.
-            password: es.password_keystore.as_ref().map(|k| format!("${{{k}}}")),
-            api_key: es.api_key_keystore.as_ref().map(|k| format!("${{{k}}}")),
-            ca: es.ca_file.as_deref().map(|c| vec![c]),
+            password: es.password_keystore.as_deref().map(keystore_ref),
+            api_key: es.api_key_keystore.as_deref().map(keystore_ref),
+            ca: es.ca_file.as_deref().map(|c| vec![text(c)]),
         },
-        template_name: template.as_ref().map(|t| t.0.clone()),
-        template_pattern: template.as_ref().map(|t| t.1.clone()),
+        template_name: template.as_ref().map(|t| text(&t.0).into_owned()),
+        template_pattern: template.as_ref().map(|t| text(&t.1).into_owned()),
         // With ILM on, Filebeat 7.x silently replaces a custom index with its rollover alias.
         ilm_enabled: template.as_ref().map(|_| false),
-        kibana: logs.kibana.as_deref().map(|host| Kibana { host }),
+        kibana: logs.kibana.as_deref().map(|host| Kibana { host: text(host) }),
     };
     super::yaml(&cfg)
 }

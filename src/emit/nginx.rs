@@ -7,7 +7,14 @@ use serde::Serialize;
 use super::template;
 use crate::bundle::HEADER;
 use crate::model::{Balance, Model, Proxy, Tls};
+use crate::escape::{Refusal, nginx};
 use crate::quantity::Duration;
+
+/// A token `check` has already accepted.
+fn token<T: ToString>(r: Result<T, Refusal>) -> String {
+    r.map(|t| t.to_string())
+        .unwrap_or_else(|why| panic!("ccmon bug: check let through an nginx value: {why}"))
+}
 
 pub const TEMPLATE: &str = include_str!("../../templates/nginx.conf.j2");
 
@@ -32,9 +39,9 @@ struct BackendCtx<'a> {
 #[derive(Serialize)]
 struct ProxyCtx<'a> {
     upstream: &'a str,
-    pid_file: &'a str,
-    error_log: &'a str,
-    access_log: &'a str,
+    pid_file: String,
+    error_log: String,
+    access_log: String,
     listen_http: u16,
     listen_https: u16,
     client_max_body_size: &'a str,
@@ -42,15 +49,15 @@ struct ProxyCtx<'a> {
     buffer_size: Option<&'a str>,
     buffers: Option<&'a str>,
     busy_buffers_size: Option<&'a str>,
-    health_path: Option<&'a str>,
+    health_path: Option<String>,
 }
 
 #[derive(Serialize)]
 struct TlsCtx<'a> {
-    certificate: &'a str,
-    certificate_key: &'a str,
+    certificate: String,
+    certificate_key: String,
     protocols: &'a [String],
-    ciphers: &'a str,
+    ciphers: String,
     redirect_http: bool,
 }
 
@@ -75,10 +82,10 @@ struct Ctx<'a> {
 pub fn emit(_m: &Model, p: &Proxy) -> String {
     let (maj, min, patch) = p.nginx_version;
     let tls = p.tls.as_ref().map(|t: &Tls| TlsCtx {
-        certificate: &t.certificate,
-        certificate_key: &t.certificate_key,
+        certificate: token(nginx::path(&t.certificate)),
+        certificate_key: token(nginx::path(&t.certificate_key)),
         protocols: &t.protocols,
-        ciphers: &t.ciphers,
+        ciphers: token(nginx::ciphers(&t.ciphers)),
         redirect_http: t.redirect_http,
     });
     let ctx = Ctx {
@@ -86,9 +93,9 @@ pub fn emit(_m: &Model, p: &Proxy) -> String {
         version: format!("{maj}.{min}.{patch}"),
         proxy: ProxyCtx {
             upstream: &p.upstream,
-            pid_file: &p.pid_file,
-            error_log: &p.error_log,
-            access_log: &p.access_log,
+            pid_file: token(nginx::path(&p.pid_file)),
+            error_log: token(nginx::path(&p.error_log)),
+            access_log: token(nginx::path(&p.access_log)),
             listen_http: p.listen_http,
             listen_https: p.listen_https,
             client_max_body_size: &p.client_max_body_size,
@@ -96,7 +103,7 @@ pub fn emit(_m: &Model, p: &Proxy) -> String {
             buffer_size: p.buffer_size.as_deref(),
             buffers: p.buffers.as_deref(),
             busy_buffers_size: p.busy_buffers_size.as_deref(),
-            health_path: p.health_path.as_deref(),
+            health_path: p.health_path.as_deref().map(|h| token(nginx::uri_path(h))),
         },
         balance: match p.balance {
             Balance::RoundRobin => None,
@@ -118,7 +125,12 @@ pub fn emit(_m: &Model, p: &Proxy) -> String {
         keepalive: p.keepalive,
         keepalive_timeout: time(p.keepalive_timeout),
         plus: p.nginx_plus,
-        server_names: p.server_names.join(" "),
+        server_names: p
+            .server_names
+            .iter()
+            .map(|n| token(nginx::server_name(n)))
+            .collect::<Vec<_>>()
+            .join(" "),
         tls,
         // `listen ... http2` is deprecated from 1.25.1, and `http2 on;` unknown before it.
         http2_directive: (maj, min, patch) >= (1, 25, 1),

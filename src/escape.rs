@@ -1,0 +1,339 @@
+//! How a string from `monitoring.toml` becomes a token of each output format: one place per
+//! format.
+//!
+//! Each function returns the exact text to write, such that the reader of that file gets the
+//! user's value back and nothing else, or says why no such text exists. `check` calls these
+//! functions on every free-text value and turns a refusal into a diagnostic at the value's TOML
+//! line (CM210); the emitters call the same functions and can then only succeed.
+//!
+//! YAML outputs need no escaping of their own (serde-saphyr quotes what YAML would misread);
+//! what matters there is what the *reader* does with the string after YAML: Prometheus expands
+//! Go templates in alert labels, Filebeat expands `${...}` everywhere.
+
+use std::borrow::Cow;
+
+/// Why a value cannot be written: a short phrase, shown as the diagnostic's label.
+pub type Refusal = &'static str;
+
+fn control(v: &str) -> bool {
+    v.chars().any(char::is_control)
+}
+
+/// nginx (`ngx_conf_read_token`, 1.22): an unquoted argument ends at a blank, `;` or `{`, and
+/// `"`, `'` and `#` mean something at its start; inside double quotes only `\` and `"` are
+/// special. nginx expands `$name` in the arguments of many directives (log and certificate
+/// paths, `proxy_pass`, `return`) and has no escape for a literal `$`.
+pub mod nginx {
+    use super::*;
+
+    fn bare(c: char) -> bool {
+        c.is_ascii_alphanumeric() || "._/:@+=,~%!*-".contains(c)
+    }
+
+    /// Any directive argument: bare when it holds only characters that cannot end or change
+    /// a token, otherwise double-quoted with `\` and `"` escaped.
+    pub fn arg(v: &str) -> Result<Cow<'_, str>, Refusal> {
+        if control(v) {
+            return Err("a control character (a line break ends the directive)");
+        }
+        if v.contains('$') {
+            return Err("`$` starts an nginx variable, and nginx has no escape for it");
+        }
+        if !v.is_empty() && v.chars().all(bare) {
+            return Ok(Cow::Borrowed(v));
+        }
+        Ok(Cow::Owned(format!(
+            "\"{}\"",
+            v.replace('\\', "\\\\").replace('"', "\\\"")
+        )))
+    }
+
+    /// A file path argument: absolute, then [`arg`].
+    pub fn path(v: &str) -> Result<Cow<'_, str>, Refusal> {
+        if !v.starts_with('/') {
+            return Err("not an absolute path (nginx would read it relative to its prefix)");
+        }
+        if v.ends_with('/') {
+            return Err("a folder, not a file");
+        }
+        arg(v)
+    }
+
+    /// A `server_name`: a host name, optionally with a leading `*.` or `.`, or a trailing
+    /// `.*`, or `_` (no name). Regex names (`~...`) are not taken.
+    pub fn server_name(v: &str) -> Result<&str, Refusal> {
+        if v == "_" {
+            return Ok(v);
+        }
+        let core = v
+            .strip_prefix("*.")
+            .or_else(|| v.strip_prefix('.'))
+            .or_else(|| v.strip_suffix(".*"))
+            .unwrap_or(v);
+        if v.starts_with('~') {
+            return Err("regex server names are not supported: list the names");
+        }
+        if core.is_empty() || !super::host_name(core) {
+            return Err(
+                "not a host name (letters, digits, `-`, `_` and dots; `*.` or `.` in front, or `.*` at the end)",
+            );
+        }
+        Ok(v)
+    }
+
+    /// A URI path for `location =` and `proxy_pass`: starts with `/`, no blanks, no `?` or
+    /// `#`, nothing nginx would read as syntax or a variable.
+    pub fn uri_path(v: &str) -> Result<&str, Refusal> {
+        if !v.starts_with('/') {
+            return Err("a URI path starts with `/`");
+        }
+        if v.chars().all(|c| {
+            c.is_ascii_alphanumeric() || "/._~!&()*+,=:@%-".contains(c)
+        }) {
+            Ok(v)
+        } else {
+            Err("letters, digits and `/ . _ ~ ! & ( ) * + , = : @ % -` only")
+        }
+    }
+
+    /// An OpenSSL cipher list (`ssl_ciphers`): names joined by `:`, with `!`, `+`, `-`, `@`.
+    pub fn ciphers(v: &str) -> Result<&str, Refusal> {
+        if v.is_empty() {
+            return Err("an empty cipher list enables no cipher");
+        }
+        if v.split(':').any(str::is_empty) {
+            return Err("an empty entry between `:`");
+        }
+        if v
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "!+-@=_.".contains(c) || c == ':')
+        {
+            Ok(v)
+        } else {
+            Err("OpenSSL cipher names, `:`, `!`, `+`, `-`, `@` and `=` only")
+        }
+    }
+}
+
+/// systemd (252) unit files: a setting is one line, a trailing `\` joins the next, blanks
+/// around the value are dropped, and `%` starts a specifier in nearly every setting.
+pub mod systemd {
+    use super::*;
+
+    /// The value of a free-text setting (`Description=`).
+    pub fn text(v: &str) -> Result<String, Refusal> {
+        if control(v) {
+            return Err("a control character (a line break would start a new setting)");
+        }
+        if v.trim() != v || v.is_empty() {
+            return Err("empty, or blanks around it (systemd drops them)");
+        }
+        if v.ends_with('\\') {
+            return Err("a trailing `\\` joins the next line of the unit");
+        }
+        Ok(v.replace('%', "%%"))
+    }
+
+    /// An absolute, normalized path (`WorkingDirectory=`, `EnvironmentFile=`, the paths of
+    /// `ReadWritePaths=`): no blanks, quotes or backslashes, `%` doubled.
+    pub fn path(v: &str) -> Result<String, Refusal> {
+        if control(v) {
+            return Err("a control character (a line break would start a new setting)");
+        }
+        if !v.starts_with('/') {
+            return Err("not an absolute path");
+        }
+        if v.contains(char::is_whitespace) {
+            return Err("blanks in a path (systemd splits or strips them)");
+        }
+        if v.contains(['"', '\'', '\\']) {
+            return Err("quotes or backslashes in a path");
+        }
+        if v.len() > 1
+            && (v.ends_with('/')
+                || v.split('/').skip(1).any(|c| c.is_empty() || c == "." || c == ".."))
+        {
+            return Err("not a normalized path (no `//`, `.`, `..` or trailing `/`)");
+        }
+        Ok(v.replace('%', "%%"))
+    }
+
+    /// `User=`: a name systemd takes without a warning, or a numeric UID. An empty `User=`
+    /// would run the service as root.
+    pub fn user(v: &str) -> Result<&str, Refusal> {
+        if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+            return match v.parse::<u32>() {
+                Ok(0) => Err("UID 0 is root: leave the service unprivileged"),
+                Ok(u) if u != 65535 && u != u32::MAX => Ok(v),
+                _ => Err("not a valid UID"),
+            };
+        }
+        let mut chars = v.chars();
+        let first_ok = chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+        if first_ok
+            && v.len() <= 31
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            Ok(v)
+        } else if v.is_empty() {
+            Err("empty: `User=` with no name runs the service as root")
+        } else {
+            Err("a user name is a letter or `_`, then letters, digits, `_` and `-`, at most 31")
+        }
+    }
+
+    /// One word of `ExecStart=`: `%` doubled; `$` doubled unless `expand_env` (then `$VAR`
+    /// is left for systemd to expand from the environment file); quoted when it holds blanks,
+    /// quotes, `\` or `;`.
+    pub fn word(w: &str, expand_env: bool) -> Result<String, Refusal> {
+        if control(w) {
+            return Err("a control character (a line break would start a new setting)");
+        }
+        let w = w.replace('%', "%%");
+        let w = if expand_env { w } else { w.replace('$', "$$") };
+        Ok(
+            if w.is_empty() || w.contains([' ', '\t', '"', '\'', '\\', ';']) {
+                format!("\"{}\"", w.replace('\\', "\\\\").replace('"', "\\\""))
+            } else {
+                w
+            },
+        )
+    }
+
+    /// The program of `ExecStart=`: an absolute path that systemd takes as it is.
+    pub fn program(v: &str) -> Result<String, Refusal> {
+        if !v.starts_with('/') {
+            return Err("systemd needs an absolute path to the program");
+        }
+        if v.contains('$') {
+            return Err("systemd does not expand variables in the program path");
+        }
+        if v.contains(char::is_whitespace) || v.contains(['"', '\'', '\\']) {
+            return Err("blanks, quotes or backslashes in the program path");
+        }
+        word(v, false)
+    }
+}
+
+/// Prometheus alerting rules: label values are Go templates (expanded at every evaluation,
+/// so a templated label changes the alert's identity); annotations are templates on purpose.
+pub mod prometheus {
+    use super::Refusal;
+
+    /// An alert label value: no template action.
+    pub fn label_value(v: &str) -> Result<&str, Refusal> {
+        if v.contains("{{") {
+            Err("`{{` makes the label a template: its value, and so the alert's identity, would change between evaluations")
+        } else {
+            Ok(v)
+        }
+    }
+}
+
+/// Filebeat (go-ucfg): `${NAME}` in any string is replaced by a keystore entry or an
+/// environment variable, `${NAME:default}` by a default; `$$` is a literal `$`.
+pub mod filebeat {
+    use super::*;
+
+    /// Free text for filebeat.yml.
+    pub fn text(v: &str) -> Cow<'_, str> {
+        if v.contains('$') {
+            Cow::Owned(v.replace('$', "$$"))
+        } else {
+            Cow::Borrowed(v)
+        }
+    }
+
+    /// A keystore entry name, written as `${NAME}`: a bare name, so no default value (`:`)
+    /// and no nested reference can hide a secret in the file.
+    pub fn keystore_key(v: &str) -> Result<&str, Refusal> {
+        if !v.is_empty()
+            && v
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
+        {
+            Ok(v)
+        } else {
+            Err("a keystore entry name: letters, digits, `_`, `.` and `-` (a `:` would add a plaintext default)")
+        }
+    }
+}
+
+/// A DNS host name or an IP address (IPv6 without brackets): letters, digits, `-`, `_`
+/// (container names) and dots, or hex digits and `:`.
+pub fn host_name(h: &str) -> bool {
+    if h.contains(':') {
+        return h.parse::<std::net::Ipv6Addr>().is_ok();
+    }
+    !h.is_empty()
+        && h.len() <= 253
+        && h.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nginx_quotes_what_would_end_a_token_and_refuses_variables() {
+        assert_eq!(nginx::arg("/var/log/a.log").unwrap(), "/var/log/a.log");
+        assert_eq!(nginx::arg("/a b;c").unwrap(), "\"/a b;c\"");
+        assert_eq!(nginx::arg("a\"b\\").unwrap(), "\"a\\\"b\\\\\"");
+        assert_eq!(nginx::arg("").unwrap(), "\"\"");
+        assert!(nginx::arg("/x\nuser root;").is_err());
+        assert!(nginx::arg("/var/$host.log").is_err());
+        assert!(nginx::ciphers("HIGH; return 200 pwned").is_err());
+        assert!(nginx::ciphers("").is_err());
+        assert!(nginx::ciphers("HIGH:!aNULL:!MD5").is_ok());
+        assert!(nginx::server_name("*.example.com").is_ok());
+        assert!(nginx::server_name("a;b").is_err());
+        assert!(nginx::server_name("~^www").is_err());
+        assert!(nginx::uri_path("/health").is_ok());
+        assert!(nginx::uri_path("/a b").is_err());
+        assert!(nginx::uri_path("/$x").is_err());
+    }
+
+    #[test]
+    fn systemd_refuses_line_breaks_and_doubles_specifiers() {
+        assert_eq!(systemd::text("100% sure").unwrap(), "100%% sure");
+        assert!(systemd::text("a\nExecStartPre=/bin/sh").is_err());
+        assert!(systemd::text("ends with \\").is_err());
+        assert!(systemd::text(" padded").is_err());
+        assert!(systemd::path("/opt/app").is_ok());
+        assert!(systemd::path("opt/app").is_err());
+        assert!(systemd::path("/opt/../etc").is_err());
+        assert!(systemd::path("/opt/my app").is_err());
+        assert!(systemd::user("").is_err());
+        assert!(systemd::user("claude-code").is_ok());
+        assert!(systemd::user("a b").is_err());
+        assert!(systemd::user("0").is_err());
+        assert!(systemd::user("1000").is_ok());
+        assert_eq!(systemd::word("--a=1", false).unwrap(), "--a=1");
+        assert_eq!(systemd::word("100%", false).unwrap(), "100%%");
+        assert_eq!(systemd::word("a b", false).unwrap(), "\"a b\"");
+        assert_eq!(systemd::word("", false).unwrap(), "\"\"");
+        assert_eq!(systemd::word("$PORT", false).unwrap(), "$$PORT");
+        assert_eq!(systemd::word("$PORT", true).unwrap(), "$PORT");
+        assert!(systemd::word("a\nb", false).is_err());
+        assert!(systemd::program("/opt/$X/bin").is_err());
+    }
+
+    #[test]
+    fn filebeat_escapes_expansion_and_keys_are_bare() {
+        assert_eq!(filebeat::text("${ES_PWD}"), "$${ES_PWD}");
+        assert_eq!(filebeat::text("plain"), "plain");
+        assert!(filebeat::keystore_key("ES_PWD").is_ok());
+        assert!(filebeat::keystore_key("ES_PWD:hunter2").is_err());
+        assert!(prometheus::label_value("{{ $value }}").is_err());
+    }
+}
