@@ -52,19 +52,88 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// `sha256  path` lines, sorted by path (the `sha256sum` format).
+/// Whether `rel` names a file inside the output folder: relative, every component a plain
+/// name (no `..`, `.`, empty component or backslash), and not ccmon's own bookkeeping.
+pub fn safe_rel(rel: &str) -> bool {
+    !rel.is_empty()
+        && !rel.starts_with('/')
+        && !rel.contains(['\\', '\0'])
+        && !rel.starts_with(".ccmon")
+        && rel
+            .split('/')
+            .all(|c| !c.is_empty() && c != "." && c != "..")
+}
+
+/// `sha256  path` lines, sorted by path (the `sha256sum` format). A line whose path is not
+/// inside the output folder ([`safe_rel`]) is left out: a planted `../victim` must never
+/// make ccmon move or delete a file elsewhere.
 pub fn parse_manifest(text: &str) -> BTreeMap<String, String> {
+    parse_manifest_reporting(text, &mut |_| {})
+}
+
+fn parse_manifest_reporting(
+    text: &str,
+    ignored: &mut dyn FnMut(&str),
+) -> BTreeMap<String, String> {
     text.lines()
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| l.split_once("  "))
+        .filter(|(_, p)| {
+            let ok = safe_rel(p);
+            if !ok {
+                ignored(p);
+            }
+            ok
+        })
         .map(|(h, p)| (p.to_string(), h.to_string()))
         .collect()
 }
 
+/// The manifest in `dir`, warning about every line it ignores.
 pub fn read_manifest(dir: &Path) -> BTreeMap<String, String> {
     fs::read_to_string(dir.join(MANIFEST))
-        .map(|t| parse_manifest(&t))
+        .map(|t| {
+            parse_manifest_reporting(&t, &mut |p| {
+                eprintln!(
+                    "warning: ignored `{}` in {}: not a path inside the output folder",
+                    p.escape_debug(),
+                    dir.join(MANIFEST).display()
+                );
+            })
+        })
         .unwrap_or_default()
+}
+
+/// `dir/rel`, after making sure that no component below `dir` is a symbolic link (which
+/// could lead a write, move or removal out of the output folder).
+fn inside(dir: &Path, rel: &str) -> Result<std::path::PathBuf> {
+    if !safe_rel(rel) {
+        bail!("refusing `{rel}`: not a path inside {}", dir.display());
+    }
+    let mut p = dir.to_path_buf();
+    for c in rel.split('/') {
+        p.push(c);
+        if fs::symlink_metadata(&p).is_ok_and(|m| m.file_type().is_symlink()) {
+            bail!(
+                "refusing to write through {}: it is a symbolic link, which could lead outside {}",
+                p.display(),
+                dir.display()
+            );
+        }
+    }
+    Ok(p)
+}
+
+/// The staging folder, which must be a real folder of `dir` (not a link to elsewhere).
+fn staging_of(dir: &Path) -> Result<std::path::PathBuf> {
+    let staging = dir.join(STAGING);
+    if fs::symlink_metadata(&staging).is_ok_and(|m| !m.is_dir()) {
+        bail!(
+            "{} is not a folder ccmon made (a link or a file): remove it",
+            staging.display()
+        );
+    }
+    Ok(staging)
 }
 
 impl Bundle {
@@ -98,24 +167,42 @@ impl Bundle {
     /// without the generated-file header, and different from what would replace them.
     /// `render` refuses to overwrite them unless told to.
     pub fn foreign_files(&self, dir: &Path) -> Vec<String> {
+        self.hand_written(dir).0
+    }
+
+    /// What a render would replace that is not ccmon's to replace: files ccmon did not write
+    /// (as [`Self::foreign_files`]), and files it wrote that were edited by hand since (their
+    /// bytes no longer match the manifest). Both lists are in path order.
+    pub fn hand_written(&self, dir: &Path) -> (Vec<String>, Vec<String>) {
         let manifest = read_manifest(dir);
-        self.files
-            .iter()
-            .filter(|(rel, _)| !manifest.contains_key(*rel))
-            .filter_map(|(rel, text)| {
-                let old = fs::read(dir.join(rel)).ok()?;
-                let old = String::from_utf8_lossy(&old);
-                (old != *text && !crate::diff::has_header(rel, &old)).then(|| rel.clone())
-            })
-            .collect()
+        let (mut foreign, mut edited) = (Vec::new(), Vec::new());
+        for (rel, text) in &self.files {
+            let Ok(old) = fs::read(dir.join(rel)) else {
+                continue;
+            };
+            if old == text.as_bytes() {
+                continue;
+            }
+            match manifest.get(rel) {
+                Some(hash) if *hash != sha256_hex(&old) => edited.push(rel.clone()),
+                Some(_) => {}
+                None if !crate::diff::has_header(rel, &String::from_utf8_lossy(&old)) => {
+                    foreign.push(rel.clone());
+                }
+                None => {}
+            }
+        }
+        (foreign, edited)
     }
 
     /// Writes the bundle into `dir` all or nothing (see the module documentation).
     pub fn write_to(&self, dir: &Path) -> Result<WriteReport> {
         for rel in self.files.keys() {
-            if rel.starts_with('/') || rel.split('/').any(|c| c == ".." || c.is_empty()) {
+            if !safe_rel(rel) {
                 bail!("ccmon bug: output path `{rel}` escapes the output folder");
             }
+            // Before anything is staged: a link found only at the commit would stop it half-way.
+            inside(dir, rel)?;
         }
         fs::create_dir_all(dir)
             .with_context(|| format!("cannot create folder {}", dir.display()))?;
@@ -124,7 +211,7 @@ impl Bundle {
             ..WriteReport::default()
         };
         let old = read_manifest(dir);
-        let staging = dir.join(STAGING);
+        let staging = staging_of(dir)?;
         // Hashed on one core while written on the other, one file after the other (on this
         // project's machine two writers at once were never faster, and in a plain test took
         // 0.24 s for what took 0.03 s in turn); then all synced at once, so that the
@@ -138,7 +225,7 @@ impl Bundle {
             });
             let mut written = Vec::with_capacity(self.files.len());
             for (rel, text) in &self.files {
-                let path = staging.join(rel);
+                let path = inside(&staging, rel)?;
                 written.push((write_unsynced(&path, text.as_bytes())?, path));
             }
             sync_all_at_once(&written)?;
@@ -208,7 +295,7 @@ fn sync_all_at_once(files: &[(fs::File, std::path::PathBuf)]) -> Result<()> {
 
 /// Finishes or discards what an interrupted render left; true when it finished one.
 fn recover(dir: &Path) -> Result<bool> {
-    let staging = dir.join(STAGING);
+    let staging = staging_of(dir)?;
     if !staging.exists() {
         return Ok(false);
     }
@@ -228,14 +315,14 @@ fn recover(dir: &Path) -> Result<bool> {
 /// wrote them, moves the manifest last, then removes the staging folder. Every step can be
 /// repeated after a kill. Returns the stale files removed and those kept because edited.
 fn commit(dir: &Path) -> Result<(Vec<String>, Vec<String>)> {
-    let staging = dir.join(STAGING);
+    let staging = staging_of(dir)?;
     let staged = read_manifest(&staging);
     for rel in staged.keys() {
-        let from = staging.join(rel);
+        let from = inside(&staging, rel)?;
         if !from.exists() {
             continue;
         }
-        let to = dir.join(rel);
+        let to = inside(dir, rel)?;
         if let Some(parent) = to.parent() {
             fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create folder {}", parent.display()))?;
@@ -245,7 +332,7 @@ fn commit(dir: &Path) -> Result<(Vec<String>, Vec<String>)> {
     let (mut removed, mut kept) = (Vec::new(), Vec::new());
     let stale = fs::read_to_string(staging.join(REMOVALS)).unwrap_or_default();
     for (rel, hash) in parse_manifest(&stale) {
-        let path = dir.join(&rel);
+        let path = inside(dir, &rel)?;
         match fs::read(&path) {
             Ok(bytes) if sha256_hex(&bytes) == hash => {
                 fs::remove_file(&path)

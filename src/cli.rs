@@ -235,14 +235,24 @@ fn run(cmd: Command) -> u8 {
                 return EXIT_PROBLEMS;
             };
             let bundle = crate::emit::emit(&model);
-            let foreign = bundle.foreign_files(&out);
-            if !foreign.is_empty() && !force {
+            let (foreign, edited) = bundle.hand_written(&out);
+            if !(foreign.is_empty() && edited.is_empty()) && !force {
+                let mut why = Vec::new();
+                if !foreign.is_empty() {
+                    why.push(format!("files ccmon did not write: {}", foreign.join(", ")));
+                }
+                if !edited.is_empty() {
+                    why.push(format!(
+                        "files ccmon wrote that were edited by hand since: {}",
+                        edited.join(", ")
+                    ));
+                }
                 let d = Diagnostic::error(
                     codes::UNREADABLE,
                     format!(
-                        "{} holds files ccmon did not write, which this render would replace: {}",
+                        "{} holds {}, which this render would replace",
                         out.display(),
-                        foreign.join(", ")
+                        why.join("; and ")
                     ),
                 )
                 .help("compare them with `ccmon diff --semantic --against DIR`, then render with `--force`");

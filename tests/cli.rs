@@ -347,3 +347,88 @@ fn render_refuses_to_replace_files_ccmon_did_not_write() {
             .contains(ccmon::bundle::HEADER)
     );
 }
+
+#[test]
+fn render_refuses_to_replace_a_hand_edited_generated_file_without_force() {
+    let tmp = TempDir::new("cli-edited");
+    let d = tmp.path();
+    let render = |extra: &[&str]| {
+        out(ccmon()
+            .args(["render", "examples/claude-code/monitoring.toml", "--out"])
+            .arg(d)
+            .args(extra))
+    };
+    assert_eq!(render(&[]).0, 0);
+    let conf = d.join("nginx/nginx.conf");
+    let edited = format!("{}# tuned by hand\n", fs::read_to_string(&conf).unwrap());
+    fs::write(&conf, &edited).unwrap();
+    let (code, _, stderr) = render(&[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("edited by hand since: nginx/nginx.conf"),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_to_string(&conf).unwrap(), edited);
+    assert_eq!(render(&["--force"]).0, 0);
+    assert!(!fs::read_to_string(&conf).unwrap().contains("tuned by hand"));
+}
+
+#[test]
+fn manifest_lines_outside_the_output_folder_are_ignored() {
+    let tmp = TempDir::new("cli-manifest-escape");
+    let base = tmp.path();
+    let d = base.join("out");
+    let victim = base.join("victim.txt");
+    fs::write(&victim, "precious\n").unwrap();
+    assert_eq!(
+        out(ccmon()
+            .args(["render", "examples/claude-code/monitoring.toml", "--out"])
+            .arg(&d))
+        .0,
+        0
+    );
+    let hash = ccmon::bundle::sha256_hex(b"precious\n");
+    let manifest = d.join(ccmon::bundle::MANIFEST);
+    let mut text = fs::read_to_string(&manifest).unwrap();
+    text.push_str(&format!("{hash}  ../victim.txt\n{hash}  {}\n", victim.display()));
+    fs::write(&manifest, text).unwrap();
+    // The minimal example generates fewer files: every planted line is "stale".
+    let (code, _, stderr) = out(ccmon()
+        .args(["render", "examples/minimal/monitoring.toml", "--out"])
+        .arg(&d));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "precious\n");
+    assert!(stderr.contains("ignored `../victim.txt`"), "{stderr}");
+
+    // A planted staging folder past its commit point, naming a file outside.
+    let staging = d.join(ccmon::bundle::STAGING);
+    fs::create_dir_all(&staging).unwrap();
+    fs::write(base.join("moved.txt"), "stay\n").unwrap();
+    fs::write(
+        staging.join(ccmon::bundle::MANIFEST),
+        format!("{hash}  ../../moved.txt\n{hash}  ../moved.txt\n"),
+    )
+    .unwrap();
+    let (code, _, stderr) = out(ccmon()
+        .args(["render", "examples/minimal/monitoring.toml", "--out"])
+        .arg(&d));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(fs::read_to_string(base.join("moved.txt")).unwrap(), "stay\n");
+}
+
+#[test]
+fn render_never_writes_through_a_symbolic_link() {
+    let tmp = TempDir::new("cli-symlink");
+    let base = tmp.path();
+    let d = base.join("out");
+    let elsewhere = base.join("elsewhere");
+    fs::create_dir_all(&d).unwrap();
+    fs::create_dir_all(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, d.join("nginx")).unwrap();
+    let (code, _, stderr) = out(ccmon()
+        .args(["render", "examples/claude-code/monitoring.toml", "--out"])
+        .arg(&d));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("symbolic link"), "{stderr}");
+    assert!(fs::read_dir(&elsewhere).unwrap().next().is_none());
+}
