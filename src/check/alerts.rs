@@ -433,7 +433,7 @@ fn alert(
         template(cx, t);
     }
     if let Some(r) = &a.runbook {
-        super::base::url(cx, r);
+        super::base::templated_url(cx, r);
     }
 
     let unit = a.unit.as_ref().and_then(|u| unit_of(cx, u));

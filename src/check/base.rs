@@ -122,17 +122,116 @@ pub fn prometheus(cx: &mut Cx, raw: &RawConfig) -> Prometheus {
     }
 }
 
-/// `http(s)://...`; the rest is the server's business.
+/// An `http(s)://` URL as Go's `net/url` parses it (the servers that read these are Go
+/// programs), without credentials: a `user:password@` would be copied into a generated file.
 pub fn url(cx: &mut Cx, s: &S<String>) {
+    url_checked(cx, s, false);
+}
+
+/// [`url`] for an annotation, where `{{ ... }}` template actions may stand in the path.
+pub fn templated_url(cx: &mut Cx, s: &S<String>) {
+    url_checked(cx, s, true);
+}
+
+fn url_checked(cx: &mut Cx, s: &S<String>, templated: bool) {
     let v = s.get_ref();
-    if !(v.starts_with("http://") || v.starts_with("https://")) || v.len() < 9 {
-        cx.error(
-            codes::BAD_VALUE,
-            format!("`{v}` is not an http(s) URL"),
-            s.span(),
-            "expected `http://` or `https://` and a host",
-        );
+    match url_problem(v, templated) {
+        None => {}
+        Some(UrlProblem::Credentials) => cx.push(
+            Diagnostic::error(
+                codes::PLAINTEXT_SECRET,
+                "credentials in a URL",
+            )
+            .at(s.span(), "this `user:password@` would be copied into a generated file")
+            .help("remove it from the URL: credentials go in a file the server reads (`username` with `password_file`, or `bearer_token_file`, or the Filebeat keystore)"),
+        ),
+        Some(UrlProblem::Malformed(why)) => cx.push(
+            Diagnostic::error(
+                codes::BAD_VALUE,
+                format!("`{}` is not an http(s) URL", v.escape_debug()),
+            )
+            .at(s.span(), why),
+        ),
     }
+}
+
+enum UrlProblem {
+    Credentials,
+    Malformed(&'static str),
+}
+
+fn url_problem(v: &str, templated: bool) -> Option<UrlProblem> {
+    use UrlProblem::*;
+    let Some(rest) = v
+        .strip_prefix("http://")
+        .or_else(|| v.strip_prefix("https://"))
+    else {
+        return Some(Malformed("expected `http://` or `https://` and a host"));
+    };
+    let bare = if templated {
+        template_free(v)
+    } else {
+        v.to_string()
+    };
+    if bare.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Some(Malformed("blanks or control characters"));
+    }
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    if authority.contains('@') {
+        return Some(Credentials);
+    }
+    let host_ok = match authority.rsplit_once(':') {
+        _ if authority.starts_with('[') => match authority.split_once(']') {
+            Some((h, p)) => {
+                h[1..].parse::<std::net::Ipv6Addr>().is_ok() && (p.is_empty() || port_ok(p))
+            }
+            None => false,
+        },
+        Some((h, p)) => crate::escape::host_name(h) && port_ok(&format!(":{p}")),
+        None => crate::escape::host_name(authority),
+    };
+    if !host_ok {
+        return Some(Malformed("expected a host name or IP address, and a port from 1 to 65535"));
+    }
+    let tail = if templated {
+        template_free(tail)
+    } else {
+        tail.to_string()
+    };
+    if tail.contains(['"', '<', '>', '\\', '^', '`', '{', '|', '}']) {
+        return Some(Malformed("characters a URL must percent-encode"));
+    }
+    let b = tail.as_bytes();
+    if b.iter().enumerate().any(|(i, &c)| {
+        c == b'%'
+            && !(b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+    }) {
+        return Some(Malformed("a `%` not followed by two hex digits"));
+    }
+    None
+}
+
+fn port_ok(p: &str) -> bool {
+    p.strip_prefix(':').is_some_and(|p| {
+        !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit())
+            && p.parse::<u16>().is_ok_and(|p| p > 0)
+    })
+}
+
+/// `text` without its `{{ ... }}` actions.
+fn template_free(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("{{") {
+        out.push_str(&rest[..i]);
+        match rest[i..].find("}}") {
+            Some(j) => rest = &rest[i + j + 2..],
+            None => return out + &rest[i..],
+        }
+    }
+    out + rest
 }
 
 /// `host:port` with a port from 1 to 65535; returns the value as written.
