@@ -56,6 +56,8 @@ codes! {
     MISSING_SECTION = "CM606", "a section the outputs need is missing";
     COUNTER_WITHOUT_RATE = "CM607", "alert on a counter without rate or increase";
     SLO_TIER_NEVER_FIRES = "CM608", "SLO alert tier that can never fire";
+    WINDOW_TOO_SHORT = "CM609", "range window shorter than two scrape intervals";
+    MATCHES_NOTHING = "CM610", "matcher that no alert can satisfy";
     TOOL_REJECTS = "CM701", "a real tool rejects the generated output";
 }
 

@@ -118,8 +118,10 @@ pub struct Slo {
 }
 
 impl Slo {
+    /// `1 - target`, rounded to 15 decimals: the subtraction leaves binary noise in the last
+    /// digits (`1 - 0.99999999999` is `1.0000000827e-11`), and no target has more decimals.
     pub fn budget(&self) -> f64 {
-        1.0 - self.target
+        ((1.0 - self.target) * 1e15).round() / 1e15
     }
 
     /// The windows the SLI is recorded over: the alert windows, then the period.

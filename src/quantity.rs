@@ -124,9 +124,11 @@ impl Quantity {
     pub fn parse(s: &str) -> Result<Quantity, String> {
         let t = s.trim();
         if let Some(p) = t.strip_suffix('%') {
+            // `99.9e-2` is the f64 nearest to 0.999; `99.9 / 100` is not.
             let v = parse_number(p.trim())?;
+            let value = format!("{v}e-2").parse().unwrap_or(v / 100.0);
             return Ok(Quantity::Ratio {
-                value: v / 100.0,
+                value,
                 percent: true,
             });
         }
@@ -162,12 +164,36 @@ impl Quantity {
     }
 }
 
+/// A number as a person writes it: `_` may group digits anywhere (as in TOML), and `,`
+/// only as a thousands separator (`100,000`). Any other comma is refused: `0,5` is a
+/// decimal comma to some readers and `05` to others.
 fn parse_number(s: &str) -> Result<f64, String> {
+    if s.contains(',') && !thousands(s) {
+        return Err(format!(
+            "`{s}` has a comma that is not a thousands separator: write the decimal point as `.`"
+        ));
+    }
     let cleaned: String = s.chars().filter(|c| *c != '_' && *c != ',').collect();
     match cleaned.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
         _ => Err(format!("`{s}` is not a number")),
     }
+}
+
+/// `1,000`, `100,000.5`, `-12,345`: groups of three digits after the first comma, and a first
+/// group of one to three digits that does not start with `0`.
+fn thousands(s: &str) -> bool {
+    let s = s.strip_prefix('-').unwrap_or(s);
+    let int = s.split_once('.').map_or(s, |(i, _)| i);
+    if s.split_once('.').is_some_and(|(_, f)| f.contains(',')) {
+        return false;
+    }
+    let mut groups = int.split(',');
+    let first = groups.next().unwrap_or_default();
+    (1..=3).contains(&first.len())
+        && !first.starts_with('0')
+        && first.bytes().all(|b| b.is_ascii_digit())
+        && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
 }
 
 impl fmt::Display for Quantity {
@@ -193,14 +219,17 @@ impl fmt::Display for Quantity {
     }
 }
 
-/// Shortest exact decimal for a threshold: `0.05`, `2`, `100000` (never `1e5`).
+/// A threshold as a decimal, never in exponent form: rounded to 15 significant digits, so
+/// that every decimal of up to 15 digits prints exactly as written (`0.05`, `2`, `100000`,
+/// `0.00000000001`), and binary noise from arithmetic goes (`5.000000000000001` from
+/// `0.05 * 100`, `0.0010000000000000009` from `1 - 0.999`). Rounding to a fixed number of
+/// decimals instead would print tiny values as 0.
 pub fn fmt_num(v: f64) -> String {
-    if v == v.trunc() && v.abs() < 1e15 {
-        format!("{}", v as i64)
+    let r: f64 = format!("{v:.14e}").parse().unwrap_or(v);
+    if r == 0.0 {
+        "0".to_string()
     } else {
-        // Round away binary noise such as 5.000000000000001 from 0.05 * 100.
-        let s = format!("{:.10}", v);
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
+        format!("{r}")
     }
 }
 
@@ -278,5 +307,25 @@ mod tests {
         );
         assert_eq!(fmt_num(0.05), "0.05");
         assert_eq!(fmt_num(0.8), "0.8");
+        assert_eq!(fmt_num(0.05 * 100.0), "5");
+        assert_eq!(fmt_num(1.0 - 0.999), "0.001");
+        assert_eq!(fmt_num(1e-11), "0.00000000001");
+        assert_eq!(fmt_num(-0.0), "0");
+        assert_eq!(fmt_num(123456789012.5), "123456789012.5");
+    }
+
+    #[test]
+    fn refuses_commas_that_are_not_thousands_separators() {
+        for bad in ["0,5%", "1,5", "10,00", "0,500", "1,000,00", "1.000,5"] {
+            assert!(Quantity::parse(bad).is_err(), "{bad} accepted");
+        }
+        assert_eq!(Quantity::parse("1,000").unwrap(), Quantity::Number(1000.0));
+        assert_eq!(
+            Quantity::parse("12,345.5 per hour").unwrap(),
+            Quantity::Rate {
+                value: 12345.5,
+                per: Duration::from_secs(3600)
+            }
+        );
     }
 }

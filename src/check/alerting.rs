@@ -5,11 +5,97 @@ use crate::codes;
 use crate::diag::Diagnostic;
 use crate::load::{RawConfig, RawRoute, S};
 use crate::model::{
-    Alert, Alertmanager, Email, Inhibit, Matcher, Pagerduty, Receiver, Route, Slack, Smtp, Webhook,
+    Alert, Alertmanager, Email, Inhibit, Matcher, Pagerduty, Receiver, Route, Slack, Slo, SloTier,
+    Smtp, Webhook,
 };
+
+/// An alert of the rule file as routing sees it before any series exists: a typed alert, or
+/// one tier of an SLO.
+#[derive(Clone, Copy)]
+enum Who<'a> {
+    Alert(&'a Alert),
+    Slo(&'a Slo, &'a SloTier),
+}
+
+impl<'a> Who<'a> {
+    /// A label known from the rule itself.
+    fn label(self, name: &str) -> Option<&'a str> {
+        match self {
+            Who::Alert(a) => a.static_label(name),
+            Who::Slo(s, t) => match name {
+                "alertname" => Some(&t.alert),
+                "severity" => Some(&t.severity),
+                "slo" => Some(&s.name),
+                "dimension" => Some(&s.dimension),
+                "tier" => Some(t.tier),
+                _ => None,
+            },
+        }
+    }
+
+    /// Labels beyond `alertname`, `severity` and `dimension` that the rule sets.
+    fn extra_keys(self) -> Vec<&'a str> {
+        match self {
+            Who::Alert(a) => a.labels.keys().map(String::as_str).collect(),
+            Who::Slo(..) => vec!["slo", "tier"],
+        }
+    }
+
+    fn same(self, other: Who) -> bool {
+        match (self, other) {
+            (Who::Alert(a), Who::Alert(b)) => std::ptr::eq(a, b),
+            (Who::Slo(_, a), Who::Slo(_, b)) => std::ptr::eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+/// Labels that every alert carries from its rule, so a matcher on them can be decided now.
+const ALWAYS_KNOWN: [&str; 2] = ["alertname", "severity"];
+
+/// A route matcher on `alertname` or `severity` that no alert of the file satisfies is a
+/// route (or inhibit rule) that never takes effect: `severity="Critical"` when the alerts
+/// say `critical`.
+fn matches_something(cx: &mut Cx, raw: &[S<String>], ms: &[Matcher], who: &[Who]) {
+    if who.is_empty() {
+        return;
+    }
+    for (m, s) in ms.iter().zip(raw) {
+        if !ALWAYS_KNOWN.contains(&m.name.as_str()) || !matches!(m.op, "=" | "=~") {
+            continue;
+        }
+        let values: std::collections::BTreeSet<&str> =
+            who.iter().filter_map(|w| w.label(&m.name)).collect();
+        let hit = match m.op {
+            "=" => values.contains(m.value.as_str()),
+            _ => regex::Regex::new(&format!("^(?:{})$", m.value))
+                .map_or(true, |re| values.iter().any(|v| re.is_match(v))),
+        };
+        if !hit {
+            let mut d = Diagnostic::warning(
+                codes::MATCHES_NOTHING,
+                format!("no alert has `{}` {} `{}`", m.name, if m.op == "=" { "equal to" } else { "matching" }, m.value),
+            )
+            .at(s.span(), "this matcher is never satisfied");
+            d = match super::closest(&m.value, values.iter().copied()) {
+                Some(c) => d.help(format!("did you mean `{c}`? Label values are case-sensitive")),
+                None => d.help(format!(
+                    "the alerts have: {}",
+                    super::backticked(&values.iter().take(8).map(|v| v.to_string()).collect::<Vec<_>>())
+                )),
+            };
+            cx.push(d);
+        }
+    }
+}
 use crate::quantity::Duration;
 
-pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert]) -> Alertmanager {
+pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert], slos: &[Slo]) -> Alertmanager {
+    let who: Vec<Who> = alerts
+        .iter()
+        .map(Who::Alert)
+        .chain(slos.iter().flat_map(|s| s.tiers.iter().map(move |t| Who::Slo(s, t))))
+        .collect();
     let am = raw.alertmanager.as_ref().map(S::get_ref);
     let smtp = am.and_then(|a| a.smtp.as_ref()).map(|s| {
         let s = s.get_ref();
@@ -19,6 +105,14 @@ pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert]) -> Alertmana
             "auth_password_file",
         );
         super::base::address(cx, &s.smarthost);
+        if !s.from.get_ref().contains('@') || s.from.get_ref().contains(char::is_whitespace) {
+            cx.error(
+                codes::BAD_VALUE,
+                format!("`{}` is not an email address", s.from.get_ref()),
+                s.from.span(),
+                "expected `name@domain`: Alertmanager sends nothing without a sender",
+            );
+        }
         Smtp {
             smarthost: s.smarthost.get_ref().clone(),
             from: s.from.get_ref().clone(),
@@ -63,7 +157,7 @@ pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert]) -> Alertmana
                         .help("add `[alertmanager.smtp]` with `smarthost` and `from`"),
                     );
                 }
-                if !e.to.get_ref().contains('@') {
+                if !e.to.get_ref().contains('@') || e.to.get_ref().trim() != e.to.get_ref() {
                     cx.error(
                         codes::BAD_VALUE,
                         format!("`{}` is not an email address", e.to.get_ref()),
@@ -83,6 +177,14 @@ pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert]) -> Alertmana
             .map(|s| {
                 let s = s.get_ref();
                 cx.no_plaintext(s.api_url.as_ref(), "api_url", "api_url_file");
+                if s.channel.get_ref().trim().is_empty() {
+                    cx.error(
+                        codes::BAD_VALUE,
+                        "empty Slack channel",
+                        s.channel.span(),
+                        "expected `#channel` or `@user`",
+                    );
+                }
                 if s.api_url_file.is_none() && slack_global.is_none() && s.api_url.is_none() {
                     cx.push(
                         Diagnostic::error(
@@ -171,7 +273,17 @@ pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert]) -> Alertmana
                     "move this into a `[[route.routes]]` entry",
                 );
             }
-            route(cx, r.get_ref(), &names, true)
+            if let Some(c) = &r.get_ref().continue_
+                && *c.get_ref()
+            {
+                cx.error(
+                    codes::BAD_VALUE,
+                    "the root route cannot `continue`",
+                    c.span(),
+                    "Alertmanager refuses `continue` on the root route",
+                );
+            }
+            route(cx, r.get_ref(), &names, true, &who)
         }
         None => Route {
             receiver: None,
@@ -223,7 +335,7 @@ pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert]) -> Alertmana
                 target,
                 equal,
             };
-            inhibit_reachable(cx, i, &inhibit, alerts);
+            inhibit_reachable(cx, i, &inhibit, &who);
             inhibit
         })
         .collect();
@@ -252,7 +364,7 @@ pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert]) -> Alertmana
     }
 }
 
-fn route(cx: &mut Cx, r: &RawRoute, receivers: &[String], root: bool) -> Route {
+fn route(cx: &mut Cx, r: &RawRoute, receivers: &[String], root: bool, who: &[Who]) -> Route {
     if let Some(rec) = &r.receiver
         && !receivers.contains(rec.get_ref())
     {
@@ -266,9 +378,38 @@ fn route(cx: &mut Cx, r: &RawRoute, receivers: &[String], root: bool) -> Route {
     let m = if root {
         Vec::new()
     } else {
-        matchers(cx, &r.matchers)
+        let m = matchers(cx, &r.matchers);
+        if m.len() == r.matchers.len() {
+            matches_something(cx, &r.matchers, &m, who);
+        }
+        m
     };
-    let opt = |cx: &mut Cx, v: &Option<S<String>>| v.as_ref().and_then(|d| cx.duration_of(d));
+    if let Some(g) = &r.group_by
+        && g.len() > 1
+        && let Some(dots) = g.iter().find(|l| l.get_ref() == "...")
+    {
+        cx.error(
+            codes::BAD_VALUE,
+            "`...` groups by every label: it cannot stand with label names",
+            dots.span(),
+            "Alertmanager refuses `...` beside other labels",
+        );
+    }
+    let opt = |cx: &mut Cx, v: &Option<S<String>>| {
+        let d = v.as_ref().and_then(|d| cx.duration_of(d));
+        if let (Some(d), Some(s)) = (d, v)
+            && d.millis() == 0
+            && !std::ptr::eq(v, &r.group_wait)
+        {
+            cx.error(
+                codes::BAD_DURATION,
+                format!("`{}` must be longer than zero", s.get_ref()),
+                s.span(),
+                "Alertmanager refuses a zero interval",
+            );
+        }
+        d
+    };
     Route {
         receiver: r.receiver.as_ref().map(|x| x.get_ref().clone()),
         matchers: m,
@@ -303,7 +444,7 @@ fn route(cx: &mut Cx, r: &RawRoute, receivers: &[String], root: bool) -> Route {
                         ),
                     );
                 }
-                route(cx, c.get_ref(), receivers, false)
+                route(cx, c.get_ref(), receivers, false, who)
             })
             .collect(),
     }
@@ -382,10 +523,10 @@ pub fn parse_matcher(s: &str) -> Result<Matcher, String> {
     })
 }
 
-/// Whether an alert can match: equality is decided on static labels; regexes and labels that
-/// come from the series are assumed to match.
-fn may_match(ms: &[Matcher], a: &Alert) -> bool {
-    ms.iter().all(|m| match (a.static_label(&m.name), m.op) {
+/// Whether an alert can match: equality is decided on labels known from the rule; regexes
+/// and labels that come from the series are assumed to match.
+fn may_match(ms: &[Matcher], a: Who) -> bool {
+    ms.iter().all(|m| match (a.label(&m.name), m.op) {
         (Some(v), "=") => *v == m.value,
         (Some(v), "!=") => *v != m.value,
         _ => true,
@@ -393,9 +534,9 @@ fn may_match(ms: &[Matcher], a: &Alert) -> bool {
 }
 
 /// The seed's `equal: [alertname]` between severities never inhibits: say so.
-fn inhibit_reachable(cx: &mut Cx, raw: &crate::load::RawInhibit, i: &Inhibit, alerts: &[Alert]) {
-    let sources: Vec<&Alert> = alerts.iter().filter(|a| may_match(&i.source, a)).collect();
-    let targets: Vec<&Alert> = alerts.iter().filter(|a| may_match(&i.target, a)).collect();
+fn inhibit_reachable(cx: &mut Cx, raw: &crate::load::RawInhibit, i: &Inhibit, who: &[Who]) {
+    let sources: Vec<Who> = who.iter().copied().filter(|a| may_match(&i.source, *a)).collect();
+    let targets: Vec<Who> = who.iter().copied().filter(|a| may_match(&i.target, *a)).collect();
     let warn = |cx: &mut Cx, msg: String, span: std::ops::Range<usize>, label: &str| {
         let help = if msg.contains("`equal`") {
             "`equal` should name labels both alerts carry, such as `job` or `instance`"
@@ -429,12 +570,12 @@ fn inhibit_reachable(cx: &mut Cx, raw: &crate::load::RawInhibit, i: &Inhibit, al
     let static_names = ["alertname", "severity", "dimension"];
     // The values an alert has for the `equal` labels that are known without its series
     // (name, severity, dimension, extra labels); labels from the series could be anything.
-    let key = |a: &Alert, extra: &std::collections::HashSet<&str>| -> Vec<Option<String>> {
+    let key = |a: Who, extra: &std::collections::HashSet<&str>| -> Vec<Option<String>> {
         i.equal
             .iter()
             .map(|e| {
                 if static_names.contains(&e.as_str()) || extra.contains(e.as_str()) {
-                    Some(a.static_label(e).unwrap_or_default().to_string())
+                    Some(a.label(e).unwrap_or_default().to_string())
                 } else {
                     None
                 }
@@ -445,21 +586,18 @@ fn inhibit_reachable(cx: &mut Cx, raw: &crate::load::RawInhibit, i: &Inhibit, al
     let extra: std::collections::HashSet<&str> = sources
         .iter()
         .chain(targets.iter())
-        .flat_map(|a| a.labels.keys().map(String::as_str))
+        .flat_map(|a| a.extra_keys())
         .collect();
-    let mut source_keys: std::collections::HashMap<Vec<Option<String>>, Vec<*const Alert>> =
+    let mut source_keys: std::collections::HashMap<Vec<Option<String>>, Vec<Who>> =
         std::collections::HashMap::new();
     for s in &sources {
-        source_keys
-            .entry(key(s, &extra))
-            .or_default()
-            .push(*s as *const Alert);
+        source_keys.entry(key(*s, &extra)).or_default().push(*s);
     }
     // A pair needs two different alerts agreeing on every known `equal` label.
     let pair_exists = targets.iter().any(|t| {
         source_keys
-            .get(&key(t, &extra))
-            .is_some_and(|ss| ss.iter().any(|s| !std::ptr::eq(*s, *t)))
+            .get(&key(*t, &extra))
+            .is_some_and(|ss| ss.iter().any(|s| !s.same(*t)))
     });
     if !pair_exists {
         let span = raw

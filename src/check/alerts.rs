@@ -193,6 +193,41 @@ fn checked_alert(
 }
 
 /// Whether the condition of an alert is certainly valid PromQL without parsing it: a kind
+/// The longest `for` ccmon takes: a week. Past it the alert is a report.
+const MAX_FOR: Duration = Duration(7 * 24 * 3_600_000);
+/// The longest range window ccmon takes: 31 days, the longest SLO period.
+pub(crate) const MAX_WINDOW: Duration = Duration(31 * 24 * 3_600_000);
+
+/// A range window: at most [`MAX_WINDOW`], and a warning under two scrape intervals, where
+/// `rate` and `increase` see fewer than two samples and return nothing.
+pub(crate) fn range_window(cx: &mut Cx, s: &S<String>, key: &str, d: Duration, interval: Duration) {
+    if d > MAX_WINDOW {
+        cx.push(
+            Diagnostic::error(
+                codes::BAD_DURATION,
+                format!("`{key} = \"{}\"` is longer than {MAX_WINDOW}", s.get_ref()),
+            )
+            .at(s.span(), "Prometheus would read every sample of this range at every evaluation")
+            .help("use an SLO for long periods: it records the ratio once and reads it back"),
+        );
+    } else if d.millis() > 0 && d.millis() < 2 * interval.millis() {
+        cx.push(
+            Diagnostic::warning(
+                codes::WINDOW_TOO_SHORT,
+                format!(
+                    "`{key} = \"{}\"` holds fewer than two samples at the scrape interval {interval}",
+                    s.get_ref()
+                ),
+            )
+            .at(s.span(), "`rate` and `increase` need two samples: this returns nothing, and never fires")
+            .help(format!(
+                "use at least `{}` (four scrape intervals is the usual choice)",
+                Duration(2 * interval.millis())
+            )),
+        );
+    }
+}
+
 /// that wraps selectors in fixed functions, with selectors and `by` labels that
 /// [`super::promql::surely_selector`] and [`super::promql::plain_label`] vouch for (the other
 /// parts, durations, numbers and metric names, were checked on their own).
@@ -371,6 +406,16 @@ fn alert(
         }
     };
     let for_ = cx.duration(a.for_.as_ref(), Duration::from_secs(0));
+    if let Some(f) = &a.for_
+        && for_ > MAX_FOR
+    {
+        ok = false;
+        cx.push(
+            Diagnostic::error(codes::BAD_DURATION, format!("`for = \"{}\"` is longer than {MAX_FOR}", f.get_ref()))
+                .at(f.span(), "an alert pending this long is not an alert")
+                .help("alert on the condition's trend instead (an `increase` over a long period, or an SLO)"),
+        );
+    }
     // The alerted job's own interval where the kind names it, else the global one.
     let interval = a
         .job
@@ -456,6 +501,12 @@ fn alert(
         ok = false;
     }
     let window = cx.positive_duration(a.window.as_ref(), Duration::from_secs(300));
+    for (key, w) in [("window", &a.window), ("over", &a.over)] {
+        if let Some(w) = w {
+            let d = cx.duration(Some(w), window);
+            range_window(cx, w, key, d, interval);
+        }
+    }
     let by = |cx: &mut Cx| -> Vec<String> {
         match &a.by {
             Some(b) => b

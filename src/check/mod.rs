@@ -35,8 +35,25 @@ pub fn check(raw: &RawConfig, text: &str, diags: &mut Diags) -> Option<Model> {
     let dimensions = base::dimensions(&mut cx, raw);
     let alerts = alerts::alerts(&mut cx, raw, &jobs, &dimensions, &prometheus);
     let slos = slo::slos(&mut cx, raw, &alerts);
-    let alertmanager = alerting::alertmanager(&mut cx, raw, &alerts);
+    slo::group_names(&mut cx, raw, &project.name, &alerts, &slos);
+    let alertmanager = alerting::alertmanager(&mut cx, raw, &alerts, &slos);
     let mut prometheus = prometheus;
+    // The SLI over an SLO's period reads that whole period back from the TSDB.
+    if let Some(longest) = slos.iter().map(|s| s.period).max()
+        && longest > prometheus.retention
+    {
+        match raw.prometheus.as_ref().and_then(|p| p.get_ref().retention.as_ref()) {
+            None => prometheus.retention = longest,
+            Some(r) => cx.push(
+                Diagnostic::error(
+                    codes::BAD_DURATION,
+                    format!("retention {} is shorter than the SLO period {longest}", prometheus.retention),
+                )
+                .at(r.span(), "the SLO's ratio over its period would be computed from part of it")
+                .help(format!("keep at least `{longest}`, or leave `retention` out (it then defaults to the longest SLO period)")),
+            ),
+        }
+    }
     if prometheus.alertmanagers.is_empty() {
         prometheus
             .alertmanagers

@@ -61,13 +61,69 @@ pub fn slos(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert]) -> Vec<Slo> {
         })
         .collect();
     cx.unique(all.iter().map(|(_, s)| &s.get_ref().name), "SLO");
-    let mut out = Vec::new();
+    let mut out: Vec<Slo> = Vec::new();
     for (dimension, s) in all {
         if let Some(slo) = slo(cx, dimension, s.get_ref(), alerts) {
+            // `api-availability` and `api_availability` both name their alerts
+            // `ApiAvailability...`.
+            for t in &slo.tiers {
+                if let Some(other) = out.iter().find(|o| o.tiers.iter().any(|x| x.alert == t.alert)) {
+                    cx.push(
+                        Diagnostic::error(
+                            codes::DUPLICATE_NAME,
+                            format!(
+                                "SLOs `{}` and `{}` both name an alert `{}`",
+                                other.name, slo.name, t.alert
+                            ),
+                        )
+                        .at(s.get_ref().name.span(), "same alert names as another SLO")
+                        .help("SLO alerts are named after the SLO in CamelCase: give the SLOs names that differ in more than `-` and `_`"),
+                    );
+                    break;
+                }
+            }
             out.push(slo);
         }
     }
     out
+}
+
+/// Rule group names are unique in a rule file (promtool refuses a repeat): one group per
+/// dimension with alerts, one named after the project for alerts without a dimension, and
+/// `slo-<name>` per SLO.
+pub fn group_names(cx: &mut Cx, raw: &RawConfig, project: &str, alerts: &[Alert], slos: &[Slo]) {
+    let mut seen: std::collections::BTreeMap<String, &str> = std::collections::BTreeMap::new();
+    let mut claim = |cx: &mut Cx, group: String, what: &'static str, span: std::ops::Range<usize>| {
+        if let Some(first) = seen.get(&group) {
+            cx.push(
+                Diagnostic::error(
+                    codes::DUPLICATE_NAME,
+                    format!("two rule groups would be named `{group}`"),
+                )
+                .at(span, format!("the {what}'s group"))
+                .help(format!("the other is the {first}'s; rename one of them")),
+            );
+        } else {
+            seen.insert(group, what);
+        }
+    };
+    for d in &raw.dimensions {
+        let name = d.get_ref().name.get_ref();
+        if alerts.iter().any(|a| a.dimension.as_deref() == Some(name)) {
+            claim(cx, name.clone(), "dimension", d.get_ref().name.span());
+        }
+    }
+    if alerts.iter().any(|a| a.dimension.is_none()) {
+        claim(cx, project.to_string(), "project (alerts without a dimension)", raw.project.get_ref().name.span());
+    }
+    for d in &raw.dimensions {
+        for s in &d.get_ref().slos {
+            let name = s.get_ref().name.get_ref();
+            if slos.iter().any(|x| &x.name == name) {
+                claim(cx, format!("slo-{name}"), "SLO", s.get_ref().name.span());
+            }
+        }
+    }
 }
 
 fn selector(cx: &mut Cx, s: &S<String>, what: &str) -> Option<String> {
