@@ -9,6 +9,9 @@ pub struct Source {
     /// The path as the user gave it (shown in `-->` lines).
     pub name: String,
     pub text: String,
+    /// Byte offset of every line's start, computed on first use: rendering n diagnostics of
+    /// a large file costs n look-ups, not n scans of the file.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl Source {
@@ -16,25 +19,37 @@ impl Source {
         Self {
             name: name.into(),
             text: text.into(),
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
     }
 
     /// 1-based line and column (in characters) of a byte offset; offsets past the end clamp.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = self.clamp(offset);
-        let before = &self.text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let starts = self.line_starts();
+        let line = starts.partition_point(|s| *s <= offset);
+        let line_start = starts[line - 1];
         let col = self.text[line_start..offset].chars().count() + 1;
         (line, col)
     }
 
     /// The full text of the 1-based line `line`, without its line ending.
     pub fn line_text(&self, line: usize) -> &str {
-        self.text
-            .split('\n')
-            .nth(line.saturating_sub(1))
-            .map_or("", |l| l.strip_suffix('\r').unwrap_or(l))
+        let starts = self.line_starts();
+        let Some(&start) = starts.get(line.saturating_sub(1)) else {
+            return "";
+        };
+        let end = starts.get(line).map_or(self.text.len(), |e| e - 1);
+        let l = &self.text[start..end];
+        l.strip_suffix('\r').unwrap_or(l)
     }
 
     /// Moves an offset back onto a character boundary inside the text.
