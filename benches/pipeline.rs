@@ -95,6 +95,23 @@ fn stages(c: &mut Criterion) {
                 ccmon::emit::emit(&model)
             })
         });
+        // One warning per alert (`for` under the scrape interval), rendered as validate does:
+        // linear in the number of diagnostics.
+        let warned = Source::new(
+            "synth.toml",
+            src.text
+                .lines()
+                .map(|l| if l.starts_with("for = ") { "for = \"1s\"" } else { l })
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
+        g.bench_function(BenchmarkId::new("diagnostics_one_per_alert", n), |b| {
+            b.iter(|| {
+                let mut d = Diags::default();
+                ccmon::compile(&warned, &mut d).expect("compiles");
+                ccmon::diag::render_all_human(&warned, &d)
+            })
+        });
         g.finish();
     }
 }
