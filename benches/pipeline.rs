@@ -101,7 +101,13 @@ fn stages(c: &mut Criterion) {
             "synth.toml",
             src.text
                 .lines()
-                .map(|l| if l.starts_with("for = ") { "for = \"1s\"" } else { l })
+                .map(|l| {
+                    if l.starts_with("for = ") {
+                        "for = \"1s\""
+                    } else {
+                        l
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join("\n"),
         );

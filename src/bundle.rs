@@ -71,10 +71,7 @@ pub fn parse_manifest(text: &str) -> BTreeMap<String, String> {
     parse_manifest_reporting(text, &mut |_| {})
 }
 
-fn parse_manifest_reporting(
-    text: &str,
-    ignored: &mut dyn FnMut(&str),
-) -> BTreeMap<String, String> {
+fn parse_manifest_reporting(text: &str, ignored: &mut dyn FnMut(&str)) -> BTreeMap<String, String> {
     text.lines()
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| l.split_once("  "))

@@ -236,7 +236,7 @@ fn run(cmd: Command) -> u8 {
             };
             let bundle = crate::emit::emit(&model);
             let (foreign, edited) = bundle.hand_written(&out);
-            if !(foreign.is_empty() && edited.is_empty()) && !force {
+            if !force && (!foreign.is_empty() || !edited.is_empty()) {
                 let mut why = Vec::new();
                 if !foreign.is_empty() {
                     why.push(format!("files ccmon did not write: {}", foreign.join(", ")));

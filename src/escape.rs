@@ -87,9 +87,9 @@ pub mod nginx {
         if !v.starts_with('/') {
             return Err("a URI path starts with `/`");
         }
-        if v.chars().all(|c| {
-            c.is_ascii_alphanumeric() || "/._~!&()*+,=:@%-".contains(c)
-        }) {
+        if v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._~!&()*+,=:@%-".contains(c))
+        {
             Ok(v)
         } else {
             Err("letters, digits and `/ . _ ~ ! & ( ) * + , = : @ % -` only")
@@ -104,8 +104,7 @@ pub mod nginx {
         if v.split(':').any(str::is_empty) {
             return Err("an empty entry between `:`");
         }
-        if v
-            .chars()
+        if v.chars()
             .all(|c| c.is_ascii_alphanumeric() || "!+-@=_.".contains(c) || c == ':')
         {
             Ok(v)
@@ -151,7 +150,9 @@ pub mod systemd {
         }
         if v.len() > 1
             && (v.ends_with('/')
-                || v.split('/').skip(1).any(|c| c.is_empty() || c == "." || c == ".."))
+                || v.split('/')
+                    .skip(1)
+                    .any(|c| c.is_empty() || c == "." || c == ".."))
         {
             return Err("not a normalized path (no `//`, `.`, `..` or trailing `/`)");
         }
@@ -222,10 +223,22 @@ pub mod systemd {
 pub mod prometheus {
     use super::Refusal;
 
-    /// An alert label value: no template action.
+    /// Any label value: Prometheus treats an empty value as no label at all.
+    pub fn any_label_value(v: &str) -> Result<&str, Refusal> {
+        if v.is_empty() {
+            Err("an empty label value is no label at all to Prometheus: leave the label out")
+        } else {
+            Ok(v)
+        }
+    }
+
+    /// An alert label value: not empty, and no template action.
     pub fn label_value(v: &str) -> Result<&str, Refusal> {
+        any_label_value(v)?;
         if v.contains("{{") {
-            Err("`{{` makes the label a template: its value, and so the alert's identity, would change between evaluations")
+            Err(
+                "`{{` makes the label a template: its value, and so the alert's identity, would change between evaluations",
+            )
         } else {
             Ok(v)
         }
@@ -250,13 +263,14 @@ pub mod filebeat {
     /// and no nested reference can hide a secret in the file.
     pub fn keystore_key(v: &str) -> Result<&str, Refusal> {
         if !v.is_empty()
-            && v
-                .chars()
+            && v.chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
         {
             Ok(v)
         } else {
-            Err("a keystore entry name: letters, digits, `_`, `.` and `-` (a `:` would add a plaintext default)")
+            Err(
+                "a keystore entry name: letters, digits, `_`, `.` and `-` (a `:` would add a plaintext default)",
+            )
         }
     }
 }

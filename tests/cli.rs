@@ -390,7 +390,10 @@ fn manifest_lines_outside_the_output_folder_are_ignored() {
     let hash = ccmon::bundle::sha256_hex(b"precious\n");
     let manifest = d.join(ccmon::bundle::MANIFEST);
     let mut text = fs::read_to_string(&manifest).unwrap();
-    text.push_str(&format!("{hash}  ../victim.txt\n{hash}  {}\n", victim.display()));
+    text.push_str(&format!(
+        "{hash}  ../victim.txt\n{hash}  {}\n",
+        victim.display()
+    ));
     fs::write(&manifest, text).unwrap();
     // The minimal example generates fewer files: every planted line is "stale".
     let (code, _, stderr) = out(ccmon()
@@ -413,7 +416,10 @@ fn manifest_lines_outside_the_output_folder_are_ignored() {
         .args(["render", "examples/minimal/monitoring.toml", "--out"])
         .arg(&d));
     assert_eq!(code, 0, "{stderr}");
-    assert_eq!(fs::read_to_string(base.join("moved.txt")).unwrap(), "stay\n");
+    assert_eq!(
+        fs::read_to_string(base.join("moved.txt")).unwrap(),
+        "stay\n"
+    );
 }
 
 #[test]

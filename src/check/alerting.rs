@@ -74,14 +74,27 @@ fn matches_something(cx: &mut Cx, raw: &[S<String>], ms: &[Matcher], who: &[Who]
         if !hit {
             let mut d = Diagnostic::warning(
                 codes::MATCHES_NOTHING,
-                format!("no alert has `{}` {} `{}`", m.name, if m.op == "=" { "equal to" } else { "matching" }, m.value),
+                format!(
+                    "no alert has `{}` {} `{}`",
+                    m.name,
+                    if m.op == "=" { "equal to" } else { "matching" },
+                    m.value
+                ),
             )
             .at(s.span(), "this matcher is never satisfied");
             d = match super::closest(&m.value, values.iter().copied()) {
-                Some(c) => d.help(format!("did you mean `{c}`? Label values are case-sensitive")),
+                Some(c) => d.help(format!(
+                    "did you mean `{c}`? Label values are case-sensitive"
+                )),
                 None => d.help(format!(
                     "the alerts have: {}",
-                    super::backticked(&values.iter().take(8).map(|v| v.to_string()).collect::<Vec<_>>())
+                    super::backticked(
+                        &values
+                            .iter()
+                            .take(8)
+                            .map(|v| v.to_string())
+                            .collect::<Vec<_>>()
+                    )
                 )),
             };
             cx.push(d);
@@ -94,7 +107,10 @@ pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert], slos: &[Slo]
     let who: Vec<Who> = alerts
         .iter()
         .map(Who::Alert)
-        .chain(slos.iter().flat_map(|s| s.tiers.iter().map(move |t| Who::Slo(s, t))))
+        .chain(
+            slos.iter()
+                .flat_map(|s| s.tiers.iter().map(move |t| Who::Slo(s, t))),
+        )
         .collect();
     let am = raw.alertmanager.as_ref().map(S::get_ref);
     let smtp = am.and_then(|a| a.smtp.as_ref()).map(|s| {
@@ -535,8 +551,16 @@ fn may_match(ms: &[Matcher], a: Who) -> bool {
 
 /// The seed's `equal: [alertname]` between severities never inhibits: say so.
 fn inhibit_reachable(cx: &mut Cx, raw: &crate::load::RawInhibit, i: &Inhibit, who: &[Who]) {
-    let sources: Vec<Who> = who.iter().copied().filter(|a| may_match(&i.source, *a)).collect();
-    let targets: Vec<Who> = who.iter().copied().filter(|a| may_match(&i.target, *a)).collect();
+    let sources: Vec<Who> = who
+        .iter()
+        .copied()
+        .filter(|a| may_match(&i.source, *a))
+        .collect();
+    let targets: Vec<Who> = who
+        .iter()
+        .copied()
+        .filter(|a| may_match(&i.target, *a))
+        .collect();
     let warn = |cx: &mut Cx, msg: String, span: std::ops::Range<usize>, label: &str| {
         let help = if msg.contains("`equal`") {
             "`equal` should name labels both alerts carry, such as `job` or `instance`"

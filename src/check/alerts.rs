@@ -207,7 +207,10 @@ pub(crate) fn range_window(cx: &mut Cx, s: &S<String>, key: &str, d: Duration, i
                 codes::BAD_DURATION,
                 format!("`{key} = \"{}\"` is longer than {MAX_WINDOW}", s.get_ref()),
             )
-            .at(s.span(), "Prometheus would read every sample of this range at every evaluation")
+            .at(
+                s.span(),
+                "Prometheus would read every sample of this range at every evaluation",
+            )
             .help("use an SLO for long periods: it records the ratio once and reads it back"),
         );
     } else if d.millis() > 0 && d.millis() < 2 * interval.millis() {
@@ -455,7 +458,7 @@ fn alert(
         }
     };
     let labels = cx.labels(&a.labels);
-    for v in a.labels.values() {
+    for v in a.labels.values().filter(|v| !v.get_ref().is_empty()) {
         cx.token(v, "label value", crate::escape::prometheus::label_value);
     }
     for k in a.labels.keys() {

@@ -192,7 +192,9 @@ fn url_problem(v: &str, templated: bool) -> Option<UrlProblem> {
         None => crate::escape::host_name(authority),
     };
     if !host_ok {
-        return Some(Malformed("expected a host name or IP address, and a port from 1 to 65535"));
+        return Some(Malformed(
+            "expected a host name or IP address, and a port from 1 to 65535",
+        ));
     }
     let tail = if templated {
         template_free(tail)
@@ -215,7 +217,9 @@ fn url_problem(v: &str, templated: bool) -> Option<UrlProblem> {
 
 fn port_ok(p: &str) -> bool {
     p.strip_prefix(':').is_some_and(|p| {
-        !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit())
+        !p.is_empty()
+            && p.len() <= 5
+            && p.bytes().all(|b| b.is_ascii_digit())
             && p.parse::<u16>().is_ok_and(|p| p > 0)
     })
 }

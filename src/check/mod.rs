@@ -218,6 +218,7 @@ impl Cx<'_> {
     pub fn labels(&mut self, m: &BTreeMap<S<String>, S<String>>) -> BTreeMap<String, String> {
         m.iter()
             .map(|(k, v)| {
+                self.token(v, "label value", crate::escape::prometheus::any_label_value);
                 let k = self.metric_name(k, "label name", false);
                 (k, v.get_ref().clone())
             })
@@ -238,7 +239,10 @@ impl Cx<'_> {
                 self.push(
                     Diagnostic::error(
                         codes::UNSAFE_TEXT,
-                        format!("{what} `{}` cannot be written safely", s.get_ref().escape_debug()),
+                        format!(
+                            "{what} `{}` cannot be written safely",
+                            s.get_ref().escape_debug()
+                        ),
                     )
                     .at(s.span(), why),
                 );

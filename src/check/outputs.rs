@@ -5,8 +5,8 @@
 
 use super::{Cx, closest};
 use crate::codes;
-use crate::escape;
 use crate::diag::Diagnostic;
+use crate::escape;
 use crate::load::{RawConfig, RawService, S};
 use crate::model::{
     Alert, Alertmanager, Backend, Balance, Dashboard, Dimension, Elasticsearch, InstallPaths, Job,
@@ -627,11 +627,20 @@ pub fn proxy(cx: &mut Cx, raw: &RawConfig, project: &Project, jobs: &[Job]) -> O
     let tls = p.and_then(|p| p.tls.as_ref()).map(|t| {
         let t = t.get_ref();
         cx.token(&t.certificate, "certificate path", escape::nginx::path);
-        cx.token(&t.certificate_key, "certificate key path", escape::nginx::path);
+        cx.token(
+            &t.certificate_key,
+            "certificate key path",
+            escape::nginx::path,
+        );
         if let Some(ps) = &t.protocols {
             cx.unique(ps.get_ref(), "TLS protocol");
             if ps.get_ref().is_empty() {
-                cx.error(codes::BAD_VALUE, "no TLS protocol", ps.span(), "expected `TLSv1.2`, `TLSv1.3` or both");
+                cx.error(
+                    codes::BAD_VALUE,
+                    "no TLS protocol",
+                    ps.span(),
+                    "expected `TLSv1.2`, `TLSv1.3` or both",
+                );
             }
         }
         if let Some(c) = &t.ciphers {
@@ -1110,7 +1119,10 @@ pub fn services(
                 cx.push(
                     Diagnostic::error(
                         codes::UNSAFE_TEXT,
-                        format!("service `{name}` would run as user `{}`, the project's name", project.name),
+                        format!(
+                            "service `{name}` would run as user `{}`, the project's name",
+                            project.name
+                        ),
                     )
                     .at(a.name.span(), why)
                     .help("set `user` to the account the service runs as"),
@@ -1123,7 +1135,10 @@ pub fn services(
             {
                 cx.error(
                     codes::UNSAFE_TEXT,
-                    format!("`{}` cannot be written safely into `ExecStart=`", w.escape_debug()),
+                    format!(
+                        "`{}` cannot be written safely into `ExecStart=`",
+                        w.escape_debug()
+                    ),
                     a.exec.span(),
                     "a control character",
                 );

@@ -67,7 +67,10 @@ pub fn slos(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert]) -> Vec<Slo> {
             // `api-availability` and `api_availability` both name their alerts
             // `ApiAvailability...`.
             for t in &slo.tiers {
-                if let Some(other) = out.iter().find(|o| o.tiers.iter().any(|x| x.alert == t.alert)) {
+                if let Some(other) = out
+                    .iter()
+                    .find(|o| o.tiers.iter().any(|x| x.alert == t.alert))
+                {
                     cx.push(
                         Diagnostic::error(
                             codes::DUPLICATE_NAME,
@@ -93,20 +96,21 @@ pub fn slos(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert]) -> Vec<Slo> {
 /// `slo-<name>` per SLO.
 pub fn group_names(cx: &mut Cx, raw: &RawConfig, project: &str, alerts: &[Alert], slos: &[Slo]) {
     let mut seen: std::collections::BTreeMap<String, &str> = std::collections::BTreeMap::new();
-    let mut claim = |cx: &mut Cx, group: String, what: &'static str, span: std::ops::Range<usize>| {
-        if let Some(first) = seen.get(&group) {
-            cx.push(
-                Diagnostic::error(
-                    codes::DUPLICATE_NAME,
-                    format!("two rule groups would be named `{group}`"),
-                )
-                .at(span, format!("the {what}'s group"))
-                .help(format!("the other is the {first}'s; rename one of them")),
-            );
-        } else {
-            seen.insert(group, what);
-        }
-    };
+    let mut claim =
+        |cx: &mut Cx, group: String, what: &'static str, span: std::ops::Range<usize>| {
+            if let Some(first) = seen.get(&group) {
+                cx.push(
+                    Diagnostic::error(
+                        codes::DUPLICATE_NAME,
+                        format!("two rule groups would be named `{group}`"),
+                    )
+                    .at(span, format!("the {what}'s group"))
+                    .help(format!("the other is the {first}'s; rename one of them")),
+                );
+            } else {
+                seen.insert(group, what);
+            }
+        };
     for d in &raw.dimensions {
         let name = d.get_ref().name.get_ref();
         if alerts.iter().any(|a| a.dimension.as_deref() == Some(name)) {
@@ -114,7 +118,12 @@ pub fn group_names(cx: &mut Cx, raw: &RawConfig, project: &str, alerts: &[Alert]
         }
     }
     if alerts.iter().any(|a| a.dimension.is_none()) {
-        claim(cx, project.to_string(), "project (alerts without a dimension)", raw.project.get_ref().name.span());
+        claim(
+            cx,
+            project.to_string(),
+            "project (alerts without a dimension)",
+            raw.project.get_ref().name.span(),
+        );
     }
     for d in &raw.dimensions {
         for s in &d.get_ref().slos {

@@ -136,7 +136,10 @@ pub fn emit(m: &Model, logs: &Logs) -> String {
         template_pattern: template.as_ref().map(|t| text(&t.1).into_owned()),
         // With ILM on, Filebeat 7.x silently replaces a custom index with its rollover alias.
         ilm_enabled: template.as_ref().map(|_| false),
-        kibana: logs.kibana.as_deref().map(|host| Kibana { host: text(host) }),
+        kibana: logs
+            .kibana
+            .as_deref()
+            .map(|host| Kibana { host: text(host) }),
     };
     super::yaml(&cfg)
 }

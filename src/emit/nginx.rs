@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use super::template;
 use crate::bundle::HEADER;
-use crate::model::{Balance, Model, Proxy, Tls};
 use crate::escape::{Refusal, nginx};
+use crate::model::{Balance, Model, Proxy, Tls};
 use crate::quantity::Duration;
 
 /// A token `check` has already accepted.

@@ -46,8 +46,14 @@ pub fn emit(_m: &Model, s: &Service) -> String {
         header: HEADER,
         description: token(systemd::text(&s.description)),
         user: token(systemd::user(&s.user)),
-        working_directory: s.working_directory.as_deref().map(|p| token(systemd::path(p))),
-        environment_file: s.environment_file.as_deref().map(|p| token(systemd::path(p))),
+        working_directory: s
+            .working_directory
+            .as_deref()
+            .map(|p| token(systemd::path(p))),
+        environment_file: s
+            .environment_file
+            .as_deref()
+            .map(|p| token(systemd::path(p))),
         read_write_paths: s
             .read_write_paths
             .iter()
