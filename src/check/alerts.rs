@@ -224,8 +224,9 @@ pub(crate) fn range_window(cx: &mut Cx, s: &S<String>, key: &str, d: Duration, i
             )
             .at(s.span(), "`rate` and `increase` need two samples: this returns nothing, and never fires")
             .help(format!(
-                "use at least `{}` (four scrape intervals is the usual choice)",
-                Duration(2 * interval.millis())
+                "use at least `{}`; four scrape intervals (`{}`) is the usual choice",
+                Duration(2 * interval.millis()),
+                Duration(4 * interval.millis())
             )),
         );
     }
