@@ -366,7 +366,11 @@ pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert], slos: &[Slo]
         }),
         storage_path: am.and_then(|a| a.storage_path.as_ref()).map_or_else(
             || "/var/lib/prometheus/alertmanager".into(),
-            |s| s.get_ref().clone(),
+            |s| {
+                // Written into the unit's flags and `ReadWritePaths=`.
+                cx.token(s, "storage path", crate::escape::systemd::path);
+                s.get_ref().clone()
+            },
         ),
         resolve_timeout: cx.positive_duration(
             am.and_then(|a| a.resolve_timeout.as_ref()),

@@ -115,7 +115,11 @@ pub fn prometheus(cx: &mut Cx, raw: &RawConfig) -> Prometheus {
         retention: cx.positive_duration(p.retention.as_ref(), Duration::from_secs(15 * 86400)),
         storage_path: p.storage_path.as_ref().map_or_else(
             || "/var/lib/prometheus/metrics2".into(),
-            |s| s.get_ref().clone(),
+            |s| {
+                // Written into the unit's flags and `ReadWritePaths=`.
+                cx.token(s, "storage path", crate::escape::systemd::path);
+                s.get_ref().clone()
+            },
         ),
         alertmanagers,
         remote_write,

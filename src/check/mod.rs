@@ -59,6 +59,7 @@ pub fn check(raw: &RawConfig, text: &str, diags: &mut Diags) -> Option<Model> {
             .alertmanagers
             .push(base::reachable(&alertmanager.listen));
     }
+    secret_files(&mut cx, raw);
     let logs = outputs::logs(&mut cx, raw, &project);
     let dashboard = outputs::dashboard(&mut cx, raw, &project, &alerts, &dimensions, &prometheus);
     let proxy = outputs::proxy(&mut cx, raw, &project, &jobs);
@@ -89,6 +90,57 @@ pub fn check(raw: &RawConfig, text: &str, diags: &mut Diags) -> Option<Model> {
         services,
         paths,
     })
+}
+
+/// The files that hold secrets, read by the servers: absolute paths (a relative one resolves
+/// against wherever the server's config file happens to be), never empty (an empty path is no
+/// file to Alertmanager, which then sends nothing).
+fn secret_files(cx: &mut Cx, raw: &RawConfig) {
+    let mut keys: Vec<&S<String>> = Vec::new();
+    if let Some(p) = &raw.prometheus {
+        for rw in &p.get_ref().remote_write {
+            keys.extend(rw.get_ref().password_file.iter());
+            keys.extend(rw.get_ref().bearer_token_file.iter());
+        }
+    }
+    if let Some(a) = &raw.alertmanager {
+        keys.extend(a.get_ref().slack_api_url_file.iter());
+        if let Some(smtp) = &a.get_ref().smtp {
+            keys.extend(smtp.get_ref().auth_password_file.iter());
+        }
+    }
+    for r in &raw.receivers {
+        keys.extend(
+            r.get_ref()
+                .slack
+                .iter()
+                .flat_map(|s| &s.get_ref().api_url_file),
+        );
+        keys.extend(
+            r.get_ref()
+                .pagerduty
+                .iter()
+                .flat_map(|p| &p.get_ref().routing_key_file),
+        );
+    }
+    if let Some(es) = raw
+        .logs
+        .as_ref()
+        .and_then(|l| l.get_ref().elasticsearch.as_ref())
+    {
+        keys.extend(es.get_ref().ca_file.iter());
+    }
+    for k in keys {
+        let v = k.get_ref();
+        if !v.starts_with('/') || v.chars().any(char::is_control) || v.ends_with('/') {
+            cx.error(
+                codes::BAD_VALUE,
+                format!("`{}` is not an absolute path to a file", v.escape_debug()),
+                k.span(),
+                "expected a path such as `/etc/prometheus/secrets/token`",
+            );
+        }
+    }
 }
 
 /// The checking context: where diagnostics go, and small shared rules.
