@@ -18,6 +18,7 @@ pub mod model;
 pub mod par;
 pub mod pieces;
 pub mod promql;
+pub mod promql_versions;
 pub mod quantity;
 pub mod slo;
 pub mod source;

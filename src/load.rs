@@ -119,6 +119,9 @@ pub struct RawProject {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPrometheus {
+    /// The Prometheus release the outputs are for (`"2.42"`, the default, is Debian 12's):
+    /// PromQL it does not have is refused.
+    pub version: Option<S<String>>,
     pub scrape_interval: Option<S<String>>,
     pub scrape_timeout: Option<S<String>>,
     pub evaluation_interval: Option<S<String>>,

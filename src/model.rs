@@ -34,6 +34,8 @@ pub struct Project {
 
 #[derive(Debug, Clone)]
 pub struct Prometheus {
+    /// The PromQL the targeted release understands.
+    pub promql: PromqlTarget,
     pub scrape_interval: Duration,
     pub scrape_timeout: Duration,
     pub evaluation_interval: Duration,
@@ -43,6 +45,23 @@ pub struct Prometheus {
     pub storage_path: String,
     pub alertmanagers: Vec<String>,
     pub remote_write: Vec<RemoteWrite>,
+}
+
+/// A Prometheus release and the `--enable-feature` flags it runs with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromqlTarget {
+    pub version: crate::promql_versions::Version,
+    pub features: Vec<String>,
+}
+
+impl Default for PromqlTarget {
+    /// Prometheus 2.42, Debian 12's, the release the test suite runs.
+    fn default() -> Self {
+        PromqlTarget {
+            version: (2, 42),
+            features: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -147,6 +147,7 @@ pub fn alerts(
             diags: &mut diags,
             text,
             removed,
+            promql: prom.promql.clone(),
         };
         let alerts: Vec<Alert> = run
             .iter()
@@ -178,6 +179,13 @@ fn checked_alert(
     } else {
         super::promql::analyze(&alert.expr(), matches!(alert.kind, AlertKind::Raw { .. }))
     };
+    let result =
+        result.and_then(
+            |split| match super::promql::version_error(&alert.expr(), &cx.promql) {
+                None => Ok(split),
+                Some(why) => Err(why),
+            },
+        );
     match result {
         Ok(split) => {
             if let AlertKind::Raw { split: s, .. } = &mut alert.kind {
@@ -192,7 +200,6 @@ fn checked_alert(
     }
 }
 
-/// Whether the condition of an alert is certainly valid PromQL without parsing it: a kind
 /// The longest `for` ccmon takes: a week. Past it the alert is a report.
 const MAX_FOR: Duration = Duration(7 * 24 * 3_600_000);
 /// The longest range window ccmon takes: 31 days, the longest SLO period.
@@ -232,6 +239,7 @@ pub(crate) fn range_window(cx: &mut Cx, s: &S<String>, key: &str, d: Duration, i
     }
 }
 
+/// Whether the condition of an alert is certainly valid PromQL without parsing it: a kind
 /// that wraps selectors in fixed functions, with selectors and `by` labels that
 /// [`super::promql::surely_selector`] and [`super::promql::plain_label`] vouch for (the other
 /// parts, durations, numbers and metric names, were checked on their own).

@@ -37,6 +37,7 @@ pub fn project(cx: &mut Cx, raw: &RawConfig) -> Project {
 
 pub fn prometheus(cx: &mut Cx, raw: &RawConfig) -> Prometheus {
     let defaults = crate::load::RawPrometheus {
+        version: None,
         scrape_interval: None,
         scrape_timeout: None,
         evaluation_interval: None,
@@ -102,7 +103,36 @@ pub fn prometheus(cx: &mut Cx, raw: &RawConfig) -> Prometheus {
             }
         })
         .collect();
+    let mut promql = crate::model::PromqlTarget::default();
+    if let Some(v) = &p.version {
+        match crate::promql_versions::parse_version(v.get_ref()) {
+            Some(parsed) if parsed >= (2, 0) => promql.version = parsed,
+            _ => cx.error(
+                codes::BAD_VALUE,
+                format!("`{}` is not a Prometheus version", v.get_ref()),
+                v.span(),
+                "expected a release such as `2.42` or `2.53.1`",
+            ),
+        }
+    }
+    // `--enable-feature=a,b` given to the Prometheus unit.
+    promql.features = raw
+        .services
+        .as_ref()
+        .and_then(|s| s.get_ref().prometheus.as_ref())
+        .map(|p| {
+            p.get_ref()
+                .extra_flags
+                .iter()
+                .filter_map(|f| f.get_ref().strip_prefix("--enable-feature="))
+                .flat_map(|f| f.split(','))
+                .map(|f| f.trim().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    cx.promql = promql.clone();
     Prometheus {
+        promql,
         scrape_interval,
         scrape_timeout,
         evaluation_interval: cx

@@ -28,6 +28,7 @@ pub fn check(raw: &RawConfig, text: &str, diags: &mut Diags) -> Option<Model> {
         diags,
         text,
         removed: &raw.removed,
+        promql: Default::default(),
     };
     let project = base::project(&mut cx, raw);
     let prometheus = base::prometheus(&mut cx, raw);
@@ -150,6 +151,8 @@ pub(crate) struct Cx<'a> {
     pub text: &'a str,
     /// Keys removed by load's recovery (see [`RawConfig::removed`]).
     pub removed: &'a [(Range<usize>, String)],
+    /// The PromQL of the targeted Prometheus (set once `[prometheus]` is checked).
+    pub promql: crate::model::PromqlTarget,
 }
 
 impl Cx<'_> {

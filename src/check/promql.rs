@@ -22,8 +22,65 @@ pub(crate) fn check_expr(cx: &mut Cx, s: &S<String>, what: &str) -> bool {
     report_expr(cx, s, what, parse_error(s.get_ref()))
 }
 
-/// Reports what [`parse_error`] found in a user-written expression, at its span.
+/// The first function or aggregation of `expr` that the targeted Prometheus does not have (or
+/// has only behind a flag it does not run with). A parse error is not reported here.
+pub fn version_error(expr: &str, target: &crate::model::PromqlTarget) -> Option<String> {
+    use crate::promql_versions::{AGGREGATIONS, Availability, FUNCTIONS};
+    let usable = |f: &crate::promql_versions::Feature| match f.availability(target.version) {
+        Availability::Available => true,
+        Availability::NeedsFlag(flag) => target.features.iter().any(|x| x == flag),
+        _ => false,
+    };
+    // Cheap first: most expressions name no function the target lacks.
+    let suspects: Vec<_> = FUNCTIONS
+        .iter()
+        .chain(AGGREGATIONS)
+        .filter(|f| !usable(f) && expr.contains(f.name))
+        .collect();
+    if suspects.is_empty() {
+        return None;
+    }
+    let ast = promql_parser::parser::parse(expr).ok()?;
+    let mut used = Vec::new();
+    names_used(&ast, &mut used);
+    suspects
+        .into_iter()
+        .find(|f| used.contains(&f.name.to_string()))
+        .and_then(|f| f.diagnostic(target.version))
+}
+
+/// Every function and aggregation operator called in `e`.
+fn names_used(e: &promql_parser::parser::Expr, out: &mut Vec<String>) {
+    use promql_parser::parser::Expr;
+    match e {
+        Expr::Aggregate(a) => {
+            out.push(a.op.to_string());
+            names_used(&a.expr, out);
+            if let Some(p) = &a.param {
+                names_used(p, out);
+            }
+        }
+        Expr::Unary(u) => names_used(&u.expr, out),
+        Expr::Binary(b) => {
+            names_used(&b.lhs, out);
+            names_used(&b.rhs, out);
+        }
+        Expr::Paren(p) => names_used(&p.expr, out),
+        Expr::Subquery(s) => names_used(&s.expr, out),
+        Expr::Call(c) => {
+            out.push(c.func.name.to_string());
+            for a in &c.args.args {
+                names_used(a, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Reports what [`parse_error`] found in a user-written expression, at its span, or else
+/// what the targeted Prometheus lacks.
 pub(crate) fn report_expr(cx: &mut Cx, s: &S<String>, what: &str, why: Option<String>) -> bool {
+    let why = why.or_else(|| version_error(s.get_ref(), &cx.promql));
     match why {
         None => true,
         Some(why) => {
