@@ -175,7 +175,7 @@ fn validate_with_tools_reports_what_the_tools_reject() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("unknown function with name \"mad_over_time\""),
+        stderr.contains("unknown function with name \"histogram_avg\""),
         "{stderr}"
     );
 }
