@@ -13,6 +13,7 @@ pub mod diff;
 pub mod emit;
 pub mod escape;
 pub mod gofmt;
+pub mod gotemplate;
 pub mod load;
 pub mod model;
 pub mod par;

@@ -193,6 +193,16 @@ pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert], slos: &[Slo]
             .map(|s| {
                 let s = s.get_ref();
                 cx.no_plaintext(s.api_url.as_ref(), "api_url", "api_url_file");
+                for t in [&s.title, &s.text].into_iter().flatten() {
+                    if let Err(e) = super::template::check_alertmanager(t.get_ref()) {
+                        let span = cx.inner_span(t, e.start, e.end);
+                        cx.push(
+                            Diagnostic::error(codes::BAD_TEMPLATE, format!("template: {}", e.message))
+                                .at(span, "in this template")
+                                .help("Slack titles and texts are Alertmanager templates: Go's text/template with Alertmanager's functions"),
+                        );
+                    }
+                }
                 if s.channel.get_ref().trim().is_empty() {
                     cx.error(
                         codes::BAD_VALUE,
