@@ -489,6 +489,16 @@ fn alert(
     {
         template(cx, t);
     }
+    // The runbook is an annotation too: Prometheus parses it as a template.
+    if let Some(r) = &a.runbook
+        && let Err(e) = super::template::check(r.get_ref())
+    {
+        let span = cx.inner_span(r, e.start, e.end);
+        cx.push(
+            Diagnostic::error(codes::BAD_TEMPLATE, format!("template: {}", e.message))
+                .at(span, "in this template"),
+        );
+    }
     if let Some(r) = &a.runbook {
         super::base::templated_url(cx, r);
     }
