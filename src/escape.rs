@@ -62,7 +62,11 @@ pub mod nginx {
     /// A `server_name`: a host name, optionally with a leading `*.` or `.`, or a trailing
     /// `.*`, or `_` (no name). Regex names (`~...`) are not taken.
     pub fn server_name(v: &str) -> Result<&str, Refusal> {
-        if v == "_" {
+        if v == "_"
+            || v.strip_prefix('[')
+                .and_then(|h| h.strip_suffix(']'))
+                .is_some_and(|h| h.parse::<std::net::Ipv6Addr>().is_ok())
+        {
             return Ok(v);
         }
         let core = v
@@ -72,6 +76,11 @@ pub mod nginx {
             .unwrap_or(v);
         if v.starts_with('~') {
             return Err("regex server names are not supported: list the names");
+        }
+        if core.contains(':') {
+            return Err(
+                "a bare IPv6 address never matches the `Host: [::1]` a client sends: write it in brackets, `[::1]`, or use a name",
+            );
         }
         if core.is_empty() || !super::host_name(core) {
             return Err(
@@ -87,13 +96,24 @@ pub mod nginx {
         if !v.starts_with('/') {
             return Err("a URI path starts with `/`");
         }
-        if v.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "/._~!&()*+,=:@%-".contains(c))
+        if !v
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._~!&()*+,=:@-".contains(c))
         {
-            Ok(v)
-        } else {
-            Err("letters, digits and `/ . _ ~ ! & ( ) * + , = : @ % -` only")
+            return Err(
+                "letters, digits and `/ . _ ~ ! & ( ) * + , = : @ -` only (a `%` escape would be decoded before `location` compares, but sent as written by `proxy_pass`)",
+            );
         }
+        if v.len() > 1
+            && v[1..]
+                .split('/')
+                .any(|c| c.is_empty() || c == "." || c == "..")
+        {
+            return Err(
+                "an empty, `.` or `..` segment: nginx normalizes request paths, so the location would never match",
+            );
+        }
+        Ok(v)
     }
 
     /// An OpenSSL cipher list (`ssl_ciphers`): names joined by `:`, with `!`, `+`, `-`, `@`.
@@ -104,13 +124,23 @@ pub mod nginx {
         if v.split(':').any(str::is_empty) {
             return Err("an empty entry between `:`");
         }
-        if v.chars()
+        if !v
+            .chars()
             .all(|c| c.is_ascii_alphanumeric() || "!+-@=_.".contains(c) || c == ':')
         {
-            Ok(v)
-        } else {
-            Err("OpenSSL cipher names, `:`, `!`, `+`, `-`, `@` and `=` only")
+            return Err("OpenSSL cipher names, `:`, `!`, `+`, `-`, `@` and `=` only");
         }
+        if v.split(':').any(|e| e.starts_with("TLS_")) {
+            return Err(
+                "`TLS_*` names are TLS 1.3 suites, which `ssl_ciphers` does not set: OpenSSL finds no cipher match",
+            );
+        }
+        if v.split(':').all(|e| e.starts_with(['!', '-', '+', '@'])) {
+            return Err(
+                "every entry removes, moves or tunes ciphers and none adds one: OpenSSL finds no cipher match",
+            );
+        }
+        Ok(v)
     }
 }
 
@@ -148,6 +178,11 @@ pub mod systemd {
         if v.contains(['"', '\'', '\\']) {
             return Err("quotes or backslashes in a path");
         }
+        if v.len() >= 4096 || v.split('/').any(|c| c.len() > 255) {
+            return Err(
+                "too long: systemd takes paths under 4096 bytes, with names of at most 255",
+            );
+        }
         if v.len() > 1
             && (v.ends_with('/')
                 || v.split('/')
@@ -163,6 +198,9 @@ pub mod systemd {
     /// would run the service as root.
     pub fn user(v: &str) -> Result<&str, Refusal> {
         if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+            if v.len() > 1 && v.starts_with('0') {
+                return Err("a UID with a leading zero: systemd refuses it as a user name or ID");
+            }
             return match v.parse::<u32>() {
                 Ok(0) => Err("UID 0 is root: leave the service unprivileged"),
                 Ok(u) if u != 65535 && u != u32::MAX => Ok(v),
@@ -193,14 +231,56 @@ pub mod systemd {
             return Err("a control character (a line break would start a new setting)");
         }
         let w = w.replace('%', "%%");
-        let w = if expand_env { w } else { w.replace('$', "$$") };
+        let w = if expand_env {
+            env_word(&w)?
+        } else {
+            w.replace('$', "$$")
+        };
+        // `#` at the start of a continuation line would make the rest of the line a comment.
         Ok(
-            if w.is_empty() || w.contains([' ', '\t', '"', '\'', '\\', ';']) {
+            if w.is_empty() || w.contains([' ', '\t', '"', '\'', '\\', ';', '#']) {
                 format!("\"{}\"", w.replace('\\', "\\\\").replace('"', "\\\""))
             } else {
                 w
             },
         )
+    }
+
+    /// A word with `${NAME}` references kept for systemd to expand and every other `$`
+    /// doubled. A braceless `$NAME` is refused: systemd expands it only as a whole word, which
+    /// it then splits on blanks (and drops when unset), and passes it through literally
+    /// inside a word.
+    fn env_word(w: &str) -> Result<String, Refusal> {
+        let name_len = |t: &str| {
+            t.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(t.len())
+        };
+        let mut out = String::new();
+        let mut rest = w;
+        while let Some(i) = rest.find('$') {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + 1..];
+            let braced = after.strip_prefix('{').and_then(|inner| {
+                let end = inner.find('}')?;
+                (end > 0
+                    && name_len(&inner[..end]) == end
+                    && !inner.starts_with(|c: char| c.is_ascii_digit()))
+                .then_some(end)
+            });
+            if let Some(end) = braced {
+                out.push_str(&rest[i..i + end + 3]);
+                rest = &after[end + 2..];
+            } else if after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+                return Err(
+                    "write `${NAME}`: systemd expands a bare `$NAME` only as a whole word, split on blanks",
+                );
+            } else {
+                out.push_str("$$");
+                rest = after;
+            }
+        }
+        out.push_str(rest);
+        Ok(out)
     }
 
     /// The program of `ExecStart=`: an absolute path that systemd takes as it is.
@@ -337,7 +417,21 @@ mod tests {
         assert_eq!(systemd::word("a b", false).unwrap(), "\"a b\"");
         assert_eq!(systemd::word("", false).unwrap(), "\"\"");
         assert_eq!(systemd::word("$PORT", false).unwrap(), "$$PORT");
-        assert_eq!(systemd::word("$PORT", true).unwrap(), "$PORT");
+        assert!(systemd::word("$PORT", true).is_err());
+        assert_eq!(systemd::word("${PORT}", true).unwrap(), "${PORT}");
+        assert_eq!(
+            systemd::word("--port=${PORT}$", true).unwrap(),
+            "--port=${PORT}$$"
+        );
+        assert_eq!(systemd::word("#two", false).unwrap(), "\"#two\"");
+        assert!(systemd::user("01000").is_err());
+        assert!(nginx::ciphers("!ALL").is_err());
+        assert!(nginx::ciphers("TLS_AES_128_GCM_SHA256").is_err());
+        assert!(nginx::server_name("::1").is_err());
+        assert!(nginx::server_name("[::1]").is_ok());
+        assert!(nginx::uri_path("/a%20b").is_err());
+        assert!(nginx::uri_path("/a//b").is_err());
+        assert!(nginx::uri_path("/a/../b").is_err());
         assert!(systemd::word("a\nb", false).is_err());
         assert!(systemd::program("/opt/$X/bin").is_err());
     }

@@ -335,6 +335,10 @@ fn unit_settings(text: &str) -> Vec<(String, String, String)> {
     let mut section = String::new();
     let mut pending = String::new();
     for line in text.lines() {
+        // A comment line inside a continuation is skipped, and the continuation goes on.
+        if !pending.is_empty() && line.trim_start().starts_with(['#', ';']) {
+            continue;
+        }
         let joined = format!("{pending}{line}");
         if let Some(cont) = joined.strip_suffix('\\') {
             pending = format!("{cont} ");
@@ -369,8 +373,8 @@ fn unspecified(v: &str) -> Option<String> {
 }
 
 /// `ExecStart=` words: quotes and C escapes removed, `%%` and `$$` made single. With
-/// `expand`, `$` is left as written: the unit has an environment file, and `$VAR` in `exec` is
-/// the user's reference to it (by design).
+/// `expand`, `${NAME}` stays: the unit has an environment file, and `${NAME}` in `exec` is the
+/// user's reference to it (by design).
 fn exec_words(v: &str, expand: bool) -> Option<Vec<String>> {
     let mut words = Vec::new();
     let mut chars = v.chars().peekable();
@@ -398,13 +402,13 @@ fn exec_words(v: &str, expand: bool) -> Option<Vec<String>> {
             }
         }
         let w = unspecified(&w)?;
-        if expand {
-            words.push(w);
-        } else if w.replace("$$", "").contains('$') {
+        // A single `$` is an expansion: only `${NAME}` on purpose, with `expand`.
+        let singles = w.replace("$$", "");
+        let refs_ok = expand && singles.split('$').skip(1).all(|r| r.starts_with('{'));
+        if singles.contains('$') && !refs_ok {
             return None;
-        } else {
-            words.push(w.replace("$$", "$"));
         }
+        words.push(w.replace("$$", "$"));
     }
     Some(words)
 }

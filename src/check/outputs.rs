@@ -371,12 +371,13 @@ pub fn dashboard(
 }
 
 /// An nginx size (`4k`, `1m`, `512`) in bytes, within what nginx parses (`ngx_parse_size`:
-/// an `off_t`/`ssize_t`, so below 2^63).
-fn nginx_bytes(t: &str) -> Option<u64> {
+/// an `off_t`/`ssize_t`, so below 2^63). `g` is an offset unit (`client_max_body_size`), not
+/// a size unit (the proxy buffers refuse it).
+fn nginx_bytes(t: &str, offset: bool) -> Option<u64> {
     let (digits, scale) = match t.as_bytes().last()? {
         b'k' | b'K' => (&t[..t.len() - 1], 1u64 << 10),
         b'm' | b'M' => (&t[..t.len() - 1], 1 << 20),
-        b'g' | b'G' => (&t[..t.len() - 1], 1 << 30),
+        b'g' | b'G' if offset => (&t[..t.len() - 1], 1 << 30),
         _ => (t, 1),
     };
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -390,16 +391,21 @@ fn nginx_bytes(t: &str) -> Option<u64> {
 }
 
 /// A size key: its text and its bytes (`(count, bytes)` for the `N size` pair).
-fn nginx_size(cx: &mut Cx, v: &Option<S<String>>, pair: bool) -> Option<(String, u64, u64)> {
+fn nginx_size(
+    cx: &mut Cx,
+    v: &Option<S<String>>,
+    pair: bool,
+    offset: bool,
+) -> Option<(String, u64, u64)> {
     let s = v.as_ref()?;
     let text = s.get_ref();
     let parsed = if pair {
         text.split_once(' ').and_then(|(n, sz)| {
             let n: u64 = n.parse().ok().filter(|n| (1..=1_000_000).contains(n))?;
-            Some((n, nginx_bytes(sz)?))
+            Some((n, nginx_bytes(sz, false)?))
         })
     } else {
-        nginx_bytes(text).map(|b| (1, b))
+        nginx_bytes(text, offset).map(|b| (1, b))
     };
     match parsed {
         Some((n, b)) => Some((text.clone(), n, b)),
@@ -409,9 +415,11 @@ fn nginx_size(cx: &mut Cx, v: &Option<S<String>>, pair: bool) -> Option<(String,
                 format!("`{text}` is not an nginx size"),
                 s.span(),
                 if pair {
-                    "expected `<number> <size>`, such as `8 4k`"
+                    "expected `<number> <size>`, such as `8 4k` (units k and m)"
+                } else if offset {
+                    "expected a size such as `4k`, `1m` or `1g`, below 8 EiB"
                 } else {
-                    "expected a size such as `4k` or `1m`, below 8 EiB"
+                    "expected a size such as `4k` or `1m` (units k and m)"
                 },
             );
             None
@@ -421,22 +429,53 @@ fn nginx_size(cx: &mut Cx, v: &Option<S<String>>, pair: bool) -> Option<(String,
 
 /// nginx's rules between the proxy buffer sizes (`ngx_http_proxy_merge_loc_conf`, checked
 /// whether buffering is on or off), with nginx's defaults for what is not set: one memory
-/// page (4k on x86-64) and `8 4k`.
+/// page (4k on x86-64) and `8 4k`. Returns the three values to write: nginx fills what is
+/// not set from the page size of the machine it runs on, so all three are written once one
+/// is set.
 fn buffer_relations(
     cx: &mut Cx,
     b: Option<&crate::load::RawBuffering>,
     sizes: [&Option<(String, u64, u64)>; 3],
-) {
+) -> [String; 3] {
     const PAGE: u64 = 4096;
     let [buffer_size, buffers, busy] = sizes;
     let one = buffer_size.as_ref().map_or(PAGE, |s| s.2);
     let (n, each) = buffers.as_ref().map_or((8, PAGE), |s| (s.1, s.2));
     let size = one.max(each);
-    let busy_v = busy.as_ref().map_or(2 * size, |s| s.2);
+    let busy_v = busy.as_ref().map_or(size.saturating_mul(2), |s| s.2);
+    let text = |bytes: u64| {
+        if bytes.is_multiple_of(1 << 20) {
+            format!("{}m", bytes >> 20)
+        } else if bytes.is_multiple_of(1024) {
+            format!("{}k", bytes >> 10)
+        } else {
+            bytes.to_string()
+        }
+    };
+    let written = [
+        buffer_size
+            .as_ref()
+            .map_or_else(|| text(one), |s| s.0.clone()),
+        buffers
+            .as_ref()
+            .map_or_else(|| format!("{n} {}", text(each)), |s| s.0.clone()),
+        busy.as_ref().map_or_else(|| text(busy_v), |s| s.0.clone()),
+    ];
     let span = |f: fn(&crate::load::RawBuffering) -> &Option<S<String>>| {
         b.and_then(|b| f(b).as_ref()).map_or(0..0, S::span)
     };
-    if n < 2 {
+    if size > 1 << 30 {
+        cx.error(
+            codes::BAD_VALUE,
+            format!("a proxy buffer of {size} bytes is over 1024m"),
+            if buffer_size.as_ref().is_some_and(|s| s.2 == size) {
+                span(|b| &b.buffer_size)
+            } else {
+                span(|b| &b.buffers)
+            },
+            "nginx refuses a buffer larger than `proxy_max_temp_file_size` (1024m)",
+        );
+    } else if n < 2 {
         cx.error(
             codes::BAD_VALUE,
             "nginx needs at least 2 `proxy_buffers`",
@@ -452,7 +491,7 @@ fn buffer_relations(
             .at(span(|b| &b.busy_buffers_size), "too small")
             .help("nginx -t refuses this: raise `busy_buffers_size`"),
         );
-    } else if busy_v > (n - 1) * each {
+    } else if busy_v > (n - 1).saturating_mul(each) {
         let at = if busy.is_some() {
             span(|b| &b.busy_buffers_size)
         } else if buffer_size.is_some() {
@@ -466,13 +505,14 @@ fn buffer_relations(
                 format!(
                     "`busy_buffers_size` ({busy_v} bytes{}) must be below all `buffers` but one ({} bytes)",
                     if busy.is_some() { "" } else { ", nginx's default of twice the buffer size" },
-                    (n - 1) * each
+                    (n - 1).saturating_mul(each)
                 ),
             )
             .at(at, "nginx -t refuses these sizes together")
             .help("give more or larger `buffers`, or a smaller `busy_buffers_size`"),
         );
     }
+    written
 }
 
 fn port(cx: &mut Cx, v: &Option<S<i64>>, default: u16) -> u16 {
@@ -567,8 +607,20 @@ pub fn proxy(cx: &mut Cx, raw: &RawConfig, project: &Project, jobs: &[Job]) -> O
                 address,
                 weight,
                 max_fails,
-                fail_timeout: cx
-                    .positive_duration(b.fail_timeout.as_ref(), Duration::from_secs(10)),
+                fail_timeout: {
+                    let d = cx.positive_duration(b.fail_timeout.as_ref(), Duration::from_secs(10));
+                    if let Some(f) = &b.fail_timeout
+                        && !d.millis().is_multiple_of(1000)
+                    {
+                        cx.error(
+                            codes::BAD_DURATION,
+                            format!("`{}` is not whole seconds", f.get_ref()),
+                            f.span(),
+                            "nginx takes `fail_timeout` in seconds only",
+                        );
+                    }
+                    d
+                },
                 backup: b.backup.as_ref().is_some_and(|x| *x.get_ref()),
             });
         }
@@ -737,16 +789,17 @@ pub fn proxy(cx: &mut Cx, raw: &RawConfig, project: &Project, jobs: &[Job]) -> O
     }
     let sizes = b.map(|b| {
         [
-            nginx_size(cx, &b.buffer_size, false),
-            nginx_size(cx, &b.buffers, true),
-            nginx_size(cx, &b.busy_buffers_size, false),
+            nginx_size(cx, &b.buffer_size, false, false),
+            nginx_size(cx, &b.buffers, true, false),
+            nginx_size(cx, &b.busy_buffers_size, false, false),
         ]
     });
-    if let Some([one, all, busy]) = &sizes {
-        buffer_relations(cx, b, [one, all, busy]);
-    }
-    let [buffer_size, buffers, busy_buffers_size] =
-        sizes.map_or([None, None, None], |s| s.map(|x| x.map(|x| x.0)));
+    let [buffer_size, buffers, busy_buffers_size] = match &sizes {
+        Some([one, all, busy]) if [one, all, busy].iter().any(|x| x.is_some()) => {
+            buffer_relations(cx, b, [one, all, busy]).map(Some)
+        }
+        _ => [None, None, None],
+    };
     Some(Proxy {
         nginx_version,
         upstream: p.and_then(|p| p.upstream.as_ref()).map_or_else(
@@ -776,8 +829,13 @@ pub fn proxy(cx: &mut Cx, raw: &RawConfig, project: &Project, jobs: &[Job]) -> O
             p.and_then(|p| p.pid_file.as_ref()),
             "/run/nginx.pid".into(),
         ),
-        client_max_body_size: nginx_size(cx, p.map_or(&None, |p| &p.client_max_body_size), false)
-            .map_or_else(|| "10m".into(), |s| s.0),
+        client_max_body_size: nginx_size(
+            cx,
+            p.map_or(&None, |p| &p.client_max_body_size),
+            false,
+            true,
+        )
+        .map_or_else(|| "10m".into(), |s| s.0),
         backends,
         tls,
         connect_timeout: cx.positive_duration(t.and_then(|t| t.connect.as_ref()), sixty),
@@ -1129,10 +1187,11 @@ pub fn services(
                 );
             }
             let expand_env = a.environment_file.is_some();
-            if let Some(w) = words
-                .clone()
-                .find(|w| escape::systemd::word(w, expand_env).is_err())
-            {
+            if let Some((w, why)) = words.clone().find_map(|w| {
+                escape::systemd::word(w, expand_env)
+                    .err()
+                    .map(|why| (w, why))
+            }) {
                 cx.error(
                     codes::UNSAFE_TEXT,
                     format!(
@@ -1140,7 +1199,7 @@ pub fn services(
                         w.escape_debug()
                     ),
                     a.exec.span(),
-                    "a control character",
+                    why,
                 );
             }
             out.push(Service {
