@@ -2030,48 +2030,9 @@ const GO_ALNUM: &[(u32, u32)] = &[
 mod tests {
     use super::*;
 
-    /// Prometheus 2.42's alert template functions (template/template.go).
-    const PROMETHEUS: &[&str] = &[
-        "query",
-        "first",
-        "label",
-        "value",
-        "strvalue",
-        "args",
-        "reReplaceAll",
-        "safeHtml",
-        "match",
-        "title",
-        "toUpper",
-        "toLower",
-        "graphLink",
-        "tableLink",
-        "sortByLabel",
-        "stripPort",
-        "stripDomain",
-        "humanize",
-        "humanize1024",
-        "humanizeDuration",
-        "humanizePercentage",
-        "humanizeTimestamp",
-        "toTime",
-        "pathPrefix",
-        "externalURL",
-        "parseDuration",
-    ];
-    /// The variables rules/alerting.go declares before every Prometheus 2.42 alert template.
-    const PROMETHEUS_VARS: &[&str] = &["$labels", "$externalLabels", "$externalURL", "$value"];
-    /// Alertmanager 0.25's template functions (template/template.go `DefaultFuncs`).
-    const ALERTMANAGER: &[&str] = &[
-        "toUpper",
-        "toLower",
-        "title",
-        "join",
-        "match",
-        "safeHtml",
-        "reReplaceAll",
-        "stringSlice",
-    ];
+    use crate::check::template::{
+        ALERTMANAGER_FUNCS as ALERTMANAGER, PROMETHEUS_FUNCS as PROMETHEUS, PROMETHEUS_VARS,
+    };
 
     /// The error exactly as Go prints it for a template called `name`.
     fn go_error(err: &ParseError, name: &str) -> String {

@@ -5,7 +5,7 @@
 //! here, with Go's message.
 
 /// The functions Prometheus 2.42 defines for alert templates (`template/template.go`).
-const PROMETHEUS_FUNCS: &[&str] = &[
+pub(crate) const PROMETHEUS_FUNCS: &[&str] = &[
     "query",
     "first",
     "label",
@@ -35,10 +35,11 @@ const PROMETHEUS_FUNCS: &[&str] = &[
 ];
 
 /// Variables Prometheus defines before every annotation template.
-const PROMETHEUS_VARS: &[&str] = &["$labels", "$externalLabels", "$externalURL", "$value"];
+pub(crate) const PROMETHEUS_VARS: &[&str] =
+    &["$labels", "$externalLabels", "$externalURL", "$value"];
 
 /// The functions Alertmanager 0.25 defines for notification templates.
-const ALERTMANAGER_FUNCS: &[&str] = &[
+pub(crate) const ALERTMANAGER_FUNCS: &[&str] = &[
     "toUpper",
     "toLower",
     "title",
