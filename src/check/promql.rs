@@ -31,6 +31,13 @@ pub fn version_error(expr: &str, target: &crate::model::PromqlTarget) -> Option<
         Availability::NeedsFlag(flag) => target.features.iter().any(|x| x == flag),
         _ => false,
     };
+    if let Some(f) = syntax_used(expr)
+        .into_iter()
+        .filter_map(crate::promql_versions::syntax)
+        .find(|f| !usable(f))
+    {
+        return f.diagnostic(target.version);
+    }
     // Cheap first: most expressions name no function the target lacks.
     let suspects: Vec<_> = FUNCTIONS
         .iter()
@@ -47,6 +54,100 @@ pub fn version_error(expr: &str, target: &crate::model::PromqlTarget) -> Option<
         .into_iter()
         .find(|f| used.contains(&f.name.to_string()))
         .and_then(|f| f.diagnostic(target.version))
+}
+
+/// The syntax features of [`crate::promql_versions::SYNTAX`] that `expr` uses and that a
+/// scan of its tokens can tell (the parse tree does not keep them): durations used as numbers
+/// (`x * 5m`, `x[120]`), arithmetic in a range or offset (`x[5m * 2]`), `_` in numbers,
+/// quoted metric names, the extended range modifiers, `fill` modifiers and `</` `>/`.
+fn syntax_used(expr: &str) -> Vec<&'static str> {
+    let b = expr.as_bytes();
+    let mut used = Vec::new();
+    let mut use_ = |f: &'static str| {
+        if !used.contains(&f) {
+            used.push(f);
+        }
+    };
+    let (mut i, mut bracket, mut prev_word) = (0, 0usize, "");
+    // What a `[` holds so far: `Some(true)` while it is one duration (or `d:d`).
+    let (mut plain_range, mut bare_number) = (true, false);
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'"' | b'\'' | b'`' => {
+                if c == b'"' && i > 0 && b[..i].trim_ascii_end().ends_with(b"{") && bracket == 0 {
+                    use_("quoted_metric_name");
+                }
+                i = string_end(b, i).unwrap_or(b.len());
+                continue;
+            }
+            b'[' => {
+                bracket += 1;
+                (plain_range, bare_number) = (true, false);
+            }
+            b']' => {
+                if bracket > 0 && !plain_range {
+                    use_("duration_expr");
+                } else if bracket > 0 && bare_number {
+                    use_("duration_as_number");
+                }
+                bracket = bracket.saturating_sub(1);
+            }
+            b'<' | b'>' if b.get(i + 1) == Some(&b'/') => use_("histogram_trim"),
+            b'0'..=b'9' | b'.' if b.get(i + 1).is_some_and(u8::is_ascii_digit) || c != b'.' => {
+                let start = i;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'.')
+                {
+                    i += 1;
+                }
+                let tok = &expr[start..i];
+                if tok.contains('_') {
+                    use_("number_underscores");
+                }
+                let is_duration = crate::quantity::Duration::parse(tok).is_ok();
+                if bracket > 0 {
+                    bare_number |= !is_duration;
+                } else if is_duration && prev_word != "offset" {
+                    use_("duration_as_number");
+                }
+                prev_word = "";
+                continue;
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                let start = i;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b':')
+                {
+                    i += 1;
+                }
+                let word = &expr[start..i];
+                match word {
+                    "anchored" | "smoothed" => use_(if word == "anchored" {
+                        "anchored"
+                    } else {
+                        "smoothed"
+                    }),
+                    "fill" | "fill_left" | "fill_right" if bracket == 0 => use_("fill_modifiers"),
+                    _ if bracket > 0 => plain_range = false,
+                    _ => {}
+                }
+                prev_word = if word == "offset" { "offset" } else { "" };
+                continue;
+            }
+            b'+' | b'-' | b'*' | b'/' | b'%' | b'^' | b'(' if bracket > 0 => plain_range = false,
+            b'(' if prev_word == "offset" => use_("duration_expr"),
+            // `offset -5m`: a negative offset, still an offset's duration.
+            b'-' if prev_word == "offset" => {
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        if !c.is_ascii_whitespace() {
+            prev_word = "";
+        }
+        i += 1;
+    }
+    used
 }
 
 /// Every function and aggregation operator called in `e`.
@@ -460,6 +561,37 @@ mod tests {
                 let got = analyze(&e, true).unwrap().unwrap().0;
                 assert_eq!(got, expected, "{e}");
             }
+        }
+    }
+
+    #[test]
+    fn syntax_newer_than_the_target_is_found() {
+        let target = crate::model::PromqlTarget::default();
+        for ok in [
+            "rate(x[5m])",
+            "rate(x[5m] offset 1h)",
+            "x offset -5m",
+            "max_over_time(rate(x[5m])[1h:1m])",
+            "x @ 1609746000",
+            "x > 1e5 and y < 0x1F",
+            "x{job=\"a_1\"} * 100",
+            "label_replace(up, \"dst\", \"$1\", \"src\", \"(.*)\")",
+        ] {
+            assert_eq!(version_error(ok, &target), None, "{ok}");
+        }
+        for (bad, feature) in [
+            ("x * 5m", "duration_as_number"),
+            ("x[120]", "duration_as_number"),
+            ("x[5m * 2]", "duration_expr"),
+            ("x offset (1h / 2)", "duration_expr"),
+            ("x > 1_000", "number_underscores"),
+            ("{\"x\"}", "quoted_metric_name"),
+        ] {
+            let why = version_error(bad, &target);
+            assert!(
+                why.as_deref().is_some_and(|w| w.contains(feature)),
+                "{bad}: {why:?}"
+            );
         }
     }
 
