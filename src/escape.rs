@@ -294,6 +294,9 @@ pub mod systemd {
         if v.contains(char::is_whitespace) || v.contains(['"', '\'', '\\']) {
             return Err("blanks, quotes or backslashes in the program path");
         }
+        if v.ends_with('/') {
+            return Err("a folder, not a program");
+        }
         word(v, false)
     }
 }
@@ -360,6 +363,14 @@ pub mod filebeat {
 pub fn host_name(h: &str) -> bool {
     if h.contains(':') {
         return h.parse::<std::net::Ipv6Addr>().is_ok();
+    }
+    // A name whose last label is all digits is an IPv4 address or nothing: no top-level
+    // domain is numeric, and `1.2.3.4.5` would be looked up in DNS and fail.
+    if h.rsplit('.')
+        .next()
+        .is_some_and(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return h.parse::<std::net::Ipv4Addr>().is_ok();
     }
     !h.is_empty()
         && h.len() <= 253
@@ -434,6 +445,10 @@ mod tests {
         assert!(nginx::uri_path("/a/../b").is_err());
         assert!(systemd::word("a\nb", false).is_err());
         assert!(systemd::program("/opt/$X/bin").is_err());
+        assert!(systemd::program("/").is_err());
+        assert!(!host_name("1.2.3.4.5"));
+        assert!(host_name("10.0.0.1"));
+        assert!(host_name("api-1.internal"));
     }
 
     #[test]

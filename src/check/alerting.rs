@@ -173,6 +173,11 @@ pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert], slos: &[Slo]
                         .help("add `[alertmanager.smtp]` with `smarthost` and `from`"),
                     );
                 }
+                // `to` is an Alertmanager template too (`{{ .GroupLabels.team }}@example.com`).
+                if let Err(t) = super::template::check_alertmanager(e.to.get_ref()) {
+                    let span = cx.inner_span(&e.to, t.start, t.end);
+                    cx.error(codes::BAD_TEMPLATE, format!("template: {}", t.message), span, "in this template");
+                }
                 if !e.to.get_ref().contains('@') || e.to.get_ref().trim() != e.to.get_ref() {
                     cx.error(
                         codes::BAD_VALUE,
@@ -193,13 +198,13 @@ pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert], slos: &[Slo]
             .map(|s| {
                 let s = s.get_ref();
                 cx.no_plaintext(s.api_url.as_ref(), "api_url", "api_url_file");
-                for t in [&s.title, &s.text].into_iter().flatten() {
+                for t in [Some(&s.channel), s.title.as_ref(), s.text.as_ref()].into_iter().flatten() {
                     if let Err(e) = super::template::check_alertmanager(t.get_ref()) {
                         let span = cx.inner_span(t, e.start, e.end);
                         cx.push(
                             Diagnostic::error(codes::BAD_TEMPLATE, format!("template: {}", e.message))
                                 .at(span, "in this template")
-                                .help("Slack titles and texts are Alertmanager templates: Go's text/template with Alertmanager's functions"),
+                                .help("Slack channels, titles and texts are Alertmanager templates: Go's text/template with Alertmanager's functions"),
                         );
                     }
                 }
@@ -414,6 +419,9 @@ fn route(cx: &mut Cx, r: &RawRoute, receivers: &[String], root: bool, who: &[Who
         }
         m
     };
+    if let Some(g) = &r.group_by {
+        cx.unique(g, "`group_by` label");
+    }
     if let Some(g) = &r.group_by
         && g.len() > 1
         && let Some(dots) = g.iter().find(|l| l.get_ref() == "...")

@@ -13,6 +13,14 @@ use crate::quantity::Duration;
 pub fn project(cx: &mut Cx, raw: &RawConfig) -> Project {
     let p = raw.project.get_ref();
     let name = cx.name(&p.name, "project");
+    if name.len() > 64 {
+        cx.error(
+            codes::EMPTY_NAME,
+            format!("project name `{name}` is {} characters long", name.len()),
+            p.name.span(),
+            "at most 64: it names files and log paths, which have length limits",
+        );
+    }
     if !name.is_empty()
         && !name
             .chars()

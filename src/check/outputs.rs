@@ -1095,6 +1095,8 @@ pub fn services(
                 );
             }
             if name.is_empty()
+                || name.len() > 64
+                || name.starts_with('.')
                 || !name
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
@@ -1103,7 +1105,7 @@ pub fn services(
                     codes::EMPTY_NAME,
                     format!("service name `{name}` cannot name a unit file"),
                     a.name.span(),
-                    "expected letters, digits, `-`, `_` and `.`",
+                    "expected 1 to 64 letters, digits, `-`, `_` and `.`, not starting with `.`",
                 );
             }
             if let Some(d) = &a.description {
