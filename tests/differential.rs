@@ -193,6 +193,8 @@ enum Op {
     Append,
     /// A string pushed onto an array.
     Push,
+    /// A whole array or table of strings replaced.
+    Strings,
     /// A key of a label table renamed.
     Rename,
     /// A number replaced, or a value of another type: structure may change legitimately.
@@ -206,8 +208,16 @@ struct Mutation {
     /// Where, as `proxy.tls.ciphers` or `services.app[0].description`.
     key: String,
     op: Op,
-    /// The new value (or what was done) as shown in the report.
+    /// The new value (a string as Rust writes it, quoted and escaped), or what was done.
     value: String,
+}
+
+/// A value as the report shows it: strings quoted and escaped as Rust does.
+fn shown(v: &Value) -> String {
+    match v {
+        Value::String(s) => format!("{s:?}"),
+        other => other.to_string(),
+    }
 }
 
 impl Mutation {
@@ -216,15 +226,28 @@ impl Mutation {
             key: path_text(path),
             op,
             value: match value {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
+                Value::Array(a) if a.iter().all(Value::is_str) => {
+                    let items: Vec<String> = a.iter().map(shown).collect();
+                    format!("[{}]", items.join(", "))
+                }
+                Value::Table(t) if t.values().all(Value::is_str) => {
+                    let items: Vec<String> = t
+                        .iter()
+                        .map(|(k, x)| format!("{k:?} = {}", shown(x)))
+                        .collect();
+                    format!("{{ {} }}", items.join(", "))
+                }
+                other => shown(other),
             },
         }
     }
 
     /// Whether one string value changed, so that the output's structure must not.
     fn is_string_edit(&self) -> bool {
-        matches!(self.op, Op::Replace | Op::Append | Op::Push | Op::Rename)
+        matches!(
+            self.op,
+            Op::Replace | Op::Append | Op::Push | Op::Strings | Op::Rename
+        )
     }
 
     fn last_key(&self) -> &str {
@@ -1332,7 +1355,20 @@ fn apply(doc: &mut Value, edit: &Edit) -> Mutation {
             let p = parse_path(path);
             let slot = get_mut(doc, &p, true).unwrap_or_else(|| panic!("no `{path}`"));
             *slot = v.clone();
-            let op = if v.is_str() { Op::Replace } else { Op::Number };
+            // Text only (a string, or an array or table of strings): a change of values,
+            // which must not change the structure of the outputs.
+            let strings = match v {
+                Value::Array(a) => a.iter().all(Value::is_str),
+                Value::Table(t) => t.values().all(Value::is_str),
+                _ => false,
+            };
+            let op = if v.is_str() {
+                Op::Replace
+            } else if strings {
+                Op::Strings
+            } else {
+                Op::Number
+            };
             Mutation::new(&p, op, v)
         }
         Edit::Push(path, v) => {
@@ -2214,7 +2250,8 @@ impl Harness {
                         Ok(())
                     } else {
                         let dir = format!("{}/", one.parent().unwrap_or(&d).display());
-                        Err(out.replace(&dir, ""))
+                        let tmp = format!("{}/", self.dir.display());
+                        Err(out.replace(&dir, "").replace(&tmp, ""))
                     }
                 }
             };
@@ -2379,7 +2416,7 @@ impl Harness {
                 }
                 let m = &acc.case.mutation;
                 let exempt = matches!(m.key.as_str(), "proxy.balance" | "proxy.nginx_version")
-                    || (m.key == "proxy.health_path" && m.value.is_empty());
+                    || (m.key == "proxy.health_path" && m.value == "\"\"");
                 let base = bases[&acc.case.example].nginx.as_deref();
                 if m.is_string_edit()
                     && !exempt
@@ -2442,15 +2479,11 @@ fn strip_serial(msg: &str, tag: &str) -> String {
 // Report
 
 fn clip(s: &str, n: usize) -> String {
-    let d = format!("{s:?}");
-    if d.chars().count() <= n {
-        d
+    if s.chars().count() <= n {
+        s.to_string()
     } else {
-        format!(
-            "{}…\" ({} chars)",
-            d.chars().take(n).collect::<String>(),
-            s.chars().count()
-        )
+        let head: String = s.chars().take(n).collect();
+        format!("{head}… ({} chars)", s.chars().count())
     }
 }
 
@@ -2580,6 +2613,7 @@ fn op_word(op: Op) -> &'static str {
         Op::Replace => "=",
         Op::Append => "+=",
         Op::Push => "<<",
+        Op::Strings => "=",
         Op::Rename => "~",
         Op::Number => "=",
         Op::Structure => ":",
