@@ -389,9 +389,29 @@ fn class_of(path: &[Seg], current: &str) -> Class {
         "summary" | "description" | "title" | "text" | "legend" | "objective" => Class::Template,
         "targets" | "alertmanagers" | "address" | "smarthost" | "listen" => Class::Address,
         "url" | "external_url" | "hosts" | "host" | "runbook" | "prometheus_url" => Class::Url,
-        "paths" | "storage_path" | "access_log" | "error_log" | "pid_file" | "certificate"
-        | "certificate_key" | "working_directory" | "environment_file" | "binary"
-        | "read_write_paths" | "config_dir" => Class::Path,
+        "timeout"
+        | "keepalive_timeout"
+        | "fail_timeout"
+        | "interval"
+        | "retention"
+        | "for"
+        | "window"
+        | "over"
+        | "period"
+        | "refresh"
+        | "group_wait"
+        | "group_interval"
+        | "repeat_interval"
+        | "resolve_timeout"
+        | "scrape_interval"
+        | "scrape_timeout"
+        | "evaluation_interval"
+        | "connect"
+        | "send"
+        | "read" => Class::Duration,
+        "paths" | "metrics_path" | "storage_path" | "access_log" | "error_log" | "pid_file"
+        | "certificate" | "certificate_key" | "working_directory" | "environment_file"
+        | "binary" | "read_write_paths" | "config_dir" => Class::Path,
         k if k.ends_with("_file") => Class::Path,
         "exec" | "extra_flags" => Class::Exec,
         "client_max_body_size" | "buffer_size" | "buffers" | "busy_buffers_size" => Class::Size,
@@ -980,8 +1000,108 @@ fn numbers(float: bool) -> Vec<Value> {
     v
 }
 
+/// Optional keys the examples leave out, so that a mutation of an existing leaf never reaches
+/// them: `[]` is any entry of that array. The kind says what to write.
+const OPTIONAL: &[(&str, SiteKind)] = &[
+    ("proxy.tls.ciphers", SiteKind::Str),
+    ("proxy.pid_file", SiteKind::Str),
+    ("proxy.client_max_body_size", SiteKind::Str),
+    ("proxy.keepalive_timeout", SiteKind::Str),
+    ("proxy.listen_http", SiteKind::Int),
+    ("proxy.listen_https", SiteKind::Int),
+    ("proxy.backend[].max_fails", SiteKind::Int),
+    ("proxy.backend[].fail_timeout", SiteKind::Str),
+    ("prometheus.listen", SiteKind::Str),
+    ("prometheus.external_url", SiteKind::Str),
+    ("prometheus.storage_path", SiteKind::Str),
+    ("alertmanager.listen", SiteKind::Str),
+    ("alertmanager.external_url", SiteKind::Str),
+    ("alertmanager.storage_path", SiteKind::Str),
+    ("services.prometheus.binary", SiteKind::Str),
+    ("services.prometheus.user", SiteKind::Str),
+    ("services.prometheus.config_dir", SiteKind::Str),
+    ("services.prometheus.extra_flags", SiteKind::StrArray),
+    ("services.alertmanager.binary", SiteKind::Str),
+    ("services.alertmanager.user", SiteKind::Str),
+    ("services.alertmanager.config_dir", SiteKind::Str),
+    ("services.alertmanager.extra_flags", SiteKind::StrArray),
+    ("services.node_exporter.binary", SiteKind::Str),
+    ("services.node_exporter.user", SiteKind::Str),
+    ("services.node_exporter.listen", SiteKind::Str),
+    ("services.node_exporter.extra_flags", SiteKind::StrArray),
+    ("services.filebeat.binary", SiteKind::Str),
+    ("services.filebeat.user", SiteKind::Str),
+    ("services.filebeat.config_dir", SiteKind::Str),
+    ("services.filebeat.extra_flags", SiteKind::StrArray),
+    ("job[].metrics_path", SiteKind::Str),
+    ("job[].scheme", SiteKind::Str),
+    ("job[].timeout", SiteKind::Str),
+    ("alert[].runbook", SiteKind::Str),
+    ("alert[].labels", SiteKind::LabelTable),
+    ("logs.input[].service", SiteKind::Str),
+    ("logs.input[].labels", SiteKind::LabelTable),
+    ("logs.elasticsearch.api_key_keystore", SiteKind::Str),
+    ("dashboard.datasource_uid", SiteKind::Str),
+    ("dashboard.prometheus_url", SiteKind::Str),
+    ("dashboard.time_from", SiteKind::Str),
+    ("receiver[].webhook[].max_alerts", SiteKind::Int),
+];
+
+/// Sets one of [`OPTIONAL`] that the document does not have, if one applies to it.
+fn add_optional(doc: &mut Value, rng: &mut Rng) -> Option<Mutation> {
+    let (template, kind) = *rng.pick(OPTIONAL);
+    // Pick an entry for every `[]`; the tables on the way must exist, except the stack's
+    // service tables and the [prometheus] and [alertmanager] tables, which have defaults.
+    let mut path = Vec::new();
+    for (i, part) in template.split("[]").enumerate() {
+        if i > 0 {
+            let n = get_mut(doc, &path, false)?.as_array()?.len();
+            path.push(Seg::Idx(rng.below(n)));
+        }
+        path.extend(parse_path(part.trim_start_matches('.')));
+    }
+    let first = key_names(&path).first().copied().unwrap_or("");
+    let creatable = matches!(first, "services" | "prometheus" | "alertmanager");
+    let parent = &path[..path.len() - 1];
+    if get_mut(doc, &path, false).is_some() || (!creatable && get_mut(doc, parent, false).is_none())
+    {
+        return None;
+    }
+    let (op, value) = match kind {
+        SiteKind::Int => (Op::Number, rng.pick(&numbers(false)).clone()),
+        SiteKind::StrArray => {
+            let v = rng.pick(&class_values(class_of(&path, ""), "")).clone();
+            (Op::Strings, Value::Array(vec![Value::String(v)]))
+        }
+        SiteKind::LabelTable => {
+            let mut t = Table::new();
+            let v = rng.pick(&class_values(Class::LabelValue, "")).clone();
+            t.insert("team".into(), Value::String(v));
+            (Op::Strings, Value::Table(t))
+        }
+        _ => {
+            let class = class_of(&path, "");
+            let v = if rng.chance(75) {
+                rng.pick(&class_values(class, "")).clone()
+            } else {
+                hostile(rng)
+            };
+            (Op::Replace, Value::String(v))
+        }
+    };
+    *get_mut(doc, &path, true)? = value.clone();
+    let mut m = Mutation::new(&path, op, &value);
+    m.value = format!("{} (added)", m.value);
+    Some(m)
+}
+
 /// One random mutation of the document.
 fn mutate(doc: &mut Value, rng: &mut Rng) -> Mutation {
+    if rng.chance(20)
+        && let Some(m) = add_optional(doc, rng)
+    {
+        return m;
+    }
     let mut all = Vec::new();
     sites(doc, &mut Vec::new(), &mut all);
     let site = &all[rng.weighted(&all.iter().map(|s| s.weight).collect::<Vec<_>>())];
