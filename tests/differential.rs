@@ -2344,7 +2344,9 @@ impl Harness {
     }
 
     /// Units in batches under distinct names (`systemd-analyze verify` loads one unit per
-    /// name); a rejected unit is checked again alone under its own name, which decides.
+    /// name): a batch's complaints name their unit files, so they point at the suspects
+    /// (a complaint that names none halves the batch instead). A suspect is checked again
+    /// alone under its own name, which decides.
     fn run_units(&mut self, todo: Vec<(u64, String, String)>) {
         let d = self.fresh("units");
         let files: Vec<PathBuf> = todo
@@ -2356,11 +2358,33 @@ impl Harness {
                 f
             })
             .collect();
-        let verdicts = self.screen("systemd-analyze", &files, &["verify"], true);
-        for ((key, name, text), v) in todo.into_iter().zip(verdicts) {
-            let v = match v {
-                Ok(()) => Ok(()),
-                Err(_) => {
+        let mut suspect = vec![false; files.len()];
+        for (n, batch) in files.chunks(BATCH).enumerate() {
+            let start = n * BATCH;
+            let range = start..start + batch.len();
+            self.count("systemd-analyze");
+            let (ok, out) = run(Command::new("systemd-analyze").arg("verify").args(batch));
+            if ok && out.trim().is_empty() {
+                continue;
+            }
+            match named_units(&out) {
+                Some(ix) if !ix.is_empty() && ix.iter().all(|i| range.contains(i)) => {
+                    for i in ix {
+                        suspect[i] = true;
+                    }
+                }
+                _ => {
+                    let verdicts = self.screen("systemd-analyze", batch, &["verify"], true);
+                    for (j, v) in verdicts.iter().enumerate() {
+                        suspect[start + j] = v.is_err();
+                    }
+                }
+            }
+        }
+        for ((key, name, text), suspect) in todo.into_iter().zip(suspect) {
+            let v = match suspect {
+                false => Ok(()),
+                true => {
                     let one = self.fresh("unit").join(&name);
                     put(&one, &text);
                     self.count("systemd-analyze");
@@ -2573,6 +2597,29 @@ impl Harness {
             warnings: warnings.to_vec(),
         });
     }
+}
+
+/// The batch positions of the units `systemd-analyze verify` complains about (`u12-x.service`
+/// is 12), or `None` when a line of its output names none.
+fn named_units(out: &str) -> Option<Vec<usize>> {
+    let mut found = Vec::new();
+    for line in out.lines().filter(|l| !l.trim().is_empty()) {
+        let i = line.match_indices('u').find_map(|(p, _)| {
+            let before = line[..p].chars().last();
+            let digits: String = line[p + 1..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            let after = line[p + 1 + digits.len()..].starts_with('-');
+            (before.is_none_or(|c| c == '/' || c == ' ') && !digits.is_empty() && after)
+                .then(|| digits.parse::<usize>().ok())
+                .flatten()
+        })?;
+        found.push(i);
+    }
+    found.sort_unstable();
+    found.dedup();
+    Some(found)
 }
 
 /// `prom12/prometheus/x` is `prometheus/x` to the reader.
