@@ -1731,22 +1731,37 @@ fn show(d: &Directive) -> String {
     format!("`{}` in {at}", d.name)
 }
 
-/// How the mutant's directives differ from the unmutated render's, if they do. Argument
-/// counts are compared only when `args` (one string changed in place).
-fn compare_nginx(base: &[Directive], got: &[Directive], args: bool) -> Option<String> {
+/// How the mutant's directives differ from the unmutated render's, if they do.
+///
+/// With `in_place` (one string changed where it was), the directives must be the same, one for
+/// one, with the same numbers of arguments and variables. Otherwise an array grew (a target,
+/// a server name): one more directive of a kind the block already has is the new element's
+/// (a backend's `server`), arguments may be more, and only the variables are counted.
+fn compare_nginx(base: &[Directive], got: &[Directive], in_place: bool) -> Option<String> {
     let names = |ds: &[Directive]| -> Vec<(String, String)> {
         ds.iter()
             .map(|d| (d.block.clone(), d.name.clone()))
             .collect()
     };
-    if names(base) != names(got) {
-        let mut count: HashMap<(String, String), i64> = HashMap::new();
-        for d in got {
-            *count.entry((d.block.clone(), d.name.clone())).or_default() += 1;
+    let mut count: HashMap<(String, String), i64> = HashMap::new();
+    for d in got {
+        *count.entry((d.block.clone(), d.name.clone())).or_default() += 1;
+    }
+    for d in base {
+        *count.entry((d.block.clone(), d.name.clone())).or_default() -= 1;
+    }
+    if !in_place {
+        let grown = count
+            .iter()
+            .filter(|(k, n)| **n == 1 && base.iter().any(|d| (&d.block, &d.name) == (&k.0, &k.1)))
+            .map(|(k, _)| k.clone())
+            .min();
+        if let Some(k) = grown {
+            count.remove(&k);
         }
-        for d in base {
-            *count.entry((d.block.clone(), d.name.clone())).or_default() -= 1;
-        }
+    }
+    let moved = names(base) != names(got) && in_place;
+    if count.values().any(|n| *n != 0) || moved {
         let mut diff: Vec<String> = count
             .into_iter()
             .filter(|(_, n)| *n != 0)
@@ -1771,8 +1786,18 @@ fn compare_nginx(base: &[Directive], got: &[Directive], args: bool) -> Option<St
             diff.join(", ")
         ));
     }
+    if !in_place {
+        let vars = |ds: &[Directive]| ds.iter().map(|d| d.vars).sum::<usize>();
+        return (vars(got) > vars(base)).then(|| {
+            format!(
+                "nginx reads {} variables where the unmutated config has {}",
+                vars(got),
+                vars(base)
+            )
+        });
+    }
     for (b, g) in base.iter().zip(got) {
-        if args && b.args != g.args {
+        if b.args != g.args {
             return Some(format!(
                 "{} has {} arguments where the unmutated config has {}",
                 show(g),
@@ -2565,8 +2590,11 @@ impl Harness {
                 if m.is_string_edit()
                     && !exempt
                     && let Some(base) = base
-                    && let Some(d) =
-                        compare_nginx(base, directives, matches!(m.op, Op::Replace | Op::Append))
+                    && let Some(d) = compare_nginx(
+                        base,
+                        directives,
+                        matches!(m.op, Op::Replace | Op::Append | Op::Rename),
+                    )
                 {
                     found.push(("nginx (value became syntax)", d));
                 }
