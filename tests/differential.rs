@@ -4,19 +4,25 @@
 //! number or array leaf is replaced or extended with a hostile or edge value (`;`, a newline and
 //! a directive, braces, `#`, `$x`, `%q`, quotes, backslashes, control characters, very long
 //! text, URLs with userinfo, regexes Go's RE2 lacks, PromQL newer than Prometheus 2.42,
-//! durations such as `9999999h`, ...), or a table entry is duplicated. A fixed list of
-//! hand-written mutants for the known classes runs first, then seeded random ones.
+//! durations such as `9999999h`, ...), or a table entry is duplicated, or an optional key the
+//! examples leave out (`proxy.tls.ciphers`, the stack's `[services.*]` tables, ...) is set.
+//! Keys that reach nginx, systemd, Alertmanager and Prometheus are picked more often. A fixed
+//! list of hand-written mutants for the known classes runs first, then seeded random ones.
 //!
 //! For each mutant, `ccmon::compile` is `validate`. What it accepts is emitted and judged by the
 //! real tools, in batches: `promtool check config` (which also checks the rule files),
 //! `amtool check-config`, `nginx -T` and `systemd-analyze verify` (any output is a
-//! rejection). A batch that fails is halved until each failing file is alone, so a verdict is
-//! always the tool's verdict on one file. A second, cheap oracle looks for values that became
+//! rejection). A batch that fails is halved until each failing file is alone (systemd-analyze
+//! names the units it complains about, and a suspect unit is checked again alone under its own
+//! name), so a verdict is always the tool's verdict on one file. Identical files are judged
+//! once. A second, cheap oracle looks for values that became
 //! syntax: the nginx directives (names, blocks, argument and variable counts) and the systemd
 //! keys per section (with their `%` specifiers) must be those of the unmutated render; a rule
 //! label or a receiver field must not gain a Go template, nor `filebeat.yml` a `${...}`.
 //!
-//! The test fails listing every case that `validate` accepts and a judge rejects.
+//! The test fails listing every case that `validate` accepts and a judge rejects: the key, the
+//! value, the judge and its message, grouped into classes, with the seed and case number to
+//! run it again (also written to `target/tmp/differential-report.txt`).
 //!
 //! Settings (environment):
 //! * `CCMON_DIFF_SEED`: the seed of the random cases (printed; by default a fresh one per run).
