@@ -21,6 +21,7 @@ pub mod pieces;
 pub mod promql;
 pub mod promql_versions;
 pub mod quantity;
+pub mod re2;
 pub mod slo;
 pub mod source;
 pub mod synth;

@@ -554,6 +554,11 @@ pub fn parse_matcher(s: &str) -> Result<Matcher, String> {
             .to_string();
         return Err(format!("the regular expression does not compile: {first}"));
     }
+    if op == "=~" || op == "!~" {
+        crate::re2::check(&value).map_err(|why| {
+            format!("Alertmanager (Go's regexp) does not take this regular expression: {why}")
+        })?;
+    }
     Ok(Matcher {
         name: name.to_string(),
         op,

@@ -31,7 +31,14 @@ pub fn version_error(expr: &str, target: &crate::model::PromqlTarget) -> Option<
         Availability::NeedsFlag(flag) => target.features.iter().any(|x| x == flag),
         _ => false,
     };
-    if let Some(f) = syntax_used(expr)
+    if let Some(why) = go_regex_error(expr) {
+        return Some(why);
+    }
+    let syntax = syntax_used(expr);
+    if syntax.contains(&"number_out_of_range") {
+        return Some("a number literal out of range: Prometheus reads numbers as Go's float64 and refuses an overflow".into());
+    }
+    if let Some(f) = syntax
         .into_iter()
         .filter_map(crate::promql_versions::syntax)
         .find(|f| !usable(f))
@@ -68,17 +75,33 @@ fn syntax_used(expr: &str) -> Vec<&'static str> {
             used.push(f);
         }
     };
-    let (mut i, mut bracket, mut prev_word) = (0, 0usize, "");
+    let (mut i, mut bracket, mut brace, mut prev_word) = (0, 0usize, 0usize, "");
     // What a `[` holds so far: `Some(true)` while it is one duration (or `d:d`).
     let (mut plain_range, mut bare_number) = (true, false);
     while i < b.len() {
         let c = b[i];
         match c {
+            b'#' => {
+                while i < b.len() && !matches!(b[i], b'\n' | b'\r') {
+                    i += 1;
+                }
+                continue;
+            }
+            b'{' => brace += 1,
+            b'}' => brace = brace.saturating_sub(1),
             b'"' | b'\'' | b'`' => {
-                if c == b'"' && i > 0 && b[..i].trim_ascii_end().ends_with(b"{") && bracket == 0 {
+                let before = b[..i].trim_ascii_end();
+                let end = string_end(b, i).unwrap_or(b.len());
+                let after = b[end..].trim_ascii_start();
+                let names_a_label = brace > 0
+                    && (before.ends_with(b"{") || before.ends_with(b","))
+                    && (after.starts_with(b"=") || after.starts_with(b"!"));
+                if names_a_label {
+                    use_("utf8_names");
+                } else if c == b'"' && before.ends_with(b"{") {
                     use_("quoted_metric_name");
                 }
-                i = string_end(b, i).unwrap_or(b.len());
+                i = end;
                 continue;
             }
             b'[' => {
@@ -103,6 +126,16 @@ fn syntax_used(expr: &str) -> Vec<&'static str> {
                 let tok = &expr[start..i];
                 if tok.contains('_') {
                     use_("number_underscores");
+                }
+                // Go's ParseFloat refuses what overflows (`1e400`); Rust reads it as infinity.
+                let plain = tok.replace('_', "");
+                let hex = plain
+                    .strip_prefix("0x")
+                    .or_else(|| plain.strip_prefix("0X"));
+                if hex.is_some_and(|h| !h.is_empty() && u64::from_str_radix(h, 16).is_err())
+                    || plain.parse::<f64>().is_ok_and(f64::is_infinite)
+                {
+                    use_("number_out_of_range");
                 }
                 let is_duration = crate::quantity::Duration::parse(tok).is_ok();
                 if bracket > 0 {
@@ -148,6 +181,77 @@ fn syntax_used(expr: &str) -> Vec<&'static str> {
         i += 1;
     }
     used
+}
+
+/// The first regex matcher (`=~`, `!~`) of `expr` that Go's regexp refuses or reads otherwise
+/// than the `regex` crate (see [`crate::re2`]): Prometheus compiles matchers with Go.
+fn go_regex_error(expr: &str) -> Option<String> {
+    let b = expr.as_bytes();
+    let mut found = None;
+    scan_code(expr, |i, c| {
+        if found.is_some() || !matches!(c, b'"' | b'\'' | b'`') {
+            return;
+        }
+        let before = expr[..i].trim_end();
+        if !(before.ends_with("=~") || before.ends_with("!~")) {
+            return;
+        }
+        let end = string_end(b, i).unwrap_or(b.len());
+        let pattern = unquote(&expr[i..end]);
+        if let Some(why) = go_verdict(&pattern) {
+            found = Some(format!("regex `{pattern}`: {why}"));
+        }
+    })?;
+    found
+}
+
+/// [`crate::re2::check`], once per distinct regex (a large config repeats a few).
+fn go_verdict(pattern: &str) -> Option<String> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static SEEN: RefCell<HashMap<String, Option<String>>> = RefCell::new(HashMap::new());
+    }
+    SEEN.with(|seen| {
+        if let Some(known) = seen.borrow().get(pattern) {
+            return known.clone();
+        }
+        let why = crate::re2::check(pattern).err();
+        seen.borrow_mut().insert(pattern.to_string(), why.clone());
+        why
+    })
+}
+
+/// The text of a PromQL string literal (quotes included): Go's escapes in `"` and `'`
+/// strings, none in backquoted ones.
+fn unquote(lit: &str) -> String {
+    let (q, body) = (
+        lit.as_bytes()[0],
+        &lit[1..lit.len().saturating_sub(1).max(1)],
+    );
+    if q == b'`' {
+        return body.to_string();
+    }
+    let mut out = String::new();
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some(c @ ('\\' | '"' | '\'')) => out.push(c),
+            Some(c) => {
+                out.push('\\');
+                out.push(c);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
 }
 
 /// Every function and aggregation operator called in `e`.
@@ -586,6 +690,10 @@ mod tests {
             ("x offset (1h / 2)", "duration_expr"),
             ("x > 1_000", "number_underscores"),
             ("{\"x\"}", "quoted_metric_name"),
+            ("x{job=\"a\", \"a.b\"=\"x\"}", "utf8_names"),
+            ("x{a=~\"(?<n>x)\"}", "Go"),
+            ("x{a=~`a{1001}`}", "Go"),
+            ("x + 1e400", "out of range"),
         ] {
             let why = version_error(bad, &target);
             assert!(
