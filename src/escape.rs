@@ -39,6 +39,11 @@ pub mod nginx {
         if v.contains('$') {
             return Err("`$` starts an nginx variable, and nginx has no escape for it");
         }
+        if v.len() > 4000 {
+            return Err(
+                "too long: nginx reads a configuration in 4 KiB pieces, and no argument may be longer",
+            );
+        }
         if !v.is_empty() && v.chars().all(bare) {
             return Ok(Cow::Borrowed(v));
         }
@@ -55,6 +60,9 @@ pub mod nginx {
         }
         if v.ends_with('/') {
             return Err("a folder, not a file");
+        }
+        if v.split('/').any(|c| c.len() > 255) {
+            return Err("a file or folder name over 255 bytes");
         }
         arg(v)
     }
@@ -140,9 +148,121 @@ pub mod nginx {
                 "every entry removes, moves or tunes ciphers and none adds one: OpenSSL finds no cipher match",
             );
         }
+        if v.len() > 4000 {
+            return Err(
+                "too long: nginx reads a configuration in 4 KiB pieces, and no argument may be longer",
+            );
+        }
+        let known = |part: &str| {
+            CIPHER_KEYWORDS.contains(&part)
+                || part.split('-').count() > 1
+                    && part.split('-').all(|w| {
+                        !w.is_empty()
+                            && w.bytes()
+                                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+                    })
+        };
+        for entry in v.split(':') {
+            if entry == "@STRENGTH"
+                || entry
+                    .strip_prefix("@SECLEVEL=")
+                    .is_some_and(|n| matches!(n, "0" | "1" | "2" | "3" | "4" | "5"))
+            {
+                continue;
+            }
+            let body = entry.trim_start_matches(['!', '-', '+']);
+            if !body.split('+').all(known) {
+                return Err(
+                    "an entry that is neither an OpenSSL cipher name (`ECDHE-RSA-AES128-GCM-SHA256`) nor a cipher-string keyword (`HIGH`, `aNULL`, `ECDHE+AESGCM`, `@SECLEVEL=2`)",
+                );
+            }
+        }
         Ok(v)
     }
 }
+
+/// The keywords of OpenSSL 3.0's cipher strings (`openssl-ciphers(1)`, "CIPHER STRINGS").
+const CIPHER_KEYWORDS: &[&str] = &[
+    "DEFAULT",
+    "COMPLEMENTOFDEFAULT",
+    "ALL",
+    "COMPLEMENTOFALL",
+    "HIGH",
+    "MEDIUM",
+    "LOW",
+    "eNULL",
+    "NULL",
+    "aNULL",
+    "kRSA",
+    "aRSA",
+    "RSA",
+    "kDHr",
+    "kDHd",
+    "kDH",
+    "kDHE",
+    "kEDH",
+    "DH",
+    "DHE",
+    "EDH",
+    "ADH",
+    "kEECDH",
+    "kECDHE",
+    "ECDH",
+    "ECDHE",
+    "EECDH",
+    "AECDH",
+    "aDSS",
+    "DSS",
+    "aDH",
+    "aECDSA",
+    "ECDSA",
+    "TLSv1.2",
+    "TLSv1.0",
+    "SSLv3",
+    "AES128",
+    "AES256",
+    "AES",
+    "AESGCM",
+    "AESCCM",
+    "AESCCM8",
+    "ARIA128",
+    "ARIA256",
+    "ARIA",
+    "CAMELLIA128",
+    "CAMELLIA256",
+    "CAMELLIA",
+    "CHACHA20",
+    "3DES",
+    "DES",
+    "RC4",
+    "RC2",
+    "IDEA",
+    "SEED",
+    "MD5",
+    "SHA1",
+    "SHA",
+    "SHA256",
+    "SHA384",
+    "aGOST",
+    "aGOST01",
+    "kGOST",
+    "GOST94",
+    "GOST89MAC",
+    "kGOST18",
+    "PSK",
+    "kPSK",
+    "kECDHEPSK",
+    "kDHEPSK",
+    "kRSAPSK",
+    "aPSK",
+    "SUITEB128",
+    "SUITEB128ONLY",
+    "SUITEB192",
+    "CBC",
+    "kSRP",
+    "aSRP",
+    "SRP",
+];
 
 /// systemd (252) unit files: a setting is one line, a trailing `\` joins the next, blanks
 /// around the value are dropped, and `%` starts a specifier in nearly every setting.
@@ -400,6 +520,9 @@ mod tests {
         assert!(nginx::ciphers("HIGH; return 200 pwned").is_err());
         assert!(nginx::ciphers("").is_err());
         assert!(nginx::ciphers("HIGH:!aNULL:!MD5").is_ok());
+        assert!(nginx::ciphers("ECDHE-RSA-AES128-GCM-SHA256:ECDHE+AESGCM:@SECLEVEL=2").is_ok());
+        assert!(nginx::ciphers("x=y").is_err());
+        assert!(nginx::ciphers("aaaa").is_err());
         assert!(nginx::server_name("*.example.com").is_ok());
         assert!(nginx::server_name("a;b").is_err());
         assert!(nginx::server_name("~^www").is_err());

@@ -804,7 +804,17 @@ pub fn proxy(cx: &mut Cx, raw: &RawConfig, project: &Project, jobs: &[Job]) -> O
         nginx_version,
         upstream: p.and_then(|p| p.upstream.as_ref()).map_or_else(
             || format!("{}_backend", project.name.replace('-', "_")),
-            |u| cx.metric_name(u, "upstream name", false),
+            |u| {
+                if u.get_ref().len() > 64 {
+                    cx.error(
+                        codes::BAD_VALUE,
+                        "upstream name over 64 characters",
+                        u.span(),
+                        "a shorter name, such as `app_backend`",
+                    );
+                }
+                cx.metric_name(u, "upstream name", false)
+            },
         ),
         balance,
         keepalive,
