@@ -170,11 +170,26 @@ impl Bundle {
     /// What a render would replace that is not ccmon's to replace: files ccmon did not write
     /// (as [`Self::foreign_files`]), and files it wrote that were edited by hand since (their
     /// bytes no longer match the manifest). Both lists are in path order.
+    ///
+    /// A file listed in the manifest and not modified since the manifest was written is
+    /// ccmon's as it wrote it, and is not read: on a large output, reading and hashing every
+    /// file would cost more than the render. Only the others are read and hashed.
     pub fn hand_written(&self, dir: &Path) -> (Vec<String>, Vec<String>) {
         let manifest = read_manifest(dir);
+        let written_at = fs::metadata(dir.join(MANIFEST)).and_then(|m| m.modified()).ok();
         let (mut foreign, mut edited) = (Vec::new(), Vec::new());
         for (rel, text) in &self.files {
-            let Ok(old) = fs::read(dir.join(rel)) else {
+            let path = dir.join(rel);
+            let untouched = manifest.contains_key(rel)
+                && written_at.is_some_and(|w| {
+                    fs::metadata(&path)
+                        .and_then(|m| m.modified())
+                        .is_ok_and(|m| m <= w)
+                });
+            if untouched {
+                continue;
+            }
+            let Ok(old) = fs::read(&path) else {
                 continue;
             };
             if old == text.as_bytes() {
