@@ -205,21 +205,9 @@ fn go_regex_error(expr: &str) -> Option<String> {
     found
 }
 
-/// [`crate::re2::check`], once per distinct regex (a large config repeats a few).
+/// [`crate::re2::check`]'s verdict on a regex.
 fn go_verdict(pattern: &str) -> Option<String> {
-    use std::cell::RefCell;
-    use std::collections::HashMap;
-    thread_local! {
-        static SEEN: RefCell<HashMap<String, Option<String>>> = RefCell::new(HashMap::new());
-    }
-    SEEN.with(|seen| {
-        if let Some(known) = seen.borrow().get(pattern) {
-            return known.clone();
-        }
-        let why = crate::re2::check(pattern).err();
-        seen.borrow_mut().insert(pattern.to_string(), why.clone());
-        why
-    })
+    once_per_pattern(&GO_VERDICTS, pattern, |p| crate::re2::check(p).err())
 }
 
 /// The text of a PromQL string literal (quotes included): Go's escapes in `"` and `'`
@@ -493,22 +481,36 @@ fn named_before(expr: &str, last: usize) -> bool {
     crate::check::is_metric_name(name, true) && !keyword(name)
 }
 
-/// Why `promql-parser` would refuse this regex, or `None`; each distinct regex is built once.
-fn regex_error(pattern: &str) -> Option<String> {
-    use promql_parser::label::Matcher;
-    use promql_parser::parser::token::T_EQL_REGEX;
-    use std::cell::RefCell;
-    use std::collections::HashMap;
-    thread_local! {
-        static SEEN: RefCell<HashMap<String, Option<String>>> = RefCell::new(HashMap::new());
-    }
-    SEEN.with(|seen| {
+type Verdicts = std::cell::RefCell<std::collections::HashMap<String, Option<String>>>;
+
+thread_local! {
+    static PARSER_VERDICTS: Verdicts = Default::default();
+    static GO_VERDICTS: Verdicts = Default::default();
+}
+
+/// `judge(pattern)`, computed once per distinct pattern and thread: a large config repeats
+/// the same few regexes thousands of times.
+fn once_per_pattern(
+    cache: &'static std::thread::LocalKey<Verdicts>,
+    pattern: &str,
+    judge: impl FnOnce(&str) -> Option<String>,
+) -> Option<String> {
+    cache.with(|seen| {
         if let Some(known) = seen.borrow().get(pattern) {
             return known.clone();
         }
-        let why = Matcher::new_matcher(T_EQL_REGEX, String::new(), pattern.to_string()).err();
+        let why = judge(pattern);
         seen.borrow_mut().insert(pattern.to_string(), why.clone());
         why
+    })
+}
+
+/// Why `promql-parser` would refuse this regex, or `None`.
+fn regex_error(pattern: &str) -> Option<String> {
+    use promql_parser::label::Matcher;
+    use promql_parser::parser::token::T_EQL_REGEX;
+    once_per_pattern(&PARSER_VERDICTS, pattern, |p| {
+        Matcher::new_matcher(T_EQL_REGEX, String::new(), p.to_string()).err()
     })
 }
 
