@@ -176,7 +176,9 @@ impl Bundle {
     /// file would cost more than the render. Only the others are read and hashed.
     pub fn hand_written(&self, dir: &Path) -> (Vec<String>, Vec<String>) {
         let manifest = read_manifest(dir);
-        let written_at = fs::metadata(dir.join(MANIFEST)).and_then(|m| m.modified()).ok();
+        let written_at = fs::metadata(dir.join(MANIFEST))
+            .and_then(|m| m.modified())
+            .ok();
         let (mut foreign, mut edited) = (Vec::new(), Vec::new());
         for (rel, text) in &self.files {
             let path = dir.join(rel);
