@@ -174,10 +174,7 @@ pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert], slos: &[Slo]
                     );
                 }
                 // `to` is an Alertmanager template too (`{{ .GroupLabels.team }}@example.com`).
-                if let Err(t) = super::template::check_alertmanager(e.to.get_ref()) {
-                    let span = cx.inner_span(&e.to, t.start, t.end);
-                    cx.error(codes::BAD_TEMPLATE, format!("template: {}", t.message), span, "in this template");
-                }
+                super::template::report(cx, &e.to, super::template::check_alertmanager, None);
                 if !e.to.get_ref().contains('@') || e.to.get_ref().trim() != e.to.get_ref() {
                     cx.error(
                         codes::BAD_VALUE,
@@ -199,14 +196,12 @@ pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert], slos: &[Slo]
                 let s = s.get_ref();
                 cx.no_plaintext(s.api_url.as_ref(), "api_url", "api_url_file");
                 for t in [Some(&s.channel), s.title.as_ref(), s.text.as_ref()].into_iter().flatten() {
-                    if let Err(e) = super::template::check_alertmanager(t.get_ref()) {
-                        let span = cx.inner_span(t, e.start, e.end);
-                        cx.push(
-                            Diagnostic::error(codes::BAD_TEMPLATE, format!("template: {}", e.message))
-                                .at(span, "in this template")
-                                .help("Slack channels, titles and texts are Alertmanager templates: Go's text/template with Alertmanager's functions"),
-                        );
-                    }
+                    super::template::report(
+                        cx,
+                        t,
+                        super::template::check_alertmanager,
+                        Some("Slack channels, titles and texts are Alertmanager templates: Go's text/template with Alertmanager's functions"),
+                    );
                 }
                 if s.channel.get_ref().trim().is_empty() {
                     cx.error(

@@ -490,14 +490,8 @@ fn alert(
         template(cx, t);
     }
     // The runbook is an annotation too: Prometheus parses it as a template.
-    if let Some(r) = &a.runbook
-        && let Err(e) = super::template::check(r.get_ref())
-    {
-        let span = cx.inner_span(r, e.start, e.end);
-        cx.push(
-            Diagnostic::error(codes::BAD_TEMPLATE, format!("template: {}", e.message))
-                .at(span, "in this template"),
-        );
+    if let Some(r) = &a.runbook {
+        super::template::report(cx, r, super::template::check, None);
     }
     if let Some(r) = &a.runbook {
         super::base::templated_url(cx, r);
@@ -832,13 +826,12 @@ pub const PLACEHOLDERS: &[&str] = &["{value}", "{threshold}"];
 
 fn template(cx: &mut Cx, t: &S<String>) {
     let s = t.get_ref();
-    if let Err(e) = super::template::check(s) {
-        let span = cx.inner_span(t, e.start, e.end);
-        cx.push(
-            Diagnostic::error(codes::BAD_TEMPLATE, format!("template: {}", e.message))
-                .at(span, "in this template")
-                .help("annotations are Go templates; see the Prometheus template reference"),
-        );
+    if !super::template::report(
+        cx,
+        t,
+        super::template::check,
+        Some("annotations are Go templates; see the Prometheus template reference"),
+    ) {
         return;
     }
     // Single-brace words outside `{{ }}` are ccmon placeholders.

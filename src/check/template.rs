@@ -97,6 +97,30 @@ pub fn check(text: &str) -> Result<(), TemplateError> {
     })
 }
 
+/// Reports what `check` (one of this module's checks) finds in the text of `s`, at the
+/// offending action when the text is written plainly; true when the text parses.
+pub(crate) fn report(
+    cx: &mut super::Cx,
+    s: &crate::load::S<String>,
+    check: fn(&str) -> Result<(), TemplateError>,
+    help: Option<&str>,
+) -> bool {
+    let Err(e) = check(s.get_ref()) else {
+        return true;
+    };
+    let span = cx.inner_span(s, e.start, e.end);
+    let mut d = crate::diag::Diagnostic::error(
+        crate::codes::BAD_TEMPLATE,
+        format!("template: {}", e.message),
+    )
+    .at(span, "in this template");
+    if let Some(help) = help {
+        d = d.help(help);
+    }
+    cx.push(d);
+    false
+}
+
 /// Checks a notification text (Slack `title`, `text`) as Alertmanager parses it.
 pub fn check_alertmanager(text: &str) -> Result<(), TemplateError> {
     crate::gotemplate::parse_named("", text, ALERTMANAGER_FUNCS, &[]).map_err(TemplateError::from)
