@@ -11,7 +11,7 @@
 //! `DIR/.ccmon-manifest` lists every file ccmon wrote with its SHA-256. It is how ccmon knows
 //! which files are its own: a file it generated before but no longer produces is removed only
 //! when it is unchanged since (a hand-edited one is kept and reported), and a file it never
-//! wrote is never removed ([`Bundle::foreign_files`] lets `render` refuse to replace one).
+//! wrote is never removed ([`Bundle::hand_written`] lets `render` refuse to replace one).
 //! `ccmon diff` uses the same manifest to report hand edits as drift.
 
 use std::collections::BTreeMap;
@@ -160,15 +160,9 @@ impl Bundle {
         out
     }
 
-    /// Files in `dir` at paths of this bundle that ccmon did not write: not in the manifest,
-    /// without the generated-file header, and different from what would replace them.
-    /// `render` refuses to overwrite them unless told to.
-    pub fn foreign_files(&self, dir: &Path) -> Vec<String> {
-        self.hand_written(dir).0
-    }
-
     /// What a render would replace that is not ccmon's to replace: files ccmon did not write
-    /// (as [`Self::foreign_files`]), and files it wrote that were edited by hand since (their
+    /// (not in the manifest, without the generated-file header, and different from what would
+    /// replace them), and files it wrote that were edited by hand since (their
     /// bytes no longer match the manifest). Both lists are in path order.
     ///
     /// A file listed in the manifest and not modified since the manifest was written is

@@ -428,11 +428,12 @@ fn route(cx: &mut Cx, r: &RawRoute, receivers: &[String], root: bool, who: &[Who
             "Alertmanager refuses `...` beside other labels",
         );
     }
-    let opt = |cx: &mut Cx, v: &Option<S<String>>| {
+    // `group_wait` may be zero (send at once); the intervals may not.
+    let opt = |cx: &mut Cx, v: &Option<S<String>>, zero_ok: bool| {
         let d = v.as_ref().and_then(|d| cx.duration_of(d));
         if let (Some(d), Some(s)) = (d, v)
             && d.millis() == 0
-            && !std::ptr::eq(v, &r.group_wait)
+            && !zero_ok
         {
             cx.error(
                 codes::BAD_DURATION,
@@ -457,9 +458,9 @@ fn route(cx: &mut Cx, r: &RawRoute, receivers: &[String], root: bool, who: &[Who
                 })
                 .collect()
         }),
-        group_wait: opt(cx, &r.group_wait),
-        group_interval: opt(cx, &r.group_interval),
-        repeat_interval: opt(cx, &r.repeat_interval),
+        group_wait: opt(cx, &r.group_wait, true),
+        group_interval: opt(cx, &r.group_interval, false),
+        repeat_interval: opt(cx, &r.repeat_interval, false),
         continue_: r.continue_.as_ref().is_some_and(|b| *b.get_ref()),
         routes: r
             .routes
