@@ -515,6 +515,58 @@ fn buffer_relations(
     written
 }
 
+/// `[proxy.tls]`: certificate paths, protocols and ciphers, each as nginx will read it.
+fn tls_settings(cx: &mut Cx, t: &crate::load::RawTls) -> Tls {
+    cx.token(&t.certificate, "certificate path", escape::nginx::path);
+    cx.token(
+        &t.certificate_key,
+        "certificate key path",
+        escape::nginx::path,
+    );
+    if let Some(ps) = &t.protocols {
+        cx.unique(ps.get_ref(), "TLS protocol");
+        if ps.get_ref().is_empty() {
+            cx.error(
+                codes::BAD_VALUE,
+                "no TLS protocol",
+                ps.span(),
+                "expected `TLSv1.2`, `TLSv1.3` or both",
+            );
+        }
+    }
+    if let Some(c) = &t.ciphers {
+        cx.token(c, "cipher list", escape::nginx::ciphers);
+    }
+    Tls {
+        certificate: t.certificate.get_ref().clone(),
+        certificate_key: t.certificate_key.get_ref().clone(),
+        protocols: t.protocols.as_ref().map_or_else(
+            || vec!["TLSv1.2".into(), "TLSv1.3".into()],
+            |ps| {
+                ps.get_ref()
+                    .iter()
+                    .map(|x| {
+                        if !["TLSv1.2", "TLSv1.3"].contains(&x.get_ref().as_str()) {
+                            cx.error(
+                                codes::BAD_VALUE,
+                                format!("`{}` is not a TLS protocol ccmon allows", x.get_ref()),
+                                x.span(),
+                                "expected `TLSv1.2` or `TLSv1.3`",
+                            );
+                        }
+                        x.get_ref().clone()
+                    })
+                    .collect()
+            },
+        ),
+        ciphers: t
+            .ciphers
+            .as_ref()
+            .map_or_else(|| "HIGH:!aNULL:!MD5".into(), |c| c.get_ref().clone()),
+        redirect_http: t.redirect_http.as_ref().is_none_or(|b| *b.get_ref()),
+    }
+}
+
 fn port(cx: &mut Cx, v: &Option<S<i64>>, default: u16) -> u16 {
     match v {
         None => default,
@@ -676,57 +728,9 @@ pub fn proxy(cx: &mut Cx, raw: &RawConfig, project: &Project, jobs: &[Job]) -> O
             }
         },
     };
-    let tls = p.and_then(|p| p.tls.as_ref()).map(|t| {
-        let t = t.get_ref();
-        cx.token(&t.certificate, "certificate path", escape::nginx::path);
-        cx.token(
-            &t.certificate_key,
-            "certificate key path",
-            escape::nginx::path,
-        );
-        if let Some(ps) = &t.protocols {
-            cx.unique(ps.get_ref(), "TLS protocol");
-            if ps.get_ref().is_empty() {
-                cx.error(
-                    codes::BAD_VALUE,
-                    "no TLS protocol",
-                    ps.span(),
-                    "expected `TLSv1.2`, `TLSv1.3` or both",
-                );
-            }
-        }
-        if let Some(c) = &t.ciphers {
-            cx.token(c, "cipher list", escape::nginx::ciphers);
-        }
-        Tls {
-            certificate: t.certificate.get_ref().clone(),
-            certificate_key: t.certificate_key.get_ref().clone(),
-            protocols: t.protocols.as_ref().map_or_else(
-                || vec!["TLSv1.2".into(), "TLSv1.3".into()],
-                |ps| {
-                    ps.get_ref()
-                        .iter()
-                        .map(|x| {
-                            if !["TLSv1.2", "TLSv1.3"].contains(&x.get_ref().as_str()) {
-                                cx.error(
-                                    codes::BAD_VALUE,
-                                    format!("`{}` is not a TLS protocol ccmon allows", x.get_ref()),
-                                    x.span(),
-                                    "expected `TLSv1.2` or `TLSv1.3`",
-                                );
-                            }
-                            x.get_ref().clone()
-                        })
-                        .collect()
-                },
-            ),
-            ciphers: t
-                .ciphers
-                .as_ref()
-                .map_or_else(|| "HIGH:!aNULL:!MD5".into(), |c| c.get_ref().clone()),
-            redirect_http: t.redirect_http.as_ref().is_none_or(|b| *b.get_ref()),
-        }
-    });
+    let tls = p
+        .and_then(|p| p.tls.as_ref())
+        .map(|t| tls_settings(cx, t.get_ref()));
     if let Some(plus) = p.and_then(|p| p.nginx_plus.as_ref())
         && *plus.get_ref()
     {
@@ -1090,154 +1094,163 @@ pub fn services(
     if let Some(s) = s {
         cx.unique(s.apps.iter().map(|a| &a.get_ref().name), "service");
         for a in &s.apps {
-            let a = a.get_ref();
-            let name = a.name.get_ref().clone();
-            if out.iter().any(|s| s.name == name) {
-                cx.push(
-                    Diagnostic::error(
-                        codes::DUPLICATE_NAME,
-                        format!("service `{name}` would replace the stack's own `{name}.service`"),
-                    )
-                    .at(a.name.span(), "same unit name as a generated stack unit")
-                    .help(
-                        "give the service another name, or disable the stack unit in `[services]`",
-                    ),
-                );
-            }
-            if name.is_empty()
-                || name.len() > 64
-                || name.starts_with('.')
-                || !name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-            {
-                cx.error(
-                    codes::EMPTY_NAME,
-                    format!("service name `{name}` cannot name a unit file"),
-                    a.name.span(),
-                    "expected 1 to 64 letters, digits, `-`, `_` and `.`, not starting with `.`",
-                );
-            }
-            if let Some(d) = &a.description {
-                cx.token(d, "description", escape::systemd::text);
-            }
-            if let Some(u) = &a.user {
-                cx.token(u, "user", escape::systemd::user);
-            }
-            for p in a
-                .working_directory
-                .iter()
-                .chain(&a.environment_file)
-                .chain(&a.read_write_paths)
-            {
-                cx.token(p, "path", escape::systemd::path);
-            }
-            if a.exec.get_ref().contains(['"', '\'', '\\']) {
-                cx.error(
-                    codes::BAD_VALUE,
-                    "`exec` is split on blanks: quotes and backslashes would reach the program as they are",
-                    a.exec.span(),
-                    "write arguments without quotes, or wrap the command in a script",
-                );
-            }
-            // `ProtectHome=yes` hides these folders from the service.
-            let home = |p: &str| {
-                ["/home", "/root", "/run/user"]
-                    .iter()
-                    .any(|h| p == *h || p.starts_with(&format!("{h}/")))
-            };
-            let exec_words: Vec<&str> = a.exec.get_ref().split_whitespace().collect();
-            for (v, span) in exec_words
-                .first()
-                .map(|b| (b.to_string(), a.exec.span()))
-                .into_iter()
-                .chain(
-                    a.working_directory
-                        .iter()
-                        .map(|w| (w.get_ref().clone(), w.span())),
-                )
-                .chain(
-                    a.read_write_paths
-                        .iter()
-                        .map(|p| (p.get_ref().clone(), p.span())),
-                )
-            {
-                if home(&v) {
-                    cx.push(
-                        Diagnostic::error(
-                            codes::BAD_VALUE,
-                            format!("`{v}` is hidden from the service by `ProtectHome=yes`"),
-                        )
-                        .at(span, "under /home, /root or /run/user")
-                        .help("install the service under /opt or /srv"),
-                    );
-                }
-            }
-            let mut words = a.exec.get_ref().split_whitespace();
-            let binary = words.next().unwrap_or_default().to_string();
-            if let Err(why) = escape::systemd::program(&binary) {
-                cx.error(
-                    codes::BAD_VALUE,
-                    format!("`{binary}` cannot start the service"),
-                    a.exec.span(),
-                    why,
-                );
-            }
-            if a.user.is_none()
-                && let Err(why) = escape::systemd::user(&project.name)
-            {
-                cx.push(
-                    Diagnostic::error(
-                        codes::UNSAFE_TEXT,
-                        format!(
-                            "service `{name}` would run as user `{}`, the project's name",
-                            project.name
-                        ),
-                    )
-                    .at(a.name.span(), why)
-                    .help("set `user` to the account the service runs as"),
-                );
-            }
-            let expand_env = a.environment_file.is_some();
-            if let Some((w, why)) = words.clone().find_map(|w| {
-                escape::systemd::word(w, expand_env)
-                    .err()
-                    .map(|why| (w, why))
-            }) {
-                cx.error(
-                    codes::UNSAFE_TEXT,
-                    format!(
-                        "`{}` cannot be written safely into `ExecStart=`",
-                        w.escape_debug()
-                    ),
-                    a.exec.span(),
-                    why,
-                );
-            }
-            out.push(Service {
-                kind: ServiceKind::App,
-                description: a.description.as_ref().map_or_else(
-                    || format!("{name} ({})", project.name),
-                    |d| d.get_ref().clone(),
-                ),
-                name,
-                binary,
-                user: a
-                    .user
-                    .as_ref()
-                    .map_or_else(|| project.name.clone(), |u| u.get_ref().clone()),
-                flags: words.map(str::to_string).collect(),
-                working_directory: a.working_directory.as_ref().map(|w| w.get_ref().clone()),
-                environment_file: a.environment_file.as_ref().map(|w| w.get_ref().clone()),
-                read_write_paths: a
-                    .read_write_paths
-                    .iter()
-                    .map(|p| p.get_ref().clone())
-                    .collect(),
-                protect_home: "yes",
-                expand_env,
-            });
+            let app = app_service(cx, a.get_ref(), project, &out);
+            out.push(app);
         }
     }
     out
+}
+
+/// One `[[services.app]]`: the monitored service's unit, every value as systemd will read it.
+/// `earlier` holds the units generated before it, whose names it may not take.
+fn app_service(
+    cx: &mut Cx,
+    a: &crate::load::RawApp,
+    project: &Project,
+    earlier: &[Service],
+) -> Service {
+    let name = a.name.get_ref().clone();
+    if earlier.iter().any(|s| s.name == name) {
+        cx.push(
+            Diagnostic::error(
+                codes::DUPLICATE_NAME,
+                format!("service `{name}` would replace the stack's own `{name}.service`"),
+            )
+            .at(a.name.span(), "same unit name as a generated stack unit")
+            .help("give the service another name, or disable the stack unit in `[services]`"),
+        );
+    }
+    if name.is_empty()
+        || name.len() > 64
+        || name.starts_with('.')
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+    {
+        cx.error(
+            codes::EMPTY_NAME,
+            format!("service name `{name}` cannot name a unit file"),
+            a.name.span(),
+            "expected 1 to 64 letters, digits, `-`, `_` and `.`, not starting with `.`",
+        );
+    }
+    if let Some(d) = &a.description {
+        cx.token(d, "description", escape::systemd::text);
+    }
+    if let Some(u) = &a.user {
+        cx.token(u, "user", escape::systemd::user);
+    }
+    for p in a
+        .working_directory
+        .iter()
+        .chain(&a.environment_file)
+        .chain(&a.read_write_paths)
+    {
+        cx.token(p, "path", escape::systemd::path);
+    }
+    if a.exec.get_ref().contains(['"', '\'', '\\']) {
+        cx.error(
+            codes::BAD_VALUE,
+            "`exec` is split on blanks: quotes and backslashes would reach the program as they are",
+            a.exec.span(),
+            "write arguments without quotes, or wrap the command in a script",
+        );
+    }
+    // `ProtectHome=yes` hides these folders from the service.
+    let home = |p: &str| {
+        ["/home", "/root", "/run/user"]
+            .iter()
+            .any(|h| p == *h || p.starts_with(&format!("{h}/")))
+    };
+    let exec_words: Vec<&str> = a.exec.get_ref().split_whitespace().collect();
+    for (v, span) in exec_words
+        .first()
+        .map(|b| (b.to_string(), a.exec.span()))
+        .into_iter()
+        .chain(
+            a.working_directory
+                .iter()
+                .map(|w| (w.get_ref().clone(), w.span())),
+        )
+        .chain(
+            a.read_write_paths
+                .iter()
+                .map(|p| (p.get_ref().clone(), p.span())),
+        )
+    {
+        if home(&v) {
+            cx.push(
+                Diagnostic::error(
+                    codes::BAD_VALUE,
+                    format!("`{v}` is hidden from the service by `ProtectHome=yes`"),
+                )
+                .at(span, "under /home, /root or /run/user")
+                .help("install the service under /opt or /srv"),
+            );
+        }
+    }
+    let mut words = a.exec.get_ref().split_whitespace();
+    let binary = words.next().unwrap_or_default().to_string();
+    if let Err(why) = escape::systemd::program(&binary) {
+        cx.error(
+            codes::BAD_VALUE,
+            format!("`{binary}` cannot start the service"),
+            a.exec.span(),
+            why,
+        );
+    }
+    if a.user.is_none()
+        && let Err(why) = escape::systemd::user(&project.name)
+    {
+        cx.push(
+            Diagnostic::error(
+                codes::UNSAFE_TEXT,
+                format!(
+                    "service `{name}` would run as user `{}`, the project's name",
+                    project.name
+                ),
+            )
+            .at(a.name.span(), why)
+            .help("set `user` to the account the service runs as"),
+        );
+    }
+    let expand_env = a.environment_file.is_some();
+    if let Some((w, why)) = words.clone().find_map(|w| {
+        escape::systemd::word(w, expand_env)
+            .err()
+            .map(|why| (w, why))
+    }) {
+        cx.error(
+            codes::UNSAFE_TEXT,
+            format!(
+                "`{}` cannot be written safely into `ExecStart=`",
+                w.escape_debug()
+            ),
+            a.exec.span(),
+            why,
+        );
+    }
+    Service {
+        kind: ServiceKind::App,
+        description: a.description.as_ref().map_or_else(
+            || format!("{name} ({})", project.name),
+            |d| d.get_ref().clone(),
+        ),
+        name,
+        binary,
+        user: a
+            .user
+            .as_ref()
+            .map_or_else(|| project.name.clone(), |u| u.get_ref().clone()),
+        flags: words.map(str::to_string).collect(),
+        working_directory: a.working_directory.as_ref().map(|w| w.get_ref().clone()),
+        environment_file: a.environment_file.as_ref().map(|w| w.get_ref().clone()),
+        read_write_paths: a
+            .read_write_paths
+            .iter()
+            .map(|p| p.get_ref().clone())
+            .collect(),
+        protect_home: "yes",
+        expand_env,
+    }
 }
