@@ -7,6 +7,8 @@
 use std::collections::BTreeMap;
 
 use crate::quantity::{Duration, Quantity};
+use crate::selector::{MatchOp, Selector};
+use crate::unit::Unit;
 
 #[derive(Debug, Clone)]
 pub struct Model {
@@ -47,22 +49,7 @@ pub struct Prometheus {
     pub remote_write: Vec<RemoteWrite>,
 }
 
-/// A Prometheus release and the `--enable-feature` flags it runs with.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PromqlTarget {
-    pub version: crate::promql_versions::Version,
-    pub features: Vec<String>,
-}
-
-impl Default for PromqlTarget {
-    /// Prometheus 2.42, Debian 12's, the release the test suite runs.
-    fn default() -> Self {
-        PromqlTarget {
-            version: (2, 42),
-            features: Vec::new(),
-        }
-    }
-}
+pub use crate::promql_versions::PromqlTarget;
 
 #[derive(Debug, Clone)]
 pub struct RemoteWrite {
@@ -96,9 +83,9 @@ pub struct Dimension {
 #[derive(Debug, Clone)]
 pub enum Sli {
     /// `errors / total`.
-    Errors { errors: String, total: String },
+    Errors { errors: Selector, total: Selector },
     /// `1 - good / total`.
-    Good { good: String, total: String },
+    Good { good: Selector, total: Selector },
     /// `1 - (requests under the threshold) / (all requests)`, from a histogram (base name).
     Latency { histogram: String, threshold: f64 },
 }
@@ -179,21 +166,7 @@ impl Severity {
     }
 }
 
-/// How the alert's value is compared with its threshold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cmp {
-    Above,
-    Below,
-}
-
-impl Cmp {
-    pub fn op(self) -> &'static str {
-        match self {
-            Cmp::Above => ">",
-            Cmp::Below => "<",
-        }
-    }
-}
+pub use crate::kinds::{AlertKind, Cmp};
 
 #[derive(Debug, Clone)]
 pub struct Alert {
@@ -212,54 +185,6 @@ pub struct Alert {
     pub threshold: Option<(Cmp, Quantity)>,
     /// The threshold as the user wrote it, for `{threshold}` in annotations.
     pub threshold_text: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub enum AlertKind {
-    /// `up{job=..} == 0`.
-    TargetDown { job: String },
-    /// `sum by (..) (rate(errors[w])) / sum by (..) (rate(total[w]))`.
-    ErrorRatio {
-        errors: String,
-        total: String,
-        by: Vec<String>,
-        window: Duration,
-    },
-    /// `histogram_quantile(q, sum by (le, ..) (rate(h_bucket[w])))`, in seconds.
-    LatencyQuantile {
-        histogram: String,
-        quantile: f64,
-        by: Vec<String>,
-        window: Duration,
-    },
-    /// A counter's rate, scaled to the period of the threshold (`per hour` -> `* 3600`).
-    Rate {
-        metric: String,
-        by: Vec<String>,
-        window: Duration,
-    },
-    /// A counter's increase over a stated period.
-    Increase {
-        metric: String,
-        by: Vec<String>,
-        over: Duration,
-    },
-    /// A gauge (or any instant expression) compared with a plain number.
-    Gauge { expr: String, unit: Option<String> },
-    /// `used / on(..) group_left capacity`, as a ratio; `used` may be a counter of seconds.
-    Saturation {
-        used: String,
-        capacity: String,
-        on: Vec<String>,
-        rate_window: Option<Duration>,
-    },
-    /// A complete PromQL condition written by the user; `split` holds its value expression
-    /// and threshold when it has the shape `value > number` (or `<`, `>=`, `<=`).
-    Raw {
-        expr: String,
-        unit: Option<String>,
-        split: Option<(String, f64)>,
-    },
 }
 
 #[derive(Debug, Clone)]
@@ -325,7 +250,7 @@ pub struct Pagerduty {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Matcher {
     pub name: String,
-    pub op: &'static str,
+    pub op: MatchOp,
     pub value: String,
 }
 
@@ -336,7 +261,7 @@ impl std::fmt::Display for Matcher {
             f,
             "{}{}{}",
             self.name,
-            self.op,
+            self.op.as_str(),
             crate::promql::quote(&self.value)
         )
     }
@@ -413,8 +338,7 @@ pub struct Panel {
     pub alert: Option<String>,
     pub dimension: Option<String>,
     pub kind: PanelKind,
-    /// Grafana unit id (`percentunit`, `s`, `reqps`, ...).
-    pub unit: Option<String>,
+    pub unit: Option<Unit>,
     pub queries: Vec<Query>,
     /// A red threshold line, in the panel's unit.
     pub threshold: Option<f64>,
@@ -523,19 +447,40 @@ impl Matcher {
     /// Alertmanager's semantics: a missing label is the empty string; regexes are anchored.
     pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
         let v = labels.get(&self.name).map_or("", String::as_str);
-        match self.op {
-            "=" => v == self.value,
-            "!=" => v != self.value,
-            op => {
-                let re = regex::Regex::new(&format!("^(?:{})$", self.value));
-                let hit = re.is_ok_and(|re| re.is_match(v));
-                if op == "=~" { hit } else { !hit }
-            }
-        }
+        self.op.matches(&self.value, v)
     }
 }
 
 impl Alert {
+    /// What the kind's PromQL and tests need of the alert besides the kind.
+    pub fn condition(&self) -> crate::kinds::Condition {
+        crate::kinds::Condition {
+            for_: self.for_,
+            threshold: self.threshold,
+        }
+    }
+
+    /// The value the alert compares, without the comparison: what a dashboard panel plots and
+    /// what `$value` holds in the annotations.
+    pub fn value_expr(&self) -> String {
+        self.kind.value(&self.condition())
+    }
+
+    /// The complete alert condition.
+    pub fn expr(&self) -> String {
+        self.kind.condition(&self.condition())
+    }
+
+    /// The threshold as the number the condition compares with.
+    pub fn threshold_value(&self) -> Option<f64> {
+        self.kind.threshold_value(&self.condition())
+    }
+
+    /// The unit of [`Alert::value_expr`].
+    pub fn unit(&self) -> Unit {
+        self.kind.unit()
+    }
+
     /// The labels every alert of this rule carries whatever its series: its name, severity,
     /// dimension and extra labels. Routing and inhibition can be decided on these.
     pub fn static_labels(&self) -> BTreeMap<String, String> {

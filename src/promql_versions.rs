@@ -596,6 +596,23 @@ pub fn since(name: &str) -> Option<Version> {
         .map(|f| f.since)
 }
 
+/// A Prometheus release and the `--enable-feature` flags it runs with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromqlTarget {
+    pub version: Version,
+    pub features: Vec<String>,
+}
+
+impl Default for PromqlTarget {
+    /// Prometheus 2.42, Debian 12's, the release the test suite runs.
+    fn default() -> Self {
+        PromqlTarget {
+            version: (2, 42),
+            features: Vec::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

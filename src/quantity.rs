@@ -154,6 +154,15 @@ impl Quantity {
         parse_number(t).map(Quantity::Number)
     }
 
+    /// The number a PromQL expression compares: ratios as fractions, durations in seconds,
+    /// rates per their own period.
+    pub fn value(&self) -> f64 {
+        match *self {
+            Quantity::Number(v) | Quantity::Seconds(v) => v,
+            Quantity::Ratio { value, .. } | Quantity::Rate { value, .. } => value,
+        }
+    }
+
     pub fn unit_name(&self) -> &'static str {
         match self {
             Quantity::Number(_) => "a plain number",

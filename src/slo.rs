@@ -29,17 +29,9 @@ fn le_matcher(threshold: f64) -> String {
     }
 }
 
-/// Adds matchers to a selector: `x{a="b"}` + `le="2"` -> `x{a="b", le="2"}`.
-fn with_matcher(selector: &str, suffix: &str, extra: &str) -> String {
-    let (name, rest) = selector.split_once('{').unwrap_or((selector, ""));
-    let inner = rest.trim_end_matches('}').trim();
-    let name = format!("{name}{suffix}");
-    match (inner.is_empty(), extra.is_empty()) {
-        (true, true) => name,
-        (true, false) => format!("{name}{{{extra}}}"),
-        (false, true) => format!("{name}{{{inner}}}"),
-        (false, false) => format!("{name}{{{inner}, {extra}}}"),
-    }
+/// The buckets of a histogram (base name) at or under `threshold`.
+fn good_buckets(histogram: &str, threshold: f64) -> String {
+    format!("{histogram}_bucket{{{}}}", le_matcher(threshold))
 }
 
 /// The total events per second over a window (for the minimum-traffic guard).
@@ -71,7 +63,7 @@ pub fn error_ratio_expr(slo: &Slo, w: Duration) -> String {
             histogram,
             threshold,
         } => {
-            let good = with_matcher(histogram, "_bucket", &le_matcher(*threshold));
+            let good = good_buckets(histogram, *threshold);
             format!("1 - (\n  sum(rate({good}[{w}]))\n  /\n  {total}\n)")
         }
     }
@@ -91,7 +83,7 @@ fn errors_rate5m_expr(slo: &Slo) -> String {
             histogram,
             threshold,
         } => {
-            let good = with_matcher(histogram, "_bucket", &le_matcher(*threshold));
+            let good = good_buckets(histogram, *threshold);
             format!("{} - sum(rate({good}[{w}]))", total_rate(slo, w))
         }
     }
@@ -173,10 +165,6 @@ mod tests {
     fn bucket_boundaries_match_go_and_python_spellings() {
         assert_eq!(le_matcher(2.0), "le=~\"2|2\\\\.0\"");
         assert_eq!(le_matcher(0.5), "le=\"0.5\"");
-        assert_eq!(
-            with_matcher("h{job=\"a\"}", "_bucket", "le=\"1\""),
-            "h_bucket{job=\"a\", le=\"1\"}"
-        );
-        assert_eq!(with_matcher("h", "_bucket", ""), "h_bucket");
+        assert_eq!(good_buckets("h", 1.0), "h_bucket{le=~\"1|1\\\\.0\"}");
     }
 }

@@ -61,15 +61,15 @@ fn matches_something(cx: &mut Cx, raw: &[S<String>], ms: &[Matcher], who: &[Who]
         return;
     }
     for (m, s) in ms.iter().zip(raw) {
-        if !ALWAYS_KNOWN.contains(&m.name.as_str()) || !matches!(m.op, "=" | "=~") {
+        if !ALWAYS_KNOWN.contains(&m.name.as_str()) || !matches!(m.op, MatchOp::Eq | MatchOp::Re) {
             continue;
         }
         let values: std::collections::BTreeSet<&str> =
             who.iter().filter_map(|w| w.label(&m.name)).collect();
+        // A regex that does not build was reported where the matcher was read.
         let hit = match m.op {
-            "=" => values.contains(m.value.as_str()),
-            _ => regex::Regex::new(&format!("^(?:{})$", m.value))
-                .map_or(true, |re| values.iter().any(|v| re.is_match(v))),
+            MatchOp::Eq => values.contains(m.value.as_str()),
+            _ => values.iter().any(|v| m.op.matches(&m.value, v)),
         };
         if !hit {
             let mut d = Diagnostic::warning(
@@ -77,7 +77,11 @@ fn matches_something(cx: &mut Cx, raw: &[S<String>], ms: &[Matcher], who: &[Who]
                 format!(
                     "no alert has `{}` {} `{}`",
                     m.name,
-                    if m.op == "=" { "equal to" } else { "matching" },
+                    if m.op == MatchOp::Eq {
+                        "equal to"
+                    } else {
+                        "matching"
+                    },
                     m.value
                 ),
             )
@@ -102,6 +106,7 @@ fn matches_something(cx: &mut Cx, raw: &[S<String>], ms: &[Matcher], who: &[Who]
     }
 }
 use crate::quantity::Duration;
+use crate::selector::MatchOp;
 
 pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert], slos: &[Slo]) -> Alertmanager {
     let who: Vec<Who> = alerts
@@ -511,11 +516,12 @@ pub fn parse_matcher(s: &str) -> Result<Matcher, String> {
         return Err("expected a label name first".into());
     }
     let rest = s[name_len..].trim_start();
-    let op = ["=~", "!~", "!=", "="]
+    let op_text = ["=~", "!~", "!=", "="]
         .into_iter()
         .find(|op| rest.starts_with(op))
         .ok_or("expected `=`, `!=`, `=~` or `!~` after the label name")?;
-    let v = rest[op.len()..].trim();
+    let op = MatchOp::parse(op_text).ok_or("expected an operator")?;
+    let v = rest[op_text.len()..].trim();
     let value = if let Some(inner) = v.strip_prefix('"') {
         let inner = inner.strip_suffix('"').ok_or("unterminated quoted value")?;
         let mut out = String::new();
@@ -538,9 +544,8 @@ pub fn parse_matcher(s: &str) -> Result<Matcher, String> {
         }
         v.to_string()
     };
-    if (op == "=~" || op == "!~")
-        && let Err(e) = regex::Regex::new(&format!("^(?:{value})$"))
-    {
+    let regex = matches!(op, MatchOp::Re | MatchOp::NotRe);
+    if regex && let Err(e) = regex::Regex::new(&format!("^(?:{value})$")) {
         let first = e
             .to_string()
             .lines()
@@ -550,10 +555,12 @@ pub fn parse_matcher(s: &str) -> Result<Matcher, String> {
             .to_string();
         return Err(format!("the regular expression does not compile: {first}"));
     }
-    if op == "=~" || op == "!~" {
-        crate::re2::check(&value).map_err(|why| {
-            format!("Alertmanager (Go's regexp) does not take this regular expression: {why}")
-        })?;
+    if regex {
+        crate::regexes::go_error(&value)
+            .map_or(Ok(()), Err)
+            .map_err(|why| {
+                format!("Alertmanager (Go's regexp) does not take this regular expression: {why}")
+            })?;
     }
     Ok(Matcher {
         name: name.to_string(),
@@ -566,8 +573,8 @@ pub fn parse_matcher(s: &str) -> Result<Matcher, String> {
 /// and labels that come from the series are assumed to match.
 fn may_match(ms: &[Matcher], a: Who) -> bool {
     ms.iter().all(|m| match (a.label(&m.name), m.op) {
-        (Some(v), "=") => *v == m.value,
-        (Some(v), "!=") => *v != m.value,
+        (Some(v), MatchOp::Eq) => *v == m.value,
+        (Some(v), MatchOp::Ne) => *v != m.value,
         _ => true,
     })
 }

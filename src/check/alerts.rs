@@ -1,62 +1,18 @@
-//! Alerts: kinds, their keys, thresholds in the stated unit, references and policy warnings.
+//! Alerts: what every alert has (name, severity, `for`, labels, annotations, threshold in its
+//! unit, references, policy warnings), the keys its kind takes, and the check of its
+//! condition. What is particular to a kind is in its own file under [`crate::kinds`].
 
 use std::collections::{HashMap, HashSet};
 
 use super::{Cx, backticked, closest};
 use crate::codes;
 use crate::diag::Diagnostic;
+use crate::kinds::{self, AlertKind, Cmp, Expect, Reading};
 use crate::load::{NumOrStr, RawAlert, RawConfig, S};
-use crate::model::{Alert, AlertKind, Cmp, Dimension, Job, Prometheus, Severity};
-use crate::promql::{UNITS, is_selector};
+use crate::model::{Alert, Dimension, Job, Prometheus, Severity};
 use crate::quantity::{Duration, Quantity};
-
-pub const KINDS: &[&str] = &[
-    "target_down",
-    "error_ratio",
-    "latency_quantile",
-    "rate",
-    "increase",
-    "gauge",
-    "saturation",
-    "raw",
-];
-
-/// Keys only some kinds take, with the kinds that take them.
-const KIND_KEYS: &[(&str, &[&str])] = &[
-    ("job", &["target_down"]),
-    ("errors", &["error_ratio"]),
-    ("total", &["error_ratio"]),
-    ("histogram", &["latency_quantile"]),
-    ("quantile", &["latency_quantile"]),
-    ("metric", &["rate", "increase"]),
-    ("over", &["increase"]),
-    ("used", &["saturation"]),
-    ("capacity", &["saturation"]),
-    ("on", &["saturation"]),
-    ("used_is_counter", &["saturation"]),
-    ("expr", &["gauge", "raw"]),
-    (
-        "by",
-        &["error_ratio", "latency_quantile", "rate", "increase"],
-    ),
-    (
-        "window",
-        &["error_ratio", "latency_quantile", "rate", "saturation"],
-    ),
-    ("unit", &["gauge", "raw"]),
-    (
-        "above",
-        &[
-            "error_ratio",
-            "latency_quantile",
-            "rate",
-            "increase",
-            "gauge",
-            "saturation",
-        ],
-    ),
-    ("below", &["rate", "increase", "gauge", "saturation"]),
-];
+use crate::selector::shaped;
+use crate::unit::Unit;
 
 fn present(a: &RawAlert) -> Vec<(&'static str, std::ops::Range<usize>)> {
     let mut v = Vec::new();
@@ -127,6 +83,16 @@ impl<'a> JobIndex<'a> {
     }
 }
 
+impl kinds::Jobs for JobIndex<'_> {
+    fn has(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    fn names(&self) -> Vec<String> {
+        self.jobs.iter().map(|j| j.name.clone()).collect()
+    }
+}
+
 pub fn alerts(
     cx: &mut Cx,
     raw: &RawConfig,
@@ -173,11 +139,11 @@ fn checked_alert(
     prom: &Prometheus,
 ) -> Option<Alert> {
     let mut alert = alert(cx, a.span(), a.get_ref(), jobs, dims, prom)?;
-    let result = if valid_by_construction(&alert) {
+    let result = if alert.kind.vouched() {
         debug_assert_eq!(super::promql::analyze(&alert.expr(), false), Ok(None));
         Ok(None)
     } else {
-        super::promql::analyze(&alert.expr(), matches!(alert.kind, AlertKind::Raw { .. }))
+        super::promql::analyze(&alert.expr(), matches!(alert.kind, AlertKind::Raw(_)))
     };
     let result =
         result.and_then(
@@ -188,8 +154,8 @@ fn checked_alert(
         );
     match result {
         Ok(split) => {
-            if let AlertKind::Raw { split: s, .. } = &mut alert.kind {
-                *s = split;
+            if let AlertKind::Raw(raw) = &mut alert.kind {
+                raw.split = split;
             }
             Some(alert)
         }
@@ -239,26 +205,6 @@ pub(crate) fn range_window(cx: &mut Cx, s: &S<String>, key: &str, d: Duration, i
     }
 }
 
-/// Whether the condition of an alert is certainly valid PromQL without parsing it: a kind
-/// that wraps selectors in fixed functions, with selectors and `by` labels that
-/// [`super::promql::surely_selector`] and [`super::promql::plain_label`] vouch for (the other
-/// parts, durations, numbers and metric names, were checked on their own).
-fn valid_by_construction(a: &Alert) -> bool {
-    use super::promql::{plain_label, surely_selector};
-    let labels = |by: &[String]| by.iter().all(|l| plain_label(l));
-    match &a.kind {
-        AlertKind::TargetDown { .. } => true,
-        AlertKind::ErrorRatio {
-            errors, total, by, ..
-        } => surely_selector(errors) && surely_selector(total) && labels(by),
-        AlertKind::LatencyQuantile { by, .. } => labels(by),
-        AlertKind::Rate { metric, by, .. } | AlertKind::Increase { metric, by, .. } => {
-            surely_selector(metric) && labels(by)
-        }
-        AlertKind::Gauge { .. } | AlertKind::Saturation { .. } | AlertKind::Raw { .. } => false,
-    }
-}
-
 /// A condition that does not parse: point at the fragment that does not, or else say that
 /// the composition is at fault.
 fn condition_error(cx: &mut Cx, a: &RawAlert, alert: &Alert, why: &str) {
@@ -272,7 +218,7 @@ fn condition_error(cx: &mut Cx, a: &RawAlert, alert: &Alert, why: &str) {
         (&a.capacity, "capacity", false),
     ] {
         if let Some(s) = v
-            && (!selector || is_selector(s.get_ref().trim()))
+            && (!selector || shaped(s.get_ref().trim()))
             && !super::promql::check_expr(cx, s, &format!("`{what}`"))
         {
             found = true;
@@ -307,26 +253,85 @@ fn alert(
     cx.name(&a.name, "alert");
     let errors_before = cx.diags.count(crate::diag::Severity::Error);
     let kind = a.kind.get_ref().as_str();
-    let kind_known = KINDS.contains(&kind);
-    if !kind_known {
+    let mut ok = kind_keys(cx, &table_span, a);
+    let severity = severity(cx, a);
+    ok &= severity.is_some();
+    let for_ = for_(cx, a, jobs, prom)?;
+    let dimension = dimension(cx, a, dims);
+    ok &= dimension.is_ok();
+    let labels = labels(cx, a);
+    let unit = a.unit.as_ref().and_then(|u| unit_of(cx, u));
+    let known = kinds::keys(kind).is_some();
+    let threshold = match (&a.above, &a.below) {
+        _ if !known => None,
+        (Some(t), _) => threshold(cx, t, kind, unit).map(|q| (Cmp::Above, q)),
+        (None, Some(t)) => threshold(cx, t, kind, unit).map(|q| (Cmp::Below, q)),
+        _ => None,
+    };
+    if (a.above.is_some() || a.below.is_some()) && threshold.is_none() {
+        ok = false;
+    }
+    let window = windows(cx, a, jobs, prom);
+    if !known {
+        return None;
+    }
+    let env = kinds::Env { jobs, window, unit };
+    let built = kinds::build(kind, cx, a, &env);
+    if let Some(k) = &built {
+        source_check(cx, a, k, jobs);
+    }
+    let kind = built?;
+    if !ok {
+        return None;
+    }
+    let alert = Alert {
+        name,
+        dimension: dimension.ok()?,
+        severity: severity?,
+        for_,
+        summary: a.summary.get_ref().clone(),
+        description: a.description.as_ref().map(|d| d.get_ref().clone()),
+        runbook: a.runbook.as_ref().map(|r| r.get_ref().clone()),
+        labels,
+        kind,
+        threshold,
+        threshold_text: threshold_text(a),
+    };
+    if alert.threshold_value().is_none() && !no_threshold_placeholder(cx, a) {
+        return None;
+    }
+    // Any error in this alert above: its condition is not worth composing.
+    if cx.diags.count(crate::diag::Severity::Error) > errors_before {
+        return None;
+    }
+    Some(alert)
+}
+
+/// The kind is known, and takes the keys present, and has the keys it needs: `false` (with
+/// errors reported) otherwise.
+fn kind_keys(cx: &mut Cx, table_span: &std::ops::Range<usize>, a: &RawAlert) -> bool {
+    let kind = a.kind.get_ref().as_str();
+    let Some(keys) = kinds::keys(kind) else {
         let mut d = Diagnostic::error(codes::UNKNOWN_KIND, format!("unknown alert kind `{kind}`"))
             .at(a.kind.span(), "not an alert kind");
-        d = match closest(kind, KINDS.iter().copied()) {
+        d = match closest(kind, kinds::NAMES.iter().copied()) {
             Some(c) => d.help(format!("did you mean `{c}`?")),
             None => d.help(format!(
                 "kinds: {}",
-                backticked(&KINDS.iter().map(|k| k.to_string()).collect::<Vec<_>>())
+                backticked(
+                    &kinds::NAMES
+                        .iter()
+                        .map(|k| k.to_string())
+                        .collect::<Vec<_>>()
+                )
             )),
         };
         cx.push(d);
-    }
-    let mut ok = kind_known;
-    for (key, span) in present(a).into_iter().filter(|_| kind_known) {
-        let takes = KIND_KEYS
-            .iter()
-            .find(|(k, _)| *k == key)
-            .is_some_and(|(_, kinds)| kinds.contains(&kind));
-        if !takes {
+        return false;
+    };
+    let mut ok = true;
+    for (key, span) in present(a) {
+        if !keys.iter().any(|(k, _)| *k == key) {
             ok = false;
             cx.push(
                 Diagnostic::error(
@@ -337,52 +342,30 @@ fn alert(
             );
         }
     }
+    let present = present(a);
+    let has = |k: &str| present.iter().any(|(p, _)| *p == k);
     let mut need = |cx: &mut Cx, v: bool, key: &str| {
-        if !v {
-            ok = false;
-            if key.split("` or `").any(|k| cx.was_removed(&table_span, k)) {
-                return;
-            }
-            cx.push(
-                Diagnostic::error(
-                    codes::KIND_NEEDS_KEY,
-                    format!("alert kind `{kind}` needs `{key}`"),
-                )
-                .at(a.kind.span(), format!("`{key}` is missing for this kind"))
-                .also(a.name.span(), "in this alert"),
-            );
+        if v {
+            return;
         }
-    };
-    match kind {
-        _ if !kind_known => {}
-        "target_down" => need(cx, a.job.is_some(), "job"),
-        "error_ratio" => {
-            need(cx, a.errors.is_some(), "errors");
-            need(cx, a.total.is_some(), "total");
+        ok = false;
+        if key.split("` or `").any(|k| cx.was_removed(table_span, k)) {
+            return;
         }
-        "latency_quantile" => {
-            need(cx, a.histogram.is_some(), "histogram");
-            need(cx, a.quantile.is_some(), "quantile");
-        }
-        "rate" => need(cx, a.metric.is_some(), "metric"),
-        "increase" => {
-            need(cx, a.metric.is_some(), "metric");
-            need(cx, a.over.is_some(), "over");
-        }
-        "gauge" | "raw" => need(cx, a.expr.is_some(), "expr"),
-        "saturation" => {
-            need(cx, a.used.is_some(), "used");
-            need(cx, a.capacity.is_some(), "capacity");
-            need(cx, a.on.is_some(), "on");
-        }
-        _ => {}
-    }
-    if kind_known && !matches!(kind, "target_down" | "raw") {
-        need(
-            cx,
-            a.above.is_some() || a.below.is_some(),
-            "above` or `below",
+        cx.push(
+            Diagnostic::error(
+                codes::KIND_NEEDS_KEY,
+                format!("alert kind `{kind}` needs `{key}`"),
+            )
+            .at(a.kind.span(), format!("`{key}` is missing for this kind"))
+            .also(a.name.span(), "in this alert"),
         );
+    };
+    for (key, _) in keys.iter().filter(|(_, required)| *required) {
+        need(cx, has(key), key);
+    }
+    if keys.iter().any(|(k, _)| *k == "above") {
+        need(cx, has("above") || has("below"), "above` or `below");
     }
     if let (Some(_), Some(b)) = (&a.above, &a.below) {
         ok = false;
@@ -393,48 +376,55 @@ fn alert(
             "second threshold here",
         );
     }
+    ok
+}
 
-    let severity = match Severity::ALL
+fn severity(cx: &mut Cx, a: &RawAlert) -> Option<Severity> {
+    if let Some((_, s)) = Severity::ALL
         .iter()
         .find(|(s, _)| *s == a.severity.get_ref())
     {
-        Some((_, s)) => *s,
-        None => {
-            let names: Vec<&str> = Severity::ALL.iter().map(|(s, _)| *s).collect();
-            let mut d = Diagnostic::error(
-                codes::UNKNOWN_SEVERITY,
-                format!("unknown severity `{}`", a.severity.get_ref()),
-            )
-            .at(
-                a.severity.span(),
-                "expected `critical`, `warning` or `info`",
-            );
-            if let Some(c) = closest(a.severity.get_ref(), names.iter().copied()) {
-                d = d.help(format!("did you mean `{c}`?"));
-            }
-            cx.push(d);
-            ok = false;
-            Severity::Warning
-        }
-    };
+        return Some(*s);
+    }
+    let names: Vec<&str> = Severity::ALL.iter().map(|(s, _)| *s).collect();
+    let mut d = Diagnostic::error(
+        codes::UNKNOWN_SEVERITY,
+        format!("unknown severity `{}`", a.severity.get_ref()),
+    )
+    .at(
+        a.severity.span(),
+        "expected `critical`, `warning` or `info`",
+    );
+    if let Some(c) = closest(a.severity.get_ref(), names.iter().copied()) {
+        d = d.help(format!("did you mean `{c}`?"));
+    }
+    cx.push(d);
+    None
+}
+
+/// The scrape interval of the alerted job where the kind names one, else the global one.
+fn interval(a: &RawAlert, jobs: &JobIndex, prom: &Prometheus) -> Duration {
+    a.job
+        .as_ref()
+        .and_then(|j| jobs.get(j.get_ref()))
+        .and_then(|j| j.interval)
+        .unwrap_or(prom.scrape_interval)
+}
+
+/// `for`: at most a week, and a warning when shorter than the scrape interval. Checking goes
+/// on past a bad one (`Some` of the default) so that every problem is reported.
+fn for_(cx: &mut Cx, a: &RawAlert, jobs: &JobIndex, prom: &Prometheus) -> Option<Duration> {
     let for_ = cx.duration(a.for_.as_ref(), Duration::from_secs(0));
     if let Some(f) = &a.for_
         && for_ > MAX_FOR
     {
-        ok = false;
         cx.push(
             Diagnostic::error(codes::BAD_DURATION, format!("`for = \"{}\"` is longer than {MAX_FOR}", f.get_ref()))
                 .at(f.span(), "an alert pending this long is not an alert")
                 .help("alert on the condition's trend instead (an `increase` over a long period, or an SLO)"),
         );
     }
-    // The alerted job's own interval where the kind names it, else the global one.
-    let interval = a
-        .job
-        .as_ref()
-        .and_then(|j| jobs.get(j.get_ref()))
-        .and_then(|j| j.interval)
-        .unwrap_or(prom.scrape_interval);
+    let interval = interval(a, jobs, prom);
     if let Some(f) = &a.for_
         && for_.millis() > 0
         && for_ < interval
@@ -451,21 +441,28 @@ fn alert(
             .help(format!("use at least `{interval}`")),
         );
     }
-    let dimension = match &a.dimension {
-        None => None,
-        Some(d) => {
-            if !dims.iter().any(|x| &x.name == d.get_ref()) {
-                cx.unknown_ref(
-                    codes::UNKNOWN_DIMENSION,
-                    "dimension",
-                    d,
-                    dims.iter().map(|x| x.name.clone()),
-                );
-                ok = false;
-            }
-            Some(d.get_ref().clone())
-        }
+    Some(for_)
+}
+
+/// The dimension, `Err` when it names none declared.
+fn dimension(cx: &mut Cx, a: &RawAlert, dims: &[Dimension]) -> Result<Option<String>, ()> {
+    let Some(d) = &a.dimension else {
+        return Ok(None);
     };
+    if !dims.iter().any(|x| &x.name == d.get_ref()) {
+        cx.unknown_ref(
+            codes::UNKNOWN_DIMENSION,
+            "dimension",
+            d,
+            dims.iter().map(|x| x.name.clone()),
+        );
+        return Err(());
+    }
+    Ok(Some(d.get_ref().clone()))
+}
+
+/// The alert's labels, and the templates of its annotations.
+fn labels(cx: &mut Cx, a: &RawAlert) -> std::collections::BTreeMap<String, String> {
     let labels = cx.labels(&a.labels);
     for v in a.labels.values().filter(|v| !v.get_ref().is_empty()) {
         cx.token(v, "label value", crate::escape::prometheus::label_value);
@@ -496,246 +493,67 @@ fn alert(
     if let Some(r) = &a.runbook {
         super::base::templated_url(cx, r);
     }
+    labels
+}
 
-    let unit = a.unit.as_ref().and_then(|u| unit_of(cx, u));
-    let threshold = match (&a.above, &a.below) {
-        _ if !kind_known => None,
-        (Some(t), _) => threshold(cx, t, kind, unit).map(|q| (Cmp::Above, q)),
-        (None, Some(t)) => threshold(cx, t, kind, unit).map(|q| (Cmp::Below, q)),
-        _ => None,
-    };
-    let threshold_text = a
-        .above
-        .as_ref()
-        .or(a.below.as_ref())
-        .map(|t| match t.get_ref() {
-            NumOrStr::Str(s) => s.trim().to_string(),
-            NumOrStr::Int(i) => i.to_string(),
-            NumOrStr::Float(f) => crate::quantity::fmt_num(*f),
-        });
-    if (a.above.is_some() || a.below.is_some()) && threshold.is_none() {
-        ok = false;
-    }
+/// `window` (or its default of 5 minutes), with `window` and `over` held to the range windows
+/// Prometheus can use.
+fn windows(cx: &mut Cx, a: &RawAlert, jobs: &JobIndex, prom: &Prometheus) -> Duration {
     let window = cx.positive_duration(a.window.as_ref(), Duration::from_secs(300));
+    let interval = interval(a, jobs, prom);
     for (key, w) in [("window", &a.window), ("over", &a.over)] {
         if let Some(w) = w {
             let d = cx.duration(Some(w), window);
             range_window(cx, w, key, d, interval);
         }
     }
-    let by = |cx: &mut Cx| -> Vec<String> {
-        match &a.by {
-            Some(b) => b
-                .get_ref()
-                .iter()
-                .map(|l| cx.metric_name(l, "label name", false))
-                .collect(),
-            None => vec!["job".to_string()],
-        }
-    };
-    let sel = |cx: &mut Cx, s: &Option<S<String>>, what: &str| -> String {
-        let Some(s) = s else { return String::new() };
-        if !is_selector(s.get_ref().trim()) {
+    window
+}
+
+/// The threshold as the user wrote it, for `{threshold}`.
+fn threshold_text(a: &RawAlert) -> Option<String> {
+    a.above
+        .as_ref()
+        .or(a.below.as_ref())
+        .map(|t| match t.get_ref() {
+            NumOrStr::Str(s) => s.trim().to_string(),
+            NumOrStr::Int(i) => i.to_string(),
+            NumOrStr::Float(f) => crate::quantity::fmt_num(*f),
+        })
+}
+
+/// `{threshold}` in an alert without one: `false` with an error.
+fn no_threshold_placeholder(cx: &mut Cx, a: &RawAlert) -> bool {
+    let mut ok = true;
+    for t in [Some(&a.summary), a.description.as_ref()]
+        .into_iter()
+        .flatten()
+    {
+        if t.get_ref().contains("{threshold}") {
             cx.push(
                 Diagnostic::error(
-                    codes::BAD_PROMQL,
-                    format!("{what} `{}` is not a metric selector", s.get_ref()),
+                    codes::BAD_TEMPLATE,
+                    "`{threshold}` in an alert without a threshold",
                 )
-                .at(
-                    s.span(),
-                    "expected `metric_name` or `metric_name{label=\"value\"}`",
-                )
-                .help("use kind `raw` for arbitrary PromQL"),
+                .at(t.span(), "nothing to fill in here")
+                .help("write the condition in words, or give the alert `above` or `below`"),
             );
-        }
-        s.get_ref().trim().to_string()
-    };
-    if !kind_known {
-        return None;
-    }
-    let unit = unit.map(str::to_string);
-    let kind_v = match kind {
-        "target_down" => {
-            let job = a.job.as_ref()?;
-            if jobs.get(job.get_ref()).is_none() {
-                cx.unknown_ref(
-                    codes::UNKNOWN_JOB,
-                    "job",
-                    job,
-                    jobs.jobs.iter().map(|j| j.name.clone()),
-                );
-                ok = false;
-            }
-            AlertKind::TargetDown {
-                job: job.get_ref().clone(),
-            }
-        }
-        "error_ratio" => AlertKind::ErrorRatio {
-            errors: sel(cx, &a.errors, "errors"),
-            total: sel(cx, &a.total, "total"),
-            by: by(cx),
-            window,
-        },
-        "latency_quantile" => {
-            let histogram = a.histogram.as_ref()?;
-            let h = cx.metric_name(histogram, "histogram name", true);
-            let h = h.strip_suffix("_bucket").unwrap_or(&h).to_string();
-            let q = quantile(cx, a.quantile.as_ref()?)?;
-            AlertKind::LatencyQuantile {
-                histogram: h,
-                quantile: q,
-                by: by(cx),
-                window,
-            }
-        }
-        "rate" => AlertKind::Rate {
-            metric: sel(cx, &a.metric, "metric"),
-            by: by(cx),
-            window,
-        },
-        "increase" => {
-            let over = cx.positive_duration(a.over.as_ref(), Duration::from_secs(3600));
-            AlertKind::Increase {
-                metric: sel(cx, &a.metric, "metric"),
-                by: by(cx),
-                over,
-            }
-        }
-        "gauge" => {
-            let e = a.expr.as_ref()?;
-            let name = e.get_ref().trim();
-            if is_selector(name)
-                && name
-                    .split('{')
-                    .next()
-                    .is_some_and(|n| n.ends_with("_total"))
-            {
-                cx.push(
-                    Diagnostic::warning(
-                        codes::COUNTER_WITHOUT_RATE,
-                        format!("`{name}` is a counter compared as a gauge"),
-                    )
-                    .at(
-                        e.span(),
-                        "a counter only grows: this compares its total since restart",
-                    )
-                    .help("use kind `rate` or `increase` with a period"),
-                );
-            }
-            AlertKind::Gauge {
-                expr: name.to_string(),
-                unit,
-            }
-        }
-        "saturation" => AlertKind::Saturation {
-            used: a.used.as_ref()?.get_ref().trim().to_string(),
-            capacity: a.capacity.as_ref()?.get_ref().trim().to_string(),
-            on: a
-                .on
-                .as_ref()?
-                .get_ref()
-                .iter()
-                .map(|l| cx.metric_name(l, "label name", false))
-                .collect(),
-            rate_window: a
-                .used_is_counter
-                .as_ref()
-                .is_some_and(|b| *b.get_ref())
-                .then_some(window),
-        },
-        _ => AlertKind::Raw {
-            expr: a.expr.as_ref()?.get_ref().trim().to_string(),
-            // Filled in with the parse of all conditions, in `alerts`.
-            split: None,
-            unit,
-        },
-    };
-    source_check(cx, a, &kind_v, jobs);
-    if !ok {
-        return None;
-    }
-    let alert = Alert {
-        name,
-        dimension,
-        severity,
-        for_,
-        summary: a.summary.get_ref().clone(),
-        description: a.description.as_ref().map(|d| d.get_ref().clone()),
-        runbook: a.runbook.as_ref().map(|r| r.get_ref().clone()),
-        labels,
-        kind: kind_v,
-        threshold,
-        threshold_text,
-    };
-    if alert.threshold_value().is_none() {
-        for t in [Some(&a.summary), a.description.as_ref()]
-            .into_iter()
-            .flatten()
-        {
-            if t.get_ref().contains("{threshold}") {
-                cx.push(
-                    Diagnostic::error(
-                        codes::BAD_TEMPLATE,
-                        "`{threshold}` in an alert without a threshold",
-                    )
-                    .at(t.span(), "nothing to fill in here")
-                    .help("write the condition in words, or give the alert `above` or `below`"),
-                );
-                ok = false;
-            }
-        }
-        if !ok {
-            return None;
+            ok = false;
         }
     }
-    // Any error in this alert above: its condition is not worth composing.
-    if cx.diags.count(crate::diag::Severity::Error) > errors_before {
-        return None;
-    }
-    Some(alert)
+    ok
 }
 
-/// `0.95`, `"p95"` or `"95%"`.
-fn quantile(cx: &mut Cx, q: &S<NumOrStr>) -> Option<f64> {
-    let v = match q.get_ref() {
-        NumOrStr::Float(f) => Some(*f),
-        NumOrStr::Int(_) => None,
-        NumOrStr::Str(s) => {
-            let t = s.trim();
-            t.strip_prefix('p')
-                .and_then(|n| n.parse::<f64>().ok())
-                .map(|n| n / 100.0)
-                .or_else(|| {
-                    t.strip_suffix('%')
-                        .and_then(|n| n.parse::<f64>().ok())
-                        .map(|n| n / 100.0)
-                })
-        }
-    };
-    match v {
-        Some(v) if v > 0.0 && v < 1.0 => Some(v),
-        _ => {
-            cx.error(
-                codes::BAD_THRESHOLD,
-                "a quantile is between 0 and 1",
-                q.span(),
-                "expected `0.95`, `\"p95\"` or `\"95%\"`",
-            );
-            None
-        }
-    }
-}
-
-/// A unit name (or its Grafana id) in its canonical ccmon name; unknown ones are reported.
-pub fn unit_of(cx: &mut Cx, u: &S<String>) -> Option<&'static str> {
+/// A unit name (or its Grafana id); unknown ones are reported.
+pub fn unit_of(cx: &mut Cx, u: &S<String>) -> Option<Unit> {
     let v = u.get_ref();
-    if let Some((name, _)) = UNITS.iter().find(|(n, g)| n == v || g == v) {
-        return Some(name);
+    if let Some(unit) = Unit::parse(v) {
+        return Some(unit);
     }
-    let names: Vec<String> = UNITS.iter().map(|(n, _)| n.to_string()).collect();
+    let names: Vec<String> = Unit::ALL.iter().map(|u| u.name().to_string()).collect();
     let mut d = Diagnostic::error(codes::UNKNOWN_KIND, format!("unknown unit `{v}`"))
         .at(u.span(), "not a unit ccmon knows");
-    d = match closest(v, UNITS.iter().map(|(n, _)| *n)) {
+    d = match closest(v, Unit::ALL.iter().map(|u| u.name())) {
         Some(c) => d.help(format!("did you mean `{c}`?")),
         None => d.help(format!("units: {}", backticked(&names))),
     };
@@ -743,9 +561,15 @@ pub fn unit_of(cx: &mut Cx, u: &S<String>) -> Option<&'static str> {
     None
 }
 
-/// The threshold in the unit its kind compares: ratios for ratios, seconds for latency,
-/// rates for `rate`, plain numbers for gauges and increases.
-fn threshold(cx: &mut Cx, t: &S<NumOrStr>, kind: &str, unit: Option<&str>) -> Option<Quantity> {
+/// The threshold in what its kind compares (see [`kinds::Kind::expect`]): ratios for
+/// ratios, seconds for latency, rates for `rate`, plain numbers for gauges and increases.
+fn threshold(cx: &mut Cx, t: &S<NumOrStr>, kind: &str, unit: Option<Unit>) -> Option<Quantity> {
+    // A kind without a threshold has its `above` reported as a key it does not take, and
+    // fits nothing here.
+    let expect = kinds::expect(kind, unit).unwrap_or(Expect {
+        readings: &[],
+        help: "write a plain number such as `1000`",
+    });
     let q = match t.get_ref() {
         NumOrStr::Int(i) => Ok(Quantity::Number(*i as f64)),
         NumOrStr::Float(f) => Ok(Quantity::Number(*f)),
@@ -757,30 +581,29 @@ fn threshold(cx: &mut Cx, t: &S<NumOrStr>, kind: &str, unit: Option<&str>) -> Op
             cx.push(
                 Diagnostic::error(codes::BAD_THRESHOLD, format!("threshold: {why}"))
                     .at(t.span(), "cannot read this threshold")
-                    .help(expected_unit(kind)),
+                    .help(expect.help),
             );
             return None;
         }
     };
+    let bounded = expect.readings.contains(&Reading::Ratio);
     // A plain fraction is accepted where a ratio is expected.
-    let q = match (kind, q) {
-        ("error_ratio" | "saturation", Quantity::Number(v)) => Quantity::Ratio {
+    let q = match q {
+        Quantity::Number(v) if bounded => Quantity::Ratio {
             value: v,
             percent: false,
         },
-        (_, q) => q,
+        q => q,
     };
-    let fits = matches!(
-        (kind, &q),
-        ("error_ratio" | "saturation", Quantity::Ratio { .. })
-            | ("latency_quantile", Quantity::Seconds(_))
-            | ("rate", Quantity::Rate { .. })
-            | ("increase" | "gauge", Quantity::Number(_))
-    ) || matches!(
-        (kind, unit, &q),
-        ("gauge", Some("percent"), Quantity::Ratio { .. })
-            | ("gauge", Some("seconds"), Quantity::Seconds(_))
-    );
+    let fits = expect.readings.iter().any(|r| {
+        matches!(
+            (r, &q),
+            (Reading::Ratio | Reading::AnyRatio, Quantity::Ratio { .. })
+                | (Reading::Seconds, Quantity::Seconds(_))
+                | (Reading::Rate, Quantity::Rate { .. })
+                | (Reading::Number, Quantity::Number(_))
+        )
+    });
     if !fits {
         cx.push(
             Diagnostic::error(
@@ -788,12 +611,12 @@ fn threshold(cx: &mut Cx, t: &S<NumOrStr>, kind: &str, unit: Option<&str>) -> Op
                 format!("alert kind `{kind}` cannot compare {}", q.unit_name()),
             )
             .at(t.span(), format!("this is {}", q.unit_name()))
-            .help(expected_unit(kind)),
+            .help(expect.help),
         );
         return None;
     }
     let bad = match q {
-        Quantity::Ratio { value, .. } if kind != "gauge" => !(value > 0.0 && value <= 1.0),
+        Quantity::Ratio { value, .. } if bounded => !(value > 0.0 && value <= 1.0),
         Quantity::Ratio { .. } => false,
         Quantity::Seconds(v) | Quantity::Rate { value: v, .. } => v <= 0.0,
         Quantity::Number(_) => false,
@@ -810,15 +633,6 @@ fn threshold(cx: &mut Cx, t: &S<NumOrStr>, kind: &str, unit: Option<&str>) -> Op
         return None;
     }
     Some(q)
-}
-
-fn expected_unit(kind: &str) -> String {
-    match kind {
-        "error_ratio" | "saturation" => "write a ratio such as `\"5%\"` or `0.05`".into(),
-        "latency_quantile" => "write a duration such as `\"2s\"` or `\"500ms\"`".into(),
-        "rate" => "write a rate such as `\"100000 per hour\"` or `\"10 per minute\"`".into(),
-        _ => "write a plain number such as `1000`".into(),
-    }
 }
 
 /// Placeholders ccmon fills in summaries and descriptions, and a light check of Go templates.
@@ -868,77 +682,20 @@ fn source_check(cx: &mut Cx, a: &RawAlert, kind: &AlertKind, jobs: &JobIndex) {
     if !jobs.declares_exports() {
         return;
     }
-    let mut pairs: Vec<(String, std::ops::Range<usize>)> = Vec::new();
-    match kind {
-        AlertKind::ErrorRatio { errors, total, .. } => {
-            pairs.extend(a.errors.as_ref().map(|s| (errors.clone(), s.span())));
-            pairs.extend(a.total.as_ref().map(|s| (total.clone(), s.span())));
-        }
-        AlertKind::Saturation { used, capacity, .. } => {
-            pairs.extend(a.used.as_ref().map(|s| (used.clone(), s.span())));
-            pairs.extend(a.capacity.as_ref().map(|s| (capacity.clone(), s.span())));
-        }
-        _ => {}
-    }
-    let (metric, span) = match kind {
-        AlertKind::ErrorRatio { .. } | AlertKind::Saturation { .. } => (String::new(), None),
-        AlertKind::LatencyQuantile { histogram, .. } => (
-            format!("{histogram}_bucket"),
-            a.histogram.as_ref().map(S::span),
-        ),
-        AlertKind::Rate { metric, .. } | AlertKind::Increase { metric, .. } => {
-            (metric.clone(), a.metric.as_ref().map(S::span))
-        }
-        AlertKind::Gauge { expr, .. } => (expr.clone(), a.expr.as_ref().map(S::span)),
-        _ => return,
-    };
-    pairs.extend(span.map(|s| (metric, s)));
-    for (expr, span) in pairs {
-        for m in metric_names(&expr) {
-            let known = jobs.exported(&m);
-            if !known {
-                cx.push(
-                    Diagnostic::warning(
-                        codes::NO_SOURCE_FOR_METRIC,
-                        format!("no job is known to export `{m}`"),
-                    )
-                    .at(span.clone(), "this alert can never fire without it")
-                    .help(
-                        "add the job that exports it, or list the metric in that job's `exports`",
-                    ),
-                );
-            }
-        }
-    }
-}
-
-/// Metric names that are certain in an expression: the whole of a plain selector, or every
-/// name written directly before a `{` matcher list. Bare names inside larger expressions are
-/// left alone (they could be label names in `by (..)`).
-fn metric_names(expr: &str) -> Vec<String> {
-    let e = expr.trim();
-    if is_selector(e) {
-        return vec![e.split('{').next().unwrap_or(e).to_string()];
-    }
-    let mut out: Vec<String> = Vec::new();
-    let mut in_quotes = false;
-    let mut ident = String::new();
-    for c in e.chars() {
-        if in_quotes {
-            in_quotes = c != '"';
+    let present = present(a);
+    for (key, m) in kind.sources() {
+        let Some((_, span)) = present.iter().find(|(k, _)| *k == key) else {
             continue;
-        }
-        match c {
-            '"' => in_quotes = true,
-            c if c.is_ascii_alphanumeric() || c == '_' || c == ':' => ident.push(c),
-            '{' => {
-                if super::is_metric_name(&ident, true) && !out.contains(&ident) {
-                    out.push(ident.clone());
-                }
-                ident.clear();
-            }
-            _ => ident.clear(),
+        };
+        if !jobs.exported(&m) {
+            cx.push(
+                Diagnostic::warning(
+                    codes::NO_SOURCE_FOR_METRIC,
+                    format!("no job is known to export `{m}`"),
+                )
+                .at(span.clone(), "this alert can never fire without it")
+                .help("add the job that exports it, or list the metric in that job's `exports`"),
+            );
         }
     }
-    out
 }

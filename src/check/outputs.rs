@@ -261,11 +261,7 @@ pub fn dashboard(
                     dims.iter().map(|x| x.name.clone()),
                 );
             }
-            let mut unit = p
-                .unit
-                .as_ref()
-                .and_then(|u| super::alerts::unit_of(cx, u))
-                .map(|u| crate::promql::grafana_unit_for(Some(u)).to_string());
+            let mut unit = p.unit.as_ref().and_then(|u| super::alerts::unit_of(cx, u));
             for (q, why) in p.queries.iter().zip(why) {
                 super::promql::report_expr(cx, &q.get_ref().expr, "panel query", why);
             }
@@ -288,7 +284,7 @@ pub fn dashboard(
                                 legend: None,
                             });
                         }
-                        unit.get_or_insert_with(|| alert.grafana_unit().to_string());
+                        unit.get_or_insert_with(|| alert.unit());
                         threshold = alert.threshold_value();
                         if dimension.is_none() {
                             dimension = alert.dimension.clone();

@@ -11,8 +11,8 @@ use crate::codes;
 use crate::diag::Diagnostic;
 use crate::load::{NumOrStr, RawConfig, RawSlo, S};
 use crate::model::{Alert, BurnWindow, Sli, Slo, SloTier};
-use crate::promql::is_selector;
 use crate::quantity::{Duration, Quantity, fmt_num};
+use crate::selector::{Selector, shaped};
 
 /// (long window, short window, share of the period's budget burnt in the long window)
 const PAGE: &[(&str, &str, f64)] = &[("1h", "5m", 0.02), ("6h", "30m", 0.05)];
@@ -135,9 +135,9 @@ pub fn group_names(cx: &mut Cx, raw: &RawConfig, project: &str, alerts: &[Alert]
     }
 }
 
-fn selector(cx: &mut Cx, s: &S<String>, what: &str) -> Option<String> {
+fn selector(cx: &mut Cx, s: &S<String>, what: &str) -> Option<Selector> {
     let v = s.get_ref().trim();
-    if !is_selector(v) {
+    if !shaped(v) {
         cx.push(
             Diagnostic::error(
                 codes::BAD_PROMQL,
@@ -150,7 +150,21 @@ fn selector(cx: &mut Cx, s: &S<String>, what: &str) -> Option<String> {
         );
         return None;
     }
-    super::promql::check_expr(cx, s, &format!("`{what}`")).then(|| v.to_string())
+    if !super::promql::check_expr(cx, s, &format!("`{what}`")) {
+        return None;
+    }
+    match Selector::parse(v) {
+        Ok(sel) => Some(sel),
+        Err(why) => {
+            cx.error(
+                codes::BAD_PROMQL,
+                format!("SLO `{what}` `{v}` is not a metric selector: {why}"),
+                s.span(),
+                "expected `metric_name` or `metric_name{label=\"value\"}`",
+            );
+            None
+        }
+    }
 }
 
 fn slo(cx: &mut Cx, dimension: &str, s: &RawSlo, alerts: &[Alert]) -> Option<Slo> {

@@ -5,6 +5,7 @@
 //! wrapping when a row is full. Only `timeseries` and `stat` panels: the Angular `graph`
 //! panel is gone from current Grafana.
 
+use crate::unit::Unit;
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -16,6 +17,19 @@ pub const SCHEMA_VERSION: u32 = 39;
 
 pub fn dashboard_path(d: &Dashboard) -> String {
     format!("grafana/dashboards/{}.json", d.uid)
+}
+
+/// Grafana's id of a unit.
+pub fn unit_id(u: Unit) -> &'static str {
+    match u {
+        Unit::Usd => "currencyUSD",
+        Unit::Bytes => "bytes",
+        Unit::Seconds => "s",
+        Unit::Percent => "percentunit",
+        Unit::RequestsPerSecond => "reqps",
+        Unit::Count => "short",
+        Unit::None => "none",
+    }
 }
 
 /// Panels of the dashboard in display order: custom panels first, then one per alert not
@@ -35,7 +49,7 @@ fn panels_of<'a>(m: &'a Model, d: &'a Dashboard) -> Vec<Panel> {
                 alert: Some(a.name.clone()),
                 dimension: a.dimension.clone(),
                 kind: PanelKind::TimeSeries,
-                unit: Some(a.grafana_unit().to_string()),
+                unit: Some(a.unit()),
                 queries: vec![Query {
                     expr: a.value_expr(),
                     legend: None,
@@ -53,12 +67,12 @@ fn panels_of<'a>(m: &'a Model, d: &'a Dashboard) -> Vec<Panel> {
 fn slo_panels(slo: &crate::model::Slo) -> Vec<Panel> {
     use crate::slo::{BUDGET_REMAINING, OBJECTIVE, error_ratio_name, selector};
     let sel = selector(slo);
-    let panel = |title: String, kind, unit: &str, queries: Vec<Query>, threshold, width| Panel {
+    let panel = |title: String, kind, unit: Unit, queries: Vec<Query>, threshold, width| Panel {
         title,
         alert: None,
         dimension: None,
         kind,
-        unit: Some(unit.to_string()),
+        unit: Some(unit),
         queries,
         threshold,
         width,
@@ -82,7 +96,7 @@ fn slo_panels(slo: &crate::model::Slo) -> Vec<Panel> {
         panel(
             format!("{} SLI ({})", slo.name, slo.period),
             PanelKind::Stat,
-            "percentunit",
+            Unit::Percent,
             vec![q(
                 format!("1 - {}{sel}", error_ratio_name(slo.period)),
                 "SLI",
@@ -93,7 +107,7 @@ fn slo_panels(slo: &crate::model::Slo) -> Vec<Panel> {
         panel(
             format!("{} error budget remaining", slo.name),
             PanelKind::Stat,
-            "percentunit",
+            Unit::Percent,
             vec![q(format!("{BUDGET_REMAINING}{sel}"), "budget left")],
             None,
             6,
@@ -101,7 +115,7 @@ fn slo_panels(slo: &crate::model::Slo) -> Vec<Panel> {
         panel(
             format!("{} burn rate", slo.name),
             PanelKind::TimeSeries,
-            "short",
+            Unit::Count,
             vec![
                 q(burn("1h"), "1h"),
                 q(burn("6h"), "6h"),
@@ -169,7 +183,7 @@ fn panel_json(p: &Panel, id: u32, pos: Value, ds: &str) -> Value {
     }
     let mut defaults = json!({
         "thresholds": {"mode": "absolute", "steps": steps},
-        "unit": p.unit.as_deref().unwrap_or("short"),
+        "unit": unit_id(p.unit.unwrap_or(Unit::Count)),
     });
     let options = match p.kind {
         PanelKind::TimeSeries => {
@@ -382,4 +396,17 @@ pub fn emit(m: &Model, d: &Dashboard, b: &mut Bundle) {
             }],
         }),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_grafana_ids_users_may_write_are_those_written() {
+        for (id, unit) in crate::unit::GRAFANA_ALIASES {
+            assert_eq!(super::unit_id(*unit), *id);
+        }
+        for u in crate::unit::Unit::ALL {
+            assert_eq!(crate::unit::Unit::parse(super::unit_id(u)), Some(u));
+        }
+    }
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::model::{Alert, Model, Slo};
 use crate::quantity::fmt_num;
+use crate::unit::Unit;
 
 pub fn path(project: &str) -> String {
     format!("prometheus/rules/{project}.rules.yml")
@@ -52,8 +53,21 @@ pub fn fill(text: &str, alert: &Alert) -> String {
         (None, Some(v)) => fmt_num(v),
         (None, None) => String::new(),
     };
-    text.replace("{value}", alert.value_template())
+    text.replace("{value}", value_template(alert.unit()))
         .replace("{threshold}", &threshold)
+}
+
+/// The Go template that prints `$value` in a unit.
+pub fn value_template(unit: Unit) -> &'static str {
+    const PERCENT: &str = "{{ $value | humanizePercentage }}";
+    const DURATION: &str = "{{ $value | humanizeDuration }}";
+    match unit {
+        Unit::Usd => "{{ $value | printf \"%.2f\" }}",
+        Unit::Percent => PERCENT,
+        Unit::Seconds => DURATION,
+        Unit::Bytes => "{{ $value | humanize1024 }}B",
+        Unit::RequestsPerSecond | Unit::Count | Unit::None => "{{ $value | humanize }}",
+    }
 }
 
 /// The annotations of an alert, filled.

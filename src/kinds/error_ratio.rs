@@ -1,0 +1,154 @@
+//! `error_ratio`: errors over all requests, both sides aggregated by the same labels (so that
+//! a label such as `status` cannot leak into the division and make every ratio 1).
+
+use super::{Condition, Env, Expect, Key, Kind, Reading, by_clause, plain_labels};
+use crate::cx::Cx;
+use crate::gofmt;
+use crate::load::RawAlert;
+use crate::quantity::Duration;
+use crate::selector::Selector;
+use crate::series::{
+    Case, Cases, InputSeries, Labels, counter, eval_after, failing, labels_for, only, samples,
+    series, sides, with_by,
+};
+use crate::unit::Unit;
+
+#[derive(Debug, Clone)]
+pub struct ErrorRatio {
+    pub errors: Selector,
+    pub total: Selector,
+    pub by: Vec<String>,
+    pub window: Duration,
+}
+
+impl Kind for ErrorRatio {
+    const NAME: &'static str = "error_ratio";
+    const KEYS: &'static [Key] = &[
+        ("errors", true),
+        ("total", true),
+        ("by", false),
+        ("window", false),
+        ("above", false),
+    ];
+
+    fn expect(_: Option<Unit>) -> Option<Expect> {
+        Some(Expect {
+            readings: &[Reading::Ratio],
+            help: "write a ratio such as `\"5%\"` or `0.05`",
+        })
+    }
+
+    fn build(cx: &mut Cx, a: &RawAlert, env: &Env) -> Option<Self> {
+        let errors = super::selector(cx, &a.errors, "errors");
+        let total = super::selector(cx, &a.total, "total");
+        let by = super::by(cx, a);
+        Some(ErrorRatio {
+            errors: errors?,
+            total: total?,
+            by,
+            window: env.window,
+        })
+    }
+
+    fn unit(&self) -> Unit {
+        Unit::Percent
+    }
+
+    fn value(&self, _: &Condition) -> String {
+        let (by, w) = (by_clause(&self.by), self.window);
+        format!(
+            "sum{by} (rate({}[{w}]))\n/\nsum{by} (rate({}[{w}]))",
+            self.errors, self.total
+        )
+    }
+
+    fn condition(&self, c: &Condition) -> String {
+        c.compare(&self.value(c))
+    }
+
+    fn vouched(&self) -> bool {
+        self.errors.sure && self.total.sure && plain_labels(&self.by)
+    }
+
+    fn sources(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("errors", self.errors.metric.clone()),
+            ("total", self.total.metric.clone()),
+        ]
+    }
+
+    /// Error series and the rest of the traffic at 1000 requests a minute, at ratios on each
+    /// side of the threshold.
+    fn cases(&self, c: &Condition) -> Result<Cases, String> {
+        let t = c.threshold_number().ok_or("no threshold")?;
+        let (f, s) = sides(t, c.above(), true);
+        if !(0.0..=1.0).contains(&f) || !(0.0..=1.0).contains(&s) {
+            return Err("its threshold leaves no ratio on one side".into());
+        }
+        let eval = eval_after(c.for_, self.window);
+        let n = samples(eval);
+        let no_series = "ccmon cannot derive series for its selectors";
+        let value = |r: f64| (r * 1000.0).round() / 1000.0;
+        let case = |r: f64| -> Result<Case, String> {
+            let (series, labels) = self.ratio_series(r, 1000.0, n).ok_or(no_series)?;
+            Ok(Case {
+                series,
+                labels: only(&labels, &self.by),
+                value: value(r),
+            })
+        };
+        Ok(Cases {
+            eval,
+            fire: case(f)?,
+            silent: case(s)?,
+            fire_shows: format!("error ratio {}", gofmt::humanize_percentage(value(f))),
+            silent_shows: format!("error ratio {}", gofmt::humanize_percentage(value(s))),
+        })
+    }
+}
+
+impl ErrorRatio {
+    /// Error and "ok" series making `errors / total` equal `r`, at `per_min` events a minute,
+    /// with the labels of the error series.
+    fn ratio_series(&self, r: f64, per_min: f64, n: u64) -> Option<(Vec<InputSeries>, Labels)> {
+        let (e, t, by) = (&self.errors, &self.total, &self.by);
+        let err_labels = with_by(labels_for(e)?, by);
+        let bad = (r * per_min * 1e6).round() / 1e6;
+        let mut out = Vec::new();
+        if e.metric == t.metric {
+            // The error series is one of the total's series; the rest must fail the error
+            // selector.
+            let m = e.matchers.iter().find(|m| !t.matchers.contains(m))?;
+            let mut ok_labels = err_labels.clone();
+            let v = failing(m)?;
+            if let Some(tm) = t.matchers.iter().find(|tm| tm.name == m.name)
+                && !tm.op.matches(&tm.value, &v)
+            {
+                return None;
+            }
+            ok_labels.insert(m.name.clone(), v);
+            out.push(InputSeries {
+                series: series(&e.metric, &err_labels),
+                values: counter(bad, n),
+            });
+            out.push(InputSeries {
+                series: series(&t.metric, &ok_labels),
+                values: counter(per_min - bad, n),
+            });
+        } else {
+            let mut total_labels = labels_for(t)?;
+            for b in by {
+                total_labels.insert(b.clone(), err_labels.get(b)?.clone());
+            }
+            out.push(InputSeries {
+                series: series(&e.metric, &err_labels),
+                values: counter(bad, n),
+            });
+            out.push(InputSeries {
+                series: series(&t.metric, &total_labels),
+                values: counter(per_min, n),
+            });
+        }
+        Some((out, err_labels))
+    }
+}

@@ -1,0 +1,120 @@
+//! `gauge`: a gauge (or any instant expression) compared with a number in its stated unit.
+
+use super::{Condition, Env, Expect, Key, Kind, Reading};
+use crate::codes;
+use crate::cx::Cx;
+use crate::diag::Diagnostic;
+use crate::load::RawAlert;
+use crate::quantity::{Duration, fmt_num};
+use crate::selector::Query;
+use crate::series::{Case, Cases, InputSeries, TEST_VALUE, gauge, labels_for, samples, series, sides};
+use crate::unit::Unit;
+
+#[derive(Debug, Clone)]
+pub struct Gauge {
+    pub expr: Query,
+    pub unit: Option<Unit>,
+}
+
+impl Kind for Gauge {
+    const NAME: &'static str = "gauge";
+    const KEYS: &'static [Key] = &[
+        ("expr", true),
+        ("unit", false),
+        ("above", false),
+        ("below", false),
+    ];
+
+    /// A plain number; in percent a ratio too (of any size), in seconds a duration.
+    fn expect(unit: Option<Unit>) -> Option<Expect> {
+        let readings: &'static [Reading] = match unit {
+            Some(Unit::Percent) => &[Reading::Number, Reading::AnyRatio],
+            Some(Unit::Seconds) => &[Reading::Number, Reading::Seconds],
+            _ => &[Reading::Number],
+        };
+        Some(Expect {
+            readings,
+            help: "write a plain number such as `1000`",
+        })
+    }
+
+    fn build(cx: &mut Cx, a: &RawAlert, env: &Env) -> Option<Self> {
+        let e = a.expr.as_ref()?;
+        let expr = Query::read(e.get_ref());
+        let name = expr.text.as_str();
+        if crate::selector::shaped(name)
+            && name
+                .split('{')
+                .next()
+                .is_some_and(|n| n.ends_with("_total"))
+        {
+            cx.push(
+                Diagnostic::warning(
+                    codes::COUNTER_WITHOUT_RATE,
+                    format!("`{name}` is a counter compared as a gauge"),
+                )
+                .at(
+                    e.span(),
+                    "a counter only grows: this compares its total since restart",
+                )
+                .help("use kind `rate` or `increase` with a period"),
+            );
+        }
+        Some(Gauge {
+            expr,
+            unit: env.unit,
+        })
+    }
+
+    fn unit(&self) -> Unit {
+        self.unit.unwrap_or(Unit::Count)
+    }
+
+    fn value(&self, _: &Condition) -> String {
+        self.expr.text.clone()
+    }
+
+    fn condition(&self, c: &Condition) -> String {
+        c.compare(&self.expr.atom())
+    }
+
+    fn vouched(&self) -> bool {
+        false
+    }
+
+    fn sources(&self) -> Vec<(&'static str, String)> {
+        self.expr.metrics().into_iter().map(|m| ("expr", m)).collect()
+    }
+
+    /// The gauge on each side of the threshold, for `for` and five minutes.
+    fn cases(&self, c: &Condition) -> Result<Cases, String> {
+        let t = c.threshold_number().ok_or("no threshold")?;
+        let (f, s) = sides(t, c.above(), false);
+        let sel = self
+            .expr
+            .selector
+            .as_ref()
+            .ok_or("its expression is not a plain selector")?;
+        let mut labels = labels_for(sel).ok_or("ccmon cannot derive series for its selector")?;
+        labels
+            .entry("instance".into())
+            .or_insert_with(|| format!("{TEST_VALUE}:9"));
+        let eval = Duration(c.for_.millis() + 5 * 60_000);
+        let n = samples(eval);
+        let case = |v: f64| Case {
+            series: vec![InputSeries {
+                series: series(&sel.metric, &labels),
+                values: gauge(v, n),
+            }],
+            labels: labels.clone(),
+            value: v,
+        };
+        Ok(Cases {
+            eval,
+            fire: case(f),
+            silent: case(s),
+            fire_shows: fmt_num(f),
+            silent_shows: fmt_num(s),
+        })
+    }
+}

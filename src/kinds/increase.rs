@@ -1,0 +1,81 @@
+//! `increase`: how much a counter grew over a stated period (`over`).
+
+use super::{Condition, Env, Expect, Key, Kind, Reading, by_clause, plain_labels};
+use crate::cx::Cx;
+use crate::load::RawAlert;
+use crate::quantity::Duration;
+use crate::selector::Selector;
+use crate::series::Cases;
+use crate::unit::Unit;
+
+#[derive(Debug, Clone)]
+pub struct Increase {
+    pub metric: Selector,
+    pub by: Vec<String>,
+    pub over: Duration,
+}
+
+impl Kind for Increase {
+    const NAME: &'static str = "increase";
+    const KEYS: &'static [Key] = &[
+        ("metric", true),
+        ("over", true),
+        ("by", false),
+        ("above", false),
+        ("below", false),
+    ];
+
+    fn expect(_: Option<Unit>) -> Option<Expect> {
+        Some(Expect {
+            readings: &[Reading::Number],
+            help: "write a plain number such as `1000`",
+        })
+    }
+
+    fn build(cx: &mut Cx, a: &RawAlert, _: &Env) -> Option<Self> {
+        let over = cx.positive_duration(a.over.as_ref(), Duration::from_secs(3600));
+        let metric = super::selector(cx, &a.metric, "metric");
+        let by = super::by(cx, a);
+        Some(Increase {
+            metric: metric?,
+            by,
+            over,
+        })
+    }
+
+    fn unit(&self) -> Unit {
+        Unit::Count
+    }
+
+    fn value(&self, _: &Condition) -> String {
+        format!(
+            "sum{} (increase({}[{}]))",
+            by_clause(&self.by),
+            self.metric,
+            self.over
+        )
+    }
+
+    fn condition(&self, c: &Condition) -> String {
+        c.compare(&self.value(c))
+    }
+
+    fn vouched(&self) -> bool {
+        self.metric.sure && plain_labels(&self.by)
+    }
+
+    fn sources(&self) -> Vec<(&'static str, String)> {
+        vec![("metric", self.metric.metric.clone())]
+    }
+
+    /// A counter growing by each side of the threshold over `over`.
+    fn cases(&self, c: &Condition) -> Result<Cases, String> {
+        super::rate::counter_cases(
+            c,
+            &self.metric,
+            &self.by,
+            self.over,
+            self.over.secs_f64() / 60.0,
+        )
+    }
+}

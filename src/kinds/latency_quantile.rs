@@ -1,0 +1,173 @@
+//! `latency_quantile`: a quantile of a histogram, with buckets aggregated by `le` before
+//! `histogram_quantile`.
+
+use super::{Condition, Env, Expect, Key, Kind, Reading, by_clause, plain_labels};
+use crate::codes;
+use crate::cx::Cx;
+use crate::gofmt;
+use crate::load::{NumOrStr, RawAlert, S};
+use crate::quantity::{Duration, fmt_num};
+use crate::series::{
+    Case, Cases, InputSeries, Labels, counter, eval_after, only, samples, series, with_by,
+};
+use crate::unit::Unit;
+
+#[derive(Debug, Clone)]
+pub struct LatencyQuantile {
+    /// The histogram's base name (without `_bucket`).
+    pub histogram: String,
+    pub quantile: f64,
+    pub by: Vec<String>,
+    pub window: Duration,
+}
+
+impl Kind for LatencyQuantile {
+    const NAME: &'static str = "latency_quantile";
+    const KEYS: &'static [Key] = &[
+        ("histogram", true),
+        ("quantile", true),
+        ("by", false),
+        ("window", false),
+        ("above", false),
+    ];
+
+    fn expect(_: Option<Unit>) -> Option<Expect> {
+        Some(Expect {
+            readings: &[Reading::Seconds],
+            help: "write a duration such as `\"2s\"` or `\"500ms\"`",
+        })
+    }
+
+    fn build(cx: &mut Cx, a: &RawAlert, env: &Env) -> Option<Self> {
+        let histogram = a.histogram.as_ref()?;
+        let h = cx.metric_name(histogram, "histogram name", true);
+        let h = h.strip_suffix("_bucket").unwrap_or(&h).to_string();
+        let quantile = quantile(cx, a.quantile.as_ref()?)?;
+        Some(LatencyQuantile {
+            histogram: h,
+            quantile,
+            by: super::by(cx, a),
+            window: env.window,
+        })
+    }
+
+    fn unit(&self) -> Unit {
+        Unit::Seconds
+    }
+
+    fn value(&self, _: &Condition) -> String {
+        let mut labels = vec!["le".to_string()];
+        labels.extend(self.by.iter().filter(|l| *l != "le").cloned());
+        format!(
+            "histogram_quantile({}, sum{} (rate({}_bucket[{}])))",
+            fmt_num(self.quantile),
+            by_clause(&labels),
+            self.histogram,
+            self.window
+        )
+    }
+
+    fn condition(&self, c: &Condition) -> String {
+        c.compare(&self.value(c))
+    }
+
+    fn vouched(&self) -> bool {
+        plain_labels(&self.by)
+    }
+
+    fn sources(&self) -> Vec<(&'static str, String)> {
+        vec![("histogram", format!("{}_bucket", self.histogram))]
+    }
+
+    /// Every request in one bucket, above the threshold or under it: the quantile
+    /// interpolates inside that bucket.
+    fn cases(&self, c: &Condition) -> Result<Cases, String> {
+        let t = c.threshold_number().ok_or("no threshold")?;
+        if t <= 0.0 {
+            return Err("its threshold is not positive".into());
+        }
+        let eval = eval_after(c.for_, self.window);
+        let n = samples(eval);
+        let base = with_by(Labels::new(), &self.by);
+        let bucket = |le: &str| {
+            let mut l = base.clone();
+            l.insert("le".into(), le.into());
+            series(&format!("{}_bucket", self.histogram), &l)
+        };
+        let above = Case {
+            series: vec![
+                InputSeries {
+                    series: bucket(&fmt_num(t)),
+                    values: counter(0.0, n),
+                },
+                InputSeries {
+                    series: bucket(&fmt_num(2.0 * t)),
+                    values: counter(100.0, n),
+                },
+                InputSeries {
+                    series: bucket("+Inf"),
+                    values: counter(100.0, n),
+                },
+            ],
+            labels: only(&base, &self.by),
+            value: t + t * self.quantile,
+        };
+        let below = Case {
+            series: vec![
+                InputSeries {
+                    series: bucket(&fmt_num(t / 2.0)),
+                    values: counter(100.0, n),
+                },
+                InputSeries {
+                    series: bucket("+Inf"),
+                    values: counter(100.0, n),
+                },
+            ],
+            labels: only(&base, &self.by),
+            value: t / 2.0 * self.quantile,
+        };
+        let (fire, silent) = if c.above() {
+            (above, below)
+        } else {
+            (below, above)
+        };
+        Ok(Cases {
+            eval,
+            fire_shows: format!("quantile {}", gofmt::humanize_duration(fire.value)),
+            silent_shows: format!("quantile {}", gofmt::humanize_duration(silent.value)),
+            fire,
+            silent,
+        })
+    }
+}
+
+/// `0.95`, `"p95"` or `"95%"`.
+fn quantile(cx: &mut Cx, q: &S<NumOrStr>) -> Option<f64> {
+    let v = match q.get_ref() {
+        NumOrStr::Float(f) => Some(*f),
+        NumOrStr::Int(_) => None,
+        NumOrStr::Str(s) => {
+            let t = s.trim();
+            t.strip_prefix('p')
+                .and_then(|n| n.parse::<f64>().ok())
+                .map(|n| n / 100.0)
+                .or_else(|| {
+                    t.strip_suffix('%')
+                        .and_then(|n| n.parse::<f64>().ok())
+                        .map(|n| n / 100.0)
+                })
+        }
+    };
+    match v {
+        Some(v) if v > 0.0 && v < 1.0 => Some(v),
+        _ => {
+            cx.error(
+                codes::BAD_THRESHOLD,
+                "a quantile is between 0 and 1",
+                q.span(),
+                "expected `0.95`, `\"p95\"` or `\"95%\"`",
+            );
+            None
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! `rate`: a counter's rate, scaled to the period the threshold names (`"100000 per hour"`
+//! compares `rate(..) * 3600`). The period is read here, for the PromQL and the tests alike.
+
+use super::{Condition, Env, Expect, Key, Kind, Reading, by_clause, plain_labels};
+use crate::cx::Cx;
+use crate::gofmt;
+use crate::load::RawAlert;
+use crate::quantity::{Duration, Quantity, fmt_num};
+use crate::selector::Selector;
+use crate::series::{
+    Case, Cases, InputSeries, counter, eval_after, labels_for, only, samples, series, sides,
+    with_by,
+};
+use crate::unit::Unit;
+
+#[derive(Debug, Clone)]
+pub struct Rate {
+    pub metric: Selector,
+    pub by: Vec<String>,
+    pub window: Duration,
+}
+
+impl Rate {
+    /// The seconds of the period the threshold counts events in (1 for a plain rate).
+    fn period(c: &Condition) -> f64 {
+        match c.threshold {
+            Some((_, Quantity::Rate { per, .. })) => per.secs_f64(),
+            _ => 1.0,
+        }
+    }
+}
+
+impl Kind for Rate {
+    const NAME: &'static str = "rate";
+    const KEYS: &'static [Key] = &[
+        ("metric", true),
+        ("by", false),
+        ("window", false),
+        ("above", false),
+        ("below", false),
+    ];
+
+    fn expect(_: Option<Unit>) -> Option<Expect> {
+        Some(Expect {
+            readings: &[Reading::Rate],
+            help: "write a rate such as `\"100000 per hour\"` or `\"10 per minute\"`",
+        })
+    }
+
+    fn build(cx: &mut Cx, a: &RawAlert, env: &Env) -> Option<Self> {
+        let metric = super::selector(cx, &a.metric, "metric");
+        let by = super::by(cx, a);
+        Some(Rate {
+            metric: metric?,
+            by,
+            window: env.window,
+        })
+    }
+
+    fn unit(&self) -> Unit {
+        Unit::Count
+    }
+
+    fn value(&self, c: &Condition) -> String {
+        let base = format!(
+            "sum{} (rate({}[{}]))",
+            by_clause(&self.by),
+            self.metric,
+            self.window
+        );
+        let per = Self::period(c);
+        if per == 1.0 {
+            base
+        } else {
+            format!("{base} * {}", fmt_num(per))
+        }
+    }
+
+    fn condition(&self, c: &Condition) -> String {
+        c.compare(&self.value(c))
+    }
+
+    fn vouched(&self) -> bool {
+        self.metric.sure && plain_labels(&self.by)
+    }
+
+    fn sources(&self) -> Vec<(&'static str, String)> {
+        vec![("metric", self.metric.metric.clone())]
+    }
+
+    fn cases(&self, c: &Condition) -> Result<Cases, String> {
+        counter_cases(
+            c,
+            &self.metric,
+            &self.by,
+            self.window,
+            Self::period(c) / 60.0,
+        )
+    }
+}
+
+/// A counter growing at the rate of each side of the threshold, which counts events per
+/// `period_minutes`.
+pub(super) fn counter_cases(
+    c: &Condition,
+    metric: &Selector,
+    by: &[String],
+    window: Duration,
+    period_minutes: f64,
+) -> Result<Cases, String> {
+    let t = c.threshold_number().ok_or("no threshold")?;
+    let (f, s) = sides(t, c.above(), false);
+    if f < 0.0 || s < 0.0 {
+        return Err("a counter cannot grow at a negative rate".into());
+    }
+    let labels = with_by(
+        labels_for(metric).ok_or("ccmon cannot derive series for its selector")?,
+        by,
+    );
+    let eval = eval_after(c.for_, window);
+    let n = samples(eval);
+    let case = |v: f64| Case {
+        series: vec![InputSeries {
+            series: series(&metric.metric, &labels),
+            values: counter(v / period_minutes, n),
+        }],
+        labels: only(&labels, by),
+        value: v,
+    };
+    Ok(Cases {
+        eval,
+        fire: case(f),
+        silent: case(s),
+        fire_shows: gofmt::humanize(f),
+        silent_shows: gofmt::humanize(s),
+    })
+}

@@ -1,0 +1,179 @@
+//! `saturation`: `used / on (..) group_left () capacity`, as a ratio; vector matching between
+//! the two jobs' series is explicit. `used` may be a counter of seconds (CPU), then it is
+//! wrapped in `rate(..[window])`.
+
+use super::{Condition, Env, Expect, Key, Kind, Reading};
+use crate::cx::Cx;
+use crate::gofmt;
+use crate::load::RawAlert;
+use crate::quantity::Duration;
+use crate::selector::{Query, Selector};
+use crate::series::{
+    Case, Cases, InputSeries, Labels, TEST_VALUE, counter, gauge, labels_for, samples, series,
+    sides, with_by,
+};
+use crate::unit::Unit;
+
+#[derive(Debug, Clone)]
+pub struct Saturation {
+    pub used: Query,
+    pub capacity: Query,
+    pub on: Vec<String>,
+    /// Set when `used` is a counter: the window of its rate.
+    pub rate_window: Option<Duration>,
+}
+
+impl Kind for Saturation {
+    const NAME: &'static str = "saturation";
+    const KEYS: &'static [Key] = &[
+        ("used", true),
+        ("capacity", true),
+        ("on", true),
+        ("used_is_counter", false),
+        ("window", false),
+        ("above", false),
+        ("below", false),
+    ];
+
+    fn expect(_: Option<Unit>) -> Option<Expect> {
+        Some(Expect {
+            readings: &[Reading::Ratio],
+            help: "write a ratio such as `\"5%\"` or `0.05`",
+        })
+    }
+
+    fn build(cx: &mut Cx, a: &RawAlert, env: &Env) -> Option<Self> {
+        Some(Saturation {
+            used: Query::read(a.used.as_ref()?.get_ref()),
+            capacity: Query::read(a.capacity.as_ref()?.get_ref()),
+            on: a
+                .on
+                .as_ref()?
+                .get_ref()
+                .iter()
+                .map(|l| cx.metric_name(l, "label name", false))
+                .collect(),
+            rate_window: a
+                .used_is_counter
+                .as_ref()
+                .is_some_and(|b| *b.get_ref())
+                .then_some(env.window),
+        })
+    }
+
+    fn unit(&self) -> Unit {
+        Unit::Percent
+    }
+
+    fn value(&self, _: &Condition) -> String {
+        let used = match self.rate_window {
+            Some(w) => format!("rate({}[{w}])", self.used.text),
+            None => self.used.atom(),
+        };
+        format!(
+            "{used}\n/ on ({}) group_left ()\n{}",
+            self.on.join(", "),
+            self.capacity.atom()
+        )
+    }
+
+    fn condition(&self, c: &Condition) -> String {
+        c.compare(&self.value(c))
+    }
+
+    fn vouched(&self) -> bool {
+        false
+    }
+
+    fn sources(&self) -> Vec<(&'static str, String)> {
+        let used = self.used.metrics().into_iter().map(|m| ("used", m));
+        let capacity = self.capacity.metrics().into_iter().map(|m| ("capacity", m));
+        used.chain(capacity).collect()
+    }
+
+    /// `used` at each side of the threshold of a capacity of 1000 units (a selector) or of
+    /// four series (`count by (..) (selector)`).
+    fn cases(&self, c: &Condition) -> Result<Cases, String> {
+        let t = c.threshold_number().ok_or("no threshold")?;
+        let (f, s) = sides(t, c.above(), true);
+        let u = self
+            .used
+            .selector
+            .as_ref()
+            .ok_or("`used` is not a plain selector")?;
+        let mut ul = with_by(
+            labels_for(u).ok_or("ccmon cannot derive series for `used`")?,
+            &self.on,
+        );
+        ul.entry("instance".into())
+            .or_insert_with(|| format!("{TEST_VALUE}:9"));
+        let (cap_series, cap) = self.capacity_series(&ul)?;
+        let eval = Duration(
+            c.for_.millis() + self.rate_window.map_or(0, |w| w.millis()) + 5 * 60_000,
+        );
+        let n = samples(eval);
+        let case = |r: f64| {
+            let mut series_list = vec![InputSeries {
+                series: series(&u.metric, &ul),
+                values: match self.rate_window {
+                    Some(_) => counter(r * cap * 60.0, n),
+                    None => gauge(r * cap, n),
+                },
+            }];
+            for (name, l) in &cap_series {
+                let per = if cap_series.len() > 1 { 1.0 } else { cap };
+                series_list.push(InputSeries {
+                    series: series(name, l),
+                    values: gauge(per, n),
+                });
+            }
+            Case {
+                series: series_list,
+                labels: ul.clone(),
+                value: r,
+            }
+        };
+        Ok(Cases {
+            eval,
+            fire: case(f),
+            silent: case(s),
+            fire_shows: gofmt::humanize_percentage(f),
+            silent_shows: gofmt::humanize_percentage(s),
+        })
+    }
+}
+
+impl Saturation {
+    /// The capacity's series with the `on` labels of `used`, and the capacity they hold.
+    fn capacity_series(&self, used: &Labels) -> Result<(Vec<(String, Labels)>, f64), String> {
+        use promql_parser::parser::Expr;
+        let with_on = |mut l: Labels| {
+            for name in &self.on {
+                l.insert(name.clone(), used.get(name).cloned().unwrap_or_default());
+            }
+            l
+        };
+        if let Some(c) = &self.capacity.selector {
+            let cl = labels_for(c).ok_or("ccmon cannot derive series for `capacity`")?;
+            return Ok((vec![(c.metric.clone(), with_on(cl))], 1000.0));
+        }
+        let neither = "`capacity` is neither a selector nor `count by (..) (selector)`";
+        let Ok(Expr::Aggregate(agg)) = promql_parser::parser::parse(&self.capacity.text) else {
+            return Err(neither.into());
+        };
+        if !matches!(*agg.expr, Expr::VectorSelector(_)) || agg.op.to_string() != "count" {
+            return Err(neither.into());
+        }
+        let c = Selector::parse(&agg.expr.to_string())
+            .map_err(|_| "ccmon cannot read `capacity`".to_string())?;
+        let base = labels_for(&c).ok_or("ccmon cannot derive series for `capacity`")?;
+        let series = (0..4)
+            .map(|i| {
+                let mut cl = with_on(base.clone());
+                cl.insert("ccmon_series".into(), i.to_string());
+                (c.metric.clone(), cl)
+            })
+            .collect();
+        Ok((series, 4.0))
+    }
+}

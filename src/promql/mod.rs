@@ -1,0 +1,49 @@
+//! PromQL text: names, string literals, and the parse of expressions ([`parse`]).
+//!
+//! What each alert kind composes is in its own file under `crate::kinds`; the fixes of the
+//! seed's defects they encode (ratios aggregated by the same labels on both sides, rates
+//! scaled to the threshold's period, explicit `on(..) group_left`, `le` kept in histogram
+//! aggregations) are described there.
+
+pub mod parse;
+
+/// Longest expression accepted, in bytes: the parser's time grows faster than linearly on
+/// huge flat expressions, and no real alert needs more.
+pub const MAX_EXPR_LEN: usize = 16 * 1024;
+
+/// Prometheus metric names (`[a-zA-Z_:][a-zA-Z0-9_:]*`) or label names (no colon).
+pub fn is_metric_name(v: &str, colon: bool) -> bool {
+    let mut chars = v.chars();
+    match chars.next() {
+        Some(c) if c.is_ascii_alphabetic() || c == '_' || (colon && c == ':') => {}
+        _ => return false,
+    }
+    chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || (colon && c == ':'))
+}
+
+/// A PromQL / Alertmanager double-quoted string literal.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_like_promql() {
+        assert_eq!(quote(r#"a"b\c"#), r#""a\"b\\c""#);
+        assert_eq!(quote("可用性"), "\"可用性\"");
+    }
+}

@@ -1,0 +1,277 @@
+//! PromQL instant-vector selectors as typed values: `name` or `name{label op "value", ...}`.
+//!
+//! `check` parses each selector the user writes once, into a [`Selector`]; every later stage
+//! (the composed PromQL, the generated rule tests, the SLO rules, the source warnings) reads
+//! the metric name and matchers from it and never re-reads the text. The text is kept as the
+//! user wrote it, because it is what the generated rules print.
+//!
+//! Two paths read a selector: [`fast::scan`], a strict scanner that vouches for the ordinary
+//! ones without the parser (the parser compiles every regex it meets, which dominates large
+//! configs), and `promql-parser` for everything else.
+
+pub mod fast;
+
+use std::fmt;
+
+/// A label matcher's operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchOp {
+    Eq,
+    Ne,
+    Re,
+    NotRe,
+}
+
+impl MatchOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchOp::Eq => "=",
+            MatchOp::Ne => "!=",
+            MatchOp::Re => "=~",
+            MatchOp::NotRe => "!~",
+        }
+    }
+
+    /// The operator spelled `s`, if any.
+    pub fn parse(s: &str) -> Option<MatchOp> {
+        [MatchOp::Eq, MatchOp::Ne, MatchOp::Re, MatchOp::NotRe]
+            .into_iter()
+            .find(|op| op.as_str() == s)
+    }
+
+    /// Whether a label whose value is `v` (empty when the label is missing) satisfies
+    /// `op value`; regexes are anchored at both ends, as Prometheus and Alertmanager do.
+    pub fn matches(self, value: &str, v: &str) -> bool {
+        match self {
+            MatchOp::Eq => v == value,
+            MatchOp::Ne => v != value,
+            MatchOp::Re => crate::regexes::full_match(value, v),
+            MatchOp::NotRe => !crate::regexes::full_match(value, v),
+        }
+    }
+}
+
+/// `name op "value"`, the value unquoted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelMatcher {
+    pub name: String,
+    pub op: MatchOp,
+    pub value: String,
+}
+
+/// A selector: its metric name and label matchers, and the text it was read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selector {
+    /// As the user wrote it, trimmed.
+    text: String,
+    pub metric: String,
+    pub matchers: Vec<LabelMatcher>,
+    /// Vouched for by [`fast::scan`]: an expression that wraps it in functions with fixed
+    /// arguments needs no parse to be known valid.
+    pub sure: bool,
+}
+
+impl fmt::Display for Selector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// `name` or `name{...}` with nothing after the closing brace: the shape of text a kind
+/// takes as a selector. Whether it is valid PromQL is [`Selector::parse`]'s question.
+pub fn shaped(e: &str) -> bool {
+    let name_len = e
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'))
+        .unwrap_or(e.len());
+    if name_len == 0 {
+        return false;
+    }
+    let rest = &e[name_len..];
+    rest.is_empty()
+        || (rest.starts_with('{') && rest.ends_with('}') && rest.matches('}').count() == 1)
+}
+
+impl Selector {
+    /// Reads a selector: `Err` with the parser's reason when it is not valid PromQL, or a
+    /// reason when it is valid PromQL but not a plain selector.
+    pub fn parse(text: &str) -> Result<Selector, String> {
+        let text = text.trim();
+        if let Some(s) = fast::scan(text) {
+            return Ok(s);
+        }
+        Self::parse_slow(text)
+    }
+
+    /// [`Selector::parse`] without the fast path (the property tests compare the two).
+    pub fn parse_slow(text: &str) -> Result<Selector, String> {
+        use promql_parser::label::MatchOp as P;
+        use promql_parser::parser::Expr;
+        let text = text.trim();
+        if text.len() > crate::promql::MAX_EXPR_LEN {
+            return Err(format!(
+                "expression is {} bytes long, over the limit of {}",
+                text.len(),
+                crate::promql::MAX_EXPR_LEN
+            ));
+        }
+        let vs = match promql_parser::parser::parse(text)? {
+            Expr::VectorSelector(vs) if vs.offset.is_none() && vs.at.is_none() => vs,
+            _ => return Err("not a plain metric selector".into()),
+        };
+        if !vs.matchers.or_matchers.is_empty() {
+            return Err("`or` between matchers is not a plain metric selector".into());
+        }
+        let mut metric = vs.name.unwrap_or_default();
+        let mut matchers = Vec::new();
+        for m in vs.matchers.matchers {
+            let op = match m.op {
+                P::Equal => MatchOp::Eq,
+                P::NotEqual => MatchOp::Ne,
+                P::Re(_) => MatchOp::Re,
+                P::NotRe(_) => MatchOp::NotRe,
+            };
+            if m.name == "__name__" && op == MatchOp::Eq {
+                metric = m.value;
+            } else {
+                matchers.push(LabelMatcher {
+                    name: m.name,
+                    op,
+                    value: m.value,
+                });
+            }
+        }
+        if metric.is_empty() {
+            return Err("a selector needs a metric name".into());
+        }
+        Ok(Selector {
+            text: text.to_string(),
+            metric,
+            matchers,
+            sure: false,
+        })
+    }
+}
+
+/// An instant-vector expression a kind takes (a gauge, a saturation's `used`): any PromQL,
+/// read as a [`Selector`] when it is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    /// As the user wrote it, trimmed.
+    pub text: String,
+    pub selector: Option<Selector>,
+}
+
+impl Query {
+    pub fn read(text: &str) -> Query {
+        let text = text.trim();
+        Query {
+            text: text.to_string(),
+            selector: shaped(text).then(|| Selector::parse(text).ok()).flatten(),
+        }
+    }
+
+    /// The expression, in parentheses unless it is a plain selector, so that an operator
+    /// applied to it keeps its meaning.
+    pub fn atom(&self) -> String {
+        if shaped(&self.text) {
+            self.text.clone()
+        } else {
+            format!("({})", self.text)
+        }
+    }
+
+    /// The metric names it reads: the selector's, or those of every selector in the parse of
+    /// a larger expression (none when it does not parse).
+    pub fn metrics(&self) -> Vec<String> {
+        if let Some(s) = &self.selector {
+            return vec![s.metric.clone()];
+        }
+        let mut out = Vec::new();
+        if let Ok(ast) = promql_parser::parser::parse(&self.text) {
+            selector_names(&ast, &mut out);
+        }
+        out
+    }
+}
+
+fn selector_names(e: &promql_parser::parser::Expr, out: &mut Vec<String>) {
+    use promql_parser::parser::Expr;
+    let mut push = |n: &Option<String>| {
+        if let Some(n) = n
+            && !out.contains(n)
+        {
+            out.push(n.clone());
+        }
+    };
+    match e {
+        Expr::VectorSelector(v) => push(&v.name),
+        Expr::MatrixSelector(m) => push(&m.vs.name),
+        Expr::Aggregate(a) => {
+            selector_names(&a.expr, out);
+            if let Some(p) = &a.param {
+                selector_names(p, out);
+            }
+        }
+        Expr::Unary(u) => selector_names(&u.expr, out),
+        Expr::Binary(b) => {
+            selector_names(&b.lhs, out);
+            selector_names(&b.rhs, out);
+        }
+        Expr::Paren(p) => selector_names(&p.expr, out),
+        Expr::Subquery(s) => selector_names(&s.expr, out),
+        Expr::Call(c) => {
+            for a in &c.args.args {
+                selector_names(a, out);
+            }
+        }
+        Expr::Extension(_) | Expr::NumberLiteral(_) | Expr::StringLiteral(_) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_are_recognised() {
+        assert!(shaped("up"));
+        assert!(shaped(r#"x_total{status=~"5.."}"#));
+        assert!(!shaped("a / b"));
+        assert!(!shaped("rate(x[5m])"));
+        assert!(!shaped(r#"a{x="1"} / b{y="2"}"#));
+    }
+
+    #[test]
+    fn both_paths_read_a_selector_alike() {
+        for s in [
+            "up",
+            r#"x_total{status=~"5..", job!="a"}"#,
+            r#"x{a='b', c!~"d|e"}"#,
+            "x:y{ a = \"\\\"q\\\"\" }",
+        ] {
+            let fast = Selector::parse(s).unwrap();
+            assert!(fast.sure, "{s}");
+            let slow = Selector::parse_slow(s).unwrap();
+            assert_eq!(
+                (&fast.metric, &fast.matchers),
+                (&slow.metric, &slow.matchers)
+            );
+            assert_eq!(fast.to_string(), s);
+        }
+        let s = Selector::parse("x{a=`b`}").unwrap_or_else(|e| panic!("{e}"));
+        assert!(!s.sure && s.matchers.len() == 1);
+        assert!(Selector::parse("rate(x[5m])").is_err());
+        assert!(Selector::parse("x offset 5m").is_err());
+        assert!(Selector::parse("x{").is_err());
+    }
+
+    #[test]
+    fn a_query_names_the_metrics_of_its_selectors() {
+        let q = Query::read(" count by (host) (node_cpu{mode=\"idle\"}) ");
+        assert_eq!(q.atom(), "(count by (host) (node_cpu{mode=\"idle\"}))");
+        assert_eq!(q.metrics(), ["node_cpu"]);
+        let q = Query::read("rate(a_total[5m]) / on (x) b + sum(a_total)");
+        assert_eq!(q.metrics(), ["a_total", "b"]);
+        assert_eq!(Query::read("x{a=\"b\"}").atom(), "x{a=\"b\"}");
+    }
+}

@@ -1,0 +1,164 @@
+//! Synthetic input series for the generated rule tests (`promtool test rules`): the pieces
+//! every alert kind and SLO uses to build a case where its condition holds and one where it
+//! does not.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::promql::quote;
+use crate::quantity::Duration;
+use crate::selector::{LabelMatcher, MatchOp, Selector};
+
+/// The label every synthetic series carries where nothing else is required.
+pub const TEST_VALUE: &str = "ccmon-test";
+
+pub type Labels = BTreeMap<String, String>;
+
+/// One input series of a test group, in promtool's expanding notation.
+#[derive(Debug, Serialize)]
+pub struct InputSeries {
+    pub series: String,
+    pub values: String,
+}
+
+/// One side of an alert's test: the series, the labels of the alert's series (before the
+/// rule's own labels) and the value the alert then holds.
+pub struct Case {
+    pub series: Vec<InputSeries>,
+    pub labels: Labels,
+    pub value: f64,
+}
+
+/// Both sides of an alert's test, evaluated at `eval`, with what each side shows (for the
+/// names of the test groups).
+pub struct Cases {
+    pub eval: Duration,
+    pub fire: Case,
+    pub silent: Case,
+    pub fire_shows: String,
+    pub silent_shows: String,
+}
+
+/// A value that satisfies a matcher, if one of a few natural candidates does.
+pub fn satisfying(m: &LabelMatcher) -> Option<String> {
+    match m.op {
+        MatchOp::Eq => return Some(m.value.clone()),
+        MatchOp::Ne if m.value != TEST_VALUE => return Some(TEST_VALUE.to_string()),
+        _ => {}
+    }
+    let candidates = [
+        m.value.clone(),
+        m.value
+            .replace(".*", "")
+            .replace(".+", "x")
+            .replace('.', "0"),
+        m.value.split('|').next().unwrap_or("").to_string(),
+        TEST_VALUE.to_string(),
+        "500".into(),
+        "0".into(),
+    ];
+    candidates
+        .into_iter()
+        .find(|c| !c.is_empty() && m.op.matches(&m.value, c))
+}
+
+/// A value that fails a matcher (to make a series a selector does not count).
+pub fn failing(m: &LabelMatcher) -> Option<String> {
+    ["ok", "200", TEST_VALUE, "0", "x"]
+        .into_iter()
+        .map(str::to_string)
+        .find(|c| !m.op.matches(&m.value, c))
+}
+
+/// Labels that satisfy every matcher of a selector, if ccmon can find them.
+pub fn labels_for(sel: &Selector) -> Option<Labels> {
+    let mut l = Labels::new();
+    for m in &sel.matchers {
+        let v = satisfying(m)?;
+        if let Some(prev) = l.get(&m.name) {
+            if !m.op.matches(&m.value, prev) {
+                return None;
+            }
+            continue;
+        }
+        l.insert(m.name.clone(), v);
+    }
+    if l.values().any(|v| v.is_empty()) {
+        return None;
+    }
+    Some(l)
+}
+
+/// `name{a="1", b="2"}`.
+pub fn series(name: &str, labels: &Labels) -> String {
+    let mut out = String::with_capacity(name.len() + 16 * labels.len() + 2);
+    out.push_str(name);
+    out.push('{');
+    for (i, (k, v)) in labels.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(k);
+        out.push('=');
+        out.push_str(&quote(v));
+    }
+    out.push('}');
+    out
+}
+
+/// A counter growing by `per_minute` each minute, for `n` minutes.
+pub fn counter(per_minute: f64, n: u64) -> String {
+    format!("0+{per_minute}x{n}")
+}
+
+/// A gauge holding `v` for `n` minutes.
+pub fn gauge(v: f64, n: u64) -> String {
+    format!("{v}x{n}")
+}
+
+/// Values on each side of a threshold `t` for a comparison `above` it or not: (firing,
+/// silent). `bounded` keeps them at most 1 (ratios).
+pub fn sides(t: f64, above: bool, bounded: bool) -> (f64, f64) {
+    let up = if bounded && t > 0.5 {
+        (1.0 + t) / 2.0
+    } else if t > 0.0 {
+        2.0 * t
+    } else {
+        t + 1.0
+    };
+    let down = if t > 0.0 { t / 2.0 } else { t - 1.0 };
+    if above { (up, down) } else { (down, up) }
+}
+
+/// Labels of the synthetic series for an aggregation `by (..)`: the selector's own, plus a
+/// test value for every grouping label it does not set.
+pub fn with_by(mut l: Labels, by: &[String]) -> Labels {
+    for b in by {
+        l.entry(b.clone()).or_insert_with(|| TEST_VALUE.into());
+    }
+    l
+}
+
+/// The labels of `l` named in `keys`.
+pub fn only(l: &Labels, keys: &[String]) -> Labels {
+    l.iter()
+        .filter(|(k, _)| keys.contains(k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// Minutes, rounded up.
+pub fn minutes(d: Duration) -> u64 {
+    d.millis().div_ceil(60_000)
+}
+
+/// How long a case runs: until `eval`, plus five minutes.
+pub fn samples(eval: Duration) -> u64 {
+    minutes(eval) + 5
+}
+
+/// The usual evaluation time: `for`, the range window, and a five-minute margin.
+pub fn eval_after(for_: Duration, window: Duration) -> Duration {
+    Duration(for_.millis() + window.millis() + 5 * 60_000)
+}

@@ -1,0 +1,63 @@
+//! The unit of an alert's value or a panel's: stated once by the user (or implied by the alert
+//! kind), then printed by each output in its own way (a Go template in annotations, a unit id
+//! in Grafana). The outputs' spellings live in their emitters.
+
+/// What a value measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Usd,
+    Bytes,
+    Seconds,
+    /// A ratio, shown as a percentage (`0.05` is 5 %).
+    Percent,
+    RequestsPerSecond,
+    /// A plain count, or a value without a stated unit.
+    Count,
+    /// An enumeration (`up` is 0 or 1): no unit at all.
+    None,
+}
+
+impl Unit {
+    pub const ALL: [Unit; 7] = [
+        Unit::Usd,
+        Unit::Bytes,
+        Unit::Seconds,
+        Unit::Percent,
+        Unit::RequestsPerSecond,
+        Unit::Count,
+        Unit::None,
+    ];
+
+    /// The name users write in `unit = ".."`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Usd => "USD",
+            Unit::Bytes => "bytes",
+            Unit::Seconds => "seconds",
+            Unit::Percent => "percent",
+            Unit::RequestsPerSecond => "requests_per_second",
+            Unit::Count => "count",
+            Unit::None => "none",
+        }
+    }
+
+    /// A unit by its name, or by the Grafana unit id users may know it as.
+    pub fn parse(s: &str) -> Option<Unit> {
+        Unit::ALL.into_iter().find(|u| u.name() == s).or_else(|| {
+            GRAFANA_ALIASES
+                .iter()
+                .find(|(id, _)| *id == s)
+                .map(|(_, u)| *u)
+        })
+    }
+}
+
+/// Grafana unit ids accepted as input for the units whose name differs (the emitter,
+/// `emit::grafana`, holds the ids it writes; a test there keeps the two in step).
+pub const GRAFANA_ALIASES: &[(&str, Unit)] = &[
+    ("currencyUSD", Unit::Usd),
+    ("s", Unit::Seconds),
+    ("percentunit", Unit::Percent),
+    ("reqps", Unit::RequestsPerSecond),
+    ("short", Unit::Count),
+];
