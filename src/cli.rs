@@ -223,7 +223,7 @@ fn run(cmd: Command) -> u8 {
             }
         }
         Command::Schema => {
-            print!("{}", crate::load::json_schema());
+            print!("{}", crate::schema::json_schema());
             EXIT_OK
         }
         Command::Render { config, out, force } => {

@@ -25,7 +25,7 @@ pub mod promql_versions;
 pub mod quantity;
 pub mod re2;
 pub mod regexes;
-pub mod selector;
+pub mod schema;
 pub mod series;
 pub mod slo;
 pub mod source;

@@ -6,8 +6,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::promql::selector::{MatchOp, Selector};
 use crate::quantity::{Duration, Quantity};
-use crate::selector::{MatchOp, Selector};
 use crate::unit::Unit;
 
 #[derive(Debug, Clone)]

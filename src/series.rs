@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::promql::quote;
+use crate::promql::selector::{LabelMatcher, MatchOp, Selector};
 use crate::quantity::Duration;
-use crate::selector::{LabelMatcher, MatchOp, Selector};
 
 /// The label every synthetic series carries where nothing else is required.
 pub const TEST_VALUE: &str = "ccmon-test";

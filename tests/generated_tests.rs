@@ -86,6 +86,11 @@ fn generated_tests_fail_when_the_rules_are_altered() {
         ("claude-code.rules.test.yml", "> 0.05", "> 0.2"),
         ("claude-code.rules.test.yml", "> 2\n", "> 5\n"),
         (
+            "claude-code.rules.test.yml",
+            "absent(claude_code_api_latency_seconds_count{job=\"claude-code-api\"})",
+            "absent(claude_code_api_latency_seconds_count{job=\"other\"})",
+        ),
+        (
             "claude-code.slo.test.yml",
             "> (14.4 * 0.001)",
             "> (20 * 0.001)",
@@ -185,6 +190,14 @@ below = "60 per minute"
 window = "10m"
 severity = "info"
 summary = "draining at {value} per minute"
+
+[[alert]]
+name = "QueueDepthMissing"
+kind = "absent"
+metric = 'queue_depth{queue=~"q-.*", env="prod"}'
+for = "5m"
+severity = "warning"
+summary = "queue depth of {{ $labels.env }} is missing"
 
 [[receiver]]
 name = "ops"

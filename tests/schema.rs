@@ -9,7 +9,7 @@ use std::fs;
 #[test]
 fn committed_schema_equals_the_generated_one() {
     let path = common::root().join("schema/monitoring.schema.json");
-    let generated = ccmon::load::json_schema();
+    let generated = ccmon::schema::json_schema();
     if std::env::var("CCMON_UPDATE_GOLDEN").is_ok_and(|v| v == "1") {
         fs::write(&path, &generated).unwrap();
     }
@@ -22,7 +22,7 @@ fn committed_schema_equals_the_generated_one() {
 
 #[test]
 fn schema_rejects_unknown_keys_like_the_loader() {
-    let schema: serde_json::Value = serde_json::from_str(&ccmon::load::json_schema()).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&ccmon::schema::json_schema()).unwrap();
     assert_eq!(schema["additionalProperties"], false);
     assert!(
         schema["required"]

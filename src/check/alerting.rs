@@ -105,8 +105,8 @@ fn matches_something(cx: &mut Cx, raw: &[S<String>], ms: &[Matcher], who: &[Who]
         }
     }
 }
+use crate::promql::selector::MatchOp;
 use crate::quantity::Duration;
-use crate::selector::MatchOp;
 
 pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert], slos: &[Slo]) -> Alertmanager {
     let who: Vec<Who> = alerts

@@ -7,11 +7,11 @@ use std::collections::{HashMap, HashSet};
 use super::{Cx, backticked, closest};
 use crate::codes;
 use crate::diag::Diagnostic;
-use crate::kinds::{self, AlertKind, Cmp, Expect, Reading};
+use crate::kinds::{self, AlertKind, Cmp, Reading};
 use crate::load::{NumOrStr, RawAlert, RawConfig, S};
 use crate::model::{Alert, Dimension, Job, Prometheus, Severity};
+use crate::promql::selector::shaped;
 use crate::quantity::{Duration, Quantity};
-use crate::selector::shaped;
 use crate::unit::Unit;
 
 fn present(a: &RawAlert) -> Vec<(&'static str, std::ops::Range<usize>)> {
@@ -262,13 +262,15 @@ fn alert(
     let labels = labels(cx, a);
     let unit = a.unit.as_ref().and_then(|u| unit_of(cx, u));
     let known = kinds::keys(kind).is_some();
+    // A kind that takes no threshold has `above` reported as a key it does not take.
+    let compares = kinds::expect(kind, unit).is_some();
     let threshold = match (&a.above, &a.below) {
-        _ if !known => None,
+        _ if !compares => None,
         (Some(t), _) => threshold(cx, t, kind, unit).map(|q| (Cmp::Above, q)),
         (None, Some(t)) => threshold(cx, t, kind, unit).map(|q| (Cmp::Below, q)),
         _ => None,
     };
-    if (a.above.is_some() || a.below.is_some()) && threshold.is_none() {
+    if compares && (a.above.is_some() || a.below.is_some()) && threshold.is_none() {
         ok = false;
     }
     let window = windows(cx, a, jobs, prom);
@@ -564,12 +566,7 @@ pub fn unit_of(cx: &mut Cx, u: &S<String>) -> Option<Unit> {
 /// The threshold in what its kind compares (see [`kinds::Kind::expect`]): ratios for
 /// ratios, seconds for latency, rates for `rate`, plain numbers for gauges and increases.
 fn threshold(cx: &mut Cx, t: &S<NumOrStr>, kind: &str, unit: Option<Unit>) -> Option<Quantity> {
-    // A kind without a threshold has its `above` reported as a key it does not take, and
-    // fits nothing here.
-    let expect = kinds::expect(kind, unit).unwrap_or(Expect {
-        readings: &[],
-        help: "write a plain number such as `1000`",
-    });
+    let expect = kinds::expect(kind, unit)?;
     let q = match t.get_ref() {
         NumOrStr::Int(i) => Ok(Quantity::Number(*i as f64)),
         NumOrStr::Float(f) => Ok(Quantity::Number(*f)),

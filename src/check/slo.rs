@@ -11,8 +11,8 @@ use crate::codes;
 use crate::diag::Diagnostic;
 use crate::load::{NumOrStr, RawConfig, RawSlo, S};
 use crate::model::{Alert, BurnWindow, Sli, Slo, SloTier};
+use crate::promql::selector::{Selector, shaped};
 use crate::quantity::{Duration, Quantity, fmt_num};
-use crate::selector::{Selector, shaped};
 
 /// (long window, short window, share of the period's budget burnt in the long window)
 const PAGE: &[(&str, &str, f64)] = &[("1h", "5m", 0.02), ("6h", "30m", 0.05)];

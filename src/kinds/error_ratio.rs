@@ -6,7 +6,7 @@ use crate::cx::Cx;
 use crate::gofmt;
 use crate::load::RawAlert;
 use crate::quantity::Duration;
-use crate::selector::Selector;
+use crate::promql::selector::Selector;
 use crate::series::{
     Case, Cases, InputSeries, Labels, counter, eval_after, failing, labels_for, only, samples,
     series, sides, with_by,

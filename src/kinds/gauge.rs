@@ -6,7 +6,7 @@ use crate::cx::Cx;
 use crate::diag::Diagnostic;
 use crate::load::RawAlert;
 use crate::quantity::{Duration, fmt_num};
-use crate::selector::Query;
+use crate::promql::selector::Query;
 use crate::series::{Case, Cases, InputSeries, TEST_VALUE, gauge, labels_for, samples, series, sides};
 use crate::unit::Unit;
 
@@ -42,7 +42,7 @@ impl Kind for Gauge {
         let e = a.expr.as_ref()?;
         let expr = Query::read(e.get_ref());
         let name = expr.text.as_str();
-        if crate::selector::shaped(name)
+        if crate::promql::selector::shaped(name)
             && name
                 .split('{')
                 .next()

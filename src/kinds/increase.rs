@@ -4,7 +4,7 @@ use super::{Condition, Env, Expect, Key, Kind, Reading, by_clause, plain_labels}
 use crate::cx::Cx;
 use crate::load::RawAlert;
 use crate::quantity::Duration;
-use crate::selector::Selector;
+use crate::promql::selector::Selector;
 use crate::series::Cases;
 use crate::unit::Unit;
 

@@ -8,8 +8,8 @@
 
 use crate::cx::Cx;
 use crate::load::{RawAlert, S};
+use crate::promql::selector::Selector;
 use crate::quantity::{Duration, Quantity, fmt_num};
-use crate::selector::Selector;
 use crate::series::Cases;
 use crate::unit::Unit;
 
@@ -116,12 +116,13 @@ pub trait Kind: Sized {
     fn build(cx: &mut Cx, a: &RawAlert, env: &Env) -> Option<Self>;
     /// The unit of the alert's value.
     fn unit(&self) -> Unit;
-    /// The value the alert compares: what a dashboard panel plots and `$value` holds.
+    /// The value the alert compares (what `$value` holds), or for a kind that watches
+    /// rather than compares, what shows its state: what a dashboard panel plots.
     fn value(&self, c: &Condition) -> String;
     /// The complete condition.
     fn condition(&self, c: &Condition) -> String;
     /// Whether the condition is certainly valid PromQL without parsing it (every selector
-    /// vouched for by [`crate::selector::fast`], every label plain).
+    /// vouched for by [`crate::promql::selector::fast`], every label plain).
     fn vouched(&self) -> bool;
     /// The metric names the alert reads, each with the key that names it.
     fn sources(&self) -> Vec<(&'static str, String)>;
@@ -208,6 +209,7 @@ registry! {
     Gauge(gauge::Gauge),
     Saturation(saturation::Saturation),
     Raw(raw::Raw),
+    Absent(absent::Absent),
 }
 
 /// Every key some kind takes, each once, in registry order.
@@ -231,7 +233,7 @@ pub(crate) fn selector(cx: &mut Cx, s: &Option<S<String>>, what: &str) -> Option
     use crate::diag::Diagnostic;
     let s = s.as_ref()?;
     let text = s.get_ref().trim();
-    if !crate::selector::shaped(text) {
+    if !crate::promql::selector::shaped(text) {
         cx.push(
             Diagnostic::error(
                 codes::BAD_PROMQL,

@@ -6,7 +6,7 @@ use crate::cx::Cx;
 use crate::gofmt;
 use crate::load::RawAlert;
 use crate::quantity::{Duration, Quantity, fmt_num};
-use crate::selector::Selector;
+use crate::promql::selector::Selector;
 use crate::series::{
     Case, Cases, InputSeries, counter, eval_after, labels_for, only, samples, series, sides,
     with_by,

@@ -7,7 +7,7 @@ use crate::cx::Cx;
 use crate::gofmt;
 use crate::load::RawAlert;
 use crate::quantity::Duration;
-use crate::selector::{Query, Selector};
+use crate::promql::selector::{Query, Selector};
 use crate::series::{
     Case, Cases, InputSeries, Labels, TEST_VALUE, counter, gauge, labels_for, samples, series,
     sides, with_by,

@@ -6,6 +6,7 @@
 //! aggregations) are described there.
 
 pub mod parse;
+pub mod selector;
 
 /// Longest expression accepted, in bytes: the parser's time grows faster than linearly on
 /// huge flat expressions, and no real alert needs more.

@@ -4,7 +4,7 @@
 //! holds the expression. Expressions are capped in length first: the parser's time grows
 //! faster than linearly on huge flat expressions, and no real alert needs more.
 
-use crate::selector::fast::{keyword, string_end};
+use crate::promql::selector::fast::{keyword, string_end};
 
 pub use super::MAX_EXPR_LEN;
 
@@ -447,9 +447,9 @@ pub fn plain_label(name: &str) -> bool {
 }
 
 /// Whether `s` is certainly an instant-vector selector the parser accepts (see
-/// [`crate::selector::fast`]).
+/// [`crate::promql::selector::fast`]).
 pub fn surely_selector(s: &str) -> bool {
-    crate::selector::fast::scan(s).is_some()
+    crate::promql::selector::fast::scan(s).is_some()
 }
 
 #[cfg(test)]

@@ -107,11 +107,11 @@ impl Selector {
         use promql_parser::label::MatchOp as P;
         use promql_parser::parser::Expr;
         let text = text.trim();
-        if text.len() > crate::promql::MAX_EXPR_LEN {
+        if text.len() > super::MAX_EXPR_LEN {
             return Err(format!(
                 "expression is {} bytes long, over the limit of {}",
                 text.len(),
-                crate::promql::MAX_EXPR_LEN
+                super::MAX_EXPR_LEN
             ));
         }
         let vs = match promql_parser::parser::parse(text)? {
