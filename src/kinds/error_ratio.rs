@@ -82,7 +82,9 @@ impl Kind for ErrorRatio {
     fn cases(&self, c: &Condition) -> Result<Cases, String> {
         let t = c.threshold_number().ok_or("no threshold")?;
         let (f, s) = sides(t, c.above(), true);
-        if !(0.0..=1.0).contains(&f) || !(0.0..=1.0).contains(&s) {
+        // A ratio is at most 1: over a threshold of 100 % nothing fires.
+        let fires = if c.above() { f > t } else { f < t };
+        if !fires || !(0.0..=1.0).contains(&f) || !(0.0..=1.0).contains(&s) {
             return Err("its threshold leaves no ratio on one side".into());
         }
         let eval = eval_after(c.for_, self.window);
@@ -150,5 +152,59 @@ impl ErrorRatio {
             });
         }
         Some((out, err_labels))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quantity::Quantity;
+
+    fn ratio(errors: &str, total: &str, by: &[&str]) -> ErrorRatio {
+        ErrorRatio {
+            errors: Selector::parse(errors).unwrap(),
+            total: Selector::parse(total).unwrap(),
+            by: by.iter().map(|s| s.to_string()).collect(),
+            window: Duration::from_secs(300),
+        }
+    }
+
+    fn above(v: f64) -> Condition {
+        let q = Quantity::Ratio {
+            value: v,
+            percent: true,
+        };
+        Condition {
+            for_: Duration::from_secs(300),
+            threshold: Some((super::super::Cmp::Above, q)),
+        }
+    }
+
+    #[test]
+    fn both_sides_are_aggregated_by_the_same_labels() {
+        let k = ratio(r#"x_total{code=~"5.."}"#, "x_total", &["job"]);
+        assert_eq!(
+            k.condition(&above(0.05)),
+            "sum by (job) (rate(x_total{code=~\"5..\"}[5m]))\n/\nsum by (job) (rate(x_total[5m])) > 0.05"
+        );
+        assert!(k.vouched());
+        assert!(!ratio("x_total", "y_total", &["on"]).vouched());
+    }
+
+    #[test]
+    fn the_rest_of_one_metric_fails_the_error_selector() {
+        let k = ratio(r#"x_total{code=~"5.."}"#, "x_total", &["job"]);
+        let cases = k.cases(&above(0.05)).unwrap();
+        let series: Vec<&str> = cases.fire.series.iter().map(|s| s.series.as_str()).collect();
+        assert_eq!(
+            series,
+            [
+                r#"x_total{code="5..", job="ccmon-test"}"#,
+                r#"x_total{code="ok", job="ccmon-test"}"#
+            ]
+        );
+        assert_eq!((cases.fire.value, cases.silent.value), (0.1, 0.025));
+        // One side of a threshold of 100 % holds no ratio.
+        assert!(k.cases(&above(1.0)).is_err());
     }
 }

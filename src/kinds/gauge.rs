@@ -118,3 +118,29 @@ impl Kind for Gauge {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kinds::Cmp;
+    use crate::quantity::Quantity;
+
+    #[test]
+    fn an_expression_is_parenthesised_and_gets_no_test() {
+        let below = Condition {
+            for_: Duration(0),
+            threshold: Some((Cmp::Below, Quantity::Number(3.0))),
+        };
+        let g = |e: &str| Gauge {
+            expr: Query::read(e),
+            unit: None,
+        };
+        assert_eq!(g("w{p!=\"b\"}").condition(&below), "w{p!=\"b\"} < 3");
+        assert_eq!(g("a + b").condition(&below), "(a + b) < 3");
+        assert_eq!(g("a + b").sources(), [("expr", "a".into()), ("expr", "b".into())]);
+        assert!(g("a + b").cases(&below).is_err());
+        let cases = g("w").cases(&below).unwrap();
+        assert_eq!((cases.fire.value, cases.silent.value), (1.5, 6.0));
+        assert_eq!(g("w").unit(), Unit::Count);
+    }
+}

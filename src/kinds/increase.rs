@@ -79,3 +79,31 @@ impl Kind for Increase {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kinds::Cmp;
+    use crate::quantity::Quantity;
+
+    #[test]
+    fn the_counter_grows_by_each_side_over_the_period() {
+        let k = Increase {
+            metric: Selector::parse(r#"f_total{q=~"a.*"}"#).unwrap(),
+            by: vec!["q".into()],
+            over: Duration::from_secs(3600),
+        };
+        let c = Condition {
+            for_: Duration(0),
+            threshold: Some((Cmp::Above, Quantity::Number(60.0))),
+        };
+        assert_eq!(
+            k.condition(&c),
+            "sum by (q) (increase(f_total{q=~\"a.*\"}[1h])) > 60"
+        );
+        let cases = k.cases(&c).unwrap();
+        // The regex matches its own text, the first candidate.
+        assert_eq!(cases.fire.series[0].series, r#"f_total{q="a.*"}"#);
+        assert_eq!(cases.fire.series[0].values, "0+2x70");
+    }
+}

@@ -171,3 +171,31 @@ fn quantile(cx: &mut Cx, q: &S<NumOrStr>) -> Option<f64> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kinds::Cmp;
+    use crate::quantity::Quantity;
+
+    #[test]
+    fn buckets_keep_le_and_the_quantile_interpolates_in_one_bucket() {
+        let k = LatencyQuantile {
+            histogram: "h".into(),
+            quantile: 0.95,
+            by: vec!["job".into(), "le".into()],
+            window: Duration::from_secs(300),
+        };
+        let c = Condition {
+            for_: Duration(0),
+            threshold: Some((Cmp::Above, Quantity::Seconds(2.0))),
+        };
+        assert_eq!(
+            k.condition(&c),
+            "histogram_quantile(0.95, sum by (le, job) (rate(h_bucket[5m]))) > 2"
+        );
+        let cases = k.cases(&c).unwrap();
+        assert_eq!((cases.fire.value, cases.silent.value), (3.9, 0.95));
+        assert_eq!(cases.fire.series.len(), 3);
+    }
+}

@@ -135,3 +135,47 @@ pub(super) fn counter_cases(
         silent_shows: gofmt::humanize(s),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kinds::Cmp;
+
+    #[test]
+    fn the_period_scales_the_rate_and_the_test_counter_alike() {
+        let k = Rate {
+            metric: Selector::parse("t_total").unwrap(),
+            by: vec![],
+            window: Duration::from_secs(300),
+        };
+        let per_hour = Condition {
+            for_: Duration(0),
+            threshold: Some((
+                Cmp::Above,
+                Quantity::Rate {
+                    value: 100_000.0,
+                    per: Duration::from_secs(3600),
+                },
+            )),
+        };
+        assert_eq!(
+            k.condition(&per_hour),
+            "sum (rate(t_total[5m])) * 3600 > 100000"
+        );
+        // 200000 an hour is 200000/60 a minute.
+        let cases = k.cases(&per_hour).unwrap();
+        let step = 200_000.0 / 60.0;
+        assert_eq!(cases.fire.series[0].values, format!("0+{step}x15"));
+        let per_second = Condition {
+            threshold: Some((
+                Cmp::Below,
+                Quantity::Rate {
+                    value: 2.0,
+                    per: Duration::from_secs(1),
+                },
+            )),
+            ..per_hour
+        };
+        assert_eq!(k.condition(&per_second), "sum (rate(t_total[5m])) < 2");
+    }
+}

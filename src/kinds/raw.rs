@@ -62,3 +62,27 @@ impl Kind for Raw {
         self.split.as_ref().map(|(_, t)| *t)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quantity::Duration;
+
+    #[test]
+    fn the_condition_is_as_written_and_the_split_gives_the_value() {
+        let c = Condition {
+            for_: Duration(0),
+            threshold: None,
+        };
+        let mut r = Raw {
+            expr: "x / y > 0.5".into(),
+            unit: None,
+            split: None,
+        };
+        assert_eq!((r.condition(&c), r.value(&c)), ("x / y > 0.5".into(), "x / y > 0.5".into()));
+        assert_eq!(r.threshold_value(&c), None);
+        r.split = Some(("x / y".into(), 0.5));
+        assert_eq!((r.value(&c), r.threshold_value(&c)), ("x / y".into(), Some(0.5)));
+        assert!(r.cases(&c).is_err());
+    }
+}

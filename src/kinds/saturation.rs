@@ -177,3 +177,43 @@ impl Saturation {
         Ok((series, 4.0))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kinds::Cmp;
+    use crate::quantity::Quantity;
+
+    fn above(v: f64) -> Condition {
+        Condition {
+            for_: Duration(0),
+            threshold: Some((
+                Cmp::Above,
+                Quantity::Ratio {
+                    value: v,
+                    percent: true,
+                },
+            )),
+        }
+    }
+
+    #[test]
+    fn a_counter_is_rated_and_a_count_of_cores_is_four_series() {
+        let k = Saturation {
+            used: Query::read(r#"cpu_seconds_total{job="api"}"#),
+            capacity: Query::read(r#"count by (host) (node_cpu{mode="idle"})"#),
+            on: vec!["host".into()],
+            rate_window: Some(Duration::from_secs(300)),
+        };
+        assert_eq!(
+            k.condition(&above(0.8)),
+            "rate(cpu_seconds_total{job=\"api\"}[5m])\n/ on (host) group_left ()\n(count by (host) (node_cpu{mode=\"idle\"})) > 0.8"
+        );
+        let cases = k.cases(&above(0.8)).unwrap();
+        assert_eq!(cases.fire.series.len(), 5);
+        assert_eq!(
+            k.sources(),
+            [("used", "cpu_seconds_total".into()), ("capacity", "node_cpu".into())]
+        );
+    }
+}

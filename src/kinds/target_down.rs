@@ -80,3 +80,22 @@ impl Kind for TargetDown {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn up_is_zero_for_the_job() {
+        let k = TargetDown { job: "a\"b".into() };
+        let c = Condition {
+            for_: Duration::from_secs(60),
+            threshold: None,
+        };
+        assert_eq!(k.condition(&c), r#"up{job="a\"b"} == 0"#);
+        let cases = k.cases(&c).unwrap();
+        assert_eq!((cases.fire.value, cases.silent.value), (0.0, 1.0));
+        assert_eq!(cases.eval, Duration::from_secs(360));
+        assert_eq!(cases.fire.labels["job"], "a\"b");
+    }
+}
