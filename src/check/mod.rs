@@ -2,14 +2,18 @@
 //!
 //! Checking never stops at the first problem: each family of rules runs over everything it can
 //! see, and a `Model` is built only when no error was found. Warnings never block a model.
-//! One file per family: `base` (project, Prometheus, jobs), `alerts`, `alerting` (receivers,
-//! routes, inhibit rules), `outputs` (logs, dashboard, proxy, services).
+//! One file per family: `base` (project, Prometheus, jobs), `alerts`, `slo`, `alerting`
+//! (receivers, routes, inhibit rules), and one per output: `logs` (Filebeat), `dashboard`
+//! (Grafana), `proxy` (nginx), `services` (systemd).
 
 mod alerting;
 mod alerts;
 mod base;
-mod outputs;
+mod dashboard;
+mod logs;
 pub mod promql;
+mod proxy;
+mod services;
 mod slo;
 pub mod template;
 
@@ -61,11 +65,11 @@ pub fn check(raw: &RawConfig, text: &str, diags: &mut Diags) -> Option<Model> {
             .push(base::reachable(&alertmanager.listen));
     }
     secret_files(&mut cx, raw);
-    let logs = outputs::logs(&mut cx, raw, &project);
-    let dashboard = outputs::dashboard(&mut cx, raw, &project, &alerts, &dimensions, &prometheus);
-    let proxy = outputs::proxy(&mut cx, raw, &project, &jobs);
-    let paths = outputs::install_paths();
-    let services = outputs::services(
+    let logs = logs::logs(&mut cx, raw, &project);
+    let dashboard = dashboard::dashboard(&mut cx, raw, &project, &alerts, &dimensions, &prometheus);
+    let proxy = proxy::proxy(&mut cx, raw, &project, &jobs);
+    let paths = services::install_paths();
+    let services = services::services(
         &mut cx,
         raw,
         &project,
@@ -142,6 +146,11 @@ fn secret_files(cx: &mut Cx, raw: &RawConfig) {
             );
         }
     }
+}
+
+/// Whether an optional section is on: absent or `enabled = true`.
+fn enabled(e: &Option<S<bool>>) -> bool {
+    e.as_ref().is_none_or(|b| *b.get_ref())
 }
 
 /// The checking context: where diagnostics go, and small shared rules.
