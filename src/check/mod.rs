@@ -72,11 +72,13 @@ pub fn check(raw: &RawConfig, text: &str, diags: &mut Diags) -> Option<Model> {
     let services = services::services(
         &mut cx,
         raw,
-        &project,
-        &prometheus,
-        &alertmanager,
-        logs.is_some(),
-        &paths,
+        &services::StackConfig {
+            project: &project,
+            prometheus: &prometheus,
+            alertmanager: &alertmanager,
+            logs: logs.is_some(),
+            paths: &paths,
+        },
     );
     if cx.diags.has_errors() {
         return None;
