@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::codes;
+use crate::diag::source::{Source, read_source};
 use crate::diag::{self, Diagnostic, Diags};
-use crate::source::{Source, read_source};
 
 #[derive(Parser)]
 #[command(
@@ -126,7 +126,7 @@ fn trouble_diag(name: &str, d: Diagnostic, format: Format) -> u8 {
 /// exit code of trouble reading it.
 fn compile_reporting(config: &std::path::Path) -> Result<Option<crate::model::Model>, u8> {
     let src = read_source(config)
-        .map_err(|d| trouble_diag(&config.display().to_string(), *d, Format::Human))?;
+        .map_err(|u| trouble_diag(&config.display().to_string(), u.into(), Format::Human))?;
     let mut diags = Diags::default();
     let model = crate::compile(&src, &mut diags);
     if !diags.is_empty() {
@@ -177,7 +177,7 @@ fn run(cmd: Command) -> u8 {
                 return EXIT_TROUBLE;
             };
             let bundle = crate::emit::emit(&model);
-            let report = match crate::diff::compare(&bundle, &against, semantic) {
+            let report = match crate::output::diff::compare(&bundle, &against, semantic) {
                 Ok(r) => r,
                 Err(e) => return trouble(&format!("{e:#}")),
             };
@@ -190,9 +190,9 @@ fn run(cmd: Command) -> u8 {
                 }
             };
             let text = match (format, stat) {
-                (DiffFormat::Json, _) => crate::diff::render_json(&report),
-                (DiffFormat::Human, true) => crate::diff::render_stat(&report, color),
-                (DiffFormat::Human, false) => crate::diff::render_human(&report, color),
+                (DiffFormat::Json, _) => crate::output::diff::render_json(&report),
+                (DiffFormat::Human, true) => crate::output::diff::render_stat(&report, color),
+                (DiffFormat::Human, false) => crate::output::diff::render_human(&report, color),
             };
             let _ = std::io::stdout().lock().write_all(text.as_bytes());
             if report.is_clean() {
@@ -289,7 +289,7 @@ fn run(cmd: Command) -> u8 {
         } => {
             let src = match read_source(&config) {
                 Ok(s) => s,
-                Err(d) => return trouble_diag(&config.display().to_string(), *d, format),
+                Err(u) => return trouble_diag(&config.display().to_string(), u.into(), format),
             };
             let mut diags = Diags::default();
             let model = crate::compile(&src, &mut diags);

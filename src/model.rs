@@ -637,7 +637,7 @@ mod tests {
         let text = include_str!("../examples/claude-code/monitoring.toml").to_string()
             + "\n[[alert]]\nname = \"X\"\nkind = \"gauge\"\nexpr = \"up\"\nbelow = 1\n\
                severity = \"info\"\nsummary = \"x\"\nlabels = { team = \"t\" }\n";
-        let src = crate::source::Source::new("monitoring.toml", text);
+        let src = crate::diag::source::Source::new("monitoring.toml", text);
         let mut diags = crate::diag::Diags::default();
         let m = crate::compile(&src, &mut diags);
         let m = m.unwrap_or_else(|| panic!("{:?}", diags));

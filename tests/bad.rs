@@ -7,15 +7,15 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
+use ccmon::diag::source::{Source, read_source};
 use ccmon::diag::{self, Diags};
-use ccmon::source::{Source, read_source};
 
 /// What `ccmon validate` prints on stderr for a file, and whether it found anything.
 fn diagnose(path: &Path) -> (String, usize) {
     match read_source(path) {
         Err(d) => {
             let mut diags = Diags::default();
-            diags.push(*d);
+            diags.push(d.into());
             let src = Source::new(path.display().to_string(), "");
             (diag::render_all_human(&src, &diags), 1)
         }

@@ -270,10 +270,10 @@ fn a_killed_render_never_leaves_a_half_written_output() {
         assert!(started.elapsed() < Duration::from_secs(60));
         assert!(!out_dir.join(".ccmon-staging").exists());
         let manifest = fs::read_to_string(out_dir.join(".ccmon-manifest")).unwrap();
-        for (path, hash) in ccmon::bundle::parse_manifest(&manifest) {
+        for (path, hash) in ccmon::output::manifest::parse_manifest(&manifest) {
             let bytes = fs::read(out_dir.join(&path)).unwrap();
             assert_eq!(
-                ccmon::bundle::sha256_hex(&bytes),
+                ccmon::output::manifest::sha256_hex(&bytes),
                 hash,
                 "{path} after recovery"
             );
@@ -344,7 +344,7 @@ fn render_refuses_to_replace_files_ccmon_did_not_write() {
     assert!(
         fs::read_to_string(d.join("nginx/nginx.conf"))
             .unwrap()
-            .contains(ccmon::bundle::HEADER)
+            .contains(ccmon::output::bundle::HEADER)
     );
 }
 
@@ -387,8 +387,8 @@ fn manifest_lines_outside_the_output_folder_are_ignored() {
         .0,
         0
     );
-    let hash = ccmon::bundle::sha256_hex(b"precious\n");
-    let manifest = d.join(ccmon::bundle::MANIFEST);
+    let hash = ccmon::output::manifest::sha256_hex(b"precious\n");
+    let manifest = d.join(ccmon::output::manifest::MANIFEST);
     let mut text = fs::read_to_string(&manifest).unwrap();
     text.push_str(&format!(
         "{hash}  ../victim.txt\n{hash}  {}\n",
@@ -404,11 +404,11 @@ fn manifest_lines_outside_the_output_folder_are_ignored() {
     assert!(stderr.contains("ignored `../victim.txt`"), "{stderr}");
 
     // A planted staging folder past its commit point, naming a file outside.
-    let staging = d.join(ccmon::bundle::STAGING);
+    let staging = d.join(ccmon::output::write::STAGING);
     fs::create_dir_all(&staging).unwrap();
     fs::write(base.join("moved.txt"), "stay\n").unwrap();
     fs::write(
-        staging.join(ccmon::bundle::MANIFEST),
+        staging.join(ccmon::output::manifest::MANIFEST),
         format!("{hash}  ../../moved.txt\n{hash}  ../moved.txt\n"),
     )
     .unwrap();

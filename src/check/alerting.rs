@@ -8,6 +8,8 @@ use crate::model::{
     Alert, Alertmanager, Email, Inhibit, Matcher, Pagerduty, Receiver, Route, Slack, Slo, SloTier,
     Smtp, Webhook,
 };
+use crate::quantity::Duration;
+use crate::suggest::{backticked, closest};
 
 /// An alert of the rule file as routing sees it before any series exists: a typed alert, or
 /// one tier of an SLO.
@@ -82,13 +84,13 @@ fn matches_something(cx: &mut Cx, raw: &[S<String>], ms: &[Matcher], who: &[Who]
                 ),
             )
             .at(s.span(), "this matcher is never satisfied");
-            d = match super::closest(&m.value, values.iter().copied()) {
+            d = match closest(&m.value, values.iter().copied()) {
                 Some(c) => d.help(format!(
                     "did you mean `{c}`? Label values are case-sensitive"
                 )),
                 None => d.help(format!(
                     "the alerts have: {}",
-                    super::backticked(
+                    backticked(
                         &values
                             .iter()
                             .take(8)
@@ -101,7 +103,6 @@ fn matches_something(cx: &mut Cx, raw: &[S<String>], ms: &[Matcher], who: &[Who]
         }
     }
 }
-use crate::quantity::Duration;
 
 pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert], slos: &[Slo]) -> Alertmanager {
     let who: Vec<Who> = alerts

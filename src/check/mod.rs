@@ -25,6 +25,8 @@ use crate::diag::{Diagnostic, Diags};
 use crate::load::{RawConfig, S};
 use crate::model::Model;
 use crate::quantity::Duration;
+// Re-exported for the alert checks (`super::closest`); new code imports `crate::suggest`.
+pub(crate) use crate::suggest::{backticked, closest};
 
 /// Checks the raw config; returns a model only when there is no error.
 pub fn check(raw: &RawConfig, text: &str, diags: &mut Diags) -> Option<Model> {
@@ -386,13 +388,6 @@ impl Cx<'_> {
     }
 }
 
-pub(crate) fn backticked(v: &[String]) -> String {
-    v.iter()
-        .map(|s| format!("`{s}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 pub fn is_metric_name(v: &str, colon: bool) -> bool {
     let mut chars = v.chars();
     match chars.next() {
@@ -402,58 +397,9 @@ pub fn is_metric_name(v: &str, colon: bool) -> bool {
     chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || (colon && c == ':'))
 }
 
-/// The candidate closest to `found` by edit distance, when it is close enough to be a typo.
-pub fn closest<'a>(found: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (found.chars().count() / 3).max(1);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(found, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, c)| (*d, *c))
-        .map(|(_, c)| c)
-}
-
-/// Optimal string alignment distance: insertions, deletions, substitutions and swaps of two
-/// neighbours each cost one (`shpo` is one step from `shop`).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let w = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * w];
-    for i in 0..=a.len() {
-        d[i * w] = i;
-    }
-    for (j, cell) in d.iter_mut().enumerate().take(w) {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[(i - 1) * w + j] + 1)
-                .min(d[i * w + j - 1] + 1)
-                .min(d[(i - 1) * w + j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[(i - 2) * w + j - 2] + 1);
-            }
-            d[i * w + j] = v;
-        }
-    }
-    d[a.len() * w + b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn suggests_close_names_only() {
-        assert_eq!(
-            closest("oncal", ["on-call", "oncall", "team"]),
-            Some("oncall")
-        );
-        assert_eq!(closest("xyz", ["oncall", "team"]), None);
-        assert_eq!(closest("shpo", ["shop", "node"]), Some("shop"));
-    }
 
     #[test]
     fn metric_names_follow_prometheus_rules() {

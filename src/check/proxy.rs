@@ -4,13 +4,14 @@
 //! Without the section, the proxy fronts the first job's targets; `enabled = false` leaves
 //! nginx.conf out.
 
-use super::{Cx, closest, enabled};
+use super::{Cx, enabled};
 use crate::codes;
 use crate::diag::Diagnostic;
 use crate::escape;
 use crate::load::{RawConfig, S};
 use crate::model::{Backend, Balance, Job, Project, Proxy, Tls};
 use crate::quantity::Duration;
+use crate::suggest::closest;
 
 /// An nginx size (`4k`, `1m`, `512`) in bytes, within what nginx parses (`ngx_parse_size`:
 /// an `off_t`/`ssize_t`, so below 2^63). `g` is an offset unit (`client_max_body_size`), not

@@ -6,13 +6,14 @@
 //! stops soon after the burn does. The factors follow from the period: for 30 days they are
 //! 14.4, 6, 3 and 1.
 
-use super::{Cx, closest};
+use super::Cx;
 use crate::codes;
 use crate::diag::Diagnostic;
 use crate::load::{NumOrStr, RawConfig, RawSlo, S};
 use crate::model::{Alert, BurnWindow, Sli, Slo, SloTier};
 use crate::promql::is_selector;
 use crate::quantity::{Duration, Quantity, fmt_num};
+use crate::suggest::closest;
 
 /// (long window, short window, share of the period's budget burnt in the long window)
 const PAGE: &[(&str, &str, f64)] = &[("1h", "5m", 0.02), ("6h", "30m", 0.05)];

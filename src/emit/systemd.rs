@@ -8,8 +8,8 @@ use serde::Serialize;
 use crate::escape::{Refusal, systemd};
 
 use super::template;
-use crate::bundle::HEADER;
 use crate::model::{Model, Service, ServiceKind};
+use crate::output::bundle::HEADER;
 
 pub const TEMPLATE: &str = include_str!("../../templates/unit.service.j2");
 
