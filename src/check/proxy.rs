@@ -4,11 +4,13 @@
 //! Without the section, the proxy fronts the first job's targets; `enabled = false` leaves
 //! nginx.conf out.
 
+use std::ops::Range;
+
 use super::{Cx, enabled};
 use crate::codes;
 use crate::diag::Diagnostic;
 use crate::escape;
-use crate::load::{RawConfig, S};
+use crate::load::{RawBackend, RawBuffering, RawConfig, RawProxy, S};
 use crate::model::{Backend, Balance, Job, Project, Proxy, Tls};
 use crate::quantity::Duration;
 use crate::suggest::closest;
@@ -77,7 +79,7 @@ fn nginx_size(
 /// is set.
 fn buffer_relations(
     cx: &mut Cx,
-    b: Option<&crate::load::RawBuffering>,
+    b: Option<&RawBuffering>,
     sizes: [&Option<(String, u64, u64)>; 3],
 ) -> [String; 3] {
     const PAGE: u64 = 4096;
@@ -104,7 +106,7 @@ fn buffer_relations(
             .map_or_else(|| format!("{n} {}", text(each)), |s| s.0.clone()),
         busy.as_ref().map_or_else(|| text(busy_v), |s| s.0.clone()),
     ];
-    let span = |f: fn(&crate::load::RawBuffering) -> &Option<S<String>>| {
+    let span = |f: fn(&RawBuffering) -> &Option<S<String>>| {
         b.and_then(|b| f(b).as_ref()).map_or(0..0, S::span)
     };
     if size > 1 << 30 {
@@ -233,144 +235,13 @@ pub fn proxy(cx: &mut Cx, raw: &RawConfig, project: &Project, jobs: &[Job]) -> O
     if p.is_some_and(|p| !enabled(&p.enabled)) || (p.is_none() && jobs.is_empty()) {
         return None;
     }
-    let nginx_version = match p.and_then(|p| p.nginx_version.as_ref()) {
-        None => (1, 22, 1),
-        Some(v) => {
-            let parts: Vec<Option<u32>> = v.get_ref().split('.').map(|x| x.parse().ok()).collect();
-            match parts.as_slice() {
-                [Some(a), Some(b)] => (*a, *b, 0),
-                [Some(a), Some(b), Some(c)] => (*a, *b, *c),
-                _ => {
-                    cx.error(
-                        codes::BAD_VALUE,
-                        format!("`{}` is not an nginx version", v.get_ref()),
-                        v.span(),
-                        "expected `1.22` or `1.25.1`",
-                    );
-                    (1, 22, 1)
-                }
-            }
-        }
+    let nginx_version = nginx_version(cx, p.and_then(|p| p.nginx_version.as_ref()));
+    let balance = balance(cx, p.and_then(|p| p.balance.as_ref()));
+    let backends = match (p, &raw.proxy) {
+        (Some(p), Some(table)) => backends(cx, p, table.span(), balance),
+        _ => first_job_backends(jobs),
     };
-    let balance = match p.and_then(|p| p.balance.as_ref()) {
-        None => Balance::RoundRobin,
-        Some(b) => match b.get_ref().as_str() {
-            "round_robin" => Balance::RoundRobin,
-            "least_conn" => Balance::LeastConn,
-            "ip_hash" => Balance::IpHash,
-            "random" => Balance::Random,
-            other => {
-                let known = ["round_robin", "least_conn", "ip_hash", "random"];
-                let mut d = Diagnostic::error(
-                    codes::BAD_VALUE,
-                    format!("unknown balancing method `{other}`"),
-                )
-                .at(
-                    b.span(),
-                    "expected `round_robin`, `least_conn`, `ip_hash` or `random`",
-                );
-                if let Some(c) = closest(other, known) {
-                    d = d.help(format!("did you mean `{c}`?"));
-                }
-                cx.push(d);
-                Balance::RoundRobin
-            }
-        },
-    };
-    let mut backends = Vec::new();
-    if let Some(p) = p {
-        cx.unique(p.backends.iter().map(|b| &b.get_ref().address), "backend");
-        for b in &p.backends {
-            let b = b.get_ref();
-            let address = super::base::address(cx, &b.address);
-            let count = |cx: &mut Cx, v: &Option<S<i64>>, default: u32, min: i64| match v {
-                None => default,
-                Some(s) if *s.get_ref() >= min && *s.get_ref() <= 1000 => *s.get_ref() as u32,
-                Some(s) => {
-                    cx.error(
-                        codes::BAD_VALUE,
-                        format!("{} is out of range", s.get_ref()),
-                        s.span(),
-                        &format!("expected {min} to 1000"),
-                    );
-                    default
-                }
-            };
-            let weight = count(cx, &b.weight, 1, 1);
-            let max_fails = count(cx, &b.max_fails, 3, 0);
-            backends.push(Backend {
-                address,
-                weight,
-                max_fails,
-                fail_timeout: {
-                    let d = cx.positive_duration(b.fail_timeout.as_ref(), Duration::from_secs(10));
-                    if let Some(f) = &b.fail_timeout
-                        && !d.millis().is_multiple_of(1000)
-                    {
-                        cx.error(
-                            codes::BAD_DURATION,
-                            format!("`{}` is not whole seconds", f.get_ref()),
-                            f.span(),
-                            "nginx takes `fail_timeout` in seconds only",
-                        );
-                    }
-                    d
-                },
-                backup: b.backup.as_ref().is_some_and(|x| *x.get_ref()),
-            });
-        }
-        if backends.is_empty() {
-            cx.push(
-                Diagnostic::error(codes::MISSING_KEY, "the proxy has no backend")
-                    .at(raw.proxy.as_ref().map_or(0..0, S::span), "in this table")
-                    .help("add `[[proxy.backend]]` with an `address`"),
-            );
-        }
-        if !backends.is_empty() && backends.iter().all(|b| b.backup) {
-            cx.push(
-                Diagnostic::error(codes::BAD_VALUE, "every backend is a `backup`")
-                    .at(p.backends[0].span(), "backup too")
-                    .help("nginx refuses an upstream with no primary server: make at least one backend not `backup`"),
-            );
-        }
-        if matches!(balance, Balance::IpHash | Balance::Random) && backends.iter().any(|b| b.backup)
-        {
-            cx.push(
-                Diagnostic::error(
-                    codes::BAD_VALUE,
-                    "nginx does not allow `backup` servers with `ip_hash` or `random` balancing",
-                )
-                .at(p.balance.as_ref().map_or(0..0, S::span), "this method"),
-            );
-        }
-    } else if let Some(job) = jobs.first() {
-        // No [proxy]: front the first job's targets, the service being monitored.
-        for t in &job.targets {
-            backends.push(Backend {
-                address: t.clone(),
-                weight: 1,
-                max_fails: 3,
-                fail_timeout: Duration::from_secs(10),
-                backup: false,
-            });
-        }
-    }
-    let keepalive = match p.and_then(|p| p.keepalive.as_ref()) {
-        None => Some(32),
-        Some(k) if *k.get_ref() == 0 => None,
-        Some(k) => match u32::try_from(*k.get_ref()) {
-            Ok(v) if v <= 10_000 => Some(v),
-            _ => {
-                cx.error(
-                    codes::BAD_VALUE,
-                    "`keepalive` is the number of idle upstream connections kept per worker",
-                    k.span(),
-                    "expected 0 (off) to 10000",
-                );
-                None
-            }
-        },
-    };
+    let keepalive = keepalive(cx, p.and_then(|p| p.keepalive.as_ref()));
     let tls = p
         .and_then(|p| p.tls.as_ref())
         .map(|t| tls_settings(cx, t.get_ref()));
@@ -386,83 +257,20 @@ pub fn proxy(cx: &mut Cx, raw: &RawConfig, project: &Project, jobs: &[Job]) -> O
     let t = p.and_then(|p| p.timeouts.as_ref()).map(S::get_ref);
     let b = p.and_then(|p| p.buffering.as_ref()).map(S::get_ref);
     let sixty = Duration::from_secs(60);
-    let health_path = match p.and_then(|p| p.health_path.as_ref()) {
-        None => Some("/health".to_string()),
-        Some(h) if h.get_ref().is_empty() => None,
-        Some(h) => {
-            cx.token(h, "health path", escape::nginx::uri_path);
-            Some(h.get_ref().clone())
-        }
-    };
-    let server_names = match p.and_then(|p| p.server_names.as_ref()) {
-        None => vec!["_".to_string()],
-        Some(n) => {
-            cx.unique(n.get_ref(), "server name");
-            if n.get_ref().is_empty() {
-                cx.error(
-                    codes::BAD_VALUE,
-                    "no server name",
-                    n.span(),
-                    "expected host names, or leave the key out for `_` (any name)",
-                );
-            }
-            n.get_ref()
-                .iter()
-                .map(|x| {
-                    cx.token(x, "server name", escape::nginx::server_name);
-                    x.get_ref().clone()
-                })
-                .collect()
-        }
-    };
+    let health_path = health_path(cx, p.and_then(|p| p.health_path.as_ref()));
+    let server_names = server_names(cx, p.and_then(|p| p.server_names.as_ref()));
     let path = |cx: &mut Cx, v: Option<&S<String>>, default: String| {
         v.map_or(default, |s| {
             cx.token(s, "path", escape::nginx::path);
             s.get_ref().clone()
         })
     };
-    let listen_http = port(cx, p.map_or(&None, |p| &p.listen_http), 80);
-    let listen_https = port(cx, p.map_or(&None, |p| &p.listen_https), 443);
-    if tls.is_some()
-        && listen_http == listen_https
-        && let Some(l) = p.and_then(|p| p.listen_https.as_ref().or(p.listen_http.as_ref()))
-    {
-        cx.error(
-            codes::PORT_CLASH,
-            format!("HTTP and HTTPS both listen on port {listen_http}"),
-            l.span(),
-            "nginx refuses a duplicate `listen`",
-        );
-    }
-    let sizes = b.map(|b| {
-        [
-            nginx_size(cx, &b.buffer_size, false, false),
-            nginx_size(cx, &b.buffers, true, false),
-            nginx_size(cx, &b.busy_buffers_size, false, false),
-        ]
-    });
-    let [buffer_size, buffers, busy_buffers_size] = match &sizes {
-        Some([one, all, busy]) if [one, all, busy].iter().any(|x| x.is_some()) => {
-            buffer_relations(cx, b, [one, all, busy]).map(Some)
-        }
-        _ => [None, None, None],
-    };
+    let (listen_http, listen_https) = listen_ports(cx, p, tls.is_some());
+    let [buffer_size, buffers, busy_buffers_size] =
+        b.map_or([None, None, None], |b| buffers(cx, b));
     Some(Proxy {
         nginx_version,
-        upstream: p.and_then(|p| p.upstream.as_ref()).map_or_else(
-            || format!("{}_backend", project.name.replace('-', "_")),
-            |u| {
-                if u.get_ref().len() > 64 {
-                    cx.error(
-                        codes::BAD_VALUE,
-                        "upstream name over 64 characters",
-                        u.span(),
-                        "a shorter name, such as `app_backend`",
-                    );
-                }
-                cx.metric_name(u, "upstream name", false)
-            },
-        ),
+        upstream: upstream(cx, p.and_then(|p| p.upstream.as_ref()), project),
         balance,
         keepalive,
         keepalive_timeout: cx
@@ -506,4 +314,251 @@ pub fn proxy(cx: &mut Cx, raw: &RawConfig, project: &Project, jobs: &[Job]) -> O
         buffers,
         busy_buffers_size,
     })
+}
+
+/// `nginx_version`: `1.22` or `1.25.1` (Debian 12's 1.22.1 when absent).
+fn nginx_version(cx: &mut Cx, v: Option<&S<String>>) -> (u32, u32, u32) {
+    let Some(v) = v else {
+        return (1, 22, 1);
+    };
+    let parts: Vec<Option<u32>> = v.get_ref().split('.').map(|x| x.parse().ok()).collect();
+    match parts.as_slice() {
+        [Some(a), Some(b)] => (*a, *b, 0),
+        [Some(a), Some(b), Some(c)] => (*a, *b, *c),
+        _ => {
+            cx.error(
+                codes::BAD_VALUE,
+                format!("`{}` is not an nginx version", v.get_ref()),
+                v.span(),
+                "expected `1.22` or `1.25.1`",
+            );
+            (1, 22, 1)
+        }
+    }
+}
+
+/// `balance`: one of nginx's open-source balancing methods.
+fn balance(cx: &mut Cx, b: Option<&S<String>>) -> Balance {
+    let Some(b) = b else {
+        return Balance::RoundRobin;
+    };
+    match b.get_ref().as_str() {
+        "round_robin" => Balance::RoundRobin,
+        "least_conn" => Balance::LeastConn,
+        "ip_hash" => Balance::IpHash,
+        "random" => Balance::Random,
+        other => {
+            let known = ["round_robin", "least_conn", "ip_hash", "random"];
+            let mut d = Diagnostic::error(
+                codes::BAD_VALUE,
+                format!("unknown balancing method `{other}`"),
+            )
+            .at(
+                b.span(),
+                "expected `round_robin`, `least_conn`, `ip_hash` or `random`",
+            );
+            if let Some(c) = closest(other, known) {
+                d = d.help(format!("did you mean `{c}`?"));
+            }
+            cx.push(d);
+            Balance::RoundRobin
+        }
+    }
+}
+
+/// `[[proxy.backend]]`: each server of the upstream, and the rules nginx applies to them
+/// together. `table` is the span of `[proxy]`.
+fn backends(cx: &mut Cx, p: &RawProxy, table: Range<usize>, balance: Balance) -> Vec<Backend> {
+    cx.unique(p.backends.iter().map(|b| &b.get_ref().address), "backend");
+    let backends: Vec<Backend> = p
+        .backends
+        .iter()
+        .map(|b| backend(cx, b.get_ref()))
+        .collect();
+    if backends.is_empty() {
+        cx.push(
+            Diagnostic::error(codes::MISSING_KEY, "the proxy has no backend")
+                .at(table, "in this table")
+                .help("add `[[proxy.backend]]` with an `address`"),
+        );
+    }
+    if !backends.is_empty() && backends.iter().all(|b| b.backup) {
+        cx.push(
+            Diagnostic::error(codes::BAD_VALUE, "every backend is a `backup`")
+                .at(p.backends[0].span(), "backup too")
+                .help("nginx refuses an upstream with no primary server: make at least one backend not `backup`"),
+        );
+    }
+    if matches!(balance, Balance::IpHash | Balance::Random) && backends.iter().any(|b| b.backup) {
+        cx.push(
+            Diagnostic::error(
+                codes::BAD_VALUE,
+                "nginx does not allow `backup` servers with `ip_hash` or `random` balancing",
+            )
+            .at(p.balance.as_ref().map_or(0..0, S::span), "this method"),
+        );
+    }
+    backends
+}
+
+/// One `[[proxy.backend]]`.
+fn backend(cx: &mut Cx, b: &RawBackend) -> Backend {
+    let address = super::base::address(cx, &b.address);
+    let count = |cx: &mut Cx, v: &Option<S<i64>>, default: u32, min: i64| match v {
+        None => default,
+        Some(s) if *s.get_ref() >= min && *s.get_ref() <= 1000 => *s.get_ref() as u32,
+        Some(s) => {
+            cx.error(
+                codes::BAD_VALUE,
+                format!("{} is out of range", s.get_ref()),
+                s.span(),
+                &format!("expected {min} to 1000"),
+            );
+            default
+        }
+    };
+    let weight = count(cx, &b.weight, 1, 1);
+    let max_fails = count(cx, &b.max_fails, 3, 0);
+    let fail_timeout = cx.positive_duration(b.fail_timeout.as_ref(), Duration::from_secs(10));
+    if let Some(f) = &b.fail_timeout
+        && !fail_timeout.millis().is_multiple_of(1000)
+    {
+        cx.error(
+            codes::BAD_DURATION,
+            format!("`{}` is not whole seconds", f.get_ref()),
+            f.span(),
+            "nginx takes `fail_timeout` in seconds only",
+        );
+    }
+    Backend {
+        address,
+        weight,
+        max_fails,
+        fail_timeout,
+        backup: b.backup.as_ref().is_some_and(|x| *x.get_ref()),
+    }
+}
+
+/// No `[proxy]`: the proxy fronts the first job's targets, the service being monitored.
+fn first_job_backends(jobs: &[Job]) -> Vec<Backend> {
+    jobs.first().map_or_else(Vec::new, |job| {
+        job.targets
+            .iter()
+            .map(|t| Backend {
+                address: t.clone(),
+                weight: 1,
+                max_fails: 3,
+                fail_timeout: Duration::from_secs(10),
+                backup: false,
+            })
+            .collect()
+    })
+}
+
+/// `keepalive`: idle upstream connections kept per worker (32 when absent, 0 for none).
+fn keepalive(cx: &mut Cx, k: Option<&S<i64>>) -> Option<u32> {
+    let Some(k) = k else {
+        return Some(32);
+    };
+    if *k.get_ref() == 0 {
+        return None;
+    }
+    match u32::try_from(*k.get_ref()) {
+        Ok(v) if v <= 10_000 => Some(v),
+        _ => {
+            cx.error(
+                codes::BAD_VALUE,
+                "`keepalive` is the number of idle upstream connections kept per worker",
+                k.span(),
+                "expected 0 (off) to 10000",
+            );
+            None
+        }
+    }
+}
+
+/// `health_path`: `/health` when absent, none when empty.
+fn health_path(cx: &mut Cx, h: Option<&S<String>>) -> Option<String> {
+    match h {
+        None => Some("/health".to_string()),
+        Some(h) if h.get_ref().is_empty() => None,
+        Some(h) => {
+            cx.token(h, "health path", escape::nginx::uri_path);
+            Some(h.get_ref().clone())
+        }
+    }
+}
+
+/// `server_names`: `_` (any name) when absent.
+fn server_names(cx: &mut Cx, n: Option<&S<Vec<S<String>>>>) -> Vec<String> {
+    let Some(n) = n else {
+        return vec!["_".to_string()];
+    };
+    cx.unique(n.get_ref(), "server name");
+    if n.get_ref().is_empty() {
+        cx.error(
+            codes::BAD_VALUE,
+            "no server name",
+            n.span(),
+            "expected host names, or leave the key out for `_` (any name)",
+        );
+    }
+    n.get_ref()
+        .iter()
+        .map(|x| {
+            cx.token(x, "server name", escape::nginx::server_name);
+            x.get_ref().clone()
+        })
+        .collect()
+}
+
+/// The HTTP and HTTPS ports (80 and 443 when absent), which may not be the same one when both
+/// are listened on.
+fn listen_ports(cx: &mut Cx, p: Option<&RawProxy>, tls: bool) -> (u16, u16) {
+    let listen_http = port(cx, p.map_or(&None, |p| &p.listen_http), 80);
+    let listen_https = port(cx, p.map_or(&None, |p| &p.listen_https), 443);
+    if tls
+        && listen_http == listen_https
+        && let Some(l) = p.and_then(|p| p.listen_https.as_ref().or(p.listen_http.as_ref()))
+    {
+        cx.error(
+            codes::PORT_CLASH,
+            format!("HTTP and HTTPS both listen on port {listen_http}"),
+            l.span(),
+            "nginx refuses a duplicate `listen`",
+        );
+    }
+    (listen_http, listen_https)
+}
+
+/// `[proxy.buffering]`'s sizes, all three written once one is set (see [`buffer_relations`]).
+fn buffers(cx: &mut Cx, b: &RawBuffering) -> [Option<String>; 3] {
+    let [one, all, busy] = [
+        nginx_size(cx, &b.buffer_size, false, false),
+        nginx_size(cx, &b.buffers, true, false),
+        nginx_size(cx, &b.busy_buffers_size, false, false),
+    ];
+    if [&one, &all, &busy].iter().any(|x| x.is_some()) {
+        buffer_relations(cx, Some(b), [&one, &all, &busy]).map(Some)
+    } else {
+        [None, None, None]
+    }
+}
+
+/// `upstream`: the upstream block's name (`<project>_backend` when absent).
+fn upstream(cx: &mut Cx, u: Option<&S<String>>, project: &Project) -> String {
+    u.map_or_else(
+        || format!("{}_backend", project.name.replace('-', "_")),
+        |u| {
+            if u.get_ref().len() > 64 {
+                cx.error(
+                    codes::BAD_VALUE,
+                    "upstream name over 64 characters",
+                    u.span(),
+                    "a shorter name, such as `app_backend`",
+                );
+            }
+            cx.metric_name(u, "upstream name", false)
+        },
+    )
 }
