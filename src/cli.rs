@@ -135,12 +135,8 @@ fn compile_reporting(config: &std::path::Path) -> Result<Option<crate::model::Mo
     Ok(model)
 }
 
-fn trouble(msg: &str) -> u8 {
-    trouble_diag(
-        "ccmon",
-        Diagnostic::error(codes::UNREADABLE, msg),
-        Format::Human,
-    )
+fn trouble(code: codes::Code, msg: &str) -> u8 {
+    trouble_diag("ccmon", Diagnostic::error(code, msg), Format::Human)
 }
 
 pub fn main() -> i32 {
@@ -203,7 +199,7 @@ fn diff(
     let bundle = crate::emit::emit(&model);
     let report = match crate::output::diff::compare(&bundle, against, semantic) {
         Ok(r) => r,
-        Err(e) => return trouble(&format!("{e:#}")),
+        Err(e) => return trouble(codes::OUTPUT_FOLDER, &format!("{e:#}")),
     };
     let color = match color {
         Color::Always => true,
@@ -237,6 +233,7 @@ fn test(config: &Path) -> u8 {
     };
     if !crate::tools::on_path("promtool") {
         return trouble(
+            codes::TOOL_MISSING,
             "`promtool` is not installed: it runs the rule tests (Debian and Ubuntu: `apt-get install prometheus`)",
         );
     }
@@ -245,7 +242,7 @@ fn test(config: &Path) -> u8 {
             print!("{output}");
             if passed { EXIT_OK } else { EXIT_PROBLEMS }
         }
-        Err(e) => trouble(&e),
+        Err(e) => trouble(codes::TOOL_MISSING, &e),
     }
 }
 
@@ -272,7 +269,7 @@ fn render(config: &Path, out: &Path, force: bool) -> u8 {
             ));
         }
         let d = Diagnostic::error(
-            codes::UNREADABLE,
+            codes::NOT_OURS,
             format!(
                 "{} holds {}, which this render would replace",
                 out.display(),
@@ -286,7 +283,7 @@ fn render(config: &Path, out: &Path, force: bool) -> u8 {
     }
     let report = match bundle.write_to(out) {
         Ok(r) => r,
-        Err(e) => return trouble(&format!("{e:#}")),
+        Err(e) => return trouble(codes::OUTPUT_FOLDER, &format!("{e:#}")),
     };
     if report.recovered {
         eprintln!(

@@ -138,7 +138,7 @@ pub fn check_with_tools(model: &Model, diags: &mut Diags, locate: Locate) {
         Ok(d) => d,
         Err(e) => {
             diags.push(Diagnostic::error(
-                codes::TOOL_REJECTS,
+                codes::TOOL_MISSING,
                 format!("cannot make a temporary folder for the tools: {e}"),
             ));
             return;
@@ -147,7 +147,7 @@ pub fn check_with_tools(model: &Model, diags: &mut Diags, locate: Locate) {
     let bundle = crate::emit::emit(model);
     if let Err(e) = bundle.write_to(&dir.join("out")) {
         diags.push(Diagnostic::error(
-            codes::TOOL_REJECTS,
+            codes::TOOL_MISSING,
             format!("cannot write the bundle: {e:#}"),
         ));
         return;

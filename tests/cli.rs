@@ -327,6 +327,7 @@ fn render_refuses_to_replace_files_ccmon_did_not_write() {
         .args(["render", "examples/claude-code/monitoring.toml", "--out"])
         .arg(d));
     assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("error[CM005]"), "{stderr}");
     assert!(stderr.contains("nginx/nginx.conf"), "{stderr}");
     assert_eq!(
         fs::read_to_string(d.join("nginx/nginx.conf")).unwrap(),
@@ -364,6 +365,7 @@ fn render_refuses_to_replace_a_hand_edited_generated_file_without_force() {
     fs::write(&conf, &edited).unwrap();
     let (code, _, stderr) = render(&[]);
     assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("error[CM005]"), "{stderr}");
     assert!(
         stderr.contains("edited by hand since: nginx/nginx.conf"),
         "{stderr}"
@@ -435,6 +437,20 @@ fn render_never_writes_through_a_symbolic_link() {
         .args(["render", "examples/claude-code/monitoring.toml", "--out"])
         .arg(&d));
     assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("error[CM004]"), "{stderr}");
     assert!(stderr.contains("symbolic link"), "{stderr}");
     assert!(fs::read_dir(&elsewhere).unwrap().next().is_none());
+}
+
+#[test]
+fn test_without_promtool_is_trouble_with_its_own_code() {
+    let tmp = TempDir::new("cli-no-promtool");
+    let (code, _, stderr) = out(ccmon()
+        .args(["test", "examples/minimal/monitoring.toml"])
+        .env("PATH", tmp.path()));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("error[CM702]: `promtool` is not installed"),
+        "{stderr}"
+    );
 }

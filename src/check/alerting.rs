@@ -198,7 +198,7 @@ fn smtp(cx: &mut Cx, s: &RawSmtp) -> Smtp {
     super::base::address(cx, &s.smarthost);
     if !s.from.get_ref().contains('@') || s.from.get_ref().contains(char::is_whitespace) {
         cx.error(
-            codes::BAD_VALUE,
+            codes::BAD_URL_OR_EMAIL,
             format!("`{}` is not an email address", s.from.get_ref()),
             s.from.span(),
             "expected `name@domain`: Alertmanager sends nothing without a sender",
@@ -259,7 +259,7 @@ fn email(cx: &mut Cx, e: &RawEmail, name: &str, has_smtp: bool) -> Email {
     super::template::report(cx, &e.to, super::template::check_alertmanager, None);
     if !e.to.get_ref().contains('@') || e.to.get_ref().trim() != e.to.get_ref() {
         cx.error(
-            codes::BAD_VALUE,
+            codes::BAD_URL_OR_EMAIL,
             format!("`{}` is not an email address", e.to.get_ref()),
             e.to.span(),
             "expected `name@domain`",
@@ -289,7 +289,7 @@ fn slack(cx: &mut Cx, s: &RawSlack, name: &str, slack_global: bool) -> Slack {
     }
     if s.channel.get_ref().trim().is_empty() {
         cx.error(
-            codes::BAD_VALUE,
+            codes::EMPTY_VALUE,
             "empty Slack channel",
             s.channel.span(),
             "expected `#channel` or `@user`",
@@ -298,7 +298,7 @@ fn slack(cx: &mut Cx, s: &RawSlack, name: &str, slack_global: bool) -> Slack {
     if s.api_url_file.is_none() && !slack_global && s.api_url.is_none() {
         cx.push(
             Diagnostic::error(
-                codes::MISSING_KEY,
+                codes::INCOMPLETE_KEYS,
                 format!("Slack in receiver `{name}` has no webhook URL file"),
             )
             .at(s.channel.span(), "this channel cannot be reached")
@@ -321,7 +321,7 @@ fn webhook(cx: &mut Cx, w: &RawWebhook) -> Webhook {
         None => 0,
         Some(m) => u32::try_from(*m.get_ref()).unwrap_or_else(|_| {
             cx.error(
-                codes::BAD_VALUE,
+                codes::OUT_OF_RANGE,
                 "`max_alerts` must be 0 (no limit) or more",
                 m.span(),
                 "out of range",
@@ -369,7 +369,7 @@ fn root_route(cx: &mut Cx, r: &RawRoute, receivers: &[String], who: &[Who]) -> R
         && *c.get_ref()
     {
         cx.error(
-            codes::BAD_VALUE,
+            codes::CONFLICTING_SETTINGS,
             "the root route cannot `continue`",
             c.span(),
             "Alertmanager refuses `continue` on the root route",
@@ -455,7 +455,7 @@ fn route(cx: &mut Cx, r: &RawRoute, receivers: &[String], root: bool, who: &[Who
         && let Some(dots) = g.iter().find(|l| l.get_ref() == "...")
     {
         cx.error(
-            codes::BAD_VALUE,
+            codes::CONFLICTING_SETTINGS,
             "`...` groups by every label: it cannot stand with label names",
             dots.span(),
             "Alertmanager refuses `...` beside other labels",
@@ -617,12 +617,8 @@ fn inhibit_reachable(cx: &mut Cx, raw: &RawInhibit, i: &Inhibit, who: &[Who]) {
         .copied()
         .filter(|a| may_match(&i.target, *a))
         .collect();
-    let warn = |cx: &mut Cx, msg: String, span: std::ops::Range<usize>, label: &str| {
-        let help = if msg.contains("`equal`") {
-            "`equal` should name labels both alerts carry, such as `job` or `instance`"
-        } else {
-            "match the `severity` (or other labels) that the alerts of this file carry"
-        };
+    let match_help = "match the `severity` (or other labels) that the alerts of this file carry";
+    let warn = |cx: &mut Cx, msg: &str, span: std::ops::Range<usize>, label: &str, help: &str| {
         cx.push(
             Diagnostic::warning(codes::INHIBIT_NEVER_MATCHES, msg)
                 .at(span, label)
@@ -632,18 +628,20 @@ fn inhibit_reachable(cx: &mut Cx, raw: &RawInhibit, i: &Inhibit, who: &[Who]) {
     if sources.is_empty() {
         warn(
             cx,
-            "no alert matches this inhibit rule's `source`".into(),
+            "no alert matches this inhibit rule's `source`",
             raw.source.span(),
             "matches no alert",
+            match_help,
         );
         return;
     }
     if targets.is_empty() {
         warn(
             cx,
-            "no alert matches this inhibit rule's `target`".into(),
+            "no alert matches this inhibit rule's `target`",
             raw.target.span(),
             "matches no alert",
+            match_help,
         );
         return;
     }
@@ -687,9 +685,10 @@ fn inhibit_reachable(cx: &mut Cx, raw: &RawInhibit, i: &Inhibit, who: &[Who]) {
             .map_or(raw.target.span(), S::span);
         warn(
             cx,
-            "this inhibit rule can never match: no source and target alert agree on its `equal` labels".into(),
+            "this inhibit rule can never match: no source and target alert agree on its `equal` labels",
             span,
             "no alert has the same value here at both ends",
+            "`equal` should name labels both alerts carry, such as `job` or `instance`",
         );
     }
 }

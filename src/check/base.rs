@@ -63,7 +63,7 @@ pub fn prometheus(cx: &mut Cx, raw: &RawConfig) -> Prometheus {
         && let Some(s) = &p.scrape_timeout
     {
         cx.error(
-            codes::BAD_VALUE,
+            codes::CONFLICTING_SETTINGS,
             format!("scrape timeout {scrape_timeout} is longer than the scrape interval {scrape_interval}"),
             s.span(),
             "Prometheus refuses a timeout longer than the interval",
@@ -89,7 +89,7 @@ pub fn prometheus(cx: &mut Cx, raw: &RawConfig) -> Prometheus {
             url(cx, &rw.url);
             if let (Some(_), Some(t)) = (&rw.username, &rw.bearer_token_file) {
                 cx.error(
-                    codes::BAD_VALUE,
+                    codes::CONFLICTING_SETTINGS,
                     "remote write takes basic auth or a bearer token, not both",
                     t.span(),
                     "second kind of credentials here",
@@ -97,7 +97,7 @@ pub fn prometheus(cx: &mut Cx, raw: &RawConfig) -> Prometheus {
             }
             if let (None, Some(p)) = (&rw.username, &rw.password_file) {
                 cx.error(
-                    codes::MISSING_KEY,
+                    codes::INCOMPLETE_KEYS,
                     "`password_file` needs a `username`",
                     p.span(),
                     "basic auth without a user name",
@@ -116,7 +116,7 @@ pub fn prometheus(cx: &mut Cx, raw: &RawConfig) -> Prometheus {
         match crate::promql_versions::parse_version(v.get_ref()) {
             Some(parsed) if parsed >= (2, 0) => promql.version = parsed,
             _ => cx.error(
-                codes::BAD_VALUE,
+                codes::UNKNOWN_CHOICE,
                 format!("`{}` is not a Prometheus version", v.get_ref()),
                 v.span(),
                 "expected a release such as `2.42` or `2.53.1`",
@@ -189,7 +189,7 @@ fn url_checked(cx: &mut Cx, s: &S<String>, templated: bool) {
         ),
         Some(UrlProblem::Malformed(why)) => cx.push(
             Diagnostic::error(
-                codes::BAD_VALUE,
+                codes::BAD_URL_OR_EMAIL,
                 format!("`{}` is not an http(s) URL", v.escape_debug()),
             )
             .at(s.span(), why),
@@ -356,7 +356,7 @@ fn job(cx: &mut Cx, j: &RawJob, global_interval: Duration, endpoints: &mut Endpo
     let name = cx.name(&j.name, "job");
     if j.targets.get_ref().is_empty() {
         cx.error(
-            codes::BAD_VALUE,
+            codes::EMPTY_VALUE,
             format!("job `{name}` has no targets"),
             j.targets.span(),
             "expected at least one `host:port`",
@@ -376,7 +376,7 @@ fn job(cx: &mut Cx, j: &RawJob, global_interval: Duration, endpoints: &mut Endpo
         && t > effective
     {
         cx.error(
-            codes::BAD_VALUE,
+            codes::CONFLICTING_SETTINGS,
             format!("job `{name}`: scrape timeout {t} is longer than its interval {effective}"),
             ts.span(),
             "Prometheus refuses a timeout longer than the interval",
@@ -390,7 +390,7 @@ fn job(cx: &mut Cx, j: &RawJob, global_interval: Duration, endpoints: &mut Endpo
         && let Some(p) = &j.metrics_path
     {
         cx.error(
-            codes::BAD_VALUE,
+            codes::UNUSABLE_PATH,
             format!("metrics path `{metrics_path}` must start with `/`"),
             p.span(),
             "expected an absolute path",
@@ -405,7 +405,7 @@ fn job(cx: &mut Cx, j: &RawJob, global_interval: Duration, endpoints: &mut Endpo
         && let Some(s) = &j.scheme
     {
         cx.error(
-            codes::BAD_VALUE,
+            codes::UNKNOWN_CHOICE,
             format!("scheme `{scheme}` is neither `http` nor `https`"),
             s.span(),
             "expected `http` or `https`",

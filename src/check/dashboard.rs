@@ -68,7 +68,7 @@ fn uid(cx: &mut Cx, u: Option<&S<String>>, project: &Project) -> String {
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
             {
                 cx.error(
-                    codes::BAD_VALUE,
+                    codes::BAD_IDENTIFIER,
                     format!("dashboard uid `{v}` is not valid"),
                     u.span(),
                     "Grafana takes 1 to 40 letters, digits, `-` and `_`",
@@ -164,7 +164,7 @@ fn panel(
     } else if queries.is_empty() {
         cx.push(
             Diagnostic::error(
-                codes::MISSING_KEY,
+                codes::INCOMPLETE_KEYS,
                 format!("panel `{}` has nothing to show", p.title.get_ref()),
             )
             .at(
@@ -218,7 +218,7 @@ fn panel_size(cx: &mut Cx, v: &Option<S<i64>>, default: u32, max: i64) -> u32 {
         Some(s) if (1..=max).contains(s.get_ref()) => *s.get_ref() as u32,
         Some(s) => {
             cx.error(
-                codes::BAD_VALUE,
+                codes::OUT_OF_RANGE,
                 format!("panel size must be from 1 to {max}"),
                 s.span(),
                 "out of range",

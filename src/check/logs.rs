@@ -71,7 +71,7 @@ fn log_input(cx: &mut Cx, i: &RawLogInput) -> LogInput {
     }
     if i.paths.get_ref().is_empty() {
         cx.error(
-            codes::BAD_VALUE,
+            codes::EMPTY_VALUE,
             format!("log input `{id}` has no paths"),
             i.paths.span(),
             "expected at least one file or glob",
@@ -80,7 +80,7 @@ fn log_input(cx: &mut Cx, i: &RawLogInput) -> LogInput {
     for p in i.paths.get_ref() {
         if !p.get_ref().starts_with('/') {
             cx.error(
-                codes::BAD_VALUE,
+                codes::UNUSABLE_PATH,
                 format!("log path `{}` is not absolute", p.get_ref()),
                 p.span(),
                 "Filebeat resolves relative paths against its home: write the full path",
@@ -111,7 +111,7 @@ fn elasticsearch(cx: &mut Cx, es: &RawElasticsearch) -> Elasticsearch {
     }
     if es.hosts.get_ref().is_empty() {
         cx.error(
-            codes::BAD_VALUE,
+            codes::EMPTY_VALUE,
             "no Elasticsearch host",
             es.hosts.span(),
             "expected at least one URL",
@@ -150,7 +150,7 @@ fn elasticsearch(cx: &mut Cx, es: &RawElasticsearch) -> Elasticsearch {
         let stem = crate::emit::filebeat::template_for(v).0;
         if stem.is_empty() {
             cx.error(
-                codes::BAD_VALUE,
+                codes::BAD_IDENTIFIER,
                 format!("index `{v}` starts with a format string"),
                 ix.span(),
                 "its template pattern would be `*`, every index in the cluster",
@@ -164,7 +164,7 @@ fn elasticsearch(cx: &mut Cx, es: &RawElasticsearch) -> Elasticsearch {
                 .any(|c| c.is_ascii_uppercase() || " \"*\\<|,>/?".contains(c))
         {
             cx.error(
-                codes::BAD_VALUE,
+                codes::BAD_IDENTIFIER,
                 format!("`{v}` is not a valid Elasticsearch index name"),
                 ix.span(),
                 "lowercase, no spaces or `\\ / * ? \" < > | ,`, not starting with `-`, `_` or `+`",

@@ -56,7 +56,7 @@ fn nginx_size(
         Some((n, b)) => Some((text.clone(), n, b)),
         None => {
             cx.error(
-                codes::BAD_VALUE,
+                codes::OUT_OF_RANGE,
                 format!("`{text}` is not an nginx size"),
                 s.span(),
                 if pair {
@@ -111,7 +111,7 @@ fn buffer_relations(
     };
     if size > 1 << 30 {
         cx.error(
-            codes::BAD_VALUE,
+            codes::OUT_OF_RANGE,
             format!("a proxy buffer of {size} bytes is over 1024m"),
             if buffer_size.as_ref().is_some_and(|s| s.2 == size) {
                 span(|b| &b.buffer_size)
@@ -122,7 +122,7 @@ fn buffer_relations(
         );
     } else if n < 2 {
         cx.error(
-            codes::BAD_VALUE,
+            codes::OUT_OF_RANGE,
             "nginx needs at least 2 `proxy_buffers`",
             span(|b| &b.buffers),
             "fewer than 2 buffers",
@@ -130,7 +130,7 @@ fn buffer_relations(
     } else if busy_v < size {
         cx.push(
             Diagnostic::error(
-                codes::BAD_VALUE,
+                codes::CONFLICTING_SETTINGS,
                 format!("`busy_buffers_size` ({busy_v} bytes) is below the larger of `buffer_size` and one of `buffers` ({size} bytes)"),
             )
             .at(span(|b| &b.busy_buffers_size), "too small")
@@ -146,7 +146,7 @@ fn buffer_relations(
         };
         cx.push(
             Diagnostic::error(
-                codes::BAD_VALUE,
+                codes::CONFLICTING_SETTINGS,
                 format!(
                     "`busy_buffers_size` ({busy_v} bytes{}) must be below all `buffers` but one ({} bytes)",
                     if busy.is_some() { "" } else { ", nginx's default of twice the buffer size" },
@@ -172,7 +172,7 @@ fn tls_settings(cx: &mut Cx, t: &crate::load::RawTls) -> Tls {
         cx.unique(ps.get_ref(), "TLS protocol");
         if ps.get_ref().is_empty() {
             cx.error(
-                codes::BAD_VALUE,
+                codes::EMPTY_VALUE,
                 "no TLS protocol",
                 ps.span(),
                 "expected `TLSv1.2`, `TLSv1.3` or both",
@@ -193,7 +193,7 @@ fn tls_settings(cx: &mut Cx, t: &crate::load::RawTls) -> Tls {
                     .map(|x| {
                         if !["TLSv1.2", "TLSv1.3"].contains(&x.get_ref().as_str()) {
                             cx.error(
-                                codes::BAD_VALUE,
+                                codes::UNKNOWN_CHOICE,
                                 format!("`{}` is not a TLS protocol ccmon allows", x.get_ref()),
                                 x.span(),
                                 "expected `TLSv1.2` or `TLSv1.3`",
@@ -327,7 +327,7 @@ fn nginx_version(cx: &mut Cx, v: Option<&S<String>>) -> (u32, u32, u32) {
         [Some(a), Some(b), Some(c)] => (*a, *b, *c),
         _ => {
             cx.error(
-                codes::BAD_VALUE,
+                codes::UNKNOWN_CHOICE,
                 format!("`{}` is not an nginx version", v.get_ref()),
                 v.span(),
                 "expected `1.22` or `1.25.1`",
@@ -350,7 +350,7 @@ fn balance(cx: &mut Cx, b: Option<&S<String>>) -> Balance {
         other => {
             let known = ["round_robin", "least_conn", "ip_hash", "random"];
             let mut d = Diagnostic::error(
-                codes::BAD_VALUE,
+                codes::UNKNOWN_CHOICE,
                 format!("unknown balancing method `{other}`"),
             )
             .at(
@@ -384,7 +384,7 @@ fn backends(cx: &mut Cx, p: &RawProxy, table: Range<usize>, balance: Balance) ->
     }
     if !backends.is_empty() && backends.iter().all(|b| b.backup) {
         cx.push(
-            Diagnostic::error(codes::BAD_VALUE, "every backend is a `backup`")
+            Diagnostic::error(codes::CONFLICTING_SETTINGS, "every backend is a `backup`")
                 .at(p.backends[0].span(), "backup too")
                 .help("nginx refuses an upstream with no primary server: make at least one backend not `backup`"),
         );
@@ -392,7 +392,7 @@ fn backends(cx: &mut Cx, p: &RawProxy, table: Range<usize>, balance: Balance) ->
     if matches!(balance, Balance::IpHash | Balance::Random) && backends.iter().any(|b| b.backup) {
         cx.push(
             Diagnostic::error(
-                codes::BAD_VALUE,
+                codes::CONFLICTING_SETTINGS,
                 "nginx does not allow `backup` servers with `ip_hash` or `random` balancing",
             )
             .at(p.balance.as_ref().map_or(0..0, S::span), "this method"),
@@ -409,7 +409,7 @@ fn backend(cx: &mut Cx, b: &RawBackend) -> Backend {
         Some(s) if *s.get_ref() >= min && *s.get_ref() <= 1000 => *s.get_ref() as u32,
         Some(s) => {
             cx.error(
-                codes::BAD_VALUE,
+                codes::OUT_OF_RANGE,
                 format!("{} is out of range", s.get_ref()),
                 s.span(),
                 &format!("expected {min} to 1000"),
@@ -467,7 +467,7 @@ fn keepalive(cx: &mut Cx, k: Option<&S<i64>>) -> Option<u32> {
         Ok(v) if v <= 10_000 => Some(v),
         _ => {
             cx.error(
-                codes::BAD_VALUE,
+                codes::OUT_OF_RANGE,
                 "`keepalive` is the number of idle upstream connections kept per worker",
                 k.span(),
                 "expected 0 (off) to 10000",
@@ -497,7 +497,7 @@ fn server_names(cx: &mut Cx, n: Option<&S<Vec<S<String>>>>) -> Vec<String> {
     cx.unique(n.get_ref(), "server name");
     if n.get_ref().is_empty() {
         cx.error(
-            codes::BAD_VALUE,
+            codes::EMPTY_VALUE,
             "no server name",
             n.span(),
             "expected host names, or leave the key out for `_` (any name)",
@@ -552,7 +552,7 @@ fn upstream(cx: &mut Cx, u: Option<&S<String>>, project: &Project) -> String {
         |u| {
             if u.get_ref().len() > 64 {
                 cx.error(
-                    codes::BAD_VALUE,
+                    codes::BAD_IDENTIFIER,
                     "upstream name over 64 characters",
                     u.span(),
                     "a shorter name, such as `app_backend`",

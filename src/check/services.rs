@@ -152,7 +152,7 @@ fn stack_keys(cx: &mut Cx, unit: Stack, r: &RawService, logs: bool) {
         && let Some(e) = &r.enabled
     {
         cx.error(
-            codes::BAD_VALUE,
+            codes::CONFLICTING_SETTINGS,
             "the Filebeat unit is enabled but `[logs]` is disabled: it would have no filebeat.yml",
             e.span(),
             "enabled here",
@@ -347,7 +347,7 @@ fn app_tokens(cx: &mut Cx, a: &RawApp) {
     }
     if a.exec.get_ref().contains(['"', '\'', '\\']) {
         cx.error(
-            codes::BAD_VALUE,
+            codes::BAD_COMMAND,
             "`exec` is split on blanks: quotes and backslashes would reach the program as they are",
             a.exec.span(),
             "write arguments without quotes, or wrap the command in a script",
@@ -382,7 +382,7 @@ fn app_paths_visible(cx: &mut Cx, a: &RawApp) {
         if home(&v) {
             cx.push(
                 Diagnostic::error(
-                    codes::BAD_VALUE,
+                    codes::UNUSABLE_PATH,
                     format!("`{v}` is hidden from the service by `ProtectHome=yes`"),
                 )
                 .at(span, "under /home, /root or /run/user")
@@ -404,7 +404,7 @@ fn app_command<'w>(
 ) {
     if let Err(why) = escape::systemd::program(binary) {
         cx.error(
-            codes::BAD_VALUE,
+            codes::BAD_COMMAND,
             format!("`{binary}` cannot start the service"),
             a.exec.span(),
             why,
