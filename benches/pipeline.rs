@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use ccmon::diag::Diags;
-use ccmon::source::Source;
+use ccmon::diag::source::Source;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
 fn synth(alerts: usize) -> String {
@@ -69,7 +69,7 @@ fn stages(c: &mut Criterion) {
         if let Some(d) = &model.dashboard {
             g.bench_function(BenchmarkId::new("emit_grafana", n), |b| {
                 b.iter(|| {
-                    let mut bundle = ccmon::bundle::Bundle::default();
+                    let mut bundle = ccmon::output::bundle::Bundle::default();
                     e::grafana::emit(&model, d, &mut bundle);
                     bundle
                 })

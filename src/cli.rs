@@ -2,13 +2,13 @@
 //! config, 2 trouble (unreadable file, bad flags, write failure).
 
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::codes;
+use crate::diag::source::{Source, read_source};
 use crate::diag::{self, Diagnostic, Diags};
-use crate::source::{Source, read_source};
 
 #[derive(Parser)]
 #[command(
@@ -126,7 +126,7 @@ fn trouble_diag(name: &str, d: Diagnostic, format: Format) -> u8 {
 /// exit code of trouble reading it.
 fn compile_reporting(config: &std::path::Path) -> Result<Option<crate::model::Model>, u8> {
     let src = read_source(config)
-        .map_err(|d| trouble_diag(&config.display().to_string(), *d, Format::Human))?;
+        .map_err(|u| trouble_diag(&config.display().to_string(), u.into(), Format::Human))?;
     let mut diags = Diags::default();
     let model = crate::compile(&src, &mut diags);
     if !diags.is_empty() {
@@ -135,12 +135,8 @@ fn compile_reporting(config: &std::path::Path) -> Result<Option<crate::model::Mo
     Ok(model)
 }
 
-fn trouble(msg: &str) -> u8 {
-    trouble_diag(
-        "ccmon",
-        Diagnostic::error(codes::UNREADABLE, msg),
-        Format::Human,
-    )
+fn trouble(code: codes::Code, msg: &str) -> u8 {
+    trouble_diag("ccmon", Diagnostic::error(code, msg), Format::Human)
 }
 
 pub fn main() -> i32 {
@@ -167,157 +163,177 @@ fn run(cmd: Command) -> u8 {
             semantic,
             format,
             color,
-        } => {
-            let model = match compile_reporting(&config) {
-                Ok(m) => m,
-                Err(code) => return code,
-            };
-            // An invalid config cannot say what the folder should hold: trouble, not a diff.
-            let Some(model) = model else {
-                return EXIT_TROUBLE;
-            };
-            let bundle = crate::emit::emit(&model);
-            let report = match crate::diff::compare(&bundle, &against, semantic) {
-                Ok(r) => r,
-                Err(e) => return trouble(&format!("{e:#}")),
-            };
-            let color = match color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => {
-                    use std::io::IsTerminal;
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
-            let text = match (format, stat) {
-                (DiffFormat::Json, _) => crate::diff::render_json(&report),
-                (DiffFormat::Human, true) => crate::diff::render_stat(&report, color),
-                (DiffFormat::Human, false) => crate::diff::render_human(&report, color),
-            };
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
-            if report.is_clean() {
-                EXIT_OK
-            } else {
-                EXIT_PROBLEMS
-            }
-        }
-        Command::Test { config } => {
-            let model = match compile_reporting(&config) {
-                Ok(m) => m,
-                Err(code) => return code,
-            };
-            let Some(model) = model else {
-                return EXIT_PROBLEMS;
-            };
-            if !crate::tools::on_path("promtool") {
-                return trouble(
-                    "`promtool` is not installed: it runs the rule tests (Debian and Ubuntu: `apt-get install prometheus`)",
-                );
-            }
-            match crate::tools::run_rule_tests(&model) {
-                Ok((passed, output)) => {
-                    print!("{output}");
-                    if passed { EXIT_OK } else { EXIT_PROBLEMS }
-                }
-                Err(e) => trouble(&e),
-            }
-        }
+        } => diff(&config, &against, stat, semantic, format, color),
+        Command::Test { config } => test(&config),
         Command::Schema => {
             print!("{}", crate::schema::json_schema());
             EXIT_OK
         }
-        Command::Render { config, out, force } => {
-            let model = match compile_reporting(&config) {
-                Ok(m) => m,
-                Err(code) => return code,
-            };
-            let Some(model) = model else {
-                return EXIT_PROBLEMS;
-            };
-            let bundle = crate::emit::emit(&model);
-            let (foreign, edited) = bundle.hand_written(&out);
-            if !force && (!foreign.is_empty() || !edited.is_empty()) {
-                let mut why = Vec::new();
-                if !foreign.is_empty() {
-                    why.push(format!("files ccmon did not write: {}", foreign.join(", ")));
-                }
-                if !edited.is_empty() {
-                    why.push(format!(
-                        "files ccmon wrote that were edited by hand since: {}",
-                        edited.join(", ")
-                    ));
-                }
-                let d = Diagnostic::error(
-                    codes::UNREADABLE,
-                    format!(
-                        "{} holds {}, which this render would replace",
-                        out.display(),
-                        why.join("; and ")
-                    ),
-                )
-                .help("compare them with `ccmon diff --semantic --against DIR`, then render with `--force`");
-                return trouble_diag(&out.display().to_string(), d, Format::Human);
-            }
-            let report = match bundle.write_to(&out) {
-                Ok(r) => r,
-                Err(e) => return trouble(&format!("{e:#}")),
-            };
-            if report.recovered {
-                eprintln!(
-                    "note: completed an interrupted earlier render in {}",
-                    out.display()
-                );
-            }
-            for f in &report.removed {
-                eprintln!("removed {f}: ccmon no longer generates it");
-            }
-            for f in &report.kept_edited {
-                eprintln!(
-                    "warning: kept {f}: ccmon no longer generates it, but it was edited by hand"
-                );
-            }
-            println!("wrote {} files to {}", bundle.files.len(), out.display());
-            // The process ends here: freeing a large model piece by piece only costs time.
-            std::mem::forget((model, bundle));
-            EXIT_OK
-        }
+        Command::Render { config, out, force } => render(&config, &out, force),
         Command::Validate {
             config,
             format,
             deny_warnings,
             with_tools,
-        } => {
-            let src = match read_source(&config) {
-                Ok(s) => s,
-                Err(d) => return trouble_diag(&config.display().to_string(), *d, format),
-            };
-            let mut diags = Diags::default();
-            let model = crate::compile(&src, &mut diags);
-            if let Some(m) = &model {
-                if with_tools {
-                    let raw = crate::load::load(&src, &mut Diags::default());
-                    let locate = |name: &str| {
-                        let a = raw
-                            .as_ref()?
-                            .alerts
-                            .iter()
-                            .find(|a| a.get_ref().name.get_ref() == name)?;
-                        let a = a.get_ref();
-                        Some(a.expr.as_ref().map_or(a.kind.span(), |e| e.span()))
-                    };
-                    crate::tools::check_with_tools(m, &mut diags, &locate);
-                } else {
-                    // Emitting proves the outputs can be built; nothing is written.
-                    let _ = crate::emit::emit(m);
-                }
-            }
-            print_diags(&src, &diags, format);
-            let warnings = diags.count(diag::Severity::Warning);
-            if model.is_none() || diags.has_errors() || (deny_warnings && warnings > 0) {
-                EXIT_PROBLEMS
-            } else {
-                EXIT_OK
-            }
+        } => validate(&config, format, deny_warnings, with_tools),
+    }
+}
+
+/// `ccmon diff`.
+fn diff(
+    config: &Path,
+    against: &Path,
+    stat: bool,
+    semantic: bool,
+    format: DiffFormat,
+    color: Color,
+) -> u8 {
+    let model = match compile_reporting(config) {
+        Ok(m) => m,
+        Err(code) => return code,
+    };
+    // An invalid config cannot say what the folder should hold: trouble, not a diff.
+    let Some(model) = model else {
+        return EXIT_TROUBLE;
+    };
+    let bundle = crate::emit::emit(&model);
+    let report = match crate::output::diff::compare(&bundle, against, semantic) {
+        Ok(r) => r,
+        Err(e) => return trouble(codes::OUTPUT_FOLDER, &format!("{e:#}")),
+    };
+    let color = match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            use std::io::IsTerminal;
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
         }
+    };
+    let text = match (format, stat) {
+        (DiffFormat::Json, _) => crate::output::diff::render_json(&report),
+        (DiffFormat::Human, true) => crate::output::diff::render_stat(&report, color),
+        (DiffFormat::Human, false) => crate::output::diff::render_human(&report, color),
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    if report.is_clean() {
+        EXIT_OK
+    } else {
+        EXIT_PROBLEMS
+    }
+}
+
+/// `ccmon test`.
+fn test(config: &Path) -> u8 {
+    let model = match compile_reporting(config) {
+        Ok(m) => m,
+        Err(code) => return code,
+    };
+    let Some(model) = model else {
+        return EXIT_PROBLEMS;
+    };
+    if !crate::tools::on_path("promtool") {
+        return trouble(
+            codes::TOOL_MISSING,
+            "`promtool` is not installed: it runs the rule tests (Debian and Ubuntu: `apt-get install prometheus`)",
+        );
+    }
+    match crate::tools::run_rule_tests(&model) {
+        Ok((passed, output)) => {
+            print!("{output}");
+            if passed { EXIT_OK } else { EXIT_PROBLEMS }
+        }
+        Err(e) => trouble(codes::TOOL_MISSING, &e),
+    }
+}
+
+/// `ccmon render`.
+fn render(config: &Path, out: &Path, force: bool) -> u8 {
+    let model = match compile_reporting(config) {
+        Ok(m) => m,
+        Err(code) => return code,
+    };
+    let Some(model) = model else {
+        return EXIT_PROBLEMS;
+    };
+    let bundle = crate::emit::emit(&model);
+    let (foreign, edited) = bundle.hand_written(out);
+    if !force && (!foreign.is_empty() || !edited.is_empty()) {
+        let mut why = Vec::new();
+        if !foreign.is_empty() {
+            why.push(format!("files ccmon did not write: {}", foreign.join(", ")));
+        }
+        if !edited.is_empty() {
+            why.push(format!(
+                "files ccmon wrote that were edited by hand since: {}",
+                edited.join(", ")
+            ));
+        }
+        let d = Diagnostic::error(
+            codes::NOT_OURS,
+            format!(
+                "{} holds {}, which this render would replace",
+                out.display(),
+                why.join("; and ")
+            ),
+        )
+        .help(
+            "compare them with `ccmon diff --semantic --against DIR`, then render with `--force`",
+        );
+        return trouble_diag(&out.display().to_string(), d, Format::Human);
+    }
+    let report = match bundle.write_to(out) {
+        Ok(r) => r,
+        Err(e) => return trouble(codes::OUTPUT_FOLDER, &format!("{e:#}")),
+    };
+    if report.recovered {
+        eprintln!(
+            "note: completed an interrupted earlier render in {}",
+            out.display()
+        );
+    }
+    for f in &report.removed {
+        eprintln!("removed {f}: ccmon no longer generates it");
+    }
+    for f in &report.kept_edited {
+        eprintln!("warning: kept {f}: ccmon no longer generates it, but it was edited by hand");
+    }
+    println!("wrote {} files to {}", bundle.files.len(), out.display());
+    // The process ends here: freeing a large model piece by piece only costs time.
+    std::mem::forget((model, bundle));
+    EXIT_OK
+}
+
+/// `ccmon validate`.
+fn validate(config: &Path, format: Format, deny_warnings: bool, with_tools: bool) -> u8 {
+    let src = match read_source(config) {
+        Ok(s) => s,
+        Err(u) => return trouble_diag(&config.display().to_string(), u.into(), format),
+    };
+    let mut diags = Diags::default();
+    let model = crate::compile(&src, &mut diags);
+    if let Some(m) = &model {
+        if with_tools {
+            let raw = crate::load::load(&src, &mut Diags::default());
+            let locate = |name: &str| {
+                let a = raw
+                    .as_ref()?
+                    .alerts
+                    .iter()
+                    .find(|a| a.get_ref().name.get_ref() == name)?;
+                let a = a.get_ref();
+                Some(a.expr.as_ref().map_or(a.kind.span(), |e| e.span()))
+            };
+            crate::tools::check_with_tools(m, &mut diags, &locate);
+        } else {
+            // Emitting proves the outputs can be built; nothing is written.
+            let _ = crate::emit::emit(m);
+        }
+    }
+    print_diags(&src, &diags, format);
+    let warnings = diags.count(diag::Severity::Warning);
+    if model.is_none() || diags.has_errors() || (deny_warnings && warnings > 0) {
+        EXIT_PROBLEMS
+    } else {
+        EXIT_OK
     }
 }

@@ -1,9 +1,14 @@
 //! The one registry of diagnostic codes. Codes are stable: a code, once shipped, keeps its
 //! meaning. `docs/diagnostics.md` documents each; a test keeps the two in step.
 //!
-//! Families: CM0xx input and syntax, CM1xx structure, CM2xx values, CM3xx references,
-//! CM4xx uniqueness, CM5xx PromQL and templates, CM6xx policy, CM7xx the real tools
-//! (`validate --with-tools`).
+//! Families: CM0xx input and syntax (and the output folder), CM1xx structure, CM2xx values,
+//! CM3xx references, CM4xx uniqueness, CM5xx PromQL and templates, CM6xx policy, CM7xx the
+//! real tools (`validate --with-tools`, `test`).
+//!
+//! Each code names one kind of problem. Issue 12 split the catch-alls: CM208 (once "value out
+//! of range or malformed") now means a number or size out of range, and CM211 to CM217 took
+//! its other uses; CM004, CM005 and CM702 took what CM001 said about the output folder and the
+//! tools; CM106 took CM102's keys that are needed only with or instead of others.
 
 use serde::Serialize;
 
@@ -25,11 +30,14 @@ codes! {
     UNREADABLE = "CM001", "the configuration file cannot be read";
     SYNTAX = "CM002", "TOML syntax error";
     TOO_MANY = "CM003", "too many problems; stopped early";
+    OUTPUT_FOLDER = "CM004", "the output folder cannot be read or written";
+    NOT_OURS = "CM005", "files in the output folder that ccmon would not replace";
     UNKNOWN_KEY = "CM101", "unknown key";
     MISSING_KEY = "CM102", "missing required key";
     WRONG_TYPE = "CM103", "value of the wrong type";
     KEY_NOT_FOR_KIND = "CM104", "key that does nothing here";
     KIND_NEEDS_KEY = "CM105", "alert kind needs a key";
+    INCOMPLETE_KEYS = "CM106", "a combination of keys that lacks one it needs";
     BAD_DURATION = "CM201", "malformed duration";
     BAD_THRESHOLD = "CM202", "threshold of the wrong unit or out of range";
     EMPTY_NAME = "CM203", "empty or malformed name";
@@ -37,9 +45,16 @@ codes! {
     BAD_LABEL_NAME = "CM205", "invalid metric or label name";
     UNKNOWN_KIND = "CM206", "unknown alert kind, panel kind or unit";
     UNKNOWN_SEVERITY = "CM207", "unknown severity";
-    BAD_VALUE = "CM208", "value out of range or malformed";
+    OUT_OF_RANGE = "CM208", "number or size out of range";
     BAD_MATCHER = "CM209", "malformed label matcher";
     UNSAFE_TEXT = "CM210", "value that would become syntax in a generated file";
+    CONFLICTING_SETTINGS = "CM211", "settings the server refuses together";
+    BAD_URL_OR_EMAIL = "CM212", "malformed URL or email address";
+    UNUSABLE_PATH = "CM213", "path the server cannot use";
+    EMPTY_VALUE = "CM214", "empty list or value";
+    UNKNOWN_CHOICE = "CM215", "unsupported version or unknown option";
+    BAD_IDENTIFIER = "CM216", "identifier the server refuses";
+    BAD_COMMAND = "CM217", "command that cannot start the service";
     UNKNOWN_RECEIVER = "CM301", "reference to an unknown receiver";
     UNKNOWN_DIMENSION = "CM302", "reference to an unknown dimension";
     UNKNOWN_JOB = "CM303", "reference to an unknown job";
@@ -59,6 +74,7 @@ codes! {
     WINDOW_TOO_SHORT = "CM609", "range window shorter than two scrape intervals";
     MATCHES_NOTHING = "CM610", "matcher that no alert can satisfy";
     TOOL_REJECTS = "CM701", "a real tool rejects the generated output";
+    TOOL_MISSING = "CM702", "a tool the command needs is missing or cannot run";
 }
 
 #[cfg(test)]

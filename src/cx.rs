@@ -5,11 +5,11 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use crate::check::{backticked, closest};
 use crate::codes::{self, Code};
 use crate::diag::{Diagnostic, Diags};
 use crate::load::S;
 use crate::quantity::Duration;
+use crate::suggest::{backticked, closest};
 
 pub use crate::promql::is_metric_name;
 

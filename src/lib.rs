@@ -1,16 +1,14 @@
 //! ccmon compiles one `monitoring.toml` into every file a monitoring stack reads.
 //!
 //! The pipeline is visible in the modules: [`load`] (TOML with spans) → [`check`] (every
-//! problem at once, into [`model::Model`]) → [`emit`] (one module per output) → [`bundle`]
+//! problem at once, into [`model::Model`]) → [`emit`] (one module per output) → [`output`]
 //! (all outputs in memory, written atomically or compared).
 
-pub mod bundle;
 pub mod check;
 pub mod cli;
 pub mod codes;
 pub mod cx;
 pub mod diag;
-pub mod diff;
 pub mod emit;
 pub mod escape;
 pub mod gofmt;
@@ -18,8 +16,8 @@ pub mod gotemplate;
 pub mod kinds;
 pub mod load;
 pub mod model;
+pub mod output;
 pub mod par;
-pub mod pieces;
 pub mod promql;
 pub mod promql_versions;
 pub mod quantity;
@@ -28,13 +26,13 @@ pub mod regexes;
 pub mod schema;
 pub mod series;
 pub mod slo;
-pub mod source;
+pub mod suggest;
 pub mod synth;
 pub mod tools;
 pub mod unit;
 
 use diag::Diags;
-use source::Source;
+use diag::source::Source;
 
 /// Load and check: the model, or `None` with the reasons in `diags`.
 pub fn compile(src: &Source, diags: &mut Diags) -> Option<model::Model> {

@@ -407,13 +407,39 @@ pub struct Tls {
     pub redirect_http: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a unit runs, by meaning: addresses, paths and durations as the rest of the config
+/// gives them. `emit::systemd` composes the program's command line from them.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ServiceKind {
-    Prometheus,
-    Alertmanager,
-    Filebeat,
-    NodeExporter,
-    App,
+    Prometheus {
+        /// The folder that holds `prometheus.yml` on the server.
+        config_dir: String,
+        storage_path: String,
+        retention: Duration,
+        listen: String,
+        external_url: Option<String>,
+    },
+    Alertmanager {
+        /// The folder that holds `alertmanager.yml` on the server.
+        config_dir: String,
+        storage_path: String,
+        listen: String,
+        external_url: Option<String>,
+    },
+    NodeExporter {
+        listen: String,
+    },
+    Filebeat {
+        /// The folder that holds `filebeat.yml` on the server.
+        config_dir: String,
+        home: String,
+        data_dir: String,
+        logs_dir: String,
+    },
+    /// The monitored service: its arguments as written after the program in `exec`.
+    App {
+        args: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -424,7 +450,8 @@ pub struct Service {
     pub description: String,
     pub binary: String,
     pub user: String,
-    pub flags: Vec<String>,
+    /// `extra_flags` as the user wrote them, after the flags ccmon derives.
+    pub extra_flags: Vec<String>,
     pub working_directory: Option<String>,
     pub environment_file: Option<String>,
     /// Paths the process may write under `ProtectSystem=strict`.
@@ -555,7 +582,7 @@ mod tests {
         let text = include_str!("../examples/claude-code/monitoring.toml").to_string()
             + "\n[[alert]]\nname = \"X\"\nkind = \"gauge\"\nexpr = \"up\"\nbelow = 1\n\
                severity = \"info\"\nsummary = \"x\"\nlabels = { team = \"t\" }\n";
-        let src = crate::source::Source::new("monitoring.toml", text);
+        let src = crate::diag::source::Source::new("monitoring.toml", text);
         let mut diags = crate::diag::Diags::default();
         let m = crate::compile(&src, &mut diags);
         let m = m.unwrap_or_else(|| panic!("{:?}", diags));

@@ -47,60 +47,7 @@ pub fn generate(jobs: usize, alerts: usize) -> String {
         let dim = DIMENSIONS[i % DIMENSIONS.len()];
         let team = format!("team-{}", i % TEAMS);
         let severity = ["critical", "warning", "warning", "info"][i % 4];
-        let (kind, body) = match i % 8 {
-            0 => ("target_down", format!("job = \"{job}\"")),
-            1 => (
-                "error_ratio",
-                format!(
-                    "errors = 'http_requests_total{{job=\"{job}\", status=~\"5..\", route=\"/r{i}\"}}'\ntotal = 'http_requests_total{{job=\"{job}\", route=\"/r{i}\"}}'\nby = [\"job\", \"route\"]\nabove = \"{}%\"",
-                    1 + i % 9
-                ),
-            ),
-            2 => (
-                "latency_quantile",
-                format!(
-                    "histogram = \"http_request_duration_seconds\"\nquantile = 0.{}\nby = [\"job\"]\nabove = \"{}ms\"",
-                    [95, 99, 9][i % 3],
-                    250 * (1 + i % 8)
-                ),
-            ),
-            3 => (
-                "rate",
-                format!(
-                    "metric = 'tokens_used_total{{job=\"{job}\", model=~\"opus|sonnet\"}}'\nabove = \"{} per {}\"",
-                    1000 * (1 + i % 50),
-                    ["hour", "minute"][i % 2]
-                ),
-            ),
-            4 => (
-                "increase",
-                format!(
-                    "metric = 'jobs_failed_total{{job=\"{job}\"}}'\nover = \"1h\"\nabove = {}",
-                    5 + i % 20
-                ),
-            ),
-            5 => (
-                "gauge",
-                format!(
-                    "expr = 'queue_depth{{job=\"{job}\", queue=~\"q-.*\"}}'\nabove = {}",
-                    100 + i % 900
-                ),
-            ),
-            6 => (
-                "saturation",
-                format!(
-                    "used = 'process_resident_memory_bytes{{job=\"{job}\"}}'\ncapacity = 'node_memory_MemTotal_bytes{{job=\"{job}\"}}'\non = [\"host\"]\nabove = \"{}%\"",
-                    70 + i % 25
-                ),
-            ),
-            _ => (
-                "raw",
-                format!(
-                    "expr = 'sum by (job) (rate(http_requests_total{{job=\"{job}\", status=~\"4..\"}}[10m])) > {}'",
-                    10 + i % 90
-                ),
-            ),
-        };
+        let (kind, body) = alert_kind(i, &job);
         let _ = writeln!(
             s,
             "[[alert]]\nname = \"Synth{i:06}\"\ndimension = \"{dim}\"\nkind = \"{kind}\"\n{body}\nfor = \"{}m\"\nseverity = \"{severity}\"\nlabels = {{ team = \"{team}\" }}\nsummary = \"synthetic alert {i} on {job}\"\ndescription = \"value {{value}} for {{{{ $labels.job }}}}\"\n",
@@ -170,4 +117,62 @@ pub fn generate(jobs: usize, alerts: usize) -> String {
         );
     }
     s
+}
+
+/// Alert `i`'s kind and its kind's keys: the eight kinds in turn, on `job`'s metrics.
+fn alert_kind(i: usize, job: &str) -> (&'static str, String) {
+    match i % 8 {
+        0 => ("target_down", format!("job = \"{job}\"")),
+        1 => (
+            "error_ratio",
+            format!(
+                "errors = 'http_requests_total{{job=\"{job}\", status=~\"5..\", route=\"/r{i}\"}}'\ntotal = 'http_requests_total{{job=\"{job}\", route=\"/r{i}\"}}'\nby = [\"job\", \"route\"]\nabove = \"{}%\"",
+                1 + i % 9
+            ),
+        ),
+        2 => (
+            "latency_quantile",
+            format!(
+                "histogram = \"http_request_duration_seconds\"\nquantile = 0.{}\nby = [\"job\"]\nabove = \"{}ms\"",
+                [95, 99, 9][i % 3],
+                250 * (1 + i % 8)
+            ),
+        ),
+        3 => (
+            "rate",
+            format!(
+                "metric = 'tokens_used_total{{job=\"{job}\", model=~\"opus|sonnet\"}}'\nabove = \"{} per {}\"",
+                1000 * (1 + i % 50),
+                ["hour", "minute"][i % 2]
+            ),
+        ),
+        4 => (
+            "increase",
+            format!(
+                "metric = 'jobs_failed_total{{job=\"{job}\"}}'\nover = \"1h\"\nabove = {}",
+                5 + i % 20
+            ),
+        ),
+        5 => (
+            "gauge",
+            format!(
+                "expr = 'queue_depth{{job=\"{job}\", queue=~\"q-.*\"}}'\nabove = {}",
+                100 + i % 900
+            ),
+        ),
+        6 => (
+            "saturation",
+            format!(
+                "used = 'process_resident_memory_bytes{{job=\"{job}\"}}'\ncapacity = 'node_memory_MemTotal_bytes{{job=\"{job}\"}}'\non = [\"host\"]\nabove = \"{}%\"",
+                70 + i % 25
+            ),
+        ),
+        _ => (
+            "raw",
+            format!(
+                "expr = 'sum by (job) (rate(http_requests_total{{job=\"{job}\", status=~\"4..\"}}[10m])) > {}'",
+                10 + i % 90
+            ),
+        ),
+    }
 }

@@ -127,23 +127,27 @@ fn reject(diags: &mut Diags, what: &str, file: &str, out: &str, dir: &Path, loca
     diags.push(d);
 }
 
+/// Says on stderr that a checker is not installed.
+fn skipped(tool: &str) {
+    eprintln!("note: `{tool}` is not installed; its check was skipped");
+}
+
 /// Runs every available checker; a missing one is named on stderr and skipped.
 pub fn check_with_tools(model: &Model, diags: &mut Diags, locate: Locate) {
     let dir = match temp_dir("tools") {
         Ok(d) => d,
         Err(e) => {
             diags.push(Diagnostic::error(
-                codes::TOOL_REJECTS,
+                codes::TOOL_MISSING,
                 format!("cannot make a temporary folder for the tools: {e}"),
             ));
             return;
         }
     };
-    let skipped = |tool: &str| eprintln!("note: `{tool}` is not installed; its check was skipped");
     let bundle = crate::emit::emit(model);
     if let Err(e) = bundle.write_to(&dir.join("out")) {
         diags.push(Diagnostic::error(
-            codes::TOOL_REJECTS,
+            codes::TOOL_MISSING,
             format!("cannot write the bundle: {e:#}"),
         ));
         return;
@@ -184,35 +188,46 @@ pub fn check_with_tools(model: &Model, diags: &mut Diags, locate: Locate) {
         skipped("amtool");
     }
     if model.proxy.is_some() {
-        if on_path("nginx") && on_path("openssl") {
-            let nd = dir.join("nginx");
-            let result = fs::create_dir_all(&nd)
-                .map_err(|e| e.to_string())
-                .and_then(|()| nginx_stand_in(model, &nd));
-            match result {
-                Ok(m) => {
-                    let conf = nd.join("nginx.conf");
-                    let b = crate::emit::emit(&m);
-                    let text = b.get("nginx/nginx.conf").unwrap_or_default();
-                    let _ = fs::write(&conf, text);
-                    let (ok, text) = run(Command::new("nginx")
-                        .arg("-t")
-                        .arg("-p")
-                        .arg(&nd)
-                        .arg("-c")
-                        .arg(&conf)
-                        .arg("-e")
-                        .arg(nd.join("error.log")));
-                    if !ok || text.contains("[warn]") {
-                        reject(diags, "nginx -t", "nginx.conf", &text, &dir, locate);
-                    }
-                }
-                Err(e) => reject(diags, "nginx -t", "nginx.conf", &e, &dir, locate),
-            }
-        } else {
-            skipped("nginx (or openssl)");
-        }
+        check_nginx(model, diags, &dir, locate);
     }
+    check_systemd(model, diags, &dir, locate);
+    let _ = fs::remove_dir_all(&dir);
+}
+
+/// `nginx -t` on nginx.conf, with a stand-in for the certificates and paths of the server.
+fn check_nginx(model: &Model, diags: &mut Diags, dir: &Path, locate: Locate) {
+    if on_path("nginx") && on_path("openssl") {
+        let nd = dir.join("nginx");
+        let result = fs::create_dir_all(&nd)
+            .map_err(|e| e.to_string())
+            .and_then(|()| nginx_stand_in(model, &nd));
+        match result {
+            Ok(m) => {
+                let conf = nd.join("nginx.conf");
+                let b = crate::emit::emit(&m);
+                let text = b.get("nginx/nginx.conf").unwrap_or_default();
+                let _ = fs::write(&conf, text);
+                let (ok, text) = run(Command::new("nginx")
+                    .arg("-t")
+                    .arg("-p")
+                    .arg(&nd)
+                    .arg("-c")
+                    .arg(&conf)
+                    .arg("-e")
+                    .arg(nd.join("error.log")));
+                if !ok || text.contains("[warn]") {
+                    reject(diags, "nginx -t", "nginx.conf", &text, dir, locate);
+                }
+            }
+            Err(e) => reject(diags, "nginx -t", "nginx.conf", &e, dir, locate),
+        }
+    } else {
+        skipped("nginx (or openssl)");
+    }
+}
+
+/// `systemd-analyze verify` on the units, with a stand-in for the programs and users.
+fn check_systemd(model: &Model, diags: &mut Diags, dir: &Path, locate: Locate) {
     if on_path("systemd-analyze") {
         let sd = dir.join("systemd");
         let units: Result<Vec<PathBuf>, std::io::Error> = fs::create_dir_all(&sd)
@@ -233,14 +248,7 @@ pub fn check_with_tools(model: &Model, diags: &mut Diags, locate: Locate) {
                 let (ok, text) = run(Command::new("systemd-analyze").arg("verify").args(&units));
                 // Unknown keys only warn, with exit 0: any output at all is a complaint.
                 if !ok || !text.trim().is_empty() {
-                    reject(
-                        diags,
-                        "systemd-analyze verify",
-                        "units",
-                        &text,
-                        &dir,
-                        locate,
-                    );
+                    reject(diags, "systemd-analyze verify", "units", &text, dir, locate);
                 }
             }
             Ok(_) => {}
@@ -249,14 +257,13 @@ pub fn check_with_tools(model: &Model, diags: &mut Diags, locate: Locate) {
                 "systemd-analyze verify",
                 "units",
                 &e.to_string(),
-                &dir,
+                dir,
                 locate,
             ),
         }
     } else {
         skipped("systemd-analyze");
     }
-    let _ = fs::remove_dir_all(&dir);
 }
 
 /// Renders the model into a temporary folder and runs `promtool test rules` on every rule test

@@ -270,10 +270,10 @@ fn a_killed_render_never_leaves_a_half_written_output() {
         assert!(started.elapsed() < Duration::from_secs(60));
         assert!(!out_dir.join(".ccmon-staging").exists());
         let manifest = fs::read_to_string(out_dir.join(".ccmon-manifest")).unwrap();
-        for (path, hash) in ccmon::bundle::parse_manifest(&manifest) {
+        for (path, hash) in ccmon::output::manifest::parse_manifest(&manifest) {
             let bytes = fs::read(out_dir.join(&path)).unwrap();
             assert_eq!(
-                ccmon::bundle::sha256_hex(&bytes),
+                ccmon::output::manifest::sha256_hex(&bytes),
                 hash,
                 "{path} after recovery"
             );
@@ -327,6 +327,7 @@ fn render_refuses_to_replace_files_ccmon_did_not_write() {
         .args(["render", "examples/claude-code/monitoring.toml", "--out"])
         .arg(d));
     assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("error[CM005]"), "{stderr}");
     assert!(stderr.contains("nginx/nginx.conf"), "{stderr}");
     assert_eq!(
         fs::read_to_string(d.join("nginx/nginx.conf")).unwrap(),
@@ -344,7 +345,7 @@ fn render_refuses_to_replace_files_ccmon_did_not_write() {
     assert!(
         fs::read_to_string(d.join("nginx/nginx.conf"))
             .unwrap()
-            .contains(ccmon::bundle::HEADER)
+            .contains(ccmon::output::bundle::HEADER)
     );
 }
 
@@ -364,6 +365,7 @@ fn render_refuses_to_replace_a_hand_edited_generated_file_without_force() {
     fs::write(&conf, &edited).unwrap();
     let (code, _, stderr) = render(&[]);
     assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("error[CM005]"), "{stderr}");
     assert!(
         stderr.contains("edited by hand since: nginx/nginx.conf"),
         "{stderr}"
@@ -387,8 +389,8 @@ fn manifest_lines_outside_the_output_folder_are_ignored() {
         .0,
         0
     );
-    let hash = ccmon::bundle::sha256_hex(b"precious\n");
-    let manifest = d.join(ccmon::bundle::MANIFEST);
+    let hash = ccmon::output::manifest::sha256_hex(b"precious\n");
+    let manifest = d.join(ccmon::output::manifest::MANIFEST);
     let mut text = fs::read_to_string(&manifest).unwrap();
     text.push_str(&format!(
         "{hash}  ../victim.txt\n{hash}  {}\n",
@@ -404,11 +406,11 @@ fn manifest_lines_outside_the_output_folder_are_ignored() {
     assert!(stderr.contains("ignored `../victim.txt`"), "{stderr}");
 
     // A planted staging folder past its commit point, naming a file outside.
-    let staging = d.join(ccmon::bundle::STAGING);
+    let staging = d.join(ccmon::output::write::STAGING);
     fs::create_dir_all(&staging).unwrap();
     fs::write(base.join("moved.txt"), "stay\n").unwrap();
     fs::write(
-        staging.join(ccmon::bundle::MANIFEST),
+        staging.join(ccmon::output::manifest::MANIFEST),
         format!("{hash}  ../../moved.txt\n{hash}  ../moved.txt\n"),
     )
     .unwrap();
@@ -435,6 +437,20 @@ fn render_never_writes_through_a_symbolic_link() {
         .args(["render", "examples/claude-code/monitoring.toml", "--out"])
         .arg(&d));
     assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("error[CM004]"), "{stderr}");
     assert!(stderr.contains("symbolic link"), "{stderr}");
     assert!(fs::read_dir(&elsewhere).unwrap().next().is_none());
+}
+
+#[test]
+fn test_without_promtool_is_trouble_with_its_own_code() {
+    let tmp = TempDir::new("cli-no-promtool");
+    let (code, _, stderr) = out(ccmon()
+        .args(["test", "examples/minimal/monitoring.toml"])
+        .env("PATH", tmp.path()));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("error[CM702]: `promtool` is not installed"),
+        "{stderr}"
+    );
 }

@@ -132,7 +132,7 @@ fn a_deleted_golden_file_is_listed_as_added() {
 #[test]
 fn an_extra_file_is_removed_only_when_ccmon_wrote_it() {
     let g = golden_copy("claude-code");
-    let header = format!("# {}\n", ccmon::bundle::HEADER);
+    let header = format!("# {}\n", ccmon::output::bundle::HEADER);
     fs::write(
         g.path().join("systemd/old-worker.service"),
         format!("{header}[Unit]\n"),

@@ -61,10 +61,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use ccmon::bundle::Bundle;
+use ccmon::diag::source::Source;
 use ccmon::diag::{Diags, Severity};
 use ccmon::model::Model;
-use ccmon::source::Source;
+use ccmon::output::bundle::Bundle;
 use common::{TempDir, example_source, examples, require_tool, run};
 use toml::{Table, Value};
 

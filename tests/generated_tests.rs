@@ -210,7 +210,7 @@ fn generated_tests_pass_for_every_kind_and_option() {
     if !require_tool("promtool") {
         return;
     }
-    let src = ccmon::source::Source::new("kinds.toml", EVERY_KIND);
+    let src = ccmon::diag::source::Source::new("kinds.toml", EVERY_KIND);
     let (m, _) = common::model_of(&src);
     let tmp = TempDir::new("gen-kinds");
     let b = ccmon::emit::emit(&m);

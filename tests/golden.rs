@@ -23,13 +23,14 @@ fn every_example_matches_its_golden_folder() {
         }
         let on_disk = files_below(&dir);
         let mut generated: Vec<String> = bundle.files.keys().cloned().collect();
-        generated.push(ccmon::bundle::MANIFEST.to_string());
+        generated.push(ccmon::output::manifest::MANIFEST.to_string());
         generated.sort();
-        let manifest = fs::read_to_string(dir.join(ccmon::bundle::MANIFEST)).unwrap_or_default();
+        let manifest =
+            fs::read_to_string(dir.join(ccmon::output::manifest::MANIFEST)).unwrap_or_default();
         if manifest != bundle.manifest() {
             failures.push(format!(
                 "{name}/{}: manifest differs",
-                ccmon::bundle::MANIFEST
+                ccmon::output::manifest::MANIFEST
             ));
         }
         if on_disk != generated {
@@ -63,9 +64,9 @@ fn every_output_starts_with_the_generated_header() {
     for name in examples() {
         for (path, text) in &render_example(&name).files {
             let ok = if path.ends_with(".json") {
-                text.contains(ccmon::bundle::HEADER)
+                text.contains(ccmon::output::bundle::HEADER)
             } else {
-                text.starts_with(&format!("# {}\n", ccmon::bundle::HEADER))
+                text.starts_with(&format!("# {}\n", ccmon::output::bundle::HEADER))
             };
             assert!(ok, "{name}/{path} lacks the header");
         }

@@ -149,7 +149,7 @@ fn webhook() -> (Stub, Arc<Mutex<Vec<String>>>) {
 }
 
 fn render(toml: &str, dir: &std::path::Path) -> ccmon::model::Model {
-    let src = ccmon::source::Source::new("live.toml", toml);
+    let src = ccmon::diag::source::Source::new("live.toml", toml);
     let (m, _) = common::model_of(&src);
     ccmon::emit::emit(&m).write_to(dir).unwrap();
     m

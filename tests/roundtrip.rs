@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use std::process::Command;
 
 use ccmon::diag::Diags;
-use ccmon::source::Source;
+use ccmon::diag::source::Source;
 use common::{TempDir, require_tool, run};
 
 /// xorshift64*: deterministic, no dependency.

@@ -2,7 +2,7 @@
 //! other side): a diagnostic on a correct config is a false alarm a team learns to ignore.
 
 use ccmon::diag::Diags;
-use ccmon::source::Source;
+use ccmon::diag::source::Source;
 
 const SLO_INHIBIT: &str = r#"
 [project]

@@ -249,7 +249,7 @@ fn the_real_tools_accept_a_large_generated_config() {
             return;
         }
     }
-    let src = ccmon::source::Source::new("synth.toml", ccmon::synth::generate(200, 2000));
+    let src = ccmon::diag::source::Source::new("synth.toml", ccmon::synth::generate(200, 2000));
     let (m, diags) = model_of(&src);
     assert!(
         diags.is_empty(),

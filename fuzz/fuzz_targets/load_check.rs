@@ -3,7 +3,7 @@
 #![no_main]
 
 use ccmon::diag::{self, Diags};
-use ccmon::source::Source;
+use ccmon::diag::source::Source;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -3,11 +3,17 @@
 use super::Cx;
 use crate::codes;
 use crate::diag::Diagnostic;
-use crate::load::{RawConfig, RawRoute, S};
+use crate::load::{
+    RawConfig, RawEmail, RawInhibit, RawPagerduty, RawReceiver, RawRoute, RawSlack, RawSmtp,
+    RawWebhook, S,
+};
 use crate::model::{
     Alert, Alertmanager, Email, Inhibit, Matcher, Pagerduty, Receiver, Route, Slack, Slo, SloTier,
     Smtp, Webhook,
 };
+use crate::promql::selector::MatchOp;
+use crate::quantity::Duration;
+use crate::suggest::{backticked, closest};
 
 /// An alert of the rule file as routing sees it before any series exists: a typed alert, or
 /// one tier of an SLO.
@@ -86,13 +92,13 @@ fn matches_something(cx: &mut Cx, raw: &[S<String>], ms: &[Matcher], who: &[Who]
                 ),
             )
             .at(s.span(), "this matcher is never satisfied");
-            d = match super::closest(&m.value, values.iter().copied()) {
+            d = match closest(&m.value, values.iter().copied()) {
                 Some(c) => d.help(format!(
                     "did you mean `{c}`? Label values are case-sensitive"
                 )),
                 None => d.help(format!(
                     "the alerts have: {}",
-                    super::backticked(
+                    backticked(
                         &values
                             .iter()
                             .take(8)
@@ -105,8 +111,6 @@ fn matches_something(cx: &mut Cx, raw: &[S<String>], ms: &[Matcher], who: &[Who]
         }
     }
 }
-use crate::promql::selector::MatchOp;
-use crate::quantity::Duration;
 
 pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert], slos: &[Slo]) -> Alertmanager {
     let who: Vec<Who> = alerts
@@ -118,30 +122,9 @@ pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert], slos: &[Slo]
         )
         .collect();
     let am = raw.alertmanager.as_ref().map(S::get_ref);
-    let smtp = am.and_then(|a| a.smtp.as_ref()).map(|s| {
-        let s = s.get_ref();
-        cx.no_plaintext(
-            s.auth_password.as_ref(),
-            "auth_password",
-            "auth_password_file",
-        );
-        super::base::address(cx, &s.smarthost);
-        if !s.from.get_ref().contains('@') || s.from.get_ref().contains(char::is_whitespace) {
-            cx.error(
-                codes::BAD_VALUE,
-                format!("`{}` is not an email address", s.from.get_ref()),
-                s.from.span(),
-                "expected `name@domain`: Alertmanager sends nothing without a sender",
-            );
-        }
-        Smtp {
-            smarthost: s.smarthost.get_ref().clone(),
-            from: s.from.get_ref().clone(),
-            auth_username: s.auth_username.as_ref().map(|u| u.get_ref().clone()),
-            auth_password_file: s.auth_password_file.as_ref().map(|u| u.get_ref().clone()),
-            require_tls: s.require_tls.as_ref().is_none_or(|b| *b.get_ref()),
-        }
-    });
+    let smtp = am
+        .and_then(|a| a.smtp.as_ref())
+        .map(|s| smtp(cx, s.get_ref()));
     if let Some(a) = am {
         cx.no_plaintext(
             a.slack_api_url.as_ref(),
@@ -154,168 +137,14 @@ pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert], slos: &[Slo]
         .map(|s| s.get_ref().clone());
 
     cx.unique(raw.receivers.iter().map(|r| &r.get_ref().name), "receiver");
-    let mut receivers = Vec::new();
-    for r in &raw.receivers {
-        let r = r.get_ref();
-        let name = cx.name(&r.name, "receiver");
-        let emails = r
-            .email
-            .iter()
-            .map(|e| {
-                let e = e.get_ref();
-                cx.no_plaintext_help(
-                    e.auth_password.as_ref(),
-                    "auth_password",
-                    "store the SMTP password in a file and set `auth_password_file` in `[alertmanager.smtp]`",
-                );
-                if smtp.is_none() {
-                    cx.push(
-                        Diagnostic::error(
-                            codes::MISSING_SECTION,
-                            format!("receiver `{name}` sends email but no SMTP server is set"),
-                        )
-                        .at(e.to.span(), "email needs a server")
-                        .help("add `[alertmanager.smtp]` with `smarthost` and `from`"),
-                    );
-                }
-                // `to` is an Alertmanager template too (`{{ .GroupLabels.team }}@example.com`).
-                super::template::report(cx, &e.to, super::template::check_alertmanager, None);
-                if !e.to.get_ref().contains('@') || e.to.get_ref().trim() != e.to.get_ref() {
-                    cx.error(
-                        codes::BAD_VALUE,
-                        format!("`{}` is not an email address", e.to.get_ref()),
-                        e.to.span(),
-                        "expected `name@domain`",
-                    );
-                }
-                Email {
-                    to: e.to.get_ref().clone(),
-                    send_resolved: e.send_resolved.as_ref().is_some_and(|b| *b.get_ref()),
-                }
-            })
-            .collect();
-        let slacks = r
-            .slack
-            .iter()
-            .map(|s| {
-                let s = s.get_ref();
-                cx.no_plaintext(s.api_url.as_ref(), "api_url", "api_url_file");
-                for t in [Some(&s.channel), s.title.as_ref(), s.text.as_ref()].into_iter().flatten() {
-                    super::template::report(
-                        cx,
-                        t,
-                        super::template::check_alertmanager,
-                        Some("Slack channels, titles and texts are Alertmanager templates: Go's text/template with Alertmanager's functions"),
-                    );
-                }
-                if s.channel.get_ref().trim().is_empty() {
-                    cx.error(
-                        codes::BAD_VALUE,
-                        "empty Slack channel",
-                        s.channel.span(),
-                        "expected `#channel` or `@user`",
-                    );
-                }
-                if s.api_url_file.is_none() && slack_global.is_none() && s.api_url.is_none() {
-                    cx.push(
-                        Diagnostic::error(
-                            codes::MISSING_KEY,
-                            format!("Slack in receiver `{name}` has no webhook URL file"),
-                        )
-                        .at(s.channel.span(), "this channel cannot be reached")
-                        .help(
-                            "set `api_url_file` here or `slack_api_url_file` in `[alertmanager]`",
-                        ),
-                    );
-                }
-                Slack {
-                    channel: s.channel.get_ref().clone(),
-                    api_url_file: s.api_url_file.as_ref().map(|u| u.get_ref().clone()),
-                    title: s.title.as_ref().map(|u| u.get_ref().clone()),
-                    text: s.text.as_ref().map(|u| u.get_ref().clone()),
-                    send_resolved: s.send_resolved.as_ref().is_some_and(|b| *b.get_ref()),
-                }
-            })
-            .collect();
-        let webhooks = r
-            .webhook
-            .iter()
-            .map(|w| {
-                let w = w.get_ref();
-                super::base::url(cx, &w.url);
-                let max_alerts = match &w.max_alerts {
-                    None => 0,
-                    Some(m) => u32::try_from(*m.get_ref()).unwrap_or_else(|_| {
-                        cx.error(
-                            codes::BAD_VALUE,
-                            "`max_alerts` must be 0 (no limit) or more",
-                            m.span(),
-                            "out of range",
-                        );
-                        0
-                    }),
-                };
-                Webhook {
-                    url: w.url.get_ref().clone(),
-                    send_resolved: w.send_resolved.as_ref().is_none_or(|b| *b.get_ref()),
-                    max_alerts,
-                }
-            })
-            .collect();
-        let pagerduty = r
-            .pagerduty
-            .iter()
-            .filter_map(|p| {
-                let p = p.get_ref();
-                cx.no_plaintext(p.routing_key.as_ref(), "routing_key", "routing_key_file");
-                if p.routing_key.is_none() && p.routing_key_file.is_none() {
-                    cx.push(
-                        Diagnostic::error(
-                            codes::MISSING_KEY,
-                            format!("PagerDuty in receiver `{name}` has no `routing_key_file`"),
-                        )
-                        .at(r.name.span(), "in this receiver")
-                        .help("set `routing_key_file` to a file holding the Events API v2 key"),
-                    );
-                }
-                Some(Pagerduty {
-                    routing_key_file: p.routing_key_file.as_ref()?.get_ref().clone(),
-                    send_resolved: p.send_resolved.as_ref().is_none_or(|b| *b.get_ref()),
-                })
-            })
-            .collect();
-        receivers.push(Receiver {
-            name,
-            emails,
-            slacks,
-            webhooks,
-            pagerduty,
-        });
-    }
+    let mut receivers: Vec<Receiver> = raw
+        .receivers
+        .iter()
+        .map(|r| receiver(cx, r.get_ref(), smtp.is_some(), slack_global.is_some()))
+        .collect();
     let names: Vec<String> = receivers.iter().map(|r| r.name.clone()).collect();
-
-    let route = match &raw.route {
-        Some(r) => {
-            if let Some(m) = r.get_ref().matchers.first() {
-                cx.error(
-                    codes::BAD_MATCHER,
-                    "the root route matches every alert and takes no `matchers`",
-                    m.span(),
-                    "move this into a `[[route.routes]]` entry",
-                );
-            }
-            if let Some(c) = &r.get_ref().continue_
-                && *c.get_ref()
-            {
-                cx.error(
-                    codes::BAD_VALUE,
-                    "the root route cannot `continue`",
-                    c.span(),
-                    "Alertmanager refuses `continue` on the root route",
-                );
-            }
-            route(cx, r.get_ref(), &names, true, &who)
-        }
+    let mut route = match &raw.route {
+        Some(r) => root_route(cx, r.get_ref(), &names, &who),
         None => Route {
             receiver: None,
             matchers: Vec::new(),
@@ -327,48 +156,13 @@ pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert], slos: &[Slo]
             routes: Vec::new(),
         },
     };
-    let mut route = route;
     if route.receiver.is_none() {
-        match names.first() {
-            Some(first) => route.receiver = Some(first.clone()),
-            None if alerts.is_empty() && raw.alerts.is_empty() => {
-                // Nothing to route: Alertmanager still needs a receiver for its root route.
-                receivers.push(Receiver {
-                    name: "default".into(),
-                    emails: Vec::new(),
-                    slacks: Vec::new(),
-                    webhooks: Vec::new(),
-                    pagerduty: Vec::new(),
-                });
-                route.receiver = Some("default".into());
-            }
-            None => cx.push(
-                Diagnostic::error(codes::MISSING_SECTION, "alerts are declared but no receiver")
-                    .help("add a `[[receiver]]` with a name and an email, Slack, webhook or PagerDuty target: alerts would reach nobody"),
-            ),
-        }
+        route.receiver = root_receiver(cx, raw, alerts, &mut receivers);
     }
-
     let inhibits = raw
         .inhibits
         .iter()
-        .map(|i| {
-            let i = i.get_ref();
-            let source = matchers(cx, i.source.get_ref());
-            let target = matchers(cx, i.target.get_ref());
-            let equal: Vec<String> = i
-                .equal
-                .iter()
-                .map(|l| cx.metric_name(l, "label name", false))
-                .collect();
-            let inhibit = Inhibit {
-                source,
-                target,
-                equal,
-            };
-            inhibit_reachable(cx, i, &inhibit, &who);
-            inhibit
-        })
+        .map(|i| inhibit(cx, i.get_ref(), &who))
         .collect();
 
     Alertmanager {
@@ -399,6 +193,245 @@ pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert], slos: &[Slo]
     }
 }
 
+/// `[alertmanager.smtp]`: the server and the sender of every email.
+fn smtp(cx: &mut Cx, s: &RawSmtp) -> Smtp {
+    cx.no_plaintext(
+        s.auth_password.as_ref(),
+        "auth_password",
+        "auth_password_file",
+    );
+    super::base::address(cx, &s.smarthost);
+    if !s.from.get_ref().contains('@') || s.from.get_ref().contains(char::is_whitespace) {
+        cx.error(
+            codes::BAD_URL_OR_EMAIL,
+            format!("`{}` is not an email address", s.from.get_ref()),
+            s.from.span(),
+            "expected `name@domain`: Alertmanager sends nothing without a sender",
+        );
+    }
+    Smtp {
+        smarthost: s.smarthost.get_ref().clone(),
+        from: s.from.get_ref().clone(),
+        auth_username: s.auth_username.as_ref().map(|u| u.get_ref().clone()),
+        auth_password_file: s.auth_password_file.as_ref().map(|u| u.get_ref().clone()),
+        require_tls: s.require_tls.as_ref().is_none_or(|b| *b.get_ref()),
+    }
+}
+
+/// One `[[receiver]]` and its targets. `has_smtp`: whether an SMTP server is set, which email
+/// needs; `slack_global`: whether `[alertmanager]` names a Slack webhook URL file for all.
+fn receiver(cx: &mut Cx, r: &RawReceiver, has_smtp: bool, slack_global: bool) -> Receiver {
+    let name = cx.name(&r.name, "receiver");
+    Receiver {
+        emails: r
+            .email
+            .iter()
+            .map(|e| email(cx, e.get_ref(), &name, has_smtp))
+            .collect(),
+        slacks: r
+            .slack
+            .iter()
+            .map(|s| slack(cx, s.get_ref(), &name, slack_global))
+            .collect(),
+        webhooks: r.webhook.iter().map(|w| webhook(cx, w.get_ref())).collect(),
+        pagerduty: r
+            .pagerduty
+            .iter()
+            .filter_map(|p| pagerduty(cx, p.get_ref(), &name, &r.name))
+            .collect(),
+        name,
+    }
+}
+
+/// `[[receiver.email]]` of receiver `name`.
+fn email(cx: &mut Cx, e: &RawEmail, name: &str, has_smtp: bool) -> Email {
+    cx.no_plaintext_help(
+        e.auth_password.as_ref(),
+        "auth_password",
+        "store the SMTP password in a file and set `auth_password_file` in `[alertmanager.smtp]`",
+    );
+    if !has_smtp {
+        cx.push(
+            Diagnostic::error(
+                codes::MISSING_SECTION,
+                format!("receiver `{name}` sends email but no SMTP server is set"),
+            )
+            .at(e.to.span(), "email needs a server")
+            .help("add `[alertmanager.smtp]` with `smarthost` and `from`"),
+        );
+    }
+    // `to` is an Alertmanager template too (`{{ .GroupLabels.team }}@example.com`).
+    super::template::report(cx, &e.to, super::template::check_alertmanager, None);
+    if !e.to.get_ref().contains('@') || e.to.get_ref().trim() != e.to.get_ref() {
+        cx.error(
+            codes::BAD_URL_OR_EMAIL,
+            format!("`{}` is not an email address", e.to.get_ref()),
+            e.to.span(),
+            "expected `name@domain`",
+        );
+    }
+    Email {
+        to: e.to.get_ref().clone(),
+        send_resolved: e.send_resolved.as_ref().is_some_and(|b| *b.get_ref()),
+    }
+}
+
+/// `[[receiver.slack]]` of receiver `name`.
+fn slack(cx: &mut Cx, s: &RawSlack, name: &str, slack_global: bool) -> Slack {
+    cx.no_plaintext(s.api_url.as_ref(), "api_url", "api_url_file");
+    for t in [Some(&s.channel), s.title.as_ref(), s.text.as_ref()]
+        .into_iter()
+        .flatten()
+    {
+        super::template::report(
+            cx,
+            t,
+            super::template::check_alertmanager,
+            Some(
+                "Slack channels, titles and texts are Alertmanager templates: Go's text/template with Alertmanager's functions",
+            ),
+        );
+    }
+    if s.channel.get_ref().trim().is_empty() {
+        cx.error(
+            codes::EMPTY_VALUE,
+            "empty Slack channel",
+            s.channel.span(),
+            "expected `#channel` or `@user`",
+        );
+    }
+    if s.api_url_file.is_none() && !slack_global && s.api_url.is_none() {
+        cx.push(
+            Diagnostic::error(
+                codes::INCOMPLETE_KEYS,
+                format!("Slack in receiver `{name}` has no webhook URL file"),
+            )
+            .at(s.channel.span(), "this channel cannot be reached")
+            .help("set `api_url_file` here or `slack_api_url_file` in `[alertmanager]`"),
+        );
+    }
+    Slack {
+        channel: s.channel.get_ref().clone(),
+        api_url_file: s.api_url_file.as_ref().map(|u| u.get_ref().clone()),
+        title: s.title.as_ref().map(|u| u.get_ref().clone()),
+        text: s.text.as_ref().map(|u| u.get_ref().clone()),
+        send_resolved: s.send_resolved.as_ref().is_some_and(|b| *b.get_ref()),
+    }
+}
+
+/// `[[receiver.webhook]]`.
+fn webhook(cx: &mut Cx, w: &RawWebhook) -> Webhook {
+    super::base::url(cx, &w.url);
+    let max_alerts = match &w.max_alerts {
+        None => 0,
+        Some(m) => u32::try_from(*m.get_ref()).unwrap_or_else(|_| {
+            cx.error(
+                codes::OUT_OF_RANGE,
+                "`max_alerts` must be 0 (no limit) or more",
+                m.span(),
+                "out of range",
+            );
+            0
+        }),
+    };
+    Webhook {
+        url: w.url.get_ref().clone(),
+        send_resolved: w.send_resolved.as_ref().is_none_or(|b| *b.get_ref()),
+        max_alerts,
+    }
+}
+
+/// `[[receiver.pagerduty]]` of receiver `name` (at `name_at`); none without a routing key file.
+fn pagerduty(cx: &mut Cx, p: &RawPagerduty, name: &str, name_at: &S<String>) -> Option<Pagerduty> {
+    cx.no_plaintext(p.routing_key.as_ref(), "routing_key", "routing_key_file");
+    if p.routing_key.is_none() && p.routing_key_file.is_none() {
+        cx.push(
+            Diagnostic::error(
+                codes::MISSING_KEY,
+                format!("PagerDuty in receiver `{name}` has no `routing_key_file`"),
+            )
+            .at(name_at.span(), "in this receiver")
+            .help("set `routing_key_file` to a file holding the Events API v2 key"),
+        );
+    }
+    Some(Pagerduty {
+        routing_key_file: p.routing_key_file.as_ref()?.get_ref().clone(),
+        send_resolved: p.send_resolved.as_ref().is_none_or(|b| *b.get_ref()),
+    })
+}
+
+/// `[route]`: the root route, which matches every alert and cannot `continue`.
+fn root_route(cx: &mut Cx, r: &RawRoute, receivers: &[String], who: &[Who]) -> Route {
+    if let Some(m) = r.matchers.first() {
+        cx.error(
+            codes::BAD_MATCHER,
+            "the root route matches every alert and takes no `matchers`",
+            m.span(),
+            "move this into a `[[route.routes]]` entry",
+        );
+    }
+    if let Some(c) = &r.continue_
+        && *c.get_ref()
+    {
+        cx.error(
+            codes::CONFLICTING_SETTINGS,
+            "the root route cannot `continue`",
+            c.span(),
+            "Alertmanager refuses `continue` on the root route",
+        );
+    }
+    route(cx, r, receivers, true, who)
+}
+
+/// The root route's receiver when `[route]` names none: the first receiver; or, with nothing to
+/// route, a `default` receiver added for Alertmanager, which needs one. None (an error) when
+/// alerts would reach nobody.
+fn root_receiver(
+    cx: &mut Cx,
+    raw: &RawConfig,
+    alerts: &[Alert],
+    receivers: &mut Vec<Receiver>,
+) -> Option<String> {
+    match receivers.first() {
+        Some(first) => Some(first.name.clone()),
+        None if alerts.is_empty() && raw.alerts.is_empty() => {
+            receivers.push(Receiver {
+                name: "default".into(),
+                emails: Vec::new(),
+                slacks: Vec::new(),
+                webhooks: Vec::new(),
+                pagerduty: Vec::new(),
+            });
+            Some("default".into())
+        }
+        None => {
+            cx.push(
+                Diagnostic::error(codes::MISSING_SECTION, "alerts are declared but no receiver")
+                    .help("add a `[[receiver]]` with a name and an email, Slack, webhook or PagerDuty target: alerts would reach nobody"),
+            );
+            None
+        }
+    }
+}
+
+/// One `[[inhibit]]`: its matchers and labels, and whether it can ever match.
+fn inhibit(cx: &mut Cx, i: &RawInhibit, who: &[Who]) -> Inhibit {
+    let source = matchers(cx, i.source.get_ref());
+    let target = matchers(cx, i.target.get_ref());
+    let equal: Vec<String> = i
+        .equal
+        .iter()
+        .map(|l| cx.metric_name(l, "label name", false))
+        .collect();
+    let inhibit = Inhibit {
+        source,
+        target,
+        equal,
+    };
+    inhibit_reachable(cx, i, &inhibit, who);
+    inhibit
+}
+
 fn route(cx: &mut Cx, r: &RawRoute, receivers: &[String], root: bool, who: &[Who]) -> Route {
     if let Some(rec) = &r.receiver
         && !receivers.contains(rec.get_ref())
@@ -427,7 +460,7 @@ fn route(cx: &mut Cx, r: &RawRoute, receivers: &[String], root: bool, who: &[Who
         && let Some(dots) = g.iter().find(|l| l.get_ref() == "...")
     {
         cx.error(
-            codes::BAD_VALUE,
+            codes::CONFLICTING_SETTINGS,
             "`...` groups by every label: it cannot stand with label names",
             dots.span(),
             "Alertmanager refuses `...` beside other labels",
@@ -580,7 +613,7 @@ fn may_match(ms: &[Matcher], a: Who) -> bool {
 }
 
 /// The seed's `equal: [alertname]` between severities never inhibits: say so.
-fn inhibit_reachable(cx: &mut Cx, raw: &crate::load::RawInhibit, i: &Inhibit, who: &[Who]) {
+fn inhibit_reachable(cx: &mut Cx, raw: &RawInhibit, i: &Inhibit, who: &[Who]) {
     let sources: Vec<Who> = who
         .iter()
         .copied()
@@ -591,12 +624,8 @@ fn inhibit_reachable(cx: &mut Cx, raw: &crate::load::RawInhibit, i: &Inhibit, wh
         .copied()
         .filter(|a| may_match(&i.target, *a))
         .collect();
-    let warn = |cx: &mut Cx, msg: String, span: std::ops::Range<usize>, label: &str| {
-        let help = if msg.contains("`equal`") {
-            "`equal` should name labels both alerts carry, such as `job` or `instance`"
-        } else {
-            "match the `severity` (or other labels) that the alerts of this file carry"
-        };
+    let match_help = "match the `severity` (or other labels) that the alerts of this file carry";
+    let warn = |cx: &mut Cx, msg: &str, span: std::ops::Range<usize>, label: &str, help: &str| {
         cx.push(
             Diagnostic::warning(codes::INHIBIT_NEVER_MATCHES, msg)
                 .at(span, label)
@@ -606,18 +635,20 @@ fn inhibit_reachable(cx: &mut Cx, raw: &crate::load::RawInhibit, i: &Inhibit, wh
     if sources.is_empty() {
         warn(
             cx,
-            "no alert matches this inhibit rule's `source`".into(),
+            "no alert matches this inhibit rule's `source`",
             raw.source.span(),
             "matches no alert",
+            match_help,
         );
         return;
     }
     if targets.is_empty() {
         warn(
             cx,
-            "no alert matches this inhibit rule's `target`".into(),
+            "no alert matches this inhibit rule's `target`",
             raw.target.span(),
             "matches no alert",
+            match_help,
         );
         return;
     }
@@ -661,9 +692,10 @@ fn inhibit_reachable(cx: &mut Cx, raw: &crate::load::RawInhibit, i: &Inhibit, wh
             .map_or(raw.target.span(), S::span);
         warn(
             cx,
-            "this inhibit rule can never match: no source and target alert agree on its `equal` labels".into(),
+            "this inhibit rule can never match: no source and target alert agree on its `equal` labels",
             span,
             "no alert has the same value here at both ends",
+            "`equal` should name labels both alerts carry, such as `job` or `instance`",
         );
     }
 }

@@ -6,7 +6,7 @@ use std::ops::Range;
 use super::Cx;
 use crate::codes;
 use crate::diag::Diagnostic;
-use crate::load::{RawConfig, S};
+use crate::load::{RawConfig, RawJob, S};
 use crate::model::{Dimension, Job, Project, Prometheus, RemoteWrite};
 use crate::quantity::Duration;
 
@@ -63,7 +63,7 @@ pub fn prometheus(cx: &mut Cx, raw: &RawConfig) -> Prometheus {
         && let Some(s) = &p.scrape_timeout
     {
         cx.error(
-            codes::BAD_VALUE,
+            codes::CONFLICTING_SETTINGS,
             format!("scrape timeout {scrape_timeout} is longer than the scrape interval {scrape_interval}"),
             s.span(),
             "Prometheus refuses a timeout longer than the interval",
@@ -89,7 +89,7 @@ pub fn prometheus(cx: &mut Cx, raw: &RawConfig) -> Prometheus {
             url(cx, &rw.url);
             if let (Some(_), Some(t)) = (&rw.username, &rw.bearer_token_file) {
                 cx.error(
-                    codes::BAD_VALUE,
+                    codes::CONFLICTING_SETTINGS,
                     "remote write takes basic auth or a bearer token, not both",
                     t.span(),
                     "second kind of credentials here",
@@ -97,7 +97,7 @@ pub fn prometheus(cx: &mut Cx, raw: &RawConfig) -> Prometheus {
             }
             if let (None, Some(p)) = (&rw.username, &rw.password_file) {
                 cx.error(
-                    codes::MISSING_KEY,
+                    codes::INCOMPLETE_KEYS,
                     "`password_file` needs a `username`",
                     p.span(),
                     "basic auth without a user name",
@@ -116,7 +116,7 @@ pub fn prometheus(cx: &mut Cx, raw: &RawConfig) -> Prometheus {
         match crate::promql_versions::parse_version(v.get_ref()) {
             Some(parsed) if parsed >= (2, 0) => promql.version = parsed,
             _ => cx.error(
-                codes::BAD_VALUE,
+                codes::UNKNOWN_CHOICE,
                 format!("`{}` is not a Prometheus version", v.get_ref()),
                 v.span(),
                 "expected a release such as `2.42` or `2.53.1`",
@@ -189,7 +189,7 @@ fn url_checked(cx: &mut Cx, s: &S<String>, templated: bool) {
         ),
         Some(UrlProblem::Malformed(why)) => cx.push(
             Diagnostic::error(
-                codes::BAD_VALUE,
+                codes::BAD_URL_OR_EMAIL,
                 format!("`{}` is not an http(s) URL", v.escape_debug()),
             )
             .at(s.span(), why),
@@ -339,130 +339,142 @@ fn canonical_host(h: &str) -> &str {
     }
 }
 
+/// Every host:port a job scrapes, with the job and the place that first names it.
+type Endpoints = BTreeMap<(String, u16), (String, Range<usize>)>;
+
 pub fn jobs(cx: &mut Cx, raw: &RawConfig, global_interval: Duration) -> Vec<Job> {
     cx.unique(raw.jobs.iter().map(|j| &j.get_ref().name), "job");
-    let mut endpoints: BTreeMap<(String, u16), (String, Range<usize>)> = BTreeMap::new();
-    let mut out = Vec::new();
-    for j in &raw.jobs {
-        let j = j.get_ref();
-        let name = cx.name(&j.name, "job");
-        if j.targets.get_ref().is_empty() {
-            cx.error(
-                codes::BAD_VALUE,
-                format!("job `{name}` has no targets"),
-                j.targets.span(),
-                "expected at least one `host:port`",
-            );
-        }
-        let mut targets = Vec::new();
-        for t in j.targets.get_ref() {
-            let v = address(cx, t);
-            if let Some((host, port)) = split_address(&v) {
-                let key = (canonical_host(host).to_string(), port);
-                if let Some((other, first)) = endpoints.get(&key) {
-                    let (msg, help) = if *other == name {
-                        (
-                            format!("job `{name}` lists `{v}` twice"),
-                            "list each target once: Prometheus would scrape it twice",
-                        )
-                    } else {
-                        (
-                            format!("jobs `{other}` and `{name}` both scrape `{v}`"),
-                            "one exporter listens on one port: give each job its own port",
-                        )
-                    };
-                    cx.push(
-                        Diagnostic::error(codes::PORT_CLASH, msg)
-                            .at(t.span(), "scraped again here")
-                            .also(first.clone(), format!("`{other}` scrapes it here"))
-                            .help(help),
-                    );
-                } else {
-                    endpoints.insert(key, (name.clone(), t.span()));
-                }
-            }
-            targets.push(v);
-        }
-        let interval = j
-            .interval
-            .as_ref()
-            .map(|i| cx.positive_duration(Some(i), Duration::from_secs(15)));
-        let timeout = j
-            .timeout
-            .as_ref()
-            .map(|i| cx.positive_duration(Some(i), Duration::from_secs(10)));
-        let effective = interval.unwrap_or(global_interval);
-        if let (Some(t), Some(ts)) = (timeout, &j.timeout)
-            && t > effective
-        {
-            cx.error(
-                codes::BAD_VALUE,
-                format!("job `{name}`: scrape timeout {t} is longer than its interval {effective}"),
-                ts.span(),
-                "Prometheus refuses a timeout longer than the interval",
-            );
-        }
-        let metrics_path = j
-            .metrics_path
-            .as_ref()
-            .map_or_else(|| "/metrics".to_string(), |p| p.get_ref().clone());
-        if !metrics_path.starts_with('/')
-            && let Some(p) = &j.metrics_path
-        {
-            cx.error(
-                codes::BAD_VALUE,
-                format!("metrics path `{metrics_path}` must start with `/`"),
-                p.span(),
-                "expected an absolute path",
-            );
-        }
-        let scheme = j
-            .scheme
-            .as_ref()
-            .map_or_else(|| "http".to_string(), |s| s.get_ref().clone());
-        if scheme != "http"
-            && scheme != "https"
-            && let Some(s) = &j.scheme
-        {
-            cx.error(
-                codes::BAD_VALUE,
-                format!("scheme `{scheme}` is neither `http` nor `https`"),
-                s.span(),
-                "expected `http` or `https`",
-            );
-        }
-        let labels = cx.labels(&j.labels);
-        for k in j.labels.keys() {
-            if k.get_ref().starts_with("__") || k.get_ref() == "job" || k.get_ref() == "instance" {
-                cx.error(
-                    codes::BAD_LABEL_NAME,
-                    format!("target label `{}` is set by Prometheus itself", k.get_ref()),
-                    k.span(),
-                    "reserved label",
-                );
-            }
-        }
-        let exports = j
-            .exports
-            .iter()
-            .map(|e| {
-                let bare = S::new(e.span(), e.get_ref().trim_end_matches('*').to_string());
-                cx.metric_name(&bare, "metric name or prefix", true);
-                e.get_ref().clone()
-            })
-            .collect();
-        out.push(Job {
-            name,
-            targets,
-            interval,
-            timeout,
-            metrics_path,
-            scheme,
-            labels,
-            exports,
-        });
+    let mut endpoints = Endpoints::new();
+    raw.jobs
+        .iter()
+        .map(|j| job(cx, j.get_ref(), global_interval, &mut endpoints))
+        .collect()
+}
+
+/// One `[[job]]`; `endpoints` holds the targets of the jobs before it.
+fn job(cx: &mut Cx, j: &RawJob, global_interval: Duration, endpoints: &mut Endpoints) -> Job {
+    let name = cx.name(&j.name, "job");
+    if j.targets.get_ref().is_empty() {
+        cx.error(
+            codes::EMPTY_VALUE,
+            format!("job `{name}` has no targets"),
+            j.targets.span(),
+            "expected at least one `host:port`",
+        );
     }
-    out
+    let targets = targets(cx, j, &name, endpoints);
+    let interval = j
+        .interval
+        .as_ref()
+        .map(|i| cx.positive_duration(Some(i), Duration::from_secs(15)));
+    let timeout = j
+        .timeout
+        .as_ref()
+        .map(|i| cx.positive_duration(Some(i), Duration::from_secs(10)));
+    let effective = interval.unwrap_or(global_interval);
+    if let (Some(t), Some(ts)) = (timeout, &j.timeout)
+        && t > effective
+    {
+        cx.error(
+            codes::CONFLICTING_SETTINGS,
+            format!("job `{name}`: scrape timeout {t} is longer than its interval {effective}"),
+            ts.span(),
+            "Prometheus refuses a timeout longer than the interval",
+        );
+    }
+    let metrics_path = j
+        .metrics_path
+        .as_ref()
+        .map_or_else(|| "/metrics".to_string(), |p| p.get_ref().clone());
+    if !metrics_path.starts_with('/')
+        && let Some(p) = &j.metrics_path
+    {
+        cx.error(
+            codes::UNUSABLE_PATH,
+            format!("metrics path `{metrics_path}` must start with `/`"),
+            p.span(),
+            "expected an absolute path",
+        );
+    }
+    let scheme = j
+        .scheme
+        .as_ref()
+        .map_or_else(|| "http".to_string(), |s| s.get_ref().clone());
+    if scheme != "http"
+        && scheme != "https"
+        && let Some(s) = &j.scheme
+    {
+        cx.error(
+            codes::UNKNOWN_CHOICE,
+            format!("scheme `{scheme}` is neither `http` nor `https`"),
+            s.span(),
+            "expected `http` or `https`",
+        );
+    }
+    let labels = cx.labels(&j.labels);
+    for k in j.labels.keys() {
+        if k.get_ref().starts_with("__") || k.get_ref() == "job" || k.get_ref() == "instance" {
+            cx.error(
+                codes::BAD_LABEL_NAME,
+                format!("target label `{}` is set by Prometheus itself", k.get_ref()),
+                k.span(),
+                "reserved label",
+            );
+        }
+    }
+    let exports = j
+        .exports
+        .iter()
+        .map(|e| {
+            let bare = S::new(e.span(), e.get_ref().trim_end_matches('*').to_string());
+            cx.metric_name(&bare, "metric name or prefix", true);
+            e.get_ref().clone()
+        })
+        .collect();
+    Job {
+        name,
+        targets,
+        interval,
+        timeout,
+        metrics_path,
+        scheme,
+        labels,
+        exports,
+    }
+}
+
+/// A job's targets, each scraped by one job only, once.
+fn targets(cx: &mut Cx, j: &RawJob, name: &str, endpoints: &mut Endpoints) -> Vec<String> {
+    let mut targets = Vec::new();
+    for t in j.targets.get_ref() {
+        let v = address(cx, t);
+        if let Some((host, port)) = split_address(&v) {
+            let key = (canonical_host(host).to_string(), port);
+            if let Some((other, first)) = endpoints.get(&key) {
+                let (msg, help) = if *other == name {
+                    (
+                        format!("job `{name}` lists `{v}` twice"),
+                        "list each target once: Prometheus would scrape it twice",
+                    )
+                } else {
+                    (
+                        format!("jobs `{other}` and `{name}` both scrape `{v}`"),
+                        "one exporter listens on one port: give each job its own port",
+                    )
+                };
+                cx.push(
+                    Diagnostic::error(codes::PORT_CLASH, msg)
+                        .at(t.span(), "scraped again here")
+                        .also(first.clone(), format!("`{other}` scrapes it here"))
+                        .help(help),
+                );
+            } else {
+                endpoints.insert(key, (name.to_string(), t.span()));
+            }
+        }
+        targets.push(v);
+    }
+    targets
 }
 
 pub fn dimensions(cx: &mut Cx, raw: &RawConfig) -> Vec<Dimension> {

@@ -2,14 +2,18 @@
 //!
 //! Checking never stops at the first problem: each family of rules runs over everything it can
 //! see, and a `Model` is built only when no error was found. Warnings never block a model.
-//! One file per family: `base` (project, Prometheus, jobs), `alerts`, `alerting` (receivers,
-//! routes, inhibit rules), `outputs` (logs, dashboard, proxy, services).
+//! One file per family: `base` (project, Prometheus, jobs), `alerts`, `slo`, `alerting`
+//! (receivers, routes, inhibit rules), and one per output: `logs` (Filebeat), `dashboard`
+//! (Grafana), `proxy` (nginx), `services` (systemd).
 
 mod alerting;
 mod alerts;
 mod base;
-mod outputs;
+mod dashboard;
+mod logs;
 pub mod promql;
+mod proxy;
+mod services;
 mod slo;
 pub mod template;
 
@@ -17,6 +21,8 @@ use crate::codes;
 use crate::diag::{Diagnostic, Diags};
 use crate::load::{RawConfig, S};
 use crate::model::Model;
+// Re-exported for the alert checks (`super::closest`); new code imports `crate::suggest`.
+pub(crate) use crate::suggest::{backticked, closest};
 
 /// Checks the raw config; returns a model only when there is no error.
 pub fn check(raw: &RawConfig, text: &str, diags: &mut Diags) -> Option<Model> {
@@ -57,18 +63,20 @@ pub fn check(raw: &RawConfig, text: &str, diags: &mut Diags) -> Option<Model> {
             .push(base::reachable(&alertmanager.listen));
     }
     secret_files(&mut cx, raw);
-    let logs = outputs::logs(&mut cx, raw, &project);
-    let dashboard = outputs::dashboard(&mut cx, raw, &project, &alerts, &dimensions, &prometheus);
-    let proxy = outputs::proxy(&mut cx, raw, &project, &jobs);
-    let paths = outputs::install_paths();
-    let services = outputs::services(
+    let logs = logs::logs(&mut cx, raw, &project);
+    let dashboard = dashboard::dashboard(&mut cx, raw, &project, &alerts, &dimensions, &prometheus);
+    let proxy = proxy::proxy(&mut cx, raw, &project, &jobs);
+    let paths = services::install_paths();
+    let services = services::services(
         &mut cx,
         raw,
-        &project,
-        &prometheus,
-        &alertmanager,
-        logs.is_some(),
-        &paths,
+        &services::StackConfig {
+            project: &project,
+            prometheus: &prometheus,
+            alertmanager: &alertmanager,
+            logs: logs.is_some(),
+            paths: &paths,
+        },
     );
     if cx.diags.has_errors() {
         return None;
@@ -131,7 +139,7 @@ fn secret_files(cx: &mut Cx, raw: &RawConfig) {
         let v = k.get_ref();
         if !v.starts_with('/') || v.chars().any(char::is_control) || v.ends_with('/') {
             cx.error(
-                codes::BAD_VALUE,
+                codes::UNUSABLE_PATH,
                 format!("`{}` is not an absolute path to a file", v.escape_debug()),
                 k.span(),
                 "expected a path such as `/etc/prometheus/secrets/token`",
@@ -140,68 +148,17 @@ fn secret_files(cx: &mut Cx, raw: &RawConfig) {
     }
 }
 
+/// Whether an optional section is on: absent or `enabled = true`.
+fn enabled(e: &Option<S<bool>>) -> bool {
+    e.as_ref().is_none_or(|b| *b.get_ref())
+}
+
 pub(crate) use crate::cx::Cx;
 pub use crate::cx::is_metric_name;
-
-pub(crate) fn backticked(v: &[String]) -> String {
-    v.iter()
-        .map(|s| format!("`{s}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// The candidate closest to `found` by edit distance, when it is close enough to be a typo.
-pub fn closest<'a>(found: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (found.chars().count() / 3).max(1);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(found, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, c)| (*d, *c))
-        .map(|(_, c)| c)
-}
-
-/// Optimal string alignment distance: insertions, deletions, substitutions and swaps of two
-/// neighbours each cost one (`shpo` is one step from `shop`).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let w = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * w];
-    for i in 0..=a.len() {
-        d[i * w] = i;
-    }
-    for (j, cell) in d.iter_mut().enumerate().take(w) {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[(i - 1) * w + j] + 1)
-                .min(d[i * w + j - 1] + 1)
-                .min(d[(i - 1) * w + j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[(i - 2) * w + j - 2] + 1);
-            }
-            d[i * w + j] = v;
-        }
-    }
-    d[a.len() * w + b.len()]
-}
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn suggests_close_names_only() {
-        assert_eq!(
-            closest("oncal", ["on-call", "oncall", "team"]),
-            Some("oncall")
-        );
-        assert_eq!(closest("xyz", ["oncall", "team"]), None);
-        assert_eq!(closest("shpo", ["shop", "node"]), Some("shop"));
-    }
 
     #[test]
     fn metric_names_follow_prometheus_rules() {

@@ -6,13 +6,16 @@
 //! stops soon after the burn does. The factors follow from the period: for 30 days they are
 //! 14.4, 6, 3 and 1.
 
-use super::{Cx, closest};
+use std::ops::ControlFlow;
+
+use super::Cx;
 use crate::codes;
 use crate::diag::Diagnostic;
 use crate::load::{NumOrStr, RawConfig, RawSlo, S};
 use crate::model::{Alert, BurnWindow, Sli, Slo, SloTier};
 use crate::promql::selector::{Selector, shaped};
 use crate::quantity::{Duration, Quantity, fmt_num};
+use crate::suggest::closest;
 
 /// (long window, short window, share of the period's budget burnt in the long window)
 const PAGE: &[(&str, &str, f64)] = &[("1h", "5m", 0.02), ("6h", "30m", 0.05)];
@@ -182,6 +185,30 @@ fn slo(cx: &mut Cx, dimension: &str, s: &RawSlo, alerts: &[Alert]) -> Option<Slo
             "expected letters, digits, `-` and `_`",
         );
     }
+    let (target, target_text) = target(cx, s);
+    let period = period(cx, s);
+    let ControlFlow::Continue(sli) = sli(cx, s) else {
+        return None;
+    };
+    let min_traffic = min_traffic(cx, s);
+    let tiers = tiers(cx, s, target, period, alerts);
+    if cx.diags.count(crate::diag::Severity::Error) > errors_before {
+        return None;
+    }
+    Some(Slo {
+        name,
+        dimension: dimension.to_string(),
+        sli: sli?,
+        target,
+        target_text,
+        period,
+        min_traffic,
+        tiers,
+    })
+}
+
+/// `target`: a ratio strictly between 0 and 1, and its text as written (for annotations).
+fn target(cx: &mut Cx, s: &RawSlo) -> (f64, String) {
     let target = match s.target.get_ref() {
         NumOrStr::Float(f) => Ok(Quantity::Ratio {
             value: *f,
@@ -210,6 +237,11 @@ fn slo(cx: &mut Cx, dimension: &str, s: &RawSlo, alerts: &[Alert]) -> Option<Slo
         NumOrStr::Str(t) => t.trim().to_string(),
         _ => format!("{}%", fmt_num(target * 100.0)),
     };
+    (target, target_text)
+}
+
+/// `period`: 30 days when absent, and at least the longest alert window.
+fn period(cx: &mut Cx, s: &RawSlo) -> Duration {
     let period = cx.positive_duration(s.period.as_ref(), Duration::from_secs(30 * 86400));
     if period < Duration::from_secs(3 * 86400)
         && let Some(p) = &s.period
@@ -221,104 +253,15 @@ fn slo(cx: &mut Cx, dimension: &str, s: &RawSlo, alerts: &[Alert]) -> Option<Slo
             "expected `7d`, `28d`, `30d`...",
         );
     }
-    let kind = s.kind.get_ref().as_str();
-    let sli = match kind {
-        "availability" => {
-            for (v, key) in [(&s.histogram, "histogram"), (&s.threshold, "threshold")] {
-                if let Some(v) = v {
-                    cx.error(
-                        codes::KEY_NOT_FOR_KIND,
-                        format!("`{key}` is for latency SLOs"),
-                        v.span(),
-                        "not used by `availability`",
-                    );
-                }
-            }
-            let total = match &s.total {
-                Some(t) => selector(cx, t, "total"),
-                None => {
-                    cx.error(
-                        codes::KIND_NEEDS_KEY,
-                        "an availability SLO needs `total`",
-                        s.kind.span(),
-                        "and `errors` or `good`",
-                    );
-                    None
-                }
-            };
-            match (&s.errors, &s.good) {
-                (Some(e), None) => Some(Sli::Errors {
-                    errors: selector(cx, e, "errors")?,
-                    total: total?,
-                }),
-                (None, Some(g)) => Some(Sli::Good {
-                    good: selector(cx, g, "good")?,
-                    total: total?,
-                }),
-                (Some(_), Some(g)) => {
-                    cx.error(
-                        codes::KEY_NOT_FOR_KIND,
-                        "give `errors` or `good`, not both",
-                        g.span(),
-                        "second count here",
-                    );
-                    None
-                }
-                (None, None) => {
-                    cx.error(
-                        codes::KIND_NEEDS_KEY,
-                        "an availability SLO needs `errors` or `good`",
-                        s.kind.span(),
-                        "counts what is bad or good",
-                    );
-                    None
-                }
-            }
-        }
-        "latency" => {
-            for (v, key) in [
-                (&s.errors, "errors"),
-                (&s.good, "good"),
-                (&s.total, "total"),
-            ] {
-                if let Some(v) = v {
-                    cx.error(
-                        codes::KEY_NOT_FOR_KIND,
-                        format!("`{key}` is for availability SLOs"),
-                        v.span(),
-                        "a latency SLO counts from the histogram",
-                    );
-                }
-            }
-            let histogram = match &s.histogram {
-                Some(h) => Some(cx.metric_name(h, "histogram name", true)),
-                None => {
-                    cx.error(
-                        codes::KIND_NEEDS_KEY,
-                        "a latency SLO needs `histogram`",
-                        s.kind.span(),
-                        "and `threshold`",
-                    );
-                    None
-                }
-            };
-            let threshold = match &s.threshold {
-                Some(t) => cx.duration_of(t).map(|d| d.secs_f64()),
-                None => {
-                    cx.error(
-                        codes::KIND_NEEDS_KEY,
-                        "a latency SLO needs `threshold`",
-                        s.kind.span(),
-                        "the bucket boundary of a good request",
-                    );
-                    None
-                }
-            };
-            Some(Sli::Latency {
-                histogram: histogram?.trim_end_matches("_bucket").to_string(),
-                threshold: threshold?,
-            })
-        }
+    period
+}
+
+/// The SLI of the SLO's kind, from the keys that kind takes. `Break` when a selector it
+/// needs is wrong: the rest of the SLO is then not checked.
+fn sli(cx: &mut Cx, s: &RawSlo) -> ControlFlow<(), Option<Sli>> {
+    match s.kind.get_ref().as_str() {
+        "availability" => availability_sli(cx, s),
+        "latency" => latency_sli(cx, s),
         other => {
             let mut d =
                 Diagnostic::error(codes::UNKNOWN_KIND, format!("unknown SLO kind `{other}`"))
@@ -327,11 +270,119 @@ fn slo(cx: &mut Cx, dimension: &str, s: &RawSlo, alerts: &[Alert]) -> Option<Slo
                 d = d.help(format!("did you mean `{c}`?"));
             }
             cx.push(d);
+            ControlFlow::Continue(None)
+        }
+    }
+}
+
+/// `kind = "availability"`: `total`, and `errors` or `good`.
+fn availability_sli(cx: &mut Cx, s: &RawSlo) -> ControlFlow<(), Option<Sli>> {
+    for (v, key) in [(&s.histogram, "histogram"), (&s.threshold, "threshold")] {
+        if let Some(v) = v {
+            cx.error(
+                codes::KEY_NOT_FOR_KIND,
+                format!("`{key}` is for latency SLOs"),
+                v.span(),
+                "not used by `availability`",
+            );
+        }
+    }
+    let total = match &s.total {
+        Some(t) => selector(cx, t, "total"),
+        None => {
+            cx.error(
+                codes::KIND_NEEDS_KEY,
+                "an availability SLO needs `total`",
+                s.kind.span(),
+                "and `errors` or `good`",
+            );
             None
         }
     };
-    let min_traffic = s
-        .min_traffic
+    match (&s.errors, &s.good) {
+        (Some(e), None) => match (selector(cx, e, "errors"), total) {
+            (Some(errors), Some(total)) => {
+                ControlFlow::Continue(Some(Sli::Errors { errors, total }))
+            }
+            _ => ControlFlow::Break(()),
+        },
+        (None, Some(g)) => match (selector(cx, g, "good"), total) {
+            (Some(good), Some(total)) => ControlFlow::Continue(Some(Sli::Good { good, total })),
+            _ => ControlFlow::Break(()),
+        },
+        (Some(_), Some(g)) => {
+            cx.error(
+                codes::KEY_NOT_FOR_KIND,
+                "give `errors` or `good`, not both",
+                g.span(),
+                "second count here",
+            );
+            ControlFlow::Continue(None)
+        }
+        (None, None) => {
+            cx.error(
+                codes::KIND_NEEDS_KEY,
+                "an availability SLO needs `errors` or `good`",
+                s.kind.span(),
+                "counts what is bad or good",
+            );
+            ControlFlow::Continue(None)
+        }
+    }
+}
+
+/// `kind = "latency"`: `histogram` and `threshold`.
+fn latency_sli(cx: &mut Cx, s: &RawSlo) -> ControlFlow<(), Option<Sli>> {
+    for (v, key) in [
+        (&s.errors, "errors"),
+        (&s.good, "good"),
+        (&s.total, "total"),
+    ] {
+        if let Some(v) = v {
+            cx.error(
+                codes::KEY_NOT_FOR_KIND,
+                format!("`{key}` is for availability SLOs"),
+                v.span(),
+                "a latency SLO counts from the histogram",
+            );
+        }
+    }
+    let histogram = match &s.histogram {
+        Some(h) => Some(cx.metric_name(h, "histogram name", true)),
+        None => {
+            cx.error(
+                codes::KIND_NEEDS_KEY,
+                "a latency SLO needs `histogram`",
+                s.kind.span(),
+                "and `threshold`",
+            );
+            None
+        }
+    };
+    let threshold = match &s.threshold {
+        Some(t) => cx.duration_of(t).map(|d| d.secs_f64()),
+        None => {
+            cx.error(
+                codes::KIND_NEEDS_KEY,
+                "a latency SLO needs `threshold`",
+                s.kind.span(),
+                "the bucket boundary of a good request",
+            );
+            None
+        }
+    };
+    match (histogram, threshold) {
+        (Some(histogram), Some(threshold)) => ControlFlow::Continue(Some(Sli::Latency {
+            histogram: histogram.trim_end_matches("_bucket").to_string(),
+            threshold,
+        })),
+        _ => ControlFlow::Break(()),
+    }
+}
+
+/// `min_traffic`: a rate, in requests per second.
+fn min_traffic(cx: &mut Cx, s: &RawSlo) -> Option<f64> {
+    s.min_traffic
         .as_ref()
         .and_then(|m| match Quantity::parse(m.get_ref()) {
             Ok(Quantity::Rate { value, per }) if value > 0.0 => Some(value / per.secs_f64()),
@@ -344,14 +395,20 @@ fn slo(cx: &mut Cx, dimension: &str, s: &RawSlo, alerts: &[Alert]) -> Option<Slo
                 );
                 None
             }
-        });
+        })
+}
+
+/// The page and ticket alerts that are on: their windows (each of which must be able to
+/// fire), names (taken by no alert) and severities.
+fn tiers(cx: &mut Cx, s: &RawSlo, target: f64, period: Duration, alerts: &[Alert]) -> Vec<SloTier> {
+    let name = s.name.get_ref();
     let severity = |cx: &mut Cx, v: &Option<S<String>>, default: &str| -> String {
         match v {
             None => default.to_string(),
             Some(s) => cx.name(s, "severity"),
         }
     };
-    let base = camel(&name);
+    let base = camel(name);
     let mut tiers = Vec::new();
     for (on, tier, spec, sev, default_sev, suffix, for_) in [
         (
@@ -415,19 +472,7 @@ fn slo(cx: &mut Cx, dimension: &str, s: &RawSlo, alerts: &[Alert]) -> Option<Slo
             windows: ws,
         });
     }
-    if cx.diags.count(crate::diag::Severity::Error) > errors_before {
-        return None;
-    }
-    Some(Slo {
-        name,
-        dimension: dimension.to_string(),
-        sli: sli?,
-        target,
-        target_text,
-        period,
-        min_traffic,
-        tiers,
-    })
+    tiers
 }
 
 #[cfg(test)]

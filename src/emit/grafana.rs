@@ -9,8 +9,8 @@ use crate::unit::Unit;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::bundle::{Bundle, HEADER};
 use crate::model::{Dashboard, Model, Panel, PanelKind, Query};
+use crate::output::bundle::{Bundle, HEADER};
 
 /// The dashboard JSON schema version written (Grafana 10.4; later versions migrate it).
 pub const SCHEMA_VERSION: u32 = 39;

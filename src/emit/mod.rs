@@ -16,8 +16,8 @@ mod template;
 
 use serde::Serialize;
 
-use crate::bundle::{Bundle, HEADER};
 use crate::model::{Alert, Model};
+use crate::output::bundle::{Bundle, HEADER};
 
 /// Alerts per piece of rule-test work: small enough to balance the cores, large enough that
 /// handing out work costs nothing.

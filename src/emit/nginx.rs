@@ -5,9 +5,9 @@
 use serde::Serialize;
 
 use super::template;
-use crate::bundle::HEADER;
 use crate::escape::{Refusal, nginx};
 use crate::model::{Balance, Model, Proxy, Tls};
+use crate::output::bundle::HEADER;
 use crate::quantity::Duration;
 
 /// A token `check` has already accepted.

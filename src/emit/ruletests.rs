@@ -508,7 +508,7 @@ mod tests {
     }
 
     fn model(text: &str) -> Model {
-        let src = crate::source::Source::new("monitoring.toml", text.to_string());
+        let src = crate::diag::source::Source::new("monitoring.toml", text.to_string());
         let mut diags = crate::diag::Diags::default();
         crate::compile(&src, &mut diags).expect("the config compiles")
     }

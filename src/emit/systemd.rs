@@ -1,4 +1,5 @@
-//! systemd units from `templates/unit.service.j2`: flags derived from the rest of the config,
+//! systemd units from `templates/unit.service.j2`: the command line composed from what the
+//! model says each program runs with (flags derived from the rest of the config),
 //! restart on failure, and a hardened sandbox (`ProtectSystem=strict` with the data paths the
 //! process writes opened again).
 
@@ -7,8 +8,8 @@ use serde::Serialize;
 use crate::escape::{Refusal, systemd};
 
 use super::template;
-use crate::bundle::HEADER;
 use crate::model::{Model, Service, ServiceKind};
+use crate::output::bundle::HEADER;
 
 pub const TEMPLATE: &str = include_str!("../../templates/unit.service.j2");
 
@@ -31,14 +32,84 @@ fn token<T: ToString>(r: Result<T, Refusal>) -> String {
         .unwrap_or_else(|why| panic!("ccmon bug: check let through a systemd value: {why}"))
 }
 
+/// The program's arguments: the flags its settings become, then the user's extra flags.
+fn args(s: &Service) -> Vec<String> {
+    let mut args = match &s.kind {
+        ServiceKind::Prometheus {
+            config_dir,
+            storage_path,
+            retention,
+            listen,
+            external_url,
+        } => {
+            let mut f = vec![
+                format!("--config.file={config_dir}/prometheus.yml"),
+                format!("--storage.tsdb.path={storage_path}"),
+                format!("--storage.tsdb.retention.time={retention}"),
+                format!("--web.listen-address={listen}"),
+            ];
+            f.extend(
+                external_url
+                    .iter()
+                    .map(|u| format!("--web.external-url={u}")),
+            );
+            f
+        }
+        ServiceKind::Alertmanager {
+            config_dir,
+            storage_path,
+            listen,
+            external_url,
+        } => {
+            let mut f = vec![
+                format!("--config.file={config_dir}/alertmanager.yml"),
+                format!("--storage.path={storage_path}"),
+                format!("--web.listen-address={listen}"),
+                // One instance: no gossip port opened to the network.
+                "--cluster.listen-address=".to_string(),
+            ];
+            f.extend(
+                external_url
+                    .iter()
+                    .map(|u| format!("--web.external-url={u}")),
+            );
+            f
+        }
+        ServiceKind::NodeExporter { listen } => vec![format!("--web.listen-address={listen}")],
+        ServiceKind::Filebeat {
+            config_dir,
+            home,
+            data_dir,
+            logs_dir,
+        } => vec![
+            "--environment".into(),
+            "systemd".into(),
+            "-c".into(),
+            format!("{config_dir}/filebeat.yml"),
+            "--path.home".into(),
+            home.clone(),
+            "--path.config".into(),
+            config_dir.clone(),
+            "--path.data".into(),
+            data_dir.clone(),
+            "--path.logs".into(),
+            logs_dir.clone(),
+        ],
+        ServiceKind::App { args } => args.clone(),
+    };
+    args.extend(s.extra_flags.iter().cloned());
+    args
+}
+
 pub fn emit(_m: &Model, s: &Service) -> String {
     // One option per line; a value given as the next word stays on its option's line.
+    let flags = args(s);
     let mut exec = token(systemd::program(&s.binary));
-    for (i, f) in s.flags.iter().enumerate() {
+    for (i, f) in flags.iter().enumerate() {
         let is_value = i > 0
             && !f.starts_with('-')
-            && s.flags[i - 1].starts_with('-')
-            && !s.flags[i - 1].contains('=');
+            && flags[i - 1].starts_with('-')
+            && !flags[i - 1].contains('=');
         exec.push_str(if is_value { " " } else { " \\\n    " });
         exec.push_str(&token(systemd::word(f, s.expand_env)));
     }
@@ -61,7 +132,10 @@ pub fn emit(_m: &Model, s: &Service) -> String {
             .collect(),
         protect_home: s.protect_home,
         exec_start: exec,
-        reload: matches!(s.kind, ServiceKind::Prometheus | ServiceKind::Alertmanager),
+        reload: matches!(
+            s.kind,
+            ServiceKind::Prometheus { .. } | ServiceKind::Alertmanager { .. }
+        ),
     };
     template::render("unit.service", TEMPLATE, &ctx)
 }

@@ -3,10 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use ccmon::bundle::Bundle;
+use ccmon::diag::source::Source;
 use ccmon::diag::{self, Diags};
 use ccmon::model::Model;
-use ccmon::source::Source;
+use ccmon::output::bundle::Bundle;
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

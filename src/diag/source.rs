@@ -72,17 +72,18 @@ impl Source {
 /// The largest configuration read, in bytes (a 100k-alert config is about 30 MB).
 pub const MAX_FILE_SIZE: u64 = 256 * 1024 * 1024;
 
-/// Reads a configuration file. A missing, unreadable, oversized or non-UTF-8 file is a
-/// diagnostic (code CM001), never a panic.
-pub fn read_source(path: &std::path::Path) -> Result<Source, Box<crate::diag::Diagnostic>> {
-    use crate::codes::UNREADABLE;
-    use crate::diag::Diagnostic;
+/// Why a configuration file could not be read: what happened, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    pub message: String,
+    pub help: &'static str,
+}
+
+/// Reads a configuration file. A missing, unreadable, oversized or non-UTF-8 file is an
+/// [`Unreadable`] (reported as code CM001), never a panic.
+pub fn read_source(path: &std::path::Path) -> Result<Source, Unreadable> {
     let name = path.display().to_string();
-    let fail = |msg: String, help: &str| {
-        Err(Box::new(
-            Diagnostic::error(UNREADABLE, msg).help(help.to_string()),
-        ))
-    };
+    let fail = |message: String, help: &'static str| Err(Unreadable { message, help });
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => return fail(format!("cannot read `{name}`: {e}"), "check the path"),

@@ -321,7 +321,7 @@ mod tests {
         let synth = crate::synth::generate(20, 300);
         assert!(cuts(&headers(&synth), 2048).len() > 10);
         assert!(same(&synth, 2048));
-        let example = include_str!("../examples/claude-code/monitoring.toml");
+        let example = include_str!("../../examples/claude-code/monitoring.toml");
         assert!(!cuts(&headers(example), 512).is_empty());
         assert!(same(example, 512));
     }

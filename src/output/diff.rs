@@ -21,7 +21,9 @@ use serde::Serialize;
 use serde_json::Value;
 use similar::{ChangeTag, TextDiff};
 
-use crate::bundle::{Bundle, HEADER, MANIFEST, STAGING, read_manifest, sha256_hex};
+use super::bundle::{Bundle, has_header};
+use super::manifest::{MANIFEST, read_manifest, sha256_hex};
+use super::write::STAGING;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -61,15 +63,6 @@ impl Report {
         let removed = self.files.iter().map(|f| f.removed).sum();
         (self.files.len(), added, removed)
     }
-}
-
-/// Whether a file's text says ccmon wrote it.
-pub fn has_header(path: &str, text: &str) -> bool {
-    let first = text.lines().next().unwrap_or("");
-    if first.contains(HEADER) {
-        return true;
-    }
-    path.ends_with(".json") && text.contains(&format!("\"description\": \"{HEADER}\""))
 }
 
 /// Every regular file below `dir` (relative, `/`-separated), leaving out ccmon's bookkeeping
@@ -379,16 +372,6 @@ pub fn render_json(r: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn recognises_ccmon_headers() {
-        assert!(has_header("a.yml", &format!("# {HEADER}\nx: 1\n")));
-        assert!(has_header(
-            "d.json",
-            &format!("{{\n  \"description\": \"{HEADER}\",\n}}")
-        ));
-        assert!(!has_header("a.yml", "x: 1\n"));
-    }
 
     #[test]
     fn semantic_form_ignores_order_quoting_and_comments() {

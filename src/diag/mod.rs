@@ -3,14 +3,18 @@
 //! A [`Diagnostic`] knows nothing about how it is shown: the same value is rendered for people
 //! (rustc style), for machines (JSON) and for GitHub Actions annotations. Every stage pushes into
 //! one [`Diags`] list so that a user sees every problem of a run at once.
+//!
+//! [`source`] holds the text the spans point into, and reads it from a file.
+
+pub mod source;
 
 use std::fmt::Write as _;
 use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::codes::Code;
-use crate::source::Source;
+use crate::codes::{self, Code};
+use source::{Source, Unreadable};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -78,6 +82,12 @@ impl Diagnostic {
 }
 
 /// The diagnostics of one run, in the order they were found.
+impl From<Unreadable> for Diagnostic {
+    fn from(u: Unreadable) -> Self {
+        Diagnostic::error(codes::UNREADABLE, u.message).help(u.help)
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Diags {
     list: Vec<Diagnostic>,

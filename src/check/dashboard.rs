@@ -1,0 +1,225 @@
+//! `[dashboard]`: the Grafana dashboard's panels, their queries and the alerts they plot.
+//!
+//! An absent section gets the defaults documented in `docs/format.md`; `enabled = false`
+//! leaves the dashboard out.
+
+use std::collections::HashMap;
+
+use super::{Cx, enabled};
+use crate::codes;
+use crate::diag::Diagnostic;
+use crate::load::{RawConfig, RawDashboard, RawPanel, S};
+use crate::model::{Alert, Dashboard, Dimension, Panel, PanelKind, Project, Prometheus, Query};
+use crate::quantity::Duration;
+
+pub fn dashboard(
+    cx: &mut Cx,
+    raw: &RawConfig,
+    project: &Project,
+    alerts: &[Alert],
+    dims: &[Dimension],
+    prom: &Prometheus,
+) -> Option<Dashboard> {
+    let d = raw.dashboard.as_ref().map(S::get_ref);
+    if d.is_some_and(|d| !enabled(&d.enabled)) {
+        return None;
+    }
+    let uid = uid(cx, d.and_then(|d| d.uid.as_ref()), project);
+    let panels = d.map_or_else(Vec::new, |d| panels(cx, d, alerts, dims));
+    let refresh = cx.positive_duration(d.and_then(|d| d.refresh.as_ref()), Duration::from_secs(30));
+    let prometheus_url = d.and_then(|d| d.prometheus_url.as_ref()).map_or_else(
+        || format!("http://{}", prom.listen),
+        |u| {
+            super::base::url(cx, u);
+            u.get_ref().clone()
+        },
+    );
+    Some(Dashboard {
+        title: d
+            .and_then(|d| d.title.as_ref())
+            .map_or_else(|| project.name.clone(), |t| t.get_ref().clone()),
+        uid,
+        refresh,
+        time_from: d
+            .and_then(|d| d.time_from.as_ref())
+            .map_or_else(|| "now-6h".into(), |t| t.get_ref().clone()),
+        tags: d.map_or_else(Vec::new, |d| {
+            d.tags.iter().map(|t| t.get_ref().clone()).collect()
+        }),
+        alert_panels: d.is_none_or(|d| enabled(&d.alert_panels)),
+        datasource_uid: d
+            .and_then(|d| d.datasource_uid.as_ref())
+            .map_or_else(|| "prometheus".into(), |t| t.get_ref().clone()),
+        prometheus_url,
+        panels,
+    })
+}
+
+/// `uid`: what Grafana accepts as a dashboard uid (the project's name when absent).
+fn uid(cx: &mut Cx, u: Option<&S<String>>, project: &Project) -> String {
+    u.map_or_else(
+        || project.name.clone(),
+        |u| {
+            let v = u.get_ref();
+            if v.is_empty()
+                || v.len() > 40
+                || !v
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
+                cx.error(
+                    codes::BAD_IDENTIFIER,
+                    format!("dashboard uid `{v}` is not valid"),
+                    u.span(),
+                    "Grafana takes 1 to 40 letters, digits, `-` and `_`",
+                );
+            }
+            v.clone()
+        },
+    )
+}
+
+/// `[[dashboard.panel]]`, every query parsed on every core first, reported in order.
+fn panels(cx: &mut Cx, d: &RawDashboard, alerts: &[Alert], dims: &[Dimension]) -> Vec<Panel> {
+    let by_name: HashMap<&str, &Alert> = alerts.iter().map(|a| (a.name.as_str(), a)).collect();
+    cx.unique(d.panels.iter().map(|p| &p.get_ref().title), "panel");
+    let exprs: Vec<&S<String>> = d
+        .panels
+        .iter()
+        .flat_map(|p| &p.get_ref().queries)
+        .map(|q| &q.get_ref().expr)
+        .collect();
+    let verdicts = crate::par::map(&exprs, |e| super::promql::parse_error(e.get_ref()));
+    let mut verdicts = verdicts.into_iter();
+    let mut panels = Vec::new();
+    for p in &d.panels {
+        let p = p.get_ref();
+        let why: Vec<Option<String>> = verdicts.by_ref().take(p.queries.len()).collect();
+        panels.push(panel(cx, p, why, &by_name, alerts, dims));
+    }
+    panels
+}
+
+/// One panel: its kind, dimension, unit and queries (`why`: each query's parse error), or
+/// what it takes from the alert it plots.
+fn panel(
+    cx: &mut Cx,
+    p: &RawPanel,
+    why: Vec<Option<String>>,
+    by_name: &HashMap<&str, &Alert>,
+    alerts: &[Alert],
+    dims: &[Dimension],
+) -> Panel {
+    let kind = panel_kind(cx, p);
+    if let Some(dim) = &p.dimension
+        && !dims.iter().any(|x| &x.name == dim.get_ref())
+    {
+        cx.unknown_ref(
+            codes::UNKNOWN_DIMENSION,
+            "dimension",
+            dim,
+            dims.iter().map(|x| x.name.clone()),
+        );
+    }
+    let mut unit = p.unit.as_ref().and_then(|u| super::alerts::unit_of(cx, u));
+    for (q, why) in p.queries.iter().zip(why) {
+        super::promql::report_expr(cx, &q.get_ref().expr, "panel query", why);
+    }
+    let mut queries: Vec<Query> = p
+        .queries
+        .iter()
+        .map(|q| Query {
+            expr: q.get_ref().expr.get_ref().trim().to_string(),
+            legend: q.get_ref().legend.as_ref().map(|l| l.get_ref().clone()),
+        })
+        .collect();
+    let mut threshold = None;
+    let mut dimension = p.dimension.as_ref().map(|d| d.get_ref().clone());
+    if let Some(a) = &p.alert {
+        match by_name.get(a.get_ref().as_str()).copied() {
+            Some(alert) => {
+                if queries.is_empty() {
+                    queries.push(Query {
+                        expr: alert.value_expr(),
+                        legend: None,
+                    });
+                }
+                unit.get_or_insert_with(|| alert.unit());
+                threshold = alert.threshold_value();
+                if dimension.is_none() {
+                    dimension = alert.dimension.clone();
+                }
+            }
+            None => cx.unknown_ref(
+                codes::UNKNOWN_ALERT,
+                "alert",
+                a,
+                alerts.iter().map(|x| x.name.clone()),
+            ),
+        }
+    } else if queries.is_empty() {
+        cx.push(
+            Diagnostic::error(
+                codes::INCOMPLETE_KEYS,
+                format!("panel `{}` has nothing to show", p.title.get_ref()),
+            )
+            .at(
+                p.title.span(),
+                "no `[[dashboard.panel.query]]` and no `alert`",
+            )
+            .help("add a query, or name the alert whose value it plots with `alert = \"...\"`"),
+        );
+    }
+    Panel {
+        title: p.title.get_ref().clone(),
+        alert: p.alert.as_ref().map(|a| a.get_ref().clone()),
+        dimension,
+        kind,
+        unit,
+        queries,
+        threshold,
+        width: panel_size(
+            cx,
+            &p.width,
+            if kind == PanelKind::Stat { 6 } else { 12 },
+            24,
+        ),
+        height: panel_size(cx, &p.height, 8, 100),
+    }
+}
+
+/// `kind`: `timeseries` (the default) or `stat`.
+fn panel_kind(cx: &mut Cx, p: &RawPanel) -> PanelKind {
+    match p.kind.as_ref().map(|k| k.get_ref().as_str()) {
+        None | Some("timeseries") => PanelKind::TimeSeries,
+        Some("stat") => PanelKind::Stat,
+        Some(other) => {
+            let k = p.kind.as_ref().map_or(0..0, S::span);
+            let mut diag =
+                Diagnostic::error(codes::UNKNOWN_KIND, format!("unknown panel kind `{other}`"))
+                    .at(k, "expected `timeseries` or `stat`");
+            if other == "graph" {
+                diag = diag.help("`graph` is Grafana's removed Angular panel: use `timeseries`");
+            }
+            cx.push(diag);
+            PanelKind::TimeSeries
+        }
+    }
+}
+
+/// `width` or `height`, in Grafana's grid units.
+fn panel_size(cx: &mut Cx, v: &Option<S<i64>>, default: u32, max: i64) -> u32 {
+    match v {
+        None => default,
+        Some(s) if (1..=max).contains(s.get_ref()) => *s.get_ref() as u32,
+        Some(s) => {
+            cx.error(
+                codes::OUT_OF_RANGE,
+                format!("panel size must be from 1 to {max}"),
+                s.span(),
+                "out of range",
+            );
+            default
+        }
+    }
+}

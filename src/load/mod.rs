@@ -1,0 +1,193 @@
+//! `load`: TOML text into the raw configuration, keeping the byte span of every value a
+//! diagnostic may need to point at.
+//!
+//! The raw types mirror `monitoring.toml` exactly (see `docs/format.md`); nothing here judges
+//! values. Unknown keys are rejected by the parser, with a span. Everything semantic happens in
+//! `check`, which turns a [`RawConfig`] into a [`crate::model::Model`].
+
+//!
+//! One file per part: [`raw`] (the types, re-exported here), [`pieces`] (a large text parsed on
+//! every core), `recovery` (a structure error into a diagnostic, and its entry out of the
+//! document so that deserialization can go on).
+
+pub mod pieces;
+pub mod raw;
+mod recovery;
+
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
+
+pub use raw::*;
+use recovery::{remove_at, structure_diagnostic};
+
+use crate::codes;
+use crate::diag::source::Source;
+use crate::diag::{Diagnostic, Diags};
+
+/// At most this many syntax errors are listed; past them the rest of the file is noise.
+pub const MAX_SYNTAX_ERRORS: usize = 20;
+/// At most this many structure errors are collected in one run.
+pub const MAX_STRUCTURE_ERRORS: usize = 50;
+
+/// Parses the TOML text into the raw configuration.
+///
+/// Every syntax error the parser can recover from is reported. Structure errors (unknown keys,
+/// wrong types, missing keys) are collected all at once: after each one, the offending entry is
+/// removed from the parsed document and deserialization is tried again, so that one run
+/// reports every structural mistake and `check` can still look at the rest. Returns `None`
+/// only when nothing usable is left.
+pub fn load(src: &Source, diags: &mut Diags) -> Option<RawConfig> {
+    if src.text.trim().is_empty() {
+        diags.push(
+            Diagnostic::error(codes::MISSING_KEY, "the configuration is empty")
+                .at(0..0, "nothing here")
+                .help("start with `[project]` and `name = \"...\"`; see examples/minimal/monitoring.toml"),
+        );
+        return None;
+    }
+    // A large config's alerts are deserialized on every core, piece by piece, as they parse.
+    let convert =
+        |v: Spanned<DeValue<'_>>| S::<RawAlert>::deserialize(ValueDeserializer::from(v)).ok();
+    let pieces::Parsed {
+        table: doc,
+        errors,
+        more,
+    } = pieces::parse_extracting(&src.text, "alert", &convert);
+    if !errors.is_empty() {
+        let n = errors.len();
+        for e in errors.iter().take(MAX_SYNTAX_ERRORS) {
+            let span = e.span().unwrap_or(0..0);
+            diags.push(
+                Diagnostic::error(codes::SYNTAX, e.message().trim().to_string())
+                    .at(span, "TOML syntax error"),
+            );
+        }
+        if n > MAX_SYNTAX_ERRORS {
+            diags.push(Diagnostic::error(
+                codes::TOO_MANY,
+                format!("{} more syntax errors not shown", n - MAX_SYNTAX_ERRORS),
+            ));
+        }
+        return None;
+    }
+    let mut doc = Some(doc);
+    if !more.is_empty() {
+        // The table holds the first piece's alerts, `more` every other one, all well-formed.
+        match RawConfig::deserialize(toml::de::Deserializer::from(doc.take()?)) {
+            Ok(mut raw) => {
+                raw.alerts.reserve_exact(more.iter().map(Vec::len).sum());
+                for run in more {
+                    raw.alerts.extend(run);
+                }
+                return Some(raw);
+            }
+            // Diagnosed below on the whole document, exactly as for a small one.
+            Err(_) => doc = Some(pieces::parse(&src.text).0),
+        }
+    }
+    let mut recovering = Spanned::new(0..0, DeTable::new());
+    let mut need_reparse = true;
+    let mut removed: Vec<(Range<usize>, String)> = Vec::new();
+    // Each retry deserializes the whole document again: on huge files, stop sooner so that
+    // time stays bounded (about 64 MB of text deserialized in all).
+    let budget = (64 * 1024 * 1024 / src.text.len().max(1)).clamp(2, MAX_STRUCTURE_ERRORS);
+    for _ in 0..budget {
+        // The first attempt consumes the document (valid configs need no copy); recovery
+        // parses the text again and keeps a copy from then on.
+        let attempt = match doc.take() {
+            Some(d) => RawConfig::deserialize(toml::de::Deserializer::from(d)),
+            None => RawConfig::deserialize(toml::de::Deserializer::from(recovering.clone())),
+        };
+        match attempt {
+            Ok(mut raw) => {
+                raw.removed = removed;
+                return Some(raw);
+            }
+            Err(e) => {
+                let span = e.span().unwrap_or(0..0);
+                let d = structure_diagnostic(src, &e, span.clone());
+                // A key removed for its wrong type is then missing: say it once.
+                let cascade = e
+                    .message()
+                    .strip_prefix("missing field `")
+                    .and_then(|r| r.split('`').next())
+                    .is_some_and(|k| removed.iter().any(|(s, key)| *s == span && key == k));
+                if !cascade {
+                    diags.push(d);
+                }
+                if need_reparse {
+                    recovering = pieces::parse(&src.text).0;
+                    need_reparse = false;
+                }
+                let root = recovering.span();
+                match remove_at(recovering.get_mut(), root, &span) {
+                    Some(hit) => removed.push(hit),
+                    None => return None,
+                }
+            }
+        }
+    }
+    diags.push(
+        Diagnostic::error(
+            codes::TOO_MANY,
+            format!("stopped after {budget} structure errors; more may follow"),
+        )
+        .help("fix these and run again"),
+    );
+    None
+}
+
+/// The JSON schema of `monitoring.toml`, generated from the raw types; committed as
+/// `schema/monitoring.schema.json` for editors (`#:schema` directive).
+pub fn json_schema() -> String {
+    let mut schema = schemars::schema_for!(RawConfig);
+    schema.insert("title".into(), "ccmon monitoring.toml".into());
+    let mut s = serde_json::to_string_pretty(&schema)
+        .unwrap_or_else(|e| panic!("ccmon bug: schema failed to serialize: {e}"));
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A config large enough to be parsed in pieces, with mistakes in alerts that a later
+    /// piece holds: each is reported where it is, as in a small config.
+    #[test]
+    fn mistakes_in_later_pieces_are_reported_at_their_place() {
+        let mut text = crate::synth::generate(300, 3000);
+        assert!(text.len() > 4 * pieces::PIECE);
+        let mut expected = Vec::new();
+        for (n, line) in [(2900, "bogus_key = 1\n"), (1700, "also_bogus = true\n")] {
+            let at = text.match_indices("[[alert]]\n").nth(n).unwrap().0 + "[[alert]]\n".len();
+            text.insert_str(at, line);
+            expected.push(line.split(' ').next().unwrap().to_string());
+        }
+        let src = Source::new("monitoring.toml", text.clone());
+        let mut diags = Diags::default();
+        let raw = load(&src, &mut diags).expect("unknown keys are removed and loading goes on");
+        assert_eq!(raw.alerts.len(), 3000);
+        let found: Vec<String> = diags
+            .sorted()
+            .into_iter()
+            .map(|d| text[d.primary.as_ref().unwrap().span.clone()].to_string())
+            .collect();
+        expected.sort();
+        let mut sorted = found.clone();
+        sorted.sort();
+        assert_eq!(sorted, expected, "{diags:?}");
+        // Without mistakes: every alert, in order, spans pointing at their own text.
+        let text = crate::synth::generate(300, 3000);
+        let src = Source::new("monitoring.toml", text.clone());
+        let raw = load(&src, &mut Diags::default()).unwrap();
+        for (i, a) in raw.alerts.iter().enumerate() {
+            let name = a.get_ref().name.get_ref();
+            assert_eq!(name, &format!("Synth{i:06}"));
+            assert_eq!(text[a.get_ref().name.span()].trim_matches('"'), name);
+        }
+    }
+}
