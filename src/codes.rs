@@ -55,6 +55,7 @@ codes! {
     UNKNOWN_CHOICE = "CM215", "unsupported version or unknown option";
     BAD_IDENTIFIER = "CM216", "identifier the server refuses";
     BAD_COMMAND = "CM217", "command that cannot start the service";
+    DURATION_OUT_OF_RANGE = "CM218", "duration too short or too long";
     UNKNOWN_RECEIVER = "CM301", "reference to an unknown receiver";
     UNKNOWN_DIMENSION = "CM302", "reference to an unknown dimension";
     UNKNOWN_JOB = "CM303", "reference to an unknown job";

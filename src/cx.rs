@@ -94,7 +94,7 @@ impl Cx<'_> {
         if d.millis() == 0 {
             if let Some(s) = v {
                 self.error(
-                    codes::BAD_DURATION,
+                    codes::DURATION_OUT_OF_RANGE,
                     format!("`{}` must be longer than zero", s.get_ref()),
                     s.span(),
                     "zero here",

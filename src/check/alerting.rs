@@ -474,7 +474,7 @@ fn route(cx: &mut Cx, r: &RawRoute, receivers: &[String], root: bool, who: &[Who
             && !zero_ok
         {
             cx.error(
-                codes::BAD_DURATION,
+                codes::DURATION_OUT_OF_RANGE,
                 format!("`{}` must be longer than zero", s.get_ref()),
                 s.span(),
                 "Alertmanager refuses a zero interval",

@@ -10,35 +10,12 @@ use crate::diag::Diagnostic;
 use crate::kinds::{self, AlertKind, Cmp, Reading};
 use crate::load::{NumOrStr, RawAlert, RawConfig, S};
 use crate::model::{Alert, Dimension, Job, Prometheus, Severity};
-use crate::promql::selector::shaped;
 use crate::quantity::{Duration, Quantity};
 use crate::unit::Unit;
 
+/// The kind-specific keys present, with their spans.
 fn present(a: &RawAlert) -> Vec<(&'static str, std::ops::Range<usize>)> {
-    let mut v = Vec::new();
-    let mut add = |k: &'static str, span: Option<std::ops::Range<usize>>| {
-        if let Some(s) = span {
-            v.push((k, s));
-        }
-    };
-    add("job", a.job.as_ref().map(S::span));
-    add("errors", a.errors.as_ref().map(S::span));
-    add("total", a.total.as_ref().map(S::span));
-    add("histogram", a.histogram.as_ref().map(S::span));
-    add("quantile", a.quantile.as_ref().map(S::span));
-    add("metric", a.metric.as_ref().map(S::span));
-    add("over", a.over.as_ref().map(S::span));
-    add("used", a.used.as_ref().map(S::span));
-    add("capacity", a.capacity.as_ref().map(S::span));
-    add("on", a.on.as_ref().map(S::span));
-    add("used_is_counter", a.used_is_counter.as_ref().map(S::span));
-    add("expr", a.expr.as_ref().map(S::span));
-    add("by", a.by.as_ref().map(S::span));
-    add("window", a.window.as_ref().map(S::span));
-    add("unit", a.unit.as_ref().map(S::span));
-    add("above", a.above.as_ref().map(S::span));
-    add("below", a.below.as_ref().map(S::span));
-    v
+    a.kind_keys().into_iter().map(|k| (k.key, k.span)).collect()
 }
 
 /// Jobs looked up by name, and what they export: built once, so that checking stays linear
@@ -177,7 +154,7 @@ pub(crate) fn range_window(cx: &mut Cx, s: &S<String>, key: &str, d: Duration, i
     if d > MAX_WINDOW {
         cx.push(
             Diagnostic::error(
-                codes::BAD_DURATION,
+                codes::DURATION_OUT_OF_RANGE,
                 format!("`{key} = \"{}\"` is longer than {MAX_WINDOW}", s.get_ref()),
             )
             .at(
@@ -209,17 +186,10 @@ pub(crate) fn range_window(cx: &mut Cx, s: &S<String>, key: &str, d: Duration, i
 /// the composition is at fault.
 fn condition_error(cx: &mut Cx, a: &RawAlert, alert: &Alert, why: &str) {
     let mut found = false;
-    for (v, what, selector) in [
-        (&a.errors, "errors", true),
-        (&a.total, "total", true),
-        (&a.metric, "metric", true),
-        (&a.expr, "expr", false),
-        (&a.used, "used", false),
-        (&a.capacity, "capacity", false),
-    ] {
-        if let Some(s) = v
-            && (!selector || shaped(s.get_ref().trim()))
-            && !super::promql::check_expr(cx, s, &format!("`{what}`"))
+    // A built alert's selectors are all shaped as selectors: every PromQL key is parsed.
+    for k in a.kind_keys() {
+        if let Some(s) = k.promql
+            && !super::promql::check_expr(cx, s, &format!("`{}`", k.key))
         {
             found = true;
         }
@@ -372,7 +342,7 @@ fn kind_keys(cx: &mut Cx, table_span: &std::ops::Range<usize>, a: &RawAlert) -> 
     if let (Some(_), Some(b)) = (&a.above, &a.below) {
         ok = false;
         cx.error(
-            codes::BAD_THRESHOLD,
+            codes::CONFLICTING_SETTINGS,
             "an alert takes `above` or `below`, not both",
             b.span(),
             "second threshold here",
@@ -421,7 +391,7 @@ fn for_(cx: &mut Cx, a: &RawAlert, jobs: &JobIndex, prom: &Prometheus) -> Option
         && for_ > MAX_FOR
     {
         cx.push(
-            Diagnostic::error(codes::BAD_DURATION, format!("`for = \"{}\"` is longer than {MAX_FOR}", f.get_ref()))
+            Diagnostic::error(codes::DURATION_OUT_OF_RANGE, format!("`for = \"{}\"` is longer than {MAX_FOR}", f.get_ref()))
                 .at(f.span(), "an alert pending this long is not an alert")
                 .help("alert on the condition's trend instead (an `increase` over a long period, or an SLO)"),
         );

@@ -49,7 +49,7 @@ pub fn check(raw: &RawConfig, text: &str, diags: &mut Diags) -> Option<Model> {
             None => prometheus.retention = longest,
             Some(r) => cx.push(
                 Diagnostic::error(
-                    codes::BAD_DURATION,
+                    codes::DURATION_OUT_OF_RANGE,
                     format!("retention {} is shorter than the SLO period {longest}", prometheus.retention),
                 )
                 .at(r.span(), "the SLO's ratio over its period would be computed from part of it")

@@ -247,7 +247,7 @@ fn period(cx: &mut Cx, s: &RawSlo) -> Duration {
         && let Some(p) = &s.period
     {
         cx.error(
-            codes::BAD_DURATION,
+            codes::DURATION_OUT_OF_RANGE,
             format!("an SLO period of {period} is shorter than its longest alert window (3d)"),
             p.span(),
             "expected `7d`, `28d`, `30d`...",

@@ -162,7 +162,7 @@ fn quantile(cx: &mut Cx, q: &S<NumOrStr>) -> Option<f64> {
         Some(v) if v > 0.0 && v < 1.0 => Some(v),
         _ => {
             cx.error(
-                codes::BAD_THRESHOLD,
+                codes::OUT_OF_RANGE,
                 "a quantile is between 0 and 1",
                 q.span(),
                 "expected `0.95`, `\"p95\"` or `\"95%\"`",

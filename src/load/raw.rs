@@ -235,6 +235,53 @@ pub struct RawAlert {
     pub unit: Option<S<String>>,
 }
 
+impl RawAlert {
+    /// The keys only some kinds take that this alert has, with their spans, and their text
+    /// when they hold a PromQL expression or selector. A key a new kind needs is a field
+    /// above and a line here.
+    pub fn kind_keys(&self) -> Vec<KindKey<'_>> {
+        fn span<T>(v: &Option<S<T>>) -> Option<Range<usize>> {
+            v.as_ref().map(S::span)
+        }
+        let keys = [
+            ("job", span(&self.job), None),
+            ("errors", span(&self.errors), self.errors.as_ref()),
+            ("total", span(&self.total), self.total.as_ref()),
+            ("histogram", span(&self.histogram), None),
+            ("quantile", span(&self.quantile), None),
+            ("metric", span(&self.metric), self.metric.as_ref()),
+            ("over", span(&self.over), None),
+            ("used", span(&self.used), self.used.as_ref()),
+            ("capacity", span(&self.capacity), self.capacity.as_ref()),
+            ("on", span(&self.on), None),
+            ("used_is_counter", span(&self.used_is_counter), None),
+            ("expr", span(&self.expr), self.expr.as_ref()),
+            ("by", span(&self.by), None),
+            ("window", span(&self.window), None),
+            ("unit", span(&self.unit), None),
+            ("above", span(&self.above), None),
+            ("below", span(&self.below), None),
+        ];
+        keys.into_iter()
+            .filter_map(|(key, span, promql)| {
+                Some(KindKey {
+                    key,
+                    span: span?,
+                    promql,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A kind-specific key of an alert (see [`RawAlert::kind_keys`]).
+pub struct KindKey<'a> {
+    pub key: &'static str,
+    pub span: Range<usize>,
+    /// The text of a key that holds PromQL.
+    pub promql: Option<&'a S<String>>,
+}
+
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAlertmanager {
