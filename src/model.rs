@@ -99,12 +99,34 @@ pub struct BurnWindow {
     pub factor: f64,
 }
 
+/// The two alerts of an SLO: a fast burn pages, a slow burn opens a ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tier {
+    Page,
+    Ticket,
+}
+
+impl std::fmt::Display for Tier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Tier {
+    /// The `tier` label.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::Page => "page",
+            Tier::Ticket => "ticket",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct SloTier {
-    /// `page` or `ticket`.
-    pub tier: &'static str,
+    pub tier: Tier,
     pub alert: String,
-    pub severity: String,
+    pub severity: Severity,
     pub for_: Duration,
     pub windows: Vec<BurnWindow>,
 }
@@ -143,11 +165,14 @@ impl Slo {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// An alert's `severity` label: one of the three ccmon knows, or (for SLO tiers, which may set
+/// their own) a name of the team's.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Critical,
     Warning,
     Info,
+    Other(String),
 }
 
 impl Severity {
@@ -157,12 +182,21 @@ impl Severity {
         ("info", Severity::Info),
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             Severity::Critical => "critical",
             Severity::Warning => "warning",
             Severity::Info => "info",
+            Severity::Other(s) => s,
         }
+    }
+
+    /// The severity named `s`: a known one, or a name of the team's.
+    pub fn named(s: &str) -> Severity {
+        Severity::ALL
+            .iter()
+            .find(|(n, _)| *n == s)
+            .map_or_else(|| Severity::Other(s.to_string()), |(_, v)| v.clone())
     }
 }
 

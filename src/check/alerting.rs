@@ -30,10 +30,10 @@ impl<'a> Who<'a> {
             Who::Alert(a) => a.static_label(name),
             Who::Slo(s, t) => match name {
                 "alertname" => Some(&t.alert),
-                "severity" => Some(&t.severity),
+                "severity" => Some(t.severity.as_str()),
                 "slo" => Some(&s.name),
                 "dimension" => Some(&s.dimension),
-                "tier" => Some(t.tier),
+                "tier" => Some(t.tier.as_str()),
                 _ => None,
             },
         }

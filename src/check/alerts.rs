@@ -356,7 +356,7 @@ fn severity(cx: &mut Cx, a: &RawAlert) -> Option<Severity> {
         .iter()
         .find(|(s, _)| *s == a.severity.get_ref())
     {
-        return Some(*s);
+        return Some(s.clone());
     }
     let names: Vec<&str> = Severity::ALL.iter().map(|(s, _)| *s).collect();
     let mut d = Diagnostic::error(

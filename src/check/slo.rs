@@ -12,7 +12,7 @@ use super::Cx;
 use crate::codes;
 use crate::diag::Diagnostic;
 use crate::load::{NumOrStr, RawConfig, RawSlo, S};
-use crate::model::{Alert, BurnWindow, Sli, Slo, SloTier};
+use crate::model::{Alert, BurnWindow, Severity, Sli, Slo, SloTier, Tier};
 use crate::promql::selector::{Selector, shaped};
 use crate::quantity::{Duration, Quantity, fmt_num};
 use crate::suggest::closest;
@@ -402,10 +402,10 @@ fn min_traffic(cx: &mut Cx, s: &RawSlo) -> Option<f64> {
 /// fire), names (taken by no alert) and severities.
 fn tiers(cx: &mut Cx, s: &RawSlo, target: f64, period: Duration, alerts: &[Alert]) -> Vec<SloTier> {
     let name = s.name.get_ref();
-    let severity = |cx: &mut Cx, v: &Option<S<String>>, default: &str| -> String {
+    let severity = |cx: &mut Cx, v: &Option<S<String>>, default: Severity| -> Severity {
         match v {
-            None => default.to_string(),
-            Some(s) => cx.name(s, "severity"),
+            None => default,
+            Some(s) => Severity::named(&cx.name(s, "severity")),
         }
     };
     let base = camel(name);
@@ -413,19 +413,19 @@ fn tiers(cx: &mut Cx, s: &RawSlo, target: f64, period: Duration, alerts: &[Alert
     for (on, tier, spec, sev, default_sev, suffix, for_) in [
         (
             &s.page,
-            "page",
+            Tier::Page,
             PAGE,
             &s.page_severity,
-            "critical",
+            Severity::Critical,
             "FastBurn",
             120,
         ),
         (
             &s.ticket,
-            "ticket",
+            Tier::Ticket,
             TICKET,
             &s.ticket_severity,
-            "warning",
+            Severity::Warning,
             "SlowBurn",
             900,
         ),

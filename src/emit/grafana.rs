@@ -89,7 +89,7 @@ fn slo_panels(slo: &crate::model::Slo) -> Vec<Panel> {
     let page_factor = slo
         .tiers
         .iter()
-        .find(|t| t.tier == "page")
+        .find(|t| t.tier == crate::model::Tier::Page)
         .and_then(|t| t.windows.first())
         .map(|w| w.factor);
     vec![

@@ -114,10 +114,10 @@ pub fn slo_alert_meta(
     tier: &crate::model::SloTier,
 ) -> (BTreeMap<String, String>, BTreeMap<&'static str, String>) {
     let labels = BTreeMap::from([
-        ("severity".to_string(), tier.severity.clone()),
+        ("severity".to_string(), tier.severity.as_str().to_string()),
         ("slo".to_string(), slo.name.clone()),
         ("dimension".to_string(), slo.dimension.clone()),
-        ("tier".to_string(), tier.tier.to_string()),
+        ("tier".to_string(), tier.tier.as_str().to_string()),
     ]);
     let w = &tier.windows[0];
     let annotations = BTreeMap::from([

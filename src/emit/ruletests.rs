@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::gofmt;
-use crate::model::{Alert, Model, Sli, Slo, SloTier};
+use crate::model::{Alert, Model, Sli, Slo, SloTier, Tier};
 use crate::quantity::{Duration, fmt_num};
 use crate::series::{Case, InputSeries, Labels, failing, labels_for, minutes, series};
 
@@ -292,7 +292,7 @@ fn slo_tests(slo: &Slo, tier: &SloTier) -> Result<Vec<TestGroup>, String> {
         let burst = Duration(w.long.millis() + tier.for_.millis() + margin.millis());
         // Clean traffic first, so that the longest window sees the burst diluted.
         let pre = Duration(longest.millis().saturating_sub(w.long.millis()));
-        let isolated = !(tier.tier == "ticket" && i == 0);
+        let isolated = !(tier.tier == Tier::Ticket && i == 0);
         let fire_pre = if isolated { pre } else { Duration(0) };
         let sc = |r, pre: Duration| Scenario {
             pre,
@@ -340,7 +340,7 @@ fn slo_tests(slo: &Slo, tier: &SloTier) -> Result<Vec<TestGroup>, String> {
         groups.extend(pair);
     }
     // Steady burn under every factor.
-    let steady = if tier.tier == "page" { 1.0 } else { 0.5 };
+    let steady = if tier.tier == Tier::Page { 1.0 } else { 0.5 };
     let eval = Duration(longest.millis() + tier.for_.millis() + margin.millis());
     let quiet = slo_series(
         slo,
