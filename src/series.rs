@@ -43,12 +43,12 @@ pub struct Cases {
 /// A value that satisfies a matcher, if one of a few natural candidates does.
 pub fn satisfying(m: &LabelMatcher) -> Option<String> {
     match m.op {
-        MatchOp::Eq => return Some(m.value.clone()),
-        MatchOp::Ne if m.value != TEST_VALUE => return Some(TEST_VALUE.to_string()),
+        MatchOp::Eq => return Some(m.value.to_string()),
+        MatchOp::Ne if &*m.value != TEST_VALUE => return Some(TEST_VALUE.to_string()),
         _ => {}
     }
     let candidates = [
-        m.value.clone(),
+        m.value.to_string(),
         m.value
             .replace(".*", "")
             .replace(".+", "x")
@@ -76,13 +76,13 @@ pub fn labels_for(sel: &Selector) -> Option<Labels> {
     let mut l = Labels::new();
     for m in &sel.matchers {
         let v = satisfying(m)?;
-        if let Some(prev) = l.get(&m.name) {
+        if let Some(prev) = l.get(&*m.name) {
             if !m.op.matches(&m.value, prev) {
                 return None;
             }
             continue;
         }
-        l.insert(m.name.clone(), v);
+        l.insert(m.name.to_string(), v);
     }
     if l.values().any(|v| v.is_empty()) {
         return None;

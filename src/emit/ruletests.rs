@@ -205,7 +205,7 @@ fn slo_series(slo: &Slo, sc: &Scenario) -> Option<Vec<InputSeries>> {
             let rest = if sub.metric == tt.metric {
                 let m = sub.matchers.iter().find(|m| !tt.matchers.contains(m))?;
                 let mut l = sub_labels.clone();
-                l.insert(m.name.clone(), failing(m)?);
+                l.insert(m.name.to_string(), failing(m)?);
                 InputSeries {
                     series: series(&tt.metric, &l),
                     values: counter2(t - before, t - during),

@@ -62,7 +62,7 @@ impl Kind for Absent {
         let mut absent_labels = Labels::new();
         for m in self.metric.matchers.iter().filter(|m| m.op == MatchOp::Eq) {
             // `absent()` drops a label matched twice.
-            if absent_labels.insert(m.name.clone(), m.value.clone()).is_some() {
+            if absent_labels.insert(m.name.to_string(), m.value.to_string()).is_some() {
                 return Err("its selector matches one label twice".into());
             }
         }

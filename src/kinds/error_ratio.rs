@@ -72,8 +72,8 @@ impl Kind for ErrorRatio {
 
     fn sources(&self) -> Vec<(&'static str, String)> {
         vec![
-            ("errors", self.errors.metric.clone()),
-            ("total", self.total.metric.clone()),
+            ("errors", self.errors.metric.to_string()),
+            ("total", self.total.metric.to_string()),
         ]
     }
 
@@ -128,7 +128,7 @@ impl ErrorRatio {
             {
                 return None;
             }
-            ok_labels.insert(m.name.clone(), v);
+            ok_labels.insert(m.name.to_string(), v);
             out.push(InputSeries {
                 series: series(&e.metric, &err_labels),
                 values: counter(bad, n),

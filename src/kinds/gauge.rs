@@ -41,7 +41,7 @@ impl Kind for Gauge {
     fn build(cx: &mut Cx, a: &RawAlert, env: &Env) -> Option<Self> {
         let e = a.expr.as_ref()?;
         let expr = Query::read(e.get_ref());
-        let name = expr.text.as_str();
+        let name = expr.text();
         if crate::promql::selector::shaped(name)
             && name
                 .split('{')
@@ -71,7 +71,7 @@ impl Kind for Gauge {
     }
 
     fn value(&self, _: &Condition) -> String {
-        self.expr.text.clone()
+        self.expr.text().to_string()
     }
 
     fn condition(&self, c: &Condition) -> String {
@@ -92,8 +92,7 @@ impl Kind for Gauge {
         let (f, s) = sides(t, c.above(), false);
         let sel = self
             .expr
-            .selector
-            .as_ref()
+            .selector()
             .ok_or("its expression is not a plain selector")?;
         let mut labels = labels_for(sel).ok_or("ccmon cannot derive series for its selector")?;
         labels

@@ -65,7 +65,7 @@ impl Kind for Increase {
     }
 
     fn sources(&self) -> Vec<(&'static str, String)> {
-        vec![("metric", self.metric.metric.clone())]
+        vec![("metric", self.metric.metric.to_string())]
     }
 
     /// A counter growing by each side of the threshold over `over`.

@@ -85,7 +85,7 @@ impl Kind for Rate {
     }
 
     fn sources(&self) -> Vec<(&'static str, String)> {
-        vec![("metric", self.metric.metric.clone())]
+        vec![("metric", self.metric.metric.to_string())]
     }
 
     fn cases(&self, c: &Condition) -> Result<Cases, String> {

@@ -67,7 +67,7 @@ impl Kind for Saturation {
 
     fn value(&self, _: &Condition) -> String {
         let used = match self.rate_window {
-            Some(w) => format!("rate({}[{w}])", self.used.text),
+            Some(w) => format!("rate({}[{w}])", self.used.text()),
             None => self.used.atom(),
         };
         format!(
@@ -98,8 +98,7 @@ impl Kind for Saturation {
         let (f, s) = sides(t, c.above(), true);
         let u = self
             .used
-            .selector
-            .as_ref()
+            .selector()
             .ok_or("`used` is not a plain selector")?;
         let mut ul = with_by(
             labels_for(u).ok_or("ccmon cannot derive series for `used`")?,
@@ -153,12 +152,12 @@ impl Saturation {
             }
             l
         };
-        if let Some(c) = &self.capacity.selector {
+        if let Some(c) = self.capacity.selector() {
             let cl = labels_for(c).ok_or("ccmon cannot derive series for `capacity`")?;
-            return Ok((vec![(c.metric.clone(), with_on(cl))], 1000.0));
+            return Ok((vec![(c.metric.to_string(), with_on(cl))], 1000.0));
         }
         let neither = "`capacity` is neither a selector nor `count by (..) (selector)`";
-        let Ok(Expr::Aggregate(agg)) = promql_parser::parser::parse(&self.capacity.text) else {
+        let Ok(Expr::Aggregate(agg)) = promql_parser::parser::parse(self.capacity.text()) else {
             return Err(neither.into());
         };
         if !matches!(*agg.expr, Expr::VectorSelector(_)) || agg.op.to_string() != "count" {
@@ -171,7 +170,7 @@ impl Saturation {
             .map(|i| {
                 let mut cl = with_on(base.clone());
                 cl.insert("ccmon_series".into(), i.to_string());
-                (c.metric.clone(), cl)
+                (c.metric.to_string(), cl)
             })
             .collect();
         Ok((series, 4.0))

@@ -95,15 +95,16 @@ pub fn scan(s: &str) -> Option<Selector> {
     if name_len == 0 || keyword(&s[..name_len]) {
         return None;
     }
-    let mut sel = Selector {
-        text: s.to_string(),
-        metric: s[..name_len].to_string(),
-        matchers: Vec::new(),
+    let mut matchers = Vec::new();
+    let done = |matchers: Vec<LabelMatcher>| Selector {
+        text: s.into(),
+        metric: s[..name_len].into(),
+        matchers: matchers.into(),
         sure: true,
     };
     let mut i = blanks(name_len);
     if i == b.len() {
-        return Some(sel);
+        return Some(done(matchers));
     }
     if b[i] != b'{' {
         return None;
@@ -136,15 +137,15 @@ pub fn scan(s: &str) -> Option<Selector> {
         {
             return None;
         }
-        sel.matchers.push(LabelMatcher {
-            name: label.to_string(),
+        matchers.push(LabelMatcher {
+            name: label.into(),
             op,
-            value,
+            value: value.into(),
         });
         i = blanks(end);
         match b.get(i) {
             Some(b',') if b.get(blanks(i + 1)) != Some(&b'}') => i += 1,
-            Some(b'}') => return (blanks(i + 1) == b.len()).then_some(sel),
+            Some(b'}') => return (blanks(i + 1) == b.len()).then(|| done(matchers)),
             _ => return None,
         }
     }

@@ -54,18 +54,19 @@ impl MatchOp {
 /// `name op "value"`, the value unquoted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LabelMatcher {
-    pub name: String,
+    pub name: Box<str>,
     pub op: MatchOp,
-    pub value: String,
+    pub value: Box<str>,
 }
 
-/// A selector: its metric name and label matchers, and the text it was read from.
+/// A selector: its metric name and label matchers, and the text it was read from. Boxed
+/// strings and slices: a large config holds hundreds of thousands of selectors.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Selector {
     /// As the user wrote it, trimmed.
-    text: String,
-    pub metric: String,
-    pub matchers: Vec<LabelMatcher>,
+    text: Box<str>,
+    pub metric: Box<str>,
+    pub matchers: Box<[LabelMatcher]>,
     /// Vouched for by [`fast::scan`]: an expression that wraps it in functions with fixed
     /// arguments needs no parse to be known valid.
     pub sure: bool,
@@ -134,9 +135,9 @@ impl Selector {
                 metric = m.value;
             } else {
                 matchers.push(LabelMatcher {
-                    name: m.name,
+                    name: m.name.into(),
                     op,
-                    value: m.value,
+                    value: m.value.into(),
                 });
             }
         }
@@ -144,9 +145,9 @@ impl Selector {
             return Err("a selector needs a metric name".into());
         }
         Ok(Selector {
-            text: text.to_string(),
-            metric,
-            matchers,
+            text: text.into(),
+            metric: metric.into(),
+            matchers: matchers.into(),
             sure: false,
         })
     }
@@ -155,39 +156,56 @@ impl Selector {
 /// An instant-vector expression a kind takes (a gauge, a saturation's `used`): any PromQL,
 /// read as a [`Selector`] when it is one.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Query {
-    /// As the user wrote it, trimmed.
-    pub text: String,
-    pub selector: Option<Selector>,
+pub enum Query {
+    Selector(Box<Selector>),
+    /// Any other expression, as the user wrote it, trimmed.
+    Expr(Box<str>),
 }
 
 impl Query {
     pub fn read(text: &str) -> Query {
         let text = text.trim();
-        Query {
-            text: text.to_string(),
-            selector: shaped(text).then(|| Selector::parse(text).ok()).flatten(),
+        match shaped(text).then(|| Selector::parse(text).ok()).flatten() {
+            Some(s) => Query::Selector(Box::new(s)),
+            None => Query::Expr(text.into()),
+        }
+    }
+
+    /// As the user wrote it, trimmed.
+    pub fn text(&self) -> &str {
+        match self {
+            Query::Selector(s) => &s.text,
+            Query::Expr(e) => e,
+        }
+    }
+
+    pub fn selector(&self) -> Option<&Selector> {
+        match self {
+            Query::Selector(s) => Some(s),
+            Query::Expr(_) => None,
         }
     }
 
     /// The expression, in parentheses unless it is a plain selector, so that an operator
     /// applied to it keeps its meaning.
     pub fn atom(&self) -> String {
-        if shaped(&self.text) {
-            self.text.clone()
+        let text = self.text();
+        if shaped(text) {
+            text.to_string()
         } else {
-            format!("({})", self.text)
+            format!("({text})")
         }
     }
 
     /// The metric names it reads: the selector's, or those of every selector in the parse of
     /// a larger expression (none when it does not parse).
     pub fn metrics(&self) -> Vec<String> {
-        if let Some(s) = &self.selector {
-            return vec![s.metric.clone()];
-        }
+        let text = match self {
+            Query::Selector(s) => return vec![s.metric.to_string()],
+            Query::Expr(e) => e,
+        };
         let mut out = Vec::new();
-        if let Ok(ast) = promql_parser::parser::parse(&self.text) {
+        if let Ok(ast) = promql_parser::parser::parse(text) {
             selector_names(&ast, &mut out);
         }
         out
