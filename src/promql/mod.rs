@@ -22,6 +22,37 @@ pub fn is_metric_name(v: &str, colon: bool) -> bool {
     chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || (colon && c == ':'))
 }
 
+/// Calls `f` on `e` and on every expression inside it, depth first.
+pub fn visit(e: &promql_parser::parser::Expr, f: &mut dyn FnMut(&promql_parser::parser::Expr)) {
+    use promql_parser::parser::Expr;
+    f(e);
+    match e {
+        Expr::Aggregate(a) => {
+            visit(&a.expr, f);
+            if let Some(p) = &a.param {
+                visit(p, f);
+            }
+        }
+        Expr::Unary(u) => visit(&u.expr, f),
+        Expr::Binary(b) => {
+            visit(&b.lhs, f);
+            visit(&b.rhs, f);
+        }
+        Expr::Paren(p) => visit(&p.expr, f),
+        Expr::Subquery(s) => visit(&s.expr, f),
+        Expr::Call(c) => {
+            for a in &c.args.args {
+                visit(a, f);
+            }
+        }
+        Expr::MatrixSelector(_)
+        | Expr::VectorSelector(_)
+        | Expr::NumberLiteral(_)
+        | Expr::StringLiteral(_)
+        | Expr::Extension(_) => {}
+    }
+}
+
 /// A PromQL / Alertmanager double-quoted string literal.
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);

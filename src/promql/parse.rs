@@ -236,29 +236,11 @@ fn unquote(lit: &str) -> String {
 /// Every function and aggregation operator called in `e`.
 fn names_used(e: &promql_parser::parser::Expr, out: &mut Vec<String>) {
     use promql_parser::parser::Expr;
-    match e {
-        Expr::Aggregate(a) => {
-            out.push(a.op.to_string());
-            names_used(&a.expr, out);
-            if let Some(p) = &a.param {
-                names_used(p, out);
-            }
-        }
-        Expr::Unary(u) => names_used(&u.expr, out),
-        Expr::Binary(b) => {
-            names_used(&b.lhs, out);
-            names_used(&b.rhs, out);
-        }
-        Expr::Paren(p) => names_used(&p.expr, out),
-        Expr::Subquery(s) => names_used(&s.expr, out),
-        Expr::Call(c) => {
-            out.push(c.func.name.to_string());
-            for a in &c.args.args {
-                names_used(a, out);
-            }
-        }
+    super::visit(e, &mut |e| match e {
+        Expr::Aggregate(a) => out.push(a.op.to_string()),
+        Expr::Call(c) => out.push(c.func.name.to_string()),
         _ => {}
-    }
+    });
 }
 
 /// Parses a condition: `Err` with the reason when it is malformed; for a raw condition

@@ -214,36 +214,18 @@ impl Query {
 
 fn selector_names(e: &promql_parser::parser::Expr, out: &mut Vec<String>) {
     use promql_parser::parser::Expr;
-    let mut push = |n: &Option<String>| {
-        if let Some(n) = n
+    super::visit(e, &mut |e| {
+        let name = match e {
+            Expr::VectorSelector(v) => &v.name,
+            Expr::MatrixSelector(m) => &m.vs.name,
+            _ => return,
+        };
+        if let Some(n) = name
             && !out.contains(n)
         {
             out.push(n.clone());
         }
-    };
-    match e {
-        Expr::VectorSelector(v) => push(&v.name),
-        Expr::MatrixSelector(m) => push(&m.vs.name),
-        Expr::Aggregate(a) => {
-            selector_names(&a.expr, out);
-            if let Some(p) = &a.param {
-                selector_names(p, out);
-            }
-        }
-        Expr::Unary(u) => selector_names(&u.expr, out),
-        Expr::Binary(b) => {
-            selector_names(&b.lhs, out);
-            selector_names(&b.rhs, out);
-        }
-        Expr::Paren(p) => selector_names(&p.expr, out),
-        Expr::Subquery(s) => selector_names(&s.expr, out),
-        Expr::Call(c) => {
-            for a in &c.args.args {
-                selector_names(a, out);
-            }
-        }
-        Expr::Extension(_) | Expr::NumberLiteral(_) | Expr::StringLiteral(_) => {}
-    }
+    });
 }
 
 #[cfg(test)]
