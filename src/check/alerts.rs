@@ -103,6 +103,11 @@ pub fn alerts(
         cx.diags.append(diags);
         out.extend(alerts);
     }
+    // Every kind builds or reports why not: a model that looks valid holds every alert.
+    assert!(
+        out.len() == raw.alerts.len() || cx.diags.has_errors(),
+        "ccmon bug: an alert was left out of the model without a diagnostic"
+    );
     out
 }
 
