@@ -490,8 +490,9 @@ pub struct Service {
     pub environment_file: Option<String>,
     /// Paths the process may write under `ProtectSystem=strict`.
     pub read_write_paths: Vec<String>,
-    /// `ProtectHome=` value: `yes`, or `read-only` for a reader of logs.
-    pub protect_home: &'static str,
+    /// The process reads files under `/home` (Filebeat reading logs): home is read-only to
+    /// it rather than hidden.
+    pub reads_home: bool,
     /// Keep `$VAR` in the command line for systemd to expand from the environment file.
     pub expand_env: bool,
 }

@@ -252,11 +252,7 @@ fn stack_service(
         read_write_paths,
         // Filebeat reads logs wherever they are, home folders included; nothing else of the
         // stack has business there.
-        protect_home: if unit == Stack::Filebeat {
-            "read-only"
-        } else {
-            "yes"
-        },
+        reads_home: unit == Stack::Filebeat,
         expand_env: false,
     }
 }
@@ -294,7 +290,7 @@ fn app_service(cx: &mut Cx, a: &RawApp, project: &Project, earlier: &[Service]) 
             .iter()
             .map(|p| p.get_ref().clone())
             .collect(),
-        protect_home: "yes",
+        reads_home: false,
         expand_env,
     }
 }

@@ -130,7 +130,7 @@ pub fn emit(_m: &Model, s: &Service) -> String {
             .iter()
             .map(|p| token(systemd::path(p)))
             .collect(),
-        protect_home: s.protect_home,
+        protect_home: if s.reads_home { "read-only" } else { "yes" },
         exec_start: exec,
         reload: matches!(
             s.kind,
