@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::promql::selector::{MatchOp, Selector};
+use crate::promql::selector::{Histogram, MatchOp, Selector};
 use crate::quantity::{Duration, Quantity};
 use crate::unit::Unit;
 
@@ -86,8 +86,11 @@ pub enum Sli {
     Errors { errors: Selector, total: Selector },
     /// `1 - good / total`.
     Good { good: Selector, total: Selector },
-    /// `1 - (requests under the threshold) / (all requests)`, from a histogram (base name).
-    Latency { histogram: String, threshold: f64 },
+    /// `1 - (requests under the threshold) / (all requests)`, from a histogram.
+    Latency {
+        histogram: Histogram,
+        threshold: f64,
+    },
 }
 
 /// One burn-rate tier: alert when the error budget burns `factor` times too fast over both a

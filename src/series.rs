@@ -73,8 +73,13 @@ pub fn failing(m: &LabelMatcher) -> Option<String> {
 
 /// Labels that satisfy every matcher of a selector, if ccmon can find them.
 pub fn labels_for(sel: &Selector) -> Option<Labels> {
+    labels_for_all(&sel.matchers)
+}
+
+/// Labels that satisfy every matcher, if ccmon can find them.
+pub fn labels_for_all(matchers: &[LabelMatcher]) -> Option<Labels> {
     let mut l = Labels::new();
-    for m in &sel.matchers {
+    for m in matchers {
         let v = satisfying(m)?;
         if let Some(prev) = l.get(&*m.name) {
             if !m.op.matches(&m.value, prev) {

@@ -4,6 +4,7 @@
 
 use crate::model::{Sli, Slo, SloTier};
 use crate::promql::quote;
+use crate::promql::selector::Histogram;
 use crate::quantity::{Duration, fmt_num};
 
 /// `slo:sli_error:ratio_rate5m`.
@@ -29,16 +30,18 @@ fn le_matcher(threshold: f64) -> String {
     }
 }
 
-/// The buckets of a histogram (base name) at or under `threshold`.
-fn good_buckets(histogram: &str, threshold: f64) -> String {
-    format!("{histogram}_bucket{{{}}}", le_matcher(threshold))
+/// The buckets of a histogram at or under `threshold`.
+fn good_buckets(histogram: &Histogram, threshold: f64) -> String {
+    histogram.series("_bucket", &le_matcher(threshold))
 }
 
 /// The total events per second over a window (for the minimum-traffic guard).
 pub fn total_rate(slo: &Slo, w: Duration) -> String {
     match &slo.sli {
         Sli::Errors { total, .. } | Sli::Good { total, .. } => format!("sum(rate({total}[{w}]))"),
-        Sli::Latency { histogram, .. } => format!("sum(rate({histogram}_count[{w}]))"),
+        Sli::Latency { histogram, .. } => {
+            format!("sum(rate({}[{w}]))", histogram.series("_count", ""))
+        }
     }
 }
 
@@ -165,6 +168,9 @@ mod tests {
     fn bucket_boundaries_match_go_and_python_spellings() {
         assert_eq!(le_matcher(2.0), "le=~\"2|2\\\\.0\"");
         assert_eq!(le_matcher(0.5), "le=\"0.5\"");
-        assert_eq!(good_buckets("h", 1.0), "h_bucket{le=~\"1|1\\\\.0\"}");
+        assert_eq!(
+            good_buckets(&Histogram::named("h"), 1.0),
+            "h_bucket{le=~\"1|1\\\\.0\"}"
+        );
     }
 }

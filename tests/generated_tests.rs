@@ -121,7 +121,8 @@ fn generated_tests_fail_when_the_rules_are_altered() {
 }
 
 /// Kinds and options the examples do not use: `increase`, `below`, gauge units, regex
-/// selectors, a `good`-based SLO with its own severities and a minimum-traffic guard.
+/// selectors, a `good`-based SLO with its own severities and a minimum-traffic guard,
+/// histograms filtered by matchers (an alert's and a latency SLO's), `absent`.
 const EVERY_KIND: &str = r#"
 [project]
 name = "kinds"
@@ -191,6 +192,24 @@ window = "10m"
 severity = "info"
 summary = "draining at {value} per minute"
 
+[[dimension.slo]]
+name = "search-latency"
+kind = "latency"
+target = "99%"
+period = "28d"
+histogram = 'search_duration_seconds{verb!="WATCH", code=~"2.."}'
+threshold = "500ms"
+
+[[alert]]
+name = "SlowSearch"
+dimension = "availability"
+kind = "latency_quantile"
+histogram = 'search_duration_seconds_bucket{verb!="WATCH"}'
+quantile = "p99"
+above = "2s"
+severity = "warning"
+summary = "p99 at {value}"
+
 [[alert]]
 name = "QueueDepthMissing"
 kind = "absent"
@@ -222,8 +241,10 @@ fn generated_tests_pass_for_every_kind_and_option() {
         .map(|p| tmp.path().join(p))
         .collect();
     assert_eq!(files.len(), 2);
-    let text = b.get("prometheus/tests/kinds.rules.test.yml").unwrap();
-    assert!(!text.contains("# no generated test"), "{text}");
+    for file in ["kinds.rules.test.yml", "kinds.slo.test.yml"] {
+        let text = b.get(&format!("prometheus/tests/{file}")).unwrap();
+        assert!(!text.contains("# no generated test"), "{text}");
+    }
     let (ok, out) = run(Command::new("promtool")
         .args(["test", "rules"])
         .args(&files));

@@ -59,3 +59,104 @@ fn rule_tests_catch_the_seed_error_ratio_defect() {
     assert!(!ok, "the seed's error ratio passed the rule tests:\n{out}");
     assert!(out.contains("HighAPIErrorRate"), "{out}");
 }
+
+/// A latency SLO over a histogram whose matchers leave out traffic the objective excludes
+/// (long-lived `WATCH` requests, always over the threshold), as Sloth's SLOs filter it. The
+/// 1000 `WATCH` requests a minute are half the traffic: counted, they would burn 50× the
+/// budget from the first minute. Filtered, the page fires during a 20× burn of the other
+/// requests and stops after it.
+const WATCH_SLO: &str = r#"
+[project]
+name = "api"
+
+[[job]]
+name = "api"
+targets = ["localhost:8080"]
+
+[[dimension]]
+name = "performance"
+title = "Performance"
+
+[[dimension.slo]]
+name = "api-latency"
+kind = "latency"
+target = "99%"
+period = "30d"
+histogram = 'http_request_duration_seconds{verb!="WATCH"}'
+threshold = "1s"
+
+[[receiver]]
+name = "ops"
+[[receiver.webhook]]
+url = "http://127.0.0.1:9095/alerts"
+"#;
+
+/// Firing page alerts at 50 minutes (before the burst), 110 minutes (50 minutes into it) and
+/// 160 minutes (40 minutes after it, past the page's short windows of 5 and 30 minutes), as
+/// promtool judges the rules `histogram` renders.
+fn watch_slo_pages(histogram: &str) -> (bool, String) {
+    let tmp = TempDir::new("watch-slo");
+    let text = WATCH_SLO.replace(
+        "'http_request_duration_seconds{verb!=\"WATCH\"}'",
+        &format!("'{histogram}'"),
+    );
+    let src = ccmon::diag::source::Source::new("monitoring.toml", text);
+    let (m, _) = common::model_of(&src);
+    ccmon::emit::emit(&m).write_to(tmp.path()).unwrap();
+    // Requests a minute: WATCH always slow; GET fast, 20 % slow from 60 to 120 minutes.
+    let get_good = "0+1000x60 60800+800x60 108800+1000x80";
+    let test = r#"rule_files:
+  - rules/api.rules.yml
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+      - series: 'http_request_duration_seconds_bucket{verb="GET", le="1"}'
+        values: 'GET_GOOD'
+      - series: 'http_request_duration_seconds_bucket{verb="GET", le="+Inf"}'
+        values: '0+1000x200'
+      - series: 'http_request_duration_seconds_count{verb="GET"}'
+        values: '0+1000x200'
+      - series: 'http_request_duration_seconds_bucket{verb="WATCH", le="1"}'
+        values: '0+0x200'
+      - series: 'http_request_duration_seconds_bucket{verb="WATCH", le="+Inf"}'
+        values: '0+1000x200'
+      - series: 'http_request_duration_seconds_count{verb="WATCH"}'
+        values: '0+1000x200'
+    promql_expr_test:
+      - expr: count(ALERTS{alertname="ApiLatencyFastBurn", alertstate="firing"})
+        eval_time: 50m
+        exp_samples: []
+      - expr: count(ALERTS{alertname="ApiLatencyFastBurn", alertstate="firing"})
+        eval_time: 110m
+        exp_samples:
+          - labels: '{}'
+            value: 1
+      - expr: count(ALERTS{alertname="ApiLatencyFastBurn", alertstate="firing"})
+        eval_time: 160m
+        exp_samples: []
+"#
+    .replace("GET_GOOD", get_good);
+    let path = tmp.path().join("prometheus/watch.test.yml");
+    fs::write(&path, test).unwrap();
+    run(Command::new("promtool").arg("test").arg("rules").arg(&path))
+}
+
+#[test]
+fn a_latency_slo_filtered_like_sloth_pages_during_a_burst_and_stops_after() {
+    if !require_tool("promtool") {
+        return;
+    }
+    let (ok, out) = watch_slo_pages("http_request_duration_seconds{verb!=\"WATCH\"}");
+    assert!(
+        ok,
+        "the filtered SLO did not page exactly during the burst:\n{out}"
+    );
+    // The control: without the filter, the WATCH requests page before the burst.
+    let (ok, out) = watch_slo_pages("http_request_duration_seconds");
+    assert!(
+        !ok,
+        "the unfiltered SLO passed too: the test cannot tell them apart\n{out}"
+    );
+    assert!(out.contains("50m"), "{out}");
+}

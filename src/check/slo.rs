@@ -348,7 +348,7 @@ fn latency_sli(cx: &mut Cx, s: &RawSlo) -> ControlFlow<(), Option<Sli>> {
         }
     }
     let histogram = match &s.histogram {
-        Some(h) => Some(cx.metric_name(h, "histogram name", true)),
+        Some(h) => crate::kinds::histogram(cx, h),
         None => {
             cx.error(
                 codes::KIND_NEEDS_KEY,
@@ -373,7 +373,7 @@ fn latency_sli(cx: &mut Cx, s: &RawSlo) -> ControlFlow<(), Option<Sli>> {
     };
     match (histogram, threshold) {
         (Some(histogram), Some(threshold)) => ControlFlow::Continue(Some(Sli::Latency {
-            histogram: histogram.trim_end_matches("_bucket").to_string(),
+            histogram,
             threshold,
         })),
         _ => ControlFlow::Break(()),

@@ -17,7 +17,9 @@ use serde::Serialize;
 use crate::gofmt;
 use crate::model::{Alert, Model, Sli, Slo, SloTier, Tier};
 use crate::quantity::{Duration, fmt_num};
-use crate::series::{Case, InputSeries, Labels, failing, labels_for, minutes, series};
+use crate::series::{
+    Case, InputSeries, Labels, failing, labels_for, labels_for_all, minutes, series,
+};
 
 pub fn path(project: &str) -> String {
     format!("prometheus/tests/{project}.rules.test.yml")
@@ -228,23 +230,22 @@ fn slo_series(slo: &Slo, sc: &Scenario) -> Option<Vec<InputSeries>> {
             histogram,
             threshold,
         } => {
-            // A histogram's base name: its series carry no label the SLO requires.
-            let base = Labels::new();
+            let base = labels_for_all(&histogram.matchers)?;
             let mut good = base.clone();
             good.insert("le".into(), fmt_num(*threshold));
             let mut inf = base.clone();
             inf.insert("le".into(), "+Inf".into());
             Some(vec![
                 InputSeries {
-                    series: series(&format!("{histogram}_bucket"), &good),
+                    series: series(&format!("{}_bucket", histogram.name), &good),
                     values: counter2(t, t - bad),
                 },
                 InputSeries {
-                    series: series(&format!("{histogram}_bucket"), &inf),
+                    series: series(&format!("{}_bucket", histogram.name), &inf),
                     values: counter2(t, t),
                 },
                 InputSeries {
-                    series: series(&format!("{histogram}_count"), &base),
+                    series: series(&format!("{}_count", histogram.name), &base),
                     values: counter2(t, t),
                 },
             ])

@@ -6,16 +6,17 @@ use crate::codes;
 use crate::cx::Cx;
 use crate::gofmt;
 use crate::load::{NumOrStr, RawAlert, S};
+use crate::promql::selector::Histogram;
 use crate::quantity::{Duration, fmt_num};
 use crate::series::{
-    Case, Cases, InputSeries, Labels, counter, eval_after, only, samples, series, with_by,
+    Case, Cases, InputSeries, counter, eval_after, labels_for_all, only, samples, series, with_by,
 };
 use crate::unit::Unit;
 
 #[derive(Debug, Clone)]
 pub struct LatencyQuantile {
-    /// The histogram's base name (without `_bucket`).
-    pub histogram: String,
+    /// The histogram, its base name and the matchers that filter its series.
+    pub histogram: Histogram,
     pub quantile: f64,
     pub by: Vec<String>,
     pub window: Duration,
@@ -39,12 +40,10 @@ impl Kind for LatencyQuantile {
     }
 
     fn build(cx: &mut Cx, a: &RawAlert, env: &Env) -> Option<Self> {
-        let histogram = a.histogram.as_ref()?;
-        let h = cx.metric_name(histogram, "histogram name", true);
-        let h = h.strip_suffix("_bucket").unwrap_or(&h).to_string();
+        let histogram = super::histogram(cx, a.histogram.as_ref()?);
         let quantile = quantile(cx, a.quantile.as_ref()?)?;
         Some(LatencyQuantile {
-            histogram: h,
+            histogram: histogram?,
             quantile,
             by: super::by(cx, a),
             window: env.window,
@@ -59,10 +58,10 @@ impl Kind for LatencyQuantile {
         let mut labels = vec!["le".to_string()];
         labels.extend(self.by.iter().filter(|l| *l != "le").cloned());
         format!(
-            "histogram_quantile({}, sum{} (rate({}_bucket[{}])))",
+            "histogram_quantile({}, sum{} (rate({}[{}])))",
             fmt_num(self.quantile),
             by_clause(&labels),
-            self.histogram,
+            self.histogram.series("_bucket", ""),
             self.window
         )
     }
@@ -72,11 +71,11 @@ impl Kind for LatencyQuantile {
     }
 
     fn vouched(&self) -> bool {
-        plain_labels(&self.by)
+        self.histogram.sure && plain_labels(&self.by)
     }
 
     fn sources(&self) -> Vec<(&'static str, String)> {
-        vec![("histogram", format!("{}_bucket", self.histogram))]
+        vec![("histogram", format!("{}_bucket", self.histogram.name))]
     }
 
     /// Every request in one bucket, above the threshold or under it: the quantile
@@ -88,11 +87,13 @@ impl Kind for LatencyQuantile {
         }
         let eval = eval_after(c.for_, self.window);
         let n = samples(eval);
-        let base = with_by(Labels::new(), &self.by);
+        let filtered = labels_for_all(&self.histogram.matchers)
+            .ok_or("ccmon cannot derive series for its histogram's matchers")?;
+        let base = with_by(filtered, &self.by);
         let bucket = |le: &str| {
             let mut l = base.clone();
             l.insert("le".into(), le.into());
-            series(&format!("{}_bucket", self.histogram), &l)
+            series(&format!("{}_bucket", self.histogram.name), &l)
         };
         let above = Case {
             series: vec![
@@ -181,7 +182,7 @@ mod tests {
     #[test]
     fn buckets_keep_le_and_the_quantile_interpolates_in_one_bucket() {
         let k = LatencyQuantile {
-            histogram: "h".into(),
+            histogram: Histogram::named("h"),
             quantile: 0.95,
             by: vec!["job".into(), "le".into()],
             window: Duration::from_secs(300),

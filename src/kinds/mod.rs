@@ -8,7 +8,7 @@
 
 use crate::cx::Cx;
 use crate::load::{RawAlert, S};
-use crate::promql::selector::Selector;
+use crate::promql::selector::{Histogram, Selector};
 use crate::quantity::{Duration, Quantity, fmt_num};
 use crate::series::Cases;
 use crate::unit::Unit;
@@ -229,9 +229,12 @@ pub fn all_keys() -> Vec<&'static str> {
 
 /// A key that holds a selector: `None` with an error when it is not one.
 pub(crate) fn selector(cx: &mut Cx, s: &Option<S<String>>, what: &str) -> Option<Selector> {
+    selector_of(cx, s.as_ref()?, what)
+}
+
+fn selector_of(cx: &mut Cx, s: &S<String>, what: &str) -> Option<Selector> {
     use crate::codes;
     use crate::diag::Diagnostic;
-    let s = s.as_ref()?;
     let text = s.get_ref().trim();
     if !crate::promql::selector::shaped(text) {
         cx.push(
@@ -263,6 +266,35 @@ pub(crate) fn selector(cx: &mut Cx, s: &Option<S<String>>, what: &str) -> Option
             None
         }
     }
+}
+
+/// A key that names a histogram: a metric name, or a selector of it whose matchers filter its
+/// series (`h{verb!="WATCH"}`); a `_bucket` suffix is dropped. `None` with an error.
+pub(crate) fn histogram(cx: &mut Cx, s: &S<String>) -> Option<Histogram> {
+    use crate::codes;
+    let text = s.get_ref().trim();
+    if !text.contains('{') {
+        let before = cx.diags.count(crate::diag::Severity::Error);
+        let name = cx.metric_name(s, "histogram name", true);
+        return (cx.diags.count(crate::diag::Severity::Error) == before)
+            .then(|| Histogram::named(&name));
+    }
+    let sel = selector_of(cx, s, "histogram")?;
+    if let Some(m) = sel.matchers.iter().find(|m| &*m.name == "le") {
+        cx.push(
+            crate::diag::Diagnostic::error(
+                codes::BAD_MATCHER,
+                format!("the histogram's selector matches `le` (`{}`)", m.value),
+            )
+            .at(
+                s.span(),
+                "ccmon aggregates the buckets by `le`: a matcher on it drops buckets",
+            )
+            .help("remove it: the quantile, or the SLO's `threshold`, chooses the buckets"),
+        );
+        return None;
+    }
+    Some(Histogram::of(&sel))
 }
 
 /// `by = [..]`: label names, or `["job"]` when absent.

@@ -153,6 +153,61 @@ impl Selector {
     }
 }
 
+impl Selector {
+    /// The text between the braces, trimmed (empty without braces).
+    fn inner(&self) -> &str {
+        self.text
+            .split_once('{')
+            .map_or("", |(_, rest)| rest.trim_end().trim_end_matches('}').trim())
+    }
+}
+
+/// A histogram: its base name (without `_bucket`) and the matchers its series must satisfy,
+/// as written (`http_duration_seconds{verb!="WATCH"}`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Histogram {
+    pub name: Box<str>,
+    /// The matchers as the user wrote them, between the braces.
+    inner: Box<str>,
+    pub matchers: Box<[LabelMatcher]>,
+    /// No parse is needed to know its series selectors are valid.
+    pub sure: bool,
+}
+
+impl Histogram {
+    /// A histogram named without matchers (a valid metric name, checked by the caller).
+    pub fn named(name: &str) -> Histogram {
+        Histogram {
+            name: name.strip_suffix("_bucket").unwrap_or(name).into(),
+            inner: "".into(),
+            matchers: Box::new([]),
+            sure: true,
+        }
+    }
+
+    /// A histogram from a selector of its base name or of its buckets.
+    pub fn of(s: &Selector) -> Histogram {
+        Histogram {
+            name: s.metric.strip_suffix("_bucket").unwrap_or(&s.metric).into(),
+            inner: s.inner().into(),
+            matchers: s.matchers.clone(),
+            sure: s.sure,
+        }
+    }
+
+    /// The selector of one of its series (`_bucket`, `_count`) with the user's matchers and
+    /// `extra`: `h{job="a"}` with `_bucket` and `le="2"` is `h_bucket{job="a", le="2"}`.
+    pub fn series(&self, suffix: &str, extra: &str) -> String {
+        let name = format!("{}{suffix}", self.name);
+        match (self.inner.is_empty(), extra.is_empty()) {
+            (true, true) => name,
+            (true, false) => format!("{name}{{{extra}}}"),
+            (false, true) => format!("{name}{{{}}}", self.inner),
+            (false, false) => format!("{name}{{{}, {extra}}}", self.inner),
+        }
+    }
+}
+
 /// An instant-vector expression a kind takes (a gauge, a saturation's `used`): any PromQL,
 /// read as a [`Selector`] when it is one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -263,6 +318,22 @@ mod tests {
         assert!(Selector::parse("rate(x[5m])").is_err());
         assert!(Selector::parse("x offset 5m").is_err());
         assert!(Selector::parse("x{").is_err());
+    }
+
+    #[test]
+    fn a_histogram_keeps_its_matchers_as_written() {
+        let h = Histogram::of(&Selector::parse("h_bucket{job=\"a\", verb!~'W.*'}").unwrap());
+        assert_eq!(&*h.name, "h");
+        assert_eq!(
+            h.series("_bucket", "le=\"1\""),
+            "h_bucket{job=\"a\", verb!~'W.*', le=\"1\"}"
+        );
+        assert_eq!(h.series("_count", ""), "h_count{job=\"a\", verb!~'W.*'}");
+        assert_eq!(Histogram::named("h_bucket").series("_count", ""), "h_count");
+        assert_eq!(
+            Histogram::named("h").series("_bucket", "le=\"1\""),
+            "h_bucket{le=\"1\"}"
+        );
     }
 
     #[test]
