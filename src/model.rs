@@ -146,6 +146,10 @@ pub struct Slo {
     /// Events per second below which no SLO alert fires.
     pub min_traffic: Option<f64>,
     pub tiers: Vec<SloTier>,
+    /// Labels, annotations and runbook of both tier alerts.
+    pub labels: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, String>,
+    pub runbook: Option<String>,
 }
 
 impl Slo {
@@ -215,6 +219,9 @@ pub struct Alert {
     pub summary: String,
     pub description: Option<String>,
     pub runbook: Option<String>,
+    /// Annotations beside `summary`, `description` and `runbook_url`.
+    pub annotations: BTreeMap<String, String>,
+    pub keep_firing_for: Option<Duration>,
     pub labels: BTreeMap<String, String>,
     pub kind: AlertKind,
     /// The threshold with its comparison; `None` only for kinds that carry their own

@@ -122,7 +122,8 @@ fn generated_tests_fail_when_the_rules_are_altered() {
 
 /// Kinds and options the examples do not use: `increase`, `below`, gauge units, regex
 /// selectors, a `good`-based SLO with its own severities and a minimum-traffic guard,
-/// histograms filtered by matchers (an alert's and a latency SLO's), `absent`.
+/// histograms filtered by matchers (an alert's and a latency SLO's), `absent`, an alert's own
+/// annotations and `keep_firing_for`, an SLO's labels, annotations and runbook.
 const EVERY_KIND: &str = r#"
 [project]
 name = "kinds"
@@ -155,6 +156,8 @@ over = "1h"
 above = 5
 severity = "warning"
 summary = "{value} failed jobs in an hour (over {threshold})"
+keep_firing_for = "10m"
+annotations = { dashboard_url = "https://grafana.example.com/d/jobs", count = "{value} in {{ $labels.queue }}" }
 
 [[alert]]
 name = "TooFewWorkers"
@@ -199,6 +202,9 @@ target = "99%"
 period = "28d"
 histogram = 'search_duration_seconds{verb!="WATCH", code=~"2.."}'
 threshold = "500ms"
+labels = { team = "search" }
+annotations = { dashboard_url = "https://grafana.example.com/d/search" }
+runbook = "https://runbooks.example.com/search-latency"
 
 [[alert]]
 name = "SlowSearch"

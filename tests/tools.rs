@@ -218,6 +218,20 @@ fn amtool_routes_every_alert_to_its_receiver() {
             eprintln!("[{name}] {} ({}) -> {got}", a.name, a.severity.as_str());
             assert_eq!(got, expected, "{name}: alert {}", a.name);
         }
+        for slo in &m.slos {
+            for tier in &slo.tiers {
+                let mut labels = ccmon::emit::rules::slo_alert_meta(slo, tier).0;
+                labels.insert("alertname".into(), tier.alert.clone());
+                let expected = m.alertmanager.route.receivers_for(&labels).join(",");
+                let got = amtool_route(&config, &labels.into_iter().collect::<Vec<_>>());
+                eprintln!(
+                    "[{name}] {} ({}) -> {got}",
+                    tier.alert,
+                    tier.severity.as_str()
+                );
+                assert_eq!(got, expected, "{name}: SLO alert {}", tier.alert);
+            }
+        }
     }
     let tmp = TempDir::new("amtool-seed");
     render_to("claude-code", tmp.path());
@@ -276,5 +290,89 @@ fn the_real_tools_accept_a_large_generated_config() {
         "large config: {} alerts, {} jobs: promtool, amtool, nginx -t and systemd-analyze accept it",
         m.alerts.len(),
         m.jobs.len()
+    );
+}
+
+/// An SLO whose alerts carry `team = "payments"`: its page reaches the payments pager, by
+/// the labels of the rule ccmon writes, as amtool routes them; its ticket goes to email.
+#[test]
+fn an_slo_page_with_a_team_label_reaches_the_team_pager() {
+    if !require_tool("amtool") {
+        return;
+    }
+    let text = r#"
+[project]
+name = "shop"
+
+[[job]]
+name = "payments"
+targets = ["localhost:8080"]
+
+[[dimension]]
+name = "availability"
+title = "Availability"
+
+[[dimension.slo]]
+name = "payments-availability"
+kind = "availability"
+target = "99.9%"
+errors = 'payments_requests_total{code=~"5.."}'
+total = "payments_requests_total"
+labels = { team = "payments" }
+annotations = { dashboard_url = "https://grafana.example.com/d/payments" }
+runbook = "https://runbooks.example.com/payments-slo"
+
+[[receiver]]
+name = "email"
+[[receiver.webhook]]
+url = "http://127.0.0.1:9095/email"
+
+[[receiver]]
+name = "payments-pager"
+[[receiver.webhook]]
+url = "http://127.0.0.1:9095/payments-pager"
+
+[route]
+receiver = "email"
+
+[[route.routes]]
+matchers = ['team="payments"', 'severity="critical"']
+receiver = "payments-pager"
+"#;
+    let src = ccmon::diag::source::Source::new("monitoring.toml", text.to_string());
+    let (m, _) = model_of(&src);
+    let tmp = TempDir::new("slo-team-route");
+    let bundle = ccmon::emit::emit(&m);
+    bundle.write_to(tmp.path()).unwrap();
+    let rules = common::yaml(bundle.get("prometheus/rules/shop.rules.yml").unwrap());
+    let config = tmp.path().join("alertmanager/alertmanager.yml");
+    let mut routed = Vec::new();
+    for rule in rules["groups"][0]["rules"].as_array().unwrap() {
+        let Some(alert) = rule["alert"].as_str() else {
+            continue;
+        };
+        let mut labels = vec![("alertname".to_string(), alert.to_string())];
+        for (k, v) in rule["labels"].as_object().unwrap() {
+            labels.push((k.clone(), v.as_str().unwrap().to_string()));
+        }
+        assert_eq!(
+            rule["annotations"]["runbook_url"],
+            "https://runbooks.example.com/payments-slo"
+        );
+        assert!(rule["annotations"]["dashboard_url"].is_string(), "{rule}");
+        routed.push((alert.to_string(), amtool_route(&config, &labels)));
+    }
+    assert_eq!(
+        routed,
+        [
+            (
+                "PaymentsAvailabilityFastBurn".to_string(),
+                "payments-pager".to_string()
+            ),
+            (
+                "PaymentsAvailabilitySlowBurn".to_string(),
+                "email".to_string()
+            ),
+        ]
     );
 }

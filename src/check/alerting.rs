@@ -34,7 +34,7 @@ impl<'a> Who<'a> {
                 "slo" => Some(&s.name),
                 "dimension" => Some(&s.dimension),
                 "tier" => Some(t.tier.as_str()),
-                _ => None,
+                _ => s.labels.get(name).map(String::as_str),
             },
         }
     }
@@ -43,7 +43,10 @@ impl<'a> Who<'a> {
     fn extra_keys(self) -> Vec<&'a str> {
         match self {
             Who::Alert(a) => a.labels.keys().map(String::as_str).collect(),
-            Who::Slo(..) => vec!["slo", "tier"],
+            Who::Slo(s, _) => ["slo", "tier"]
+                .into_iter()
+                .chain(s.labels.keys().map(String::as_str))
+                .collect(),
         }
     }
 

@@ -235,6 +235,8 @@ fn alert(
     let dimension = dimension(cx, a, dims);
     ok &= dimension.is_ok();
     let labels = labels(cx, a);
+    let annotations = extra_annotations(cx, &a.annotations, true);
+    let keep_firing_for = keep_firing_for(cx, a);
     let unit = a.unit.as_ref().and_then(|u| unit_of(cx, u));
     let known = kinds::keys(kind).is_some();
     // A kind that takes no threshold has `above` reported as a key it does not take.
@@ -269,6 +271,8 @@ fn alert(
         summary: a.summary.get_ref().clone(),
         description: a.description.as_ref().map(|d| d.get_ref().clone()),
         runbook: a.runbook.as_ref().map(|r| r.get_ref().clone()),
+        annotations,
+        keep_firing_for,
         labels,
         kind,
         threshold,
@@ -379,6 +383,24 @@ fn severity(cx: &mut Cx, a: &RawAlert) -> Option<Severity> {
     None
 }
 
+/// `keep_firing_for`: positive, and in the targeted Prometheus (2.42 on).
+fn keep_firing_for(cx: &mut Cx, a: &RawAlert) -> Option<Duration> {
+    let k = a.keep_firing_for.as_ref()?;
+    let d = cx.positive_duration(Some(k), Duration(0));
+    let (major, minor) = cx.promql.version;
+    if (major, minor) < (2, 42) {
+        cx.push(
+            Diagnostic::error(
+                codes::UNKNOWN_CHOICE,
+                format!("`keep_firing_for` needs Prometheus 2.42; the target is {major}.{minor}"),
+            )
+            .at(k.span(), "Prometheus before 2.42 refuses this rule key")
+            .help("raise `[prometheus] version`, or remove the key"),
+        );
+    }
+    (d.millis() > 0).then_some(d)
+}
+
 /// The scrape interval of the alerted job where the kind names one, else the global one.
 fn interval(a: &RawAlert, jobs: &JobIndex, prom: &Prometheus) -> Duration {
     a.job
@@ -438,25 +460,67 @@ fn dimension(cx: &mut Cx, a: &RawAlert, dims: &[Dimension]) -> Result<Option<Str
     Ok(Some(d.get_ref().clone()))
 }
 
-/// The alert's labels, and the templates of its annotations.
-fn labels(cx: &mut Cx, a: &RawAlert) -> std::collections::BTreeMap<String, String> {
-    let labels = cx.labels(&a.labels);
-    for v in a.labels.values().filter(|v| !v.get_ref().is_empty()) {
+/// Labels a rule carries, but those ccmon sets itself (`reserved`), with values Prometheus
+/// writes as they are.
+pub(super) fn rule_labels(cx: &mut Cx, m: &RawMap, reserved: &[&str], whose: &str) -> Map {
+    let labels = cx.labels(m);
+    for v in m.values().filter(|v| !v.get_ref().is_empty()) {
         cx.token(v, "label value", crate::escape::prometheus::label_value);
     }
-    for k in a.labels.keys() {
-        if matches!(k.get_ref().as_str(), "severity" | "alertname" | "dimension") {
-            cx.error(
-                codes::BAD_LABEL_NAME,
-                format!(
-                    "label `{}` is set by ccmon from the alert itself",
-                    k.get_ref()
-                ),
-                k.span(),
-                "reserved label",
+    for k in m
+        .keys()
+        .filter(|k| reserved.contains(&k.get_ref().as_str()))
+    {
+        cx.error(
+            codes::BAD_LABEL_NAME,
+            format!(
+                "label `{}` is set by ccmon from the {whose} itself",
+                k.get_ref()
+            ),
+            k.span(),
+            "reserved label",
+        );
+    }
+    labels
+}
+
+/// Annotations beside those ccmon writes from their own keys: label names, Go templates (with
+/// ccmon's placeholders where `placeholders` holds).
+pub(super) fn extra_annotations(cx: &mut Cx, m: &RawMap, placeholders: bool) -> Map {
+    let mut out = Map::new();
+    for (k, v) in m {
+        let name = cx.metric_name(k, "annotation name", false);
+        if matches!(name.as_str(), "summary" | "description" | "runbook_url") {
+            cx.push(
+                Diagnostic::error(
+                    codes::BAD_LABEL_NAME,
+                    format!("annotation `{name}` is written from its own key"),
+                )
+                .at(k.span(), "reserved annotation")
+                .help("use the keys `summary`, `description` and `runbook`"),
             );
         }
+        if placeholders {
+            template(cx, v);
+        } else {
+            super::template::report(cx, v, super::template::check, None);
+        }
+        out.insert(name, v.get_ref().clone());
     }
+    out
+}
+
+type RawMap = std::collections::BTreeMap<S<String>, S<String>>;
+type Map = std::collections::BTreeMap<String, String>;
+
+/// The alert's labels, and the templates of its annotations.
+fn labels(cx: &mut Cx, a: &RawAlert) -> Map {
+    let labels = rule_labels(
+        cx,
+        &a.labels,
+        &["severity", "alertname", "dimension"],
+        "alert",
+    );
     for t in [Some(&a.summary), a.description.as_ref()]
         .into_iter()
         .flatten()

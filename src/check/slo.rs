@@ -192,6 +192,13 @@ fn slo(cx: &mut Cx, dimension: &str, s: &RawSlo, alerts: &[Alert]) -> Option<Slo
     };
     let min_traffic = min_traffic(cx, s);
     let tiers = tiers(cx, s, target, period, alerts);
+    let reserved = ["severity", "alertname", "dimension", "slo", "tier"];
+    let labels = super::alerts::rule_labels(cx, &s.labels, &reserved, "SLO");
+    let annotations = super::alerts::extra_annotations(cx, &s.annotations, false);
+    if let Some(r) = &s.runbook {
+        super::template::report(cx, r, super::template::check, None);
+        super::base::templated_url(cx, r);
+    }
     if cx.diags.count(crate::diag::Severity::Error) > errors_before {
         return None;
     }
@@ -204,6 +211,9 @@ fn slo(cx: &mut Cx, dimension: &str, s: &RawSlo, alerts: &[Alert]) -> Option<Slo
         period,
         min_traffic,
         tiers,
+        labels,
+        annotations,
+        runbook: s.runbook.as_ref().map(|r| r.get_ref().clone()),
     })
 }
 

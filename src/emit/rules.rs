@@ -36,11 +36,16 @@ struct Rule<'m> {
     expr: String,
     #[serde(rename = "for", skip_serializing_if = "Option::is_none")]
     for_: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    keep_firing_for: Option<String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     labels: BTreeMap<Cow<'m, str>, Cow<'m, str>>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    annotations: BTreeMap<&'static str, String>,
+    annotations: Annotations,
 }
+
+/// Annotations by name: ccmon's own names are borrowed, the user's owned.
+pub type Annotations = BTreeMap<Cow<'static, str>, String>;
 
 /// Fills ccmon's placeholders: `{value}` becomes the Go template that prints `$value` in the
 /// alert's unit, `{threshold}` the threshold as the user wrote it.
@@ -71,14 +76,17 @@ pub fn value_template(unit: Unit) -> &'static str {
 }
 
 /// The annotations of an alert, filled.
-pub fn annotations(a: &Alert) -> BTreeMap<&'static str, String> {
-    let mut annotations = BTreeMap::new();
-    annotations.insert("summary", fill(&a.summary, a));
+pub fn annotations(a: &Alert) -> Annotations {
+    let mut annotations = Annotations::new();
+    annotations.insert("summary".into(), fill(&a.summary, a));
     if let Some(d) = &a.description {
-        annotations.insert("description", fill(d, a));
+        annotations.insert("description".into(), fill(d, a));
     }
     if let Some(r) = &a.runbook {
-        annotations.insert("runbook_url", r.clone());
+        annotations.insert("runbook_url".into(), r.clone());
+    }
+    for (k, v) in &a.annotations {
+        annotations.insert(k.clone().into(), fill(v, a));
     }
     annotations
 }
@@ -96,6 +104,7 @@ fn rule(a: &Alert) -> Rule<'_> {
         alert: Some(&a.name),
         expr: a.expr(),
         for_: (a.for_.millis() > 0).then(|| a.for_.to_string()),
+        keep_firing_for: a.keep_firing_for.map(|d| d.to_string()),
         labels,
         annotations: annotations(a),
     }
@@ -112,24 +121,25 @@ fn owned<'m>(labels: BTreeMap<String, String>) -> BTreeMap<Cow<'m, str>, Cow<'m,
 pub fn slo_alert_meta(
     slo: &Slo,
     tier: &crate::model::SloTier,
-) -> (BTreeMap<String, String>, BTreeMap<&'static str, String>) {
-    let labels = BTreeMap::from([
+) -> (BTreeMap<String, String>, Annotations) {
+    let mut labels = slo.labels.clone();
+    labels.extend([
         ("severity".to_string(), tier.severity.as_str().to_string()),
         ("slo".to_string(), slo.name.clone()),
         ("dimension".to_string(), slo.dimension.clone()),
         ("tier".to_string(), tier.tier.as_str().to_string()),
     ]);
     let w = &tier.windows[0];
-    let annotations = BTreeMap::from([
+    let mut annotations = Annotations::from([
         (
-            "summary",
+            "summary".into(),
             format!(
                 "SLO {} ({} over {}) is burning its error budget too fast",
                 slo.name, slo.target_text, slo.period
             ),
         ),
         (
-            "description",
+            "description".into(),
             format!(
                 "error ratio {{{{ $value | humanizePercentage }}}}: at over {}× the budget of {}%, the {} budget would be gone in under {}",
                 fmt_num(w.factor),
@@ -139,6 +149,12 @@ pub fn slo_alert_meta(
             ),
         ),
     ]);
+    if let Some(r) = &slo.runbook {
+        annotations.insert("runbook_url".into(), r.clone());
+    }
+    for (k, v) in &slo.annotations {
+        annotations.insert(k.clone().into(), v.clone());
+    }
     (labels, annotations)
 }
 
@@ -150,6 +166,7 @@ fn slo_group(slo: &Slo) -> Group<'_> {
             alert: None,
             expr,
             for_: None,
+            keep_firing_for: None,
             labels: BTreeMap::from([("slo".into(), slo.name.as_str().into())]),
             annotations: BTreeMap::new(),
         })
@@ -161,6 +178,7 @@ fn slo_group(slo: &Slo) -> Group<'_> {
             alert: Some(&tier.alert),
             expr: crate::slo::tier_expr(slo, tier),
             for_: Some(tier.for_.to_string()),
+            keep_firing_for: None,
             labels: owned(labels),
             annotations,
         });

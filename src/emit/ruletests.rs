@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::rules::Annotations;
 use crate::gofmt;
 use crate::model::{Alert, Model, Sli, Slo, SloTier, Tier};
 use crate::quantity::{Duration, fmt_num};
@@ -77,10 +78,12 @@ fn eval_template(text: &str, value: f64, labels: &Labels) -> Option<String> {
             ["$value", "|", "humanizeDuration"] => gofmt::humanize_duration(value),
             ["$value", "|", "humanizePercentage"] => gofmt::humanize_percentage(value),
             ["$value", "|", "printf", f] | ["printf", f, "$value"] => printf(f)?,
+            // `$labels` is a `map[string]string`: a missing label prints as "" (promtool
+            // agrees), not Go's `<no value>` of an interface map.
             [l] if l.starts_with("$labels.") => labels
                 .get(&l["$labels.".len()..])
                 .cloned()
-                .unwrap_or_else(|| "<no value>".into()),
+                .unwrap_or_default(),
             _ => return None,
         };
         out.push_str(&s);
@@ -91,7 +94,7 @@ fn eval_template(text: &str, value: f64, labels: &Labels) -> Option<String> {
 }
 
 fn expected(
-    annotations: &BTreeMap<&'static str, String>,
+    annotations: &Annotations,
     value: f64,
     labels: &Labels,
 ) -> Option<BTreeMap<String, String>> {
@@ -104,7 +107,7 @@ fn expected(
 fn case_groups(
     alertname: &str,
     static_labels: &Labels,
-    annotations: &BTreeMap<&'static str, String>,
+    annotations: &Annotations,
     eval: Duration,
     fire: Case,
     silent: Case,

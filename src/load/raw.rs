@@ -194,6 +194,14 @@ pub struct RawSlo {
     /// Switches for the two tiers; both on by default.
     pub page: Option<S<bool>>,
     pub ticket: Option<S<bool>>,
+    /// Labels of both tier alerts (`team = "payments"`), for routing.
+    #[serde(default)]
+    pub labels: BTreeMap<S<String>, S<String>>,
+    /// Annotations of both tier alerts beside `summary` and `description` (Go templates).
+    #[serde(default)]
+    pub annotations: BTreeMap<S<String>, S<String>>,
+    /// The `runbook_url` annotation of both tier alerts.
+    pub runbook: Option<S<String>>,
 }
 
 /// Every alert kind's keys in one table; `check` says which keys a kind takes.
@@ -209,6 +217,12 @@ pub struct RawAlert {
     pub summary: S<String>,
     pub description: Option<S<String>>,
     pub runbook: Option<S<String>>,
+    /// Annotations beside `summary`, `description` and `runbook_url` (Go templates, with
+    /// ccmon's placeholders).
+    #[serde(default)]
+    pub annotations: BTreeMap<S<String>, S<String>>,
+    /// How long the alert keeps firing after its condition stops holding (Prometheus 2.42).
+    pub keep_firing_for: Option<S<String>>,
     #[serde(default)]
     pub labels: BTreeMap<S<String>, S<String>>,
     pub above: Option<S<NumOrStr>>,
