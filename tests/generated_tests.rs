@@ -123,7 +123,8 @@ fn generated_tests_fail_when_the_rules_are_altered() {
 /// Kinds and options the examples do not use: `increase`, `below`, gauge units, regex
 /// selectors, a `good`-based SLO with its own severities and a minimum-traffic guard,
 /// histograms filtered by matchers (an alert's and a latency SLO's), `absent`, an alert's own
-/// annotations and `keep_firing_for`, an SLO's labels, annotations and runbook.
+/// annotations and `keep_firing_for`, an SLO's labels, annotations and runbook; the kinds
+/// `expiry`, `changes`, `predict_linear` and `state`.
 const EVERY_KIND: &str = r#"
 [project]
 name = "kinds"
@@ -215,6 +216,44 @@ quantile = "p99"
 above = "2s"
 severity = "warning"
 summary = "p99 at {value}"
+
+[[alert]]
+name = "CertificateExpiresSoon"
+kind = "expiry"
+metric = 'probe_ssl_earliest_cert_expiry{job="blackbox"}'
+below = "14d"
+severity = "warning"
+summary = "certificate of {{ $labels.instance }} expires in {value} (under {threshold})"
+
+[[alert]]
+name = "RestartingTooOften"
+kind = "changes"
+metric = "process_start_time_seconds"
+over = "1h"
+above = 3
+for = "5m"
+severity = "warning"
+summary = "{value} restarts in an hour"
+
+[[alert]]
+name = "DiskFullIn4h"
+kind = "predict_linear"
+metric = 'node_filesystem_avail_bytes{mountpoint="/"}'
+window = "1h"
+horizon = "4h"
+below = 0
+unit = "bytes"
+severity = "critical"
+summary = "disk of {{ $labels.instance }} full within 4h (predicted {value})"
+
+[[alert]]
+name = "PodNotReady"
+kind = "state"
+expr = 'kube_pod_status_ready{condition="true"}'
+equals = 0
+for = "5m"
+severity = "warning"
+summary = "pod not ready"
 
 [[alert]]
 name = "QueueDepthMissing"

@@ -210,6 +210,10 @@ registry! {
     Saturation(saturation::Saturation),
     Raw(raw::Raw),
     Absent(absent::Absent),
+    Expiry(expiry::Expiry),
+    Changes(changes::Changes),
+    PredictLinear(predict_linear::PredictLinear),
+    State(state::State),
 }
 
 /// Every key some kind takes, each once, in registry order.

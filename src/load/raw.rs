@@ -244,6 +244,11 @@ pub struct RawAlert {
     /// Set when `used` is a counter of seconds (CPU): it is wrapped in `rate(..[window])`.
     pub used_is_counter: Option<S<bool>>,
     pub expr: Option<S<String>>,
+    /// `predict_linear`: how far ahead the trend is extended.
+    pub horizon: Option<S<String>>,
+    /// `state`: the value that fires, or the one value that does not.
+    pub equals: Option<S<NumOrStr>>,
+    pub not_equals: Option<S<NumOrStr>>,
     pub by: Option<S<Vec<S<String>>>>,
     pub window: Option<S<String>>,
     pub unit: Option<S<String>>,
@@ -270,6 +275,9 @@ impl RawAlert {
             ("on", span(&self.on), None),
             ("used_is_counter", span(&self.used_is_counter), None),
             ("expr", span(&self.expr), self.expr.as_ref()),
+            ("horizon", span(&self.horizon), None),
+            ("equals", span(&self.equals), None),
+            ("not_equals", span(&self.not_equals), None),
             ("by", span(&self.by), None),
             ("window", span(&self.window), None),
             ("unit", span(&self.unit), None),
