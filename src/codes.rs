@@ -60,6 +60,7 @@ codes! {
     UNKNOWN_DIMENSION = "CM302", "reference to an unknown dimension";
     UNKNOWN_JOB = "CM303", "reference to an unknown job";
     UNKNOWN_ALERT = "CM304", "reference to an unknown alert";
+    RECORD_CYCLE = "CM305", "recording rules that read each other in a cycle";
     DUPLICATE_NAME = "CM401", "duplicate name";
     PORT_CLASH = "CM402", "two jobs scrape the same host:port";
     BAD_PROMQL = "CM501", "malformed PromQL";

@@ -17,6 +17,7 @@ pub struct Model {
     pub jobs: Vec<Job>,
     pub dimensions: Vec<Dimension>,
     pub alerts: Vec<Alert>,
+    pub records: Vec<Record>,
     pub slos: Vec<Slo>,
     pub alertmanager: Alertmanager,
     pub logs: Option<Logs>,
@@ -77,6 +78,19 @@ pub struct Dimension {
     pub title: String,
     pub objective: Option<String>,
     pub indicators: Vec<String>,
+    /// The rule group's own evaluation interval.
+    pub interval: Option<Duration>,
+    /// The rule group's limit of series per rule (`None`: no limit).
+    pub limit: Option<u32>,
+}
+
+/// A recording rule.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub name: String,
+    pub expr: String,
+    pub dimension: Option<String>,
+    pub labels: BTreeMap<String, String>,
 }
 
 /// What an SLO measures, as the ratio of bad events to all events.

@@ -124,7 +124,8 @@ fn generated_tests_fail_when_the_rules_are_altered() {
 /// selectors, a `good`-based SLO with its own severities and a minimum-traffic guard,
 /// histograms filtered by matchers (an alert's and a latency SLO's), `absent`, an alert's own
 /// annotations and `keep_firing_for`, an SLO's labels, annotations and runbook; the kinds
-/// `expiry`, `changes`, `predict_linear` and `state`.
+/// `expiry`, `changes`, `predict_linear` and `state`; a recording rule read by an alert, a
+/// group `interval` and `limit`.
 const EVERY_KIND: &str = r#"
 [project]
 name = "kinds"
@@ -136,6 +137,8 @@ targets = ["localhost:8080"]
 [[dimension]]
 name = "availability"
 title = "Availability"
+interval = "1m"
+limit = 1000
 
 [[dimension.slo]]
 name = "checkout"
@@ -254,6 +257,21 @@ equals = 0
 for = "5m"
 severity = "warning"
 summary = "pod not ready"
+
+[[record]]
+name = "job:jobs_failed:rate5m"
+expr = "sum by (job) (rate(jobs_failed_total[5m]))"
+dimension = "availability"
+labels = { recorded = "yes" }
+
+[[alert]]
+name = "JobsFailingFast"
+dimension = "availability"
+kind = "gauge"
+expr = "job:jobs_failed:rate5m"
+above = 1
+severity = "warning"
+summary = "{value} failed jobs a second"
 
 [[alert]]
 name = "QueueDepthMissing"

@@ -9,7 +9,7 @@ use crate::codes;
 use crate::diag::Diagnostic;
 use crate::kinds::{self, AlertKind, Cmp, Reading};
 use crate::load::{NumOrStr, RawAlert, RawConfig, S};
-use crate::model::{Alert, Dimension, Job, Prometheus, Severity};
+use crate::model::{Alert, Dimension, Job, Prometheus, Record, Severity};
 use crate::quantity::{Duration, Quantity};
 use crate::unit::Unit;
 
@@ -22,13 +22,15 @@ fn present(a: &RawAlert) -> Vec<(&'static str, std::ops::Range<usize>)> {
 /// in the number of alerts.
 pub struct JobIndex<'a> {
     jobs: &'a [Job],
+    /// The metrics recording rules record.
+    recorded: HashSet<&'a str>,
     by_name: HashMap<&'a str, &'a Job>,
     exact: HashSet<&'a str>,
     prefixes: Vec<&'a str>,
 }
 
 impl<'a> JobIndex<'a> {
-    pub fn new(jobs: &'a [Job]) -> Self {
+    pub fn new(jobs: &'a [Job], records: &'a [Record]) -> Self {
         let mut exact = HashSet::new();
         let mut prefixes = Vec::new();
         for e in jobs.iter().flat_map(|j| &j.exports) {
@@ -41,6 +43,7 @@ impl<'a> JobIndex<'a> {
         }
         JobIndex {
             jobs,
+            recorded: records.iter().map(|r| r.name.as_str()).collect(),
             by_name: jobs.iter().map(|j| (j.name.as_str(), j)).collect(),
             exact,
             prefixes,
@@ -74,11 +77,12 @@ pub fn alerts(
     cx: &mut Cx,
     raw: &RawConfig,
     jobs: &[Job],
+    records: &[Record],
     dims: &[Dimension],
     prom: &Prometheus,
 ) -> Vec<Alert> {
     cx.unique(raw.alerts.iter().map(|a| &a.get_ref().name), "alert");
-    let jobs = JobIndex::new(jobs);
+    let jobs = JobIndex::new(jobs, records);
     let jobs = &jobs;
     let (text, removed) = (cx.text, cx.removed);
     // Every alert is checked on its own, and parsing PromQL dominates large configs: runs of
@@ -713,9 +717,11 @@ fn strip_go_actions(s: &str) -> String {
     out
 }
 
-/// Warns when the alert's metric is exported by no declared job, where jobs declare exports.
+/// Warns when the alert reads a metric no declared job exports (where jobs declare exports)
+/// or, by its colon, a recorded metric no recording rule records (where there are some).
 fn source_check(cx: &mut Cx, a: &RawAlert, kind: &AlertKind, jobs: &JobIndex) {
-    if !jobs.declares_exports() {
+    let records = !jobs.recorded.is_empty();
+    if !jobs.declares_exports() && !records {
         return;
     }
     let present = present(a);
@@ -723,15 +729,25 @@ fn source_check(cx: &mut Cx, a: &RawAlert, kind: &AlertKind, jobs: &JobIndex) {
         let Some((_, span)) = present.iter().find(|(k, _)| *k == key) else {
             continue;
         };
-        if !jobs.exported(&m) {
-            cx.push(
-                Diagnostic::warning(
-                    codes::NO_SOURCE_FOR_METRIC,
-                    format!("no job is known to export `{m}`"),
-                )
+        let (what, help) = if jobs.recorded.contains(m.as_str()) {
+            continue;
+        } else if records && m.contains(':') {
+            (
+                format!("no recording rule records `{m}`"),
+                "add the `[[record]]` that records it, or correct the name",
+            )
+        } else if jobs.declares_exports() && !jobs.exported(&m) {
+            (
+                format!("no job is known to export `{m}`"),
+                "add the job that exports it, or list the metric in that job's `exports`",
+            )
+        } else {
+            continue;
+        };
+        cx.push(
+            Diagnostic::warning(codes::NO_SOURCE_FOR_METRIC, what)
                 .at(span.clone(), "this alert can never fire without it")
-                .help("add the job that exports it, or list the metric in that job's `exports`"),
-            );
-        }
+                .help(help),
+        );
     }
 }

@@ -492,6 +492,26 @@ pub fn dimensions(cx: &mut Cx, raw: &RawConfig) -> Vec<Dimension> {
                 title: d.title.get_ref().clone(),
                 objective: d.objective.as_ref().map(|o| o.get_ref().clone()),
                 indicators: d.indicators.iter().map(|i| i.get_ref().clone()).collect(),
+                interval: d.interval.as_ref().and_then(|i| {
+                    let v = cx.positive_duration(Some(i), Duration(0));
+                    (v.millis() > 0).then_some(v)
+                }),
+                limit: d
+                    .limit
+                    .as_ref()
+                    .and_then(|l| match u32::try_from(*l.get_ref()) {
+                        Ok(0) => None,
+                        Ok(n) => Some(n),
+                        Err(_) => {
+                            cx.error(
+                                codes::OUT_OF_RANGE,
+                                format!("`limit = {}` is not a number of series", l.get_ref()),
+                                l.span(),
+                                "expected 0 (no limit) or a positive number",
+                            );
+                            None
+                        }
+                    }),
             }
         })
         .collect()

@@ -13,6 +13,7 @@ mod dashboard;
 mod logs;
 pub mod promql;
 mod proxy;
+mod records;
 mod services;
 mod slo;
 pub mod template;
@@ -36,7 +37,8 @@ pub fn check(raw: &RawConfig, text: &str, diags: &mut Diags) -> Option<Model> {
     let prometheus = base::prometheus(&mut cx, raw);
     let jobs = base::jobs(&mut cx, raw, prometheus.scrape_interval);
     let dimensions = base::dimensions(&mut cx, raw);
-    let alerts = alerts::alerts(&mut cx, raw, &jobs, &dimensions, &prometheus);
+    let records = records::records(&mut cx, raw, &dimensions);
+    let alerts = alerts::alerts(&mut cx, raw, &jobs, &records, &dimensions, &prometheus);
     let slos = slo::slos(&mut cx, raw, &alerts);
     slo::group_names(&mut cx, raw, &project.name, &alerts, &slos);
     let alertmanager = alerting::alertmanager(&mut cx, raw, &alerts, &slos);
@@ -87,6 +89,7 @@ pub fn check(raw: &RawConfig, text: &str, diags: &mut Diags) -> Option<Model> {
         jobs,
         dimensions,
         alerts,
+        records,
         slos,
         alertmanager,
         logs,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{Alert, Model, Slo};
+use crate::model::{Alert, Model, Record, Slo};
 use crate::quantity::fmt_num;
 use crate::unit::Unit;
 
@@ -22,6 +22,10 @@ struct File<'m> {
 #[derive(Serialize)]
 struct Group<'m> {
     name: Cow<'m, str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    interval: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    limit: Option<u32>,
     rules: Vec<Rule<'m>>,
 }
 
@@ -185,8 +189,42 @@ fn slo_group(slo: &Slo) -> Group<'_> {
     }
     Group {
         name: format!("slo-{}", slo.name).into(),
+        interval: None,
+        limit: None,
         rules,
     }
+}
+
+/// A recording rule, its text borrowed.
+fn record(r: &Record) -> Rule<'_> {
+    Rule {
+        record: Some(r.name.clone()),
+        alert: None,
+        expr: r.expr.clone(),
+        for_: None,
+        keep_firing_for: None,
+        labels: r
+            .labels
+            .iter()
+            .map(|(k, v)| (Cow::from(k.as_str()), Cow::from(v.as_str())))
+            .collect(),
+        annotations: Annotations::new(),
+    }
+}
+
+/// The rules of one group: its recording rules, then its alerts.
+fn group_rules<'m>(m: &'m Model, dimension: Option<&str>) -> Vec<Rule<'m>> {
+    let records = m
+        .records
+        .iter()
+        .filter(|r| r.dimension.as_deref() == dimension)
+        .map(record);
+    let alerts = m
+        .alerts
+        .iter()
+        .filter(|a| a.dimension.as_deref() == dimension)
+        .map(rule);
+    records.chain(alerts).collect()
 }
 
 pub fn emit(m: &Model) -> String {
@@ -195,24 +233,18 @@ pub fn emit(m: &Model) -> String {
         .iter()
         .map(|d| Group {
             name: d.name.as_str().into(),
-            rules: m
-                .alerts
-                .iter()
-                .filter(|a| a.dimension.as_deref() == Some(&d.name))
-                .map(rule)
-                .collect(),
+            interval: d.interval.map(|i| i.to_string()),
+            limit: d.limit,
+            rules: group_rules(m, Some(&d.name)),
         })
         .filter(|g| !g.rules.is_empty())
         .collect();
-    let loose: Vec<Rule> = m
-        .alerts
-        .iter()
-        .filter(|a| a.dimension.is_none())
-        .map(rule)
-        .collect();
+    let loose = group_rules(m, None);
     if !loose.is_empty() {
         groups.push(Group {
             name: m.project.name.as_str().into(),
+            interval: None,
+            limit: None,
             rules: loose,
         });
     }

@@ -73,6 +73,9 @@ pub struct RawConfig {
     pub dimensions: Vec<S<RawDimension>>,
     #[serde(default, rename = "alert")]
     pub alerts: Vec<S<RawAlert>>,
+    /// Recording rules.
+    #[serde(default, rename = "record")]
+    pub records: Vec<S<RawRecord>>,
     #[serde(default)]
     pub alertmanager: Option<S<RawAlertmanager>>,
     #[serde(default, rename = "receiver")]
@@ -164,6 +167,27 @@ pub struct RawDimension {
     /// multiwindow multi-burn-rate alerts.
     #[serde(default, rename = "slo")]
     pub slos: Vec<S<RawSlo>>,
+    /// How often the dimension's rule group is evaluated (Prometheus' `evaluation_interval`
+    /// by default).
+    pub interval: Option<S<String>>,
+    /// At most this many series an alert or recording rule of the group may produce; 0 (the
+    /// default) is no limit.
+    pub limit: Option<S<i64>>,
+}
+
+/// A recording rule: `expr` evaluated and stored as the series `name`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRecord {
+    /// The recorded metric, by convention `level:metric:operations`.
+    pub name: S<String>,
+    /// The PromQL expression recorded.
+    pub expr: S<String>,
+    /// The rule group it is evaluated in; the project's group by default.
+    pub dimension: Option<S<String>>,
+    /// Labels added to every recorded series.
+    #[serde(default)]
+    pub labels: BTreeMap<S<String>, S<String>>,
 }
 
 /// A service-level objective of a dimension.
