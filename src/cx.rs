@@ -22,9 +22,28 @@ pub struct Cx<'a> {
     pub removed: &'a [(Range<usize>, String)],
     /// The PromQL of the targeted Prometheus (set once `[prometheus]` is checked).
     pub promql: crate::promql_versions::PromqlTarget,
+    /// The declared severities (set once `[project]` is checked).
+    pub severities: Vec<String>,
 }
 
 impl Cx<'_> {
+    /// A `severity` value: one of the declared ones, or an error (CM207) at it.
+    pub fn severity(&mut self, s: &S<String>) -> Option<crate::model::Severity> {
+        let v = s.get_ref();
+        if self.severities.iter().any(|d| d == v) {
+            return Some(crate::model::Severity::named(v));
+        }
+        let mut d = Diagnostic::error(codes::UNKNOWN_SEVERITY, format!("unknown severity `{v}`"))
+            .at(s.span(), format!("expected {}", either(&self.severities)));
+        if let Some(c) = closest(v, self.severities.iter().map(String::as_str)) {
+            d = d.help(format!("did you mean `{c}`?"));
+        } else {
+            d = d.help("declare it in `[project] severities`");
+        }
+        self.push(d);
+        None
+    }
+
     /// Whether load's recovery removed `key` from the table at `table` (so a "missing" report
     /// would only repeat the structure error already given).
     pub fn was_removed(&self, table: &Range<usize>, key: &str) -> bool {
@@ -267,5 +286,14 @@ impl Cx<'_> {
                 false
             }
         }
+    }
+}
+
+/// `` `a`, `b` or `c` ``.
+fn either(v: &[String]) -> String {
+    match v {
+        [] => "no severity (none is declared)".to_string(),
+        [one] => format!("`{one}`"),
+        [rest @ .., last] => format!("{} or `{last}`", backticked(rest)),
     }
 }

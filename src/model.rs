@@ -33,6 +33,8 @@ pub struct Project {
     pub name: String,
     pub environment: String,
     pub external_labels: BTreeMap<String, String>,
+    /// The declared `severity` values.
+    pub severities: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -129,6 +129,7 @@ fn generated_tests_fail_when_the_rules_are_altered() {
 const EVERY_KIND: &str = r#"
 [project]
 name = "kinds"
+severities = ["critical", "warning", "info", "page", "ticket"]
 
 [[job]]
 name = "api"

@@ -65,11 +65,43 @@ const ALWAYS_KNOWN: [&str; 2] = ["alertname", "severity"];
 /// A route matcher on `alertname` or `severity` that no alert of the file satisfies is a
 /// route (or inhibit rule) that never takes effect: `severity="Critical"` when the alerts
 /// say `critical`.
+/// A `severity="x"` matcher names a declared severity: no alert can carry another.
+fn declared_severities(cx: &mut Cx, raw: &[S<String>], ms: &[Matcher]) {
+    for (m, s) in ms.iter().zip(raw) {
+        if m.name == "severity"
+            && m.op == MatchOp::Eq
+            && !m.value.is_empty()
+            && !cx.severities.contains(&m.value)
+        {
+            let mut d = Diagnostic::error(
+                codes::UNKNOWN_SEVERITY,
+                format!("unknown severity `{}` in a matcher", m.value),
+            )
+            .at(s.span(), "no alert can carry it: it is not declared");
+            d = match closest(&m.value, cx.severities.iter().map(String::as_str)) {
+                Some(c) => d.help(format!(
+                    "did you mean `{c}`? Label values are case-sensitive"
+                )),
+                None => d.help(format!("declared: {}", backticked(&cx.severities))),
+            };
+            cx.push(d);
+        }
+    }
+}
+
 fn matches_something(cx: &mut Cx, raw: &[S<String>], ms: &[Matcher], who: &[Who]) {
+    declared_severities(cx, raw, ms);
     if who.is_empty() {
         return;
     }
     for (m, s) in ms.iter().zip(raw) {
+        if m.name == "severity"
+            && m.op == MatchOp::Eq
+            && !m.value.is_empty()
+            && !cx.severities.contains(&m.value)
+        {
+            continue;
+        }
         if !ALWAYS_KNOWN.contains(&m.name.as_str()) || !matches!(m.op, MatchOp::Eq | MatchOp::Re) {
             continue;
         }
@@ -421,6 +453,8 @@ fn root_receiver(
 fn inhibit(cx: &mut Cx, i: &RawInhibit, who: &[Who]) -> Inhibit {
     let source = matchers(cx, i.source.get_ref());
     let target = matchers(cx, i.target.get_ref());
+    declared_severities(cx, i.source.get_ref(), &source);
+    declared_severities(cx, i.target.get_ref(), &target);
     let equal: Vec<String> = i
         .equal
         .iter()

@@ -84,7 +84,7 @@ pub fn alerts(
     cx.unique(raw.alerts.iter().map(|a| &a.get_ref().name), "alert");
     let jobs = JobIndex::new(jobs, records);
     let jobs = &jobs;
-    let (text, removed) = (cx.text, cx.removed);
+    let (text, removed, severities) = (cx.text, cx.removed, &cx.severities);
     // Every alert is checked on its own, and parsing PromQL dominates large configs: runs of
     // alerts are checked on every core, each run with its own diagnostics, joined in order.
     let runs: Vec<&[S<RawAlert>]> = raw.alerts.chunks(256).collect();
@@ -95,6 +95,7 @@ pub fn alerts(
             text,
             removed,
             promql: prom.promql.clone(),
+            severities: severities.clone(),
         };
         let alerts: Vec<Alert> = run
             .iter()
@@ -365,26 +366,7 @@ fn kind_keys(cx: &mut Cx, table_span: &std::ops::Range<usize>, a: &RawAlert) -> 
 }
 
 fn severity(cx: &mut Cx, a: &RawAlert) -> Option<Severity> {
-    if let Some((_, s)) = Severity::ALL
-        .iter()
-        .find(|(s, _)| *s == a.severity.get_ref())
-    {
-        return Some(s.clone());
-    }
-    let names: Vec<&str> = Severity::ALL.iter().map(|(s, _)| *s).collect();
-    let mut d = Diagnostic::error(
-        codes::UNKNOWN_SEVERITY,
-        format!("unknown severity `{}`", a.severity.get_ref()),
-    )
-    .at(
-        a.severity.span(),
-        "expected `critical`, `warning` or `info`",
-    );
-    if let Some(c) = closest(a.severity.get_ref(), names.iter().copied()) {
-        d = d.help(format!("did you mean `{c}`?"));
-    }
-    cx.push(d);
-    None
+    cx.severity(&a.severity)
 }
 
 /// `keep_firing_for`: positive, and in the targeted Prometheus (2.42 on).

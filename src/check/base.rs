@@ -40,7 +40,39 @@ pub fn project(cx: &mut Cx, raw: &RawConfig) -> Project {
             .as_ref()
             .map_or_else(|| "production".to_string(), |e| e.get_ref().clone()),
         external_labels: cx.labels(&p.external_labels),
+        severities: severities(cx, p),
     }
+}
+
+/// `severities`: label values, each once; the three usual ones by default.
+fn severities(cx: &mut Cx, p: &crate::load::RawProject) -> Vec<String> {
+    let Some(list) = &p.severities else {
+        return ["critical", "warning", "info"].map(String::from).to_vec();
+    };
+    cx.unique(list.get_ref().iter(), "severity");
+    let mut out = Vec::new();
+    for s in list.get_ref() {
+        if s.get_ref().is_empty() {
+            cx.error(
+                codes::EMPTY_VALUE,
+                "an empty severity",
+                s.span(),
+                "a route could not tell it from no severity",
+            );
+        } else {
+            cx.token(s, "severity", crate::escape::prometheus::label_value);
+        }
+        out.push(s.get_ref().clone());
+    }
+    if out.is_empty() {
+        cx.error(
+            codes::EMPTY_VALUE,
+            "no severity is declared",
+            list.span(),
+            "alerts need at least one",
+        );
+    }
+    out
 }
 
 pub fn prometheus(cx: &mut Cx, raw: &RawConfig) -> Prometheus {

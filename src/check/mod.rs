@@ -32,8 +32,10 @@ pub fn check(raw: &RawConfig, text: &str, diags: &mut Diags) -> Option<Model> {
         text,
         removed: &raw.removed,
         promql: Default::default(),
+        severities: Vec::new(),
     };
     let project = base::project(&mut cx, raw);
+    cx.severities = project.severities.clone();
     let prometheus = base::prometheus(&mut cx, raw);
     let jobs = base::jobs(&mut cx, raw, prometheus.scrape_interval);
     let dimensions = base::dimensions(&mut cx, raw);

@@ -414,8 +414,23 @@ fn tiers(cx: &mut Cx, s: &RawSlo, target: f64, period: Duration, alerts: &[Alert
     let name = s.name.get_ref();
     let severity = |cx: &mut Cx, v: &Option<S<String>>, default: Severity| -> Severity {
         match v {
-            None => default,
-            Some(s) => Severity::named(&cx.name(s, "severity")),
+            Some(s) => cx.severity(s).unwrap_or(default),
+            None => {
+                if !cx.severities.iter().any(|d| d == default.as_str()) {
+                    cx.push(
+                        Diagnostic::error(
+                            codes::UNKNOWN_SEVERITY,
+                            format!(
+                                "SLO `{name}` gives its alert the default severity `{}`, which is not declared",
+                                default.as_str()
+                            ),
+                        )
+                        .at(s.name.span(), "in this SLO")
+                        .help("set `page_severity` and `ticket_severity` to declared severities"),
+                    );
+                }
+                default
+            }
         }
     };
     let base = camel(name);

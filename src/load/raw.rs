@@ -107,6 +107,9 @@ pub struct RawProject {
     pub environment: Option<S<String>>,
     #[serde(default)]
     pub external_labels: BTreeMap<S<String>, S<String>>,
+    /// The `severity` values alerts, SLO tiers, routes and inhibit rules may use;
+    /// `["critical", "warning", "info"]` by default.
+    pub severities: Option<S<Vec<S<String>>>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
