@@ -30,6 +30,30 @@ pub struct Case {
     pub value: f64,
 }
 
+impl Case {
+    /// One series of `name` with `labels`, holding `values`; the alert then has `value`.
+    pub fn single(name: &str, labels: &Labels, values: String, value: f64) -> Case {
+        Case {
+            series: vec![InputSeries {
+                series: series(name, labels),
+                values,
+            }],
+            labels: labels.clone(),
+            value,
+        }
+    }
+}
+
+/// Labels of a series a selector reads, as scraped: its matchers satisfied, and an
+/// `instance` where the selector sets none.
+pub fn scraped_labels(sel: &Selector) -> Result<Labels, String> {
+    let mut labels = labels_for(sel).ok_or("ccmon cannot derive series for its selector")?;
+    labels
+        .entry("instance".into())
+        .or_insert_with(|| format!("{TEST_VALUE}:9"));
+    Ok(labels)
+}
+
 /// Both sides of an alert's test, evaluated at `eval`, with what each side shows (for the
 /// names of the test groups).
 pub struct Cases {

@@ -7,7 +7,7 @@ use crate::cx::Cx;
 use crate::load::RawAlert;
 use crate::promql::selector::Selector;
 use crate::quantity::{Duration, fmt_num};
-use crate::series::{Case, Cases, InputSeries, TEST_VALUE, labels_for, minutes, series};
+use crate::series::{Case, Cases, minutes, scraped_labels};
 use crate::unit::Unit;
 
 #[derive(Debug, Clone)]
@@ -70,10 +70,7 @@ impl Kind for Changes {
                 self.over
             ));
         }
-        let mut labels = labels_for(&self.metric).ok_or("ccmon cannot derive series for its selector")?;
-        labels
-            .entry("instance".into())
-            .or_insert_with(|| format!("{TEST_VALUE}:9"));
+        let labels = scraped_labels(&self.metric)?;
         // Steady for ten minutes, then `k` changes a minute apart, then steady until the
         // evaluation `for` and a minute later.
         let calm = 10;
@@ -86,14 +83,7 @@ impl Kind for Changes {
             } else {
                 format!("0x{calm} 1+1x{} {k}x{after}", k - 1)
             };
-            Case {
-                series: vec![InputSeries {
-                    series: series(&self.metric.metric, &labels),
-                    values,
-                }],
-                labels: labels.clone(),
-                value: k as f64,
-            }
+            Case::single(&self.metric.metric, &labels, values, k as f64)
         };
         Ok(Cases {
             eval,

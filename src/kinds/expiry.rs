@@ -7,7 +7,7 @@ use crate::cx::Cx;
 use crate::load::RawAlert;
 use crate::promql::selector::Selector;
 use crate::quantity::Duration;
-use crate::series::{Case, Cases, InputSeries, TEST_VALUE, gauge, labels_for, samples, series};
+use crate::series::{Case, Cases, gauge, samples, scraped_labels};
 use crate::unit::Unit;
 
 #[derive(Debug, Clone)]
@@ -60,19 +60,10 @@ impl Kind for Expiry {
         let (f, s) = if c.above() { (2.0 * t, t / 2.0) } else { (t / 2.0, 2.0 * t) };
         let eval = Duration(c.for_.millis() + 5 * 60_000);
         let n = samples(eval);
-        let mut labels = labels_for(&self.metric).ok_or("ccmon cannot derive series for its selector")?;
-        labels
-            .entry("instance".into())
-            .or_insert_with(|| format!("{TEST_VALUE}:9"));
+        let labels = scraped_labels(&self.metric)?;
         let now = eval.secs_f64();
-        let case = |left: f64| Case {
-            series: vec![InputSeries {
-                series: series(&self.metric.metric, &labels),
-                values: gauge(now + left, n),
-            }],
-            labels: labels.clone(),
-            value: left,
-        };
+        let case =
+            |left: f64| Case::single(&self.metric.metric, &labels, gauge(now + left, n), left);
         Ok(Cases {
             eval,
             fire: case(f),

@@ -7,7 +7,7 @@ use crate::diag::Diagnostic;
 use crate::load::RawAlert;
 use crate::quantity::{Duration, fmt_num};
 use crate::promql::selector::Query;
-use crate::series::{Case, Cases, InputSeries, TEST_VALUE, gauge, labels_for, samples, series, sides};
+use crate::series::{Case, Cases, gauge, samples, scraped_labels, sides};
 use crate::unit::Unit;
 
 #[derive(Debug, Clone)]
@@ -94,20 +94,10 @@ impl Kind for Gauge {
             .expr
             .selector()
             .ok_or("its expression is not a plain selector")?;
-        let mut labels = labels_for(sel).ok_or("ccmon cannot derive series for its selector")?;
-        labels
-            .entry("instance".into())
-            .or_insert_with(|| format!("{TEST_VALUE}:9"));
+        let labels = scraped_labels(sel)?;
         let eval = Duration(c.for_.millis() + 5 * 60_000);
         let n = samples(eval);
-        let case = |v: f64| Case {
-            series: vec![InputSeries {
-                series: series(&sel.metric, &labels),
-                values: gauge(v, n),
-            }],
-            labels: labels.clone(),
-            value: v,
-        };
+        let case = |v: f64| Case::single(&sel.metric, &labels, gauge(v, n), v);
         Ok(Cases {
             eval,
             fire: case(f),

@@ -6,9 +6,7 @@ use crate::cx::Cx;
 use crate::load::RawAlert;
 use crate::promql::selector::Selector;
 use crate::quantity::{Duration, fmt_num};
-use crate::series::{
-    Case, Cases, InputSeries, TEST_VALUE, eval_after, labels_for, minutes, samples, series, sides,
-};
+use crate::series::{Case, Cases, eval_after, minutes, samples, scraped_labels, sides};
 use crate::unit::Unit;
 
 #[derive(Debug, Clone)]
@@ -78,10 +76,7 @@ impl Kind for PredictLinear {
     fn cases(&self, c: &Condition) -> Result<Cases, String> {
         let t = c.threshold_number().ok_or("no threshold")?;
         let (f, s) = sides(t, c.above(), false);
-        let mut labels = labels_for(&self.metric).ok_or("ccmon cannot derive series for its selector")?;
-        labels
-            .entry("instance".into())
-            .or_insert_with(|| format!("{TEST_VALUE}:9"));
+        let labels = scraped_labels(&self.metric)?;
         let eval = eval_after(c.for_, self.window);
         let n = samples(eval);
         // Rising toward a bound above, falling toward one below.
@@ -89,14 +84,8 @@ impl Kind for PredictLinear {
         let ahead = (minutes(eval) + minutes(self.horizon)) as f64;
         let case = |predicted: f64| {
             let start = predicted - step * ahead;
-            Case {
-                series: vec![InputSeries {
-                    series: series(&self.metric.metric, &labels),
-                    values: format!("{}{}{}x{n}", fmt_num(start), if step > 0.0 { "+" } else { "-" }, 1),
-                }],
-                labels: labels.clone(),
-                value: predicted,
-            }
+            let values = format!("{}{}1x{n}", fmt_num(start), if step > 0.0 { "+" } else { "-" });
+            Case::single(&self.metric.metric, &labels, values, predicted)
         };
         Ok(Cases {
             eval,
