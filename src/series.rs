@@ -59,7 +59,8 @@ pub fn scraped_labels(sel: &Selector) -> Result<Labels, String> {
 pub struct Cases {
     pub eval: Duration,
     pub fire: Case,
-    pub silent: Case,
+    /// `None` for a kind that never stays silent (a heartbeat).
+    pub silent: Option<Case>,
     pub fire_shows: String,
     pub silent_shows: String,
 }

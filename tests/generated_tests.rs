@@ -124,12 +124,12 @@ fn generated_tests_fail_when_the_rules_are_altered() {
 /// selectors, a `good`-based SLO with its own severities and a minimum-traffic guard,
 /// histograms filtered by matchers (an alert's and a latency SLO's), `absent`, an alert's own
 /// annotations and `keep_firing_for`, an SLO's labels, annotations and runbook; the kinds
-/// `expiry`, `changes`, `predict_linear` and `state`; a recording rule read by an alert, a
+/// `expiry`, `changes`, `predict_linear`, `state` and `deadman` (at severity `none`); a recording rule read by an alert, a
 /// group `interval` and `limit`.
 const EVERY_KIND: &str = r#"
 [project]
 name = "kinds"
-severities = ["critical", "warning", "info", "page", "ticket"]
+severities = ["critical", "warning", "info", "page", "ticket", "none"]
 
 [[job]]
 name = "api"
@@ -273,6 +273,12 @@ expr = "job:jobs_failed:rate5m"
 above = 1
 severity = "warning"
 summary = "{value} failed jobs a second"
+
+[[alert]]
+name = "Watchdog"
+kind = "deadman"
+severity = "none"
+summary = "the alerting pipeline is alive"
 
 [[alert]]
 name = "QueueDepthMissing"

@@ -110,7 +110,7 @@ fn case_groups(
     annotations: &Annotations,
     eval: Duration,
     fire: Case,
-    silent: Case,
+    silent: Option<Case>,
     what: (&str, &str),
 ) -> Result<Vec<TestGroup>, String> {
     let mut labels = fire.labels;
@@ -122,21 +122,21 @@ fn case_groups(
         .ok_or_else(|| "its annotations use templates ccmon does not evaluate".to_string())?;
     labels.remove("alertname");
     let eval_time = eval.to_string();
-    Ok(vec![
-        TestGroup {
-            name: format!("{alertname} fires: {}", what.0),
-            interval: "1m",
-            input_series: fire.series,
-            alert_rule_test: vec![AlertTest {
-                eval_time: eval_time.clone(),
-                alertname: alertname.to_string(),
-                exp_alerts: vec![ExpAlert {
-                    exp_labels: labels,
-                    exp_annotations,
-                }],
+    let mut groups = vec![TestGroup {
+        name: format!("{alertname} fires: {}", what.0),
+        interval: "1m",
+        input_series: fire.series,
+        alert_rule_test: vec![AlertTest {
+            eval_time: eval_time.clone(),
+            alertname: alertname.to_string(),
+            exp_alerts: vec![ExpAlert {
+                exp_labels: labels,
+                exp_annotations,
             }],
-        },
-        TestGroup {
+        }],
+    }];
+    if let Some(silent) = silent {
+        groups.push(TestGroup {
             name: format!("{alertname} stays silent: {}", what.1),
             interval: "1m",
             input_series: silent.series,
@@ -145,8 +145,9 @@ fn case_groups(
                 alertname: alertname.to_string(),
                 exp_alerts: Vec::new(),
             }],
-        },
-    ])
+        });
+    }
+    Ok(groups)
 }
 
 /// The firing and silent test groups of an alert, from its kind's cases.
@@ -321,11 +322,11 @@ fn slo_tests(slo: &Slo, tier: &SloTier) -> Result<Vec<TestGroup>, String> {
                 labels: Labels::new(),
                 value: hi,
             },
-            Case {
+            Some(Case {
                 series: silent,
                 labels: Labels::new(),
                 value: lo,
-            },
+            }),
             (
                 &format!(
                     "{} at {}x the budget{}",

@@ -73,14 +73,14 @@ impl Kind for Absent {
                 labels: absent_labels,
                 value: 1.0,
             },
-            silent: Case {
+            silent: Some(Case {
                 series: vec![InputSeries {
                     series: series(&self.metric.metric, &present),
                     values: gauge(1.0, n),
                 }],
                 labels: present,
                 value: 1.0,
-            },
+            }),
             fire_shows: "no series".into(),
             silent_shows: "one series".into(),
         })
@@ -108,7 +108,7 @@ mod tests {
         let cases = a.cases(&c).unwrap();
         assert!(cases.fire.series.is_empty());
         assert_eq!(cases.fire.labels, Labels::from([("job".into(), "api".into())]));
-        assert_eq!(cases.silent.series.len(), 1);
+        assert_eq!(cases.silent.as_ref().unwrap().series.len(), 1);
         assert_eq!(cases.eval, Duration::from_secs(900));
     }
 }

@@ -88,7 +88,7 @@ impl Kind for Changes {
         Ok(Cases {
             eval,
             fire: case(fire),
-            silent: case(silent),
+            silent: Some(case(silent)),
             fire_shows: format!("{} changes", fmt_num(fire)),
             silent_shows: format!("{} changes", fmt_num(silent)),
         })
@@ -116,7 +116,7 @@ mod tests {
             "changes(process_start_time_seconds{job=\"api\"}[1h]) > 3"
         );
         let cases = k.cases(&c).unwrap();
-        assert_eq!((cases.fire.value, cases.silent.value), (6.0, 1.0));
+        assert_eq!((cases.fire.value, cases.silent.as_ref().unwrap().value), (6.0, 1.0));
         assert_eq!(cases.fire.series[0].values, "0x10 1+1x5 6x6");
         let long_for = Condition {
             for_: Duration::from_secs(3600),

@@ -102,7 +102,7 @@ impl Kind for ErrorRatio {
         Ok(Cases {
             eval,
             fire: case(f)?,
-            silent: case(s)?,
+            silent: Some(case(s)?),
             fire_shows: format!("error ratio {}", gofmt::humanize_percentage(value(f))),
             silent_shows: format!("error ratio {}", gofmt::humanize_percentage(value(s))),
         })
@@ -203,7 +203,7 @@ mod tests {
                 r#"x_total{code="ok", job="ccmon-test"}"#
             ]
         );
-        assert_eq!((cases.fire.value, cases.silent.value), (0.1, 0.025));
+        assert_eq!((cases.fire.value, cases.silent.as_ref().unwrap().value), (0.1, 0.025));
         // One side of a threshold of 100 % holds no ratio.
         assert!(k.cases(&above(1.0)).is_err());
     }

@@ -67,7 +67,7 @@ impl Kind for Expiry {
         Ok(Cases {
             eval,
             fire: case(f),
-            silent: case(s),
+            silent: Some(case(s)),
             fire_shows: format!("{} left", crate::gofmt::humanize_duration(f)),
             silent_shows: format!("{} left", crate::gofmt::humanize_duration(s)),
         })
@@ -94,7 +94,7 @@ mod tests {
             "probe_ssl_earliest_cert_expiry - time() < 1209600"
         );
         let cases = k.cases(&c).unwrap();
-        assert_eq!((cases.fire.value, cases.silent.value), (604800.0, 2419200.0));
+        assert_eq!((cases.fire.value, cases.silent.as_ref().unwrap().value), (604800.0, 2419200.0));
         assert_eq!(cases.fire.series[0].values, "605100x10");
     }
 }

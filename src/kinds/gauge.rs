@@ -101,7 +101,7 @@ impl Kind for Gauge {
         Ok(Cases {
             eval,
             fire: case(f),
-            silent: case(s),
+            silent: Some(case(s)),
             fire_shows: fmt_num(f),
             silent_shows: fmt_num(s),
         })
@@ -129,7 +129,7 @@ mod tests {
         assert_eq!(g("a + b").sources(), [("expr", "a".into()), ("expr", "b".into())]);
         assert!(g("a + b").cases(&below).is_err());
         let cases = g("w").cases(&below).unwrap();
-        assert_eq!((cases.fire.value, cases.silent.value), (1.5, 6.0));
+        assert_eq!((cases.fire.value, cases.silent.as_ref().unwrap().value), (1.5, 6.0));
         assert_eq!(g("w").unit(), Unit::Count);
     }
 }

@@ -214,6 +214,7 @@ registry! {
     Changes(changes::Changes),
     PredictLinear(predict_linear::PredictLinear),
     State(state::State),
+    Deadman(deadman::Deadman),
 }
 
 /// Every key some kind takes, each once, in registry order.

@@ -130,7 +130,7 @@ pub(super) fn counter_cases(
     Ok(Cases {
         eval,
         fire: case(f),
-        silent: case(s),
+        silent: Some(case(s)),
         fire_shows: gofmt::humanize(f),
         silent_shows: gofmt::humanize(s),
     })

@@ -135,7 +135,7 @@ impl Kind for Saturation {
         Ok(Cases {
             eval,
             fire: case(f),
-            silent: case(s),
+            silent: Some(case(s)),
             fire_shows: gofmt::humanize_percentage(f),
             silent_shows: gofmt::humanize_percentage(s),
         })

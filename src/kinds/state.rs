@@ -96,7 +96,7 @@ impl Kind for State {
         Ok(Cases {
             eval,
             fire: case(f),
-            silent: case(s),
+            silent: Some(case(s)),
             fire_shows: format!("at {}", fmt_num(f)),
             silent_shows: format!("at {}", fmt_num(s)),
         })
@@ -141,7 +141,7 @@ mod tests {
         };
         assert_eq!(k.condition(&c), "kube_pod_status_ready{condition=\"true\"} == 0");
         let cases = k.cases(&c).unwrap();
-        assert_eq!((cases.fire.value, cases.silent.value), (0.0, 1.0));
+        assert_eq!((cases.fire.value, cases.silent.as_ref().unwrap().value), (0.0, 1.0));
         let k = State {
             expr: Query::read("raid_ok + 0"),
             value: 1.0,

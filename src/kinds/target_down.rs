@@ -74,7 +74,7 @@ impl Kind for TargetDown {
         Ok(Cases {
             eval,
             fire: case(0.0),
-            silent: case(1.0),
+            silent: Some(case(1.0)),
             fire_shows: "the target is down".into(),
             silent_shows: "the target is up".into(),
         })
@@ -94,7 +94,7 @@ mod tests {
         };
         assert_eq!(k.condition(&c), r#"up{job="a\"b"} == 0"#);
         let cases = k.cases(&c).unwrap();
-        assert_eq!((cases.fire.value, cases.silent.value), (0.0, 1.0));
+        assert_eq!((cases.fire.value, cases.silent.as_ref().unwrap().value), (0.0, 1.0));
         assert_eq!(cases.eval, Duration::from_secs(360));
         assert_eq!(cases.fire.labels["job"], "a\"b");
     }
