@@ -11,7 +11,7 @@ use std::rc::Rc;
 struct Entry {
     parser: OnceCell<Option<String>>,
     go: OnceCell<Option<String>>,
-    anchored: OnceCell<Option<regex::Regex>>,
+    anchored: OnceCell<Result<regex::Regex, String>>,
 }
 
 thread_local! {
@@ -50,11 +50,18 @@ pub fn go_error(pattern: &str) -> Option<String> {
 /// Whether `value` matches the whole of `pattern`, as label matchers match (anchored at both
 /// ends). A pattern that does not build matches nothing.
 pub fn full_match(pattern: &str, value: &str) -> bool {
-    entry(pattern)
-        .anchored
-        .get_or_init(|| regex::Regex::new(&format!("^(?:{pattern})$")).ok())
-        .as_ref()
-        .is_some_and(|r| r.is_match(value))
+    anchored(pattern, |r| r.as_ref().is_ok_and(|r| r.is_match(value)))
+}
+
+/// Why the `regex` crate refuses the anchored pattern (Alertmanager's form), or `None`.
+pub fn anchored_error(pattern: &str) -> Option<String> {
+    anchored(pattern, |r| r.as_ref().err().cloned())
+}
+
+fn anchored<T>(pattern: &str, f: impl FnOnce(&Result<regex::Regex, String>) -> T) -> T {
+    let e = entry(pattern);
+    f(e.anchored
+        .get_or_init(|| regex::Regex::new(&format!("^(?:{pattern})$")).map_err(|e| e.to_string())))
 }
 
 #[cfg(test)]
@@ -65,6 +72,7 @@ mod tests {
     fn answers_are_those_of_the_engines() {
         assert!(full_match("5..", "503") && !full_match("5..", "5034"));
         assert!(!full_match("(", "("));
+        assert!(anchored_error("(").is_some() && anchored_error("5..").is_none());
         assert!(parser_error("5..").is_none() && parser_error("(").is_some());
         assert!(go_error("a{2}").is_none() && go_error(r"\<").is_some());
         // Asked twice, answered alike.

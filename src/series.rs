@@ -188,7 +188,8 @@ pub fn samples(eval: Duration) -> u64 {
     minutes(eval) + 5
 }
 
-/// The usual evaluation time: `for`, the range window, and a five-minute margin.
+/// The evaluation time of a case: `for`, the range window (zero for an instant condition),
+/// and a five-minute margin.
 pub fn eval_after(for_: Duration, window: Duration) -> Duration {
     Duration(for_.millis() + window.millis() + 5 * 60_000)
 }

@@ -615,14 +615,8 @@ pub fn parse_matcher(s: &str) -> Result<Matcher, String> {
         v.to_string()
     };
     let regex = matches!(op, MatchOp::Re | MatchOp::NotRe);
-    if regex && let Err(e) = regex::Regex::new(&format!("^(?:{value})$")) {
-        let first = e
-            .to_string()
-            .lines()
-            .last()
-            .unwrap_or("")
-            .trim()
-            .to_string();
+    if regex && let Some(e) = crate::regexes::anchored_error(&value) {
+        let first = e.lines().last().unwrap_or("").trim().to_string();
         return Err(format!("the regular expression does not compile: {first}"));
     }
     if regex {

@@ -199,7 +199,7 @@ fn condition_error(cx: &mut Cx, a: &RawAlert, alert: &Alert, why: &str) {
     // A built alert's selectors are all shaped as selectors: every PromQL key is parsed.
     for k in a.kind_keys() {
         if let Some(s) = k.promql
-            && !super::promql::check_expr(cx, s, &format!("`{}`", k.key))
+            && !cx.check_expr(s, &format!("`{}`", k.key))
         {
             found = true;
         }
@@ -316,19 +316,19 @@ fn kind_keys(cx: &mut Cx, table_span: &std::ops::Range<usize>, a: &RawAlert) -> 
         return false;
     };
     let mut ok = true;
-    for (key, span) in present(a) {
-        if !keys.iter().any(|(k, _)| *k == key) {
+    let present = present(a);
+    for (key, span) in &present {
+        if !keys.iter().any(|(k, _)| k == key) {
             ok = false;
             cx.push(
                 Diagnostic::error(
                     codes::KEY_NOT_FOR_KIND,
                     format!("`{key}` is not used by alert kind `{kind}`"),
                 )
-                .at(span, "remove this key or change the kind"),
+                .at(span.clone(), "remove this key or change the kind"),
             );
         }
     }
-    let present = present(a);
     let has = |k: &str| present.iter().any(|(p, _)| *p == k);
     let mut need = |cx: &mut Cx, v: bool, key: &str| {
         if v {

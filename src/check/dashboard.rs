@@ -123,7 +123,7 @@ fn panel(
     }
     let mut unit = p.unit.as_ref().and_then(|u| super::alerts::unit_of(cx, u));
     for (q, why) in p.queries.iter().zip(why) {
-        super::promql::report_expr(cx, &q.get_ref().expr, "panel query", why);
+        cx.report_expr(&q.get_ref().expr, "panel query", why);
     }
     let mut queries: Vec<Query> = p
         .queries

@@ -153,7 +153,7 @@ fn selector(cx: &mut Cx, s: &S<String>, what: &str) -> Option<Selector> {
         );
         return None;
     }
-    if !super::promql::check_expr(cx, s, &format!("`{what}`")) {
+    if !cx.check_expr(s, &format!("`{what}`")) {
         return None;
     }
     match Selector::parse(v) {

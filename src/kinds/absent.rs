@@ -7,7 +7,7 @@ use crate::cx::Cx;
 use crate::load::RawAlert;
 use crate::promql::selector::{MatchOp, Selector};
 use crate::quantity::Duration;
-use crate::series::{Case, Cases, InputSeries, Labels, gauge, labels_for, samples, series};
+use crate::series::{Case, Cases, InputSeries, Labels, eval_after, gauge, labels_for, samples, series};
 use crate::unit::Unit;
 
 #[derive(Debug, Clone)]
@@ -56,7 +56,7 @@ impl Kind for Absent {
     /// No series at all for `for` and five minutes: fires with the labels of the equality
     /// matchers; one series the selector matches: silent.
     fn cases(&self, c: &Condition) -> Result<Cases, String> {
-        let eval = Duration(c.for_.millis() + 5 * 60_000);
+        let eval = eval_after(c.for_, Duration(0));
         let n = samples(eval);
         let present = labels_for(&self.metric).ok_or("ccmon cannot derive series for its selector")?;
         let mut absent_labels = Labels::new();

@@ -6,7 +6,7 @@ use super::{Condition, Env, Expect, Key, Kind};
 use crate::cx::Cx;
 use crate::load::RawAlert;
 use crate::quantity::Duration;
-use crate::series::{Case, Cases, Labels};
+use crate::series::{Case, Cases, Labels, eval_after};
 use crate::unit::Unit;
 
 #[derive(Debug, Clone)]
@@ -47,7 +47,7 @@ impl Kind for Deadman {
     /// It fires with no series at all, after its `for`; there is no silent case.
     fn cases(&self, c: &Condition) -> Result<Cases, String> {
         Ok(Cases {
-            eval: Duration(c.for_.millis() + 5 * 60_000),
+            eval: eval_after(c.for_, Duration(0)),
             fire: Case {
                 series: Vec::new(),
                 labels: Labels::new(),

@@ -7,7 +7,7 @@ use crate::cx::Cx;
 use crate::load::RawAlert;
 use crate::promql::selector::Selector;
 use crate::quantity::Duration;
-use crate::series::{Case, Cases, gauge, samples, scraped_labels};
+use crate::series::{Case, Cases, eval_after, gauge, samples, scraped_labels};
 use crate::unit::Unit;
 
 #[derive(Debug, Clone)]
@@ -58,7 +58,7 @@ impl Kind for Expiry {
     fn cases(&self, c: &Condition) -> Result<Cases, String> {
         let t = c.threshold_number().ok_or("no threshold")?;
         let (f, s) = if c.above() { (2.0 * t, t / 2.0) } else { (t / 2.0, 2.0 * t) };
-        let eval = Duration(c.for_.millis() + 5 * 60_000);
+        let eval = eval_after(c.for_, Duration(0));
         let n = samples(eval);
         let labels = scraped_labels(&self.metric)?;
         let now = eval.secs_f64();

@@ -7,7 +7,7 @@ use crate::diag::Diagnostic;
 use crate::load::RawAlert;
 use crate::quantity::{Duration, fmt_num};
 use crate::promql::selector::Query;
-use crate::series::{Case, Cases, gauge, samples, scraped_labels, sides};
+use crate::series::{Case, Cases, eval_after, gauge, samples, scraped_labels, sides};
 use crate::unit::Unit;
 
 #[derive(Debug, Clone)]
@@ -95,7 +95,7 @@ impl Kind for Gauge {
             .selector()
             .ok_or("its expression is not a plain selector")?;
         let labels = scraped_labels(sel)?;
-        let eval = Duration(c.for_.millis() + 5 * 60_000);
+        let eval = eval_after(c.for_, Duration(0));
         let n = samples(eval);
         let case = |v: f64| Case::single(&sel.metric, &labels, gauge(v, n), v);
         Ok(Cases {

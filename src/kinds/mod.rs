@@ -279,10 +279,8 @@ pub(crate) fn histogram(cx: &mut Cx, s: &S<String>) -> Option<Histogram> {
     use crate::codes;
     let text = s.get_ref().trim();
     if !text.contains('{') {
-        let before = cx.diags.count(crate::diag::Severity::Error);
         let name = cx.metric_name(s, "histogram name", true);
-        return (cx.diags.count(crate::diag::Severity::Error) == before)
-            .then(|| Histogram::named(&name));
+        return crate::promql::is_metric_name(&name, true).then(|| Histogram::named(&name));
     }
     let sel = selector_of(cx, s, "histogram")?;
     if let Some(m) = sel.matchers.iter().find(|m| &*m.name == "le") {

@@ -9,7 +9,7 @@ use crate::load::RawAlert;
 use crate::quantity::Duration;
 use crate::promql::selector::{Query, Selector};
 use crate::series::{
-    Case, Cases, InputSeries, Labels, TEST_VALUE, counter, gauge, labels_for, samples, series,
+    Case, Cases, InputSeries, Labels, TEST_VALUE, counter, eval_after, gauge, labels_for, samples, series,
     sides, with_by,
 };
 use crate::unit::Unit;
@@ -107,9 +107,7 @@ impl Kind for Saturation {
         ul.entry("instance".into())
             .or_insert_with(|| format!("{TEST_VALUE}:9"));
         let (cap_series, cap) = self.capacity_series(&ul)?;
-        let eval = Duration(
-            c.for_.millis() + self.rate_window.map_or(0, |w| w.millis()) + 5 * 60_000,
-        );
+        let eval = eval_after(c.for_, self.rate_window.unwrap_or(Duration(0)));
         let n = samples(eval);
         let case = |r: f64| {
             let mut series_list = vec![InputSeries {

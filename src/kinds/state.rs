@@ -8,7 +8,7 @@ use crate::cx::Cx;
 use crate::load::{NumOrStr, RawAlert, S};
 use crate::promql::selector::Query;
 use crate::quantity::{Duration, fmt_num};
-use crate::series::{Case, Cases, gauge, samples, scraped_labels};
+use crate::series::{Case, Cases, eval_after, gauge, samples, scraped_labels};
 use crate::unit::Unit;
 
 #[derive(Debug, Clone)]
@@ -88,7 +88,7 @@ impl Kind for State {
             .selector()
             .ok_or("its expression is not a plain selector")?;
         let labels = scraped_labels(sel)?;
-        let eval = Duration(c.for_.millis() + 5 * 60_000);
+        let eval = eval_after(c.for_, Duration(0));
         let n = samples(eval);
         let other = self.value + 1.0;
         let (f, s) = if self.equal { (self.value, other) } else { (other, self.value) };

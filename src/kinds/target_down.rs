@@ -5,7 +5,7 @@ use crate::codes;
 use crate::cx::Cx;
 use crate::load::RawAlert;
 use crate::promql::quote;
-use crate::series::{Case, Cases, InputSeries, Labels, TEST_VALUE, gauge, samples, series};
+use crate::series::{Case, Cases, InputSeries, Labels, TEST_VALUE, eval_after, gauge, samples, series};
 use crate::quantity::Duration;
 use crate::unit::Unit;
 
@@ -56,7 +56,7 @@ impl Kind for TargetDown {
 
     /// Down for `for` and five minutes: fires; up: silent.
     fn cases(&self, c: &Condition) -> Result<Cases, String> {
-        let eval = Duration(c.for_.millis() + 5 * 60_000);
+        let eval = eval_after(c.for_, Duration(0));
         let n = samples(eval);
         let labels = Labels::from([
             ("job".to_string(), self.job.clone()),
