@@ -245,6 +245,46 @@ pub struct Alert {
     pub threshold: Option<(Cmp, Quantity)>,
     /// The threshold as the user wrote it, for `{threshold}` in annotations.
     pub threshold_text: Option<String>,
+    /// Its place among the tiers of its alert (one name at several severities): tiers are
+    /// consecutive in the model, the first at `index` 0.
+    pub tier: Option<TierPos>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TierPos {
+    pub index: usize,
+    pub count: usize,
+}
+
+/// The alerts in runs: each alert alone, or the tiers of one alert together.
+pub fn tier_runs(alerts: &[Alert]) -> impl Iterator<Item = &[Alert]> {
+    let mut rest = alerts;
+    std::iter::from_fn(move || {
+        let first = rest.first()?;
+        let n = first.tier.map_or(1, |t| t.count - t.index).min(rest.len());
+        let (run, tail) = rest.split_at(n);
+        rest = tail;
+        Some(run)
+    })
+}
+
+/// Cuts the alerts into pieces of about `size` for work on every core, never between the
+/// tiers of one alert.
+pub fn alert_chunks(alerts: &[Alert], size: usize) -> Vec<&[Alert]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut end = 0;
+    for run in tier_runs(alerts) {
+        end += run.len();
+        if end - start >= size {
+            out.push(&alerts[start..end]);
+            start = end;
+        }
+    }
+    if start < end {
+        out.push(&alerts[start..end]);
+    }
+    out
 }
 
 #[derive(Debug, Clone)]

@@ -110,6 +110,38 @@ pub enum Quantity {
     Seconds(f64),
     /// Events per period (`100000 per hour`, `10/minute`).
     Rate { value: f64, per: Duration },
+    /// A size in bytes (`"500MiB"`, `"2GB"`, `"512B"`).
+    Bytes(f64),
+}
+
+/// Byte units: SI (powers of 1000, `kB` and `KB` alike) and IEC (powers of 1024), as
+/// Prometheus' `humanize` and `humanize1024` print them.
+pub const BYTE_UNITS: &[(&str, f64)] = &[
+    ("B", 1.0),
+    ("kB", 1e3),
+    ("KB", 1e3),
+    ("MB", 1e6),
+    ("GB", 1e9),
+    ("TB", 1e12),
+    ("PB", 1e15),
+    ("KiB", 1024.0),
+    ("MiB", 1048576.0),
+    ("GiB", 1073741824.0),
+    ("TiB", 1099511627776.0),
+    ("PiB", 1125899906842624.0),
+];
+
+/// `"500MiB"` as bytes; `None` when `s` does not end in a byte unit.
+fn parse_bytes(s: &str) -> Option<Result<f64, String>> {
+    let (unit, mult) = BYTE_UNITS
+        .iter()
+        .filter(|(u, _)| s.ends_with(u))
+        .max_by_key(|(u, _)| u.len())?;
+    let n = s[..s.len() - unit.len()].trim();
+    if n.is_empty() || n.ends_with(|c: char| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    Some(parse_number(n).map(|v| v * mult))
 }
 
 pub const PERIODS: &[(&str, u64)] = &[
@@ -147,6 +179,9 @@ impl Quantity {
                 })?;
             return Ok(Quantity::Rate { value: v, per });
         }
+        if let Some(bytes) = parse_bytes(t) {
+            return bytes.map(Quantity::Bytes);
+        }
         if t.ends_with(|c: char| c.is_ascii_alphabetic()) {
             let d = Duration::parse(t)?;
             return Ok(Quantity::Seconds(d.secs_f64()));
@@ -158,7 +193,7 @@ impl Quantity {
     /// rates per their own period.
     pub fn value(&self) -> f64 {
         match *self {
-            Quantity::Number(v) | Quantity::Seconds(v) => v,
+            Quantity::Number(v) | Quantity::Seconds(v) | Quantity::Bytes(v) => v,
             Quantity::Ratio { value, .. } | Quantity::Rate { value, .. } => value,
         }
     }
@@ -169,6 +204,7 @@ impl Quantity {
             Quantity::Ratio { .. } => "a ratio",
             Quantity::Seconds(_) => "a duration",
             Quantity::Rate { .. } => "a rate",
+            Quantity::Bytes(_) => "a size in bytes",
         }
     }
 }
@@ -217,6 +253,15 @@ impl fmt::Display for Quantity {
                 }
             }
             Quantity::Seconds(v) => write!(f, "{}s", fmt_num(v)),
+            Quantity::Bytes(v) => {
+                // The unit that divides it exactly into the fewest digits.
+                let (unit, mult) = BYTE_UNITS
+                    .iter()
+                    .filter(|(_, m)| (v / m).fract() == 0.0 && v.abs() >= *m)
+                    .min_by(|a, b| a.1.total_cmp(&b.1).reverse())
+                    .unwrap_or(&("B", 1.0));
+                write!(f, "{}{unit}", fmt_num(v / mult))
+            }
             Quantity::Rate { value, per } => {
                 let name = PERIODS
                     .iter()
@@ -276,6 +321,29 @@ mod tests {
         ] {
             assert!(Duration::parse(s).is_err(), "{s} accepted");
         }
+    }
+
+    #[test]
+    fn sizes_are_read_in_si_and_iec_units_and_printed_back() {
+        for (text, bytes, shown) in [
+            ("500MiB", 524_288_000.0, "500MiB"),
+            ("10GiB", 10_737_418_240.0, "10GiB"),
+            ("1.5 GiB", 1_610_612_736.0, "1536MiB"),
+            ("2GB", 2e9, "2GB"),
+            ("2kB", 2000.0, "2kB"),
+            ("2KB", 2000.0, "2kB"),
+            ("512B", 512.0, "512B"),
+            ("1,000 MB", 1e9, "1GB"),
+            ("0B", 0.0, "0B"),
+        ] {
+            let q = Quantity::parse(text).unwrap();
+            assert_eq!(q, Quantity::Bytes(bytes), "{text}");
+            assert_eq!(q.to_string(), shown, "{text}");
+        }
+        // A duration still reads as one, and a word before the unit is no size.
+        assert_eq!(Quantity::parse("5m").unwrap(), Quantity::Seconds(300.0));
+        assert!(Quantity::parse("fiveGB").is_err());
+        assert!(Quantity::parse("GB").is_err());
     }
 
     #[test]

@@ -125,7 +125,8 @@ fn generated_tests_fail_when_the_rules_are_altered() {
 /// histograms filtered by matchers (an alert's and a latency SLO's), `absent`, an alert's own
 /// annotations and `keep_firing_for`, an SLO's labels, annotations and runbook; the kinds
 /// `expiry`, `changes`, `predict_linear`, `state` and `deadman` (at severity `none`); a recording rule read by an alert, a
-/// group `interval` and `limit`.
+/// group `interval` and `limit`; tiered alerts (one name at two or three severities, with a
+/// byte threshold, a duration threshold and a rate, tiers with their own `for`).
 const EVERY_KIND: &str = r#"
 [project]
 name = "kinds"
@@ -288,6 +289,53 @@ for = "5m"
 severity = "warning"
 summary = "queue depth of {{ $labels.env }} is missing"
 
+[[alert]]
+name = "FilesystemAlmostFull"
+kind = "gauge"
+expr = 'node_filesystem_avail_bytes{job="node", fstype!="tmpfs"}'
+unit = "bytes"
+for = "10m"
+summary = "{{ $labels.instance }} has {value} left (under {threshold})"
+[[alert.tier]]
+severity = "warning"
+below = "10GiB"
+[[alert.tier]]
+severity = "critical"
+below = "500MiB"
+for = "2m"
+labels = { page = "yes" }
+
+[[alert]]
+name = "ClientCertificateExpiration"
+kind = "expiry"
+metric = 'probe_ssl_earliest_cert_expiry{job="blackbox"}'
+summary = "certificate of {{ $labels.instance }} expires in {value}"
+[[alert.tier]]
+severity = "warning"
+below = "7d"
+[[alert.tier]]
+severity = "critical"
+below = "1d"
+
+[[alert]]
+name = "ErrorsBurst"
+kind = "rate"
+metric = 'http_errors_total{job="api"}'
+by = ["instance"]
+summary = "{value} errors a minute"
+[[alert.tier]]
+severity = "info"
+above = "10 per minute"
+for = "5m"
+[[alert.tier]]
+severity = "warning"
+above = "100 per minute"
+for = "5m"
+[[alert.tier]]
+severity = "critical"
+above = "1000 per minute"
+for = "1m"
+
 [[receiver]]
 name = "ops"
 [[receiver.webhook]]
@@ -320,4 +368,46 @@ fn generated_tests_pass_for_every_kind_and_option() {
         .args(&files));
     eprintln!("promtool test rules (every kind):\n{out}");
     assert!(ok, "{out}");
+}
+
+/// A tier's threshold or `for` altered in the rules, or the tiers' inhibition taken away from
+/// the tests' view: the generated tests of the tiered alerts notice.
+#[test]
+fn tier_tests_fail_when_a_tier_is_altered() {
+    if !require_tool("promtool") {
+        return;
+    }
+    let src = ccmon::diag::source::Source::new("kinds.toml", EVERY_KIND);
+    let (m, _) = common::model_of(&src);
+    let b = ccmon::emit::emit(&m);
+    let rules = b.get("prometheus/rules/kinds.rules.yml").unwrap();
+    let cases = [
+        // The warning tier of the disk alert at 30 GiB instead of 10 GiB (a gauge's cases sit
+        // at half and twice the threshold).
+        ("< 10737418240", "< 32212254720"),
+        // The critical tier at 1.5 GiB instead of 500 MiB.
+        ("< 524288000", "< 1610612736"),
+        // The certificate's critical tier at 3 days.
+        ("< 86400", "< 259200"),
+        // The middle tier of the error burst at 25 a minute.
+        ("* 60 > 100\n", "* 60 > 25\n"),
+    ];
+    for (from, to) in cases {
+        let tmp = TempDir::new("gen-tier-mutant");
+        b.write_to(tmp.path()).unwrap();
+        assert!(
+            rules.contains(from),
+            "mutation `{from}` does not apply:\n{rules}"
+        );
+        let mutant = rules.replacen(from, to, 1);
+        fs::write(tmp.path().join("prometheus/rules/kinds.rules.yml"), mutant).unwrap();
+        let (ok, out) = run(Command::new("promtool")
+            .args(["test", "rules"])
+            .arg(tmp.path().join("prometheus/tests/kinds.rules.test.yml")));
+        eprintln!(
+            "tier mutation `{from}` -> `{to}`: {}",
+            if ok { "NOT CAUGHT" } else { "caught" }
+        );
+        assert!(!ok, "altering `{from}` to `{to}` went unnoticed:\n{out}");
+    }
 }

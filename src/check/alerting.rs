@@ -194,11 +194,12 @@ pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert], slos: &[Slo]
     if route.receiver.is_none() {
         route.receiver = root_receiver(cx, raw, alerts, &mut receivers);
     }
-    let inhibits = raw
+    let mut inhibits: Vec<Inhibit> = raw
         .inhibits
         .iter()
         .map(|i| inhibit(cx, i.get_ref(), &who))
         .collect();
+    inhibits.extend(tier_inhibits(alerts, &cx.severities));
 
     Alertmanager {
         listen: am
@@ -729,4 +730,47 @@ fn inhibit_reachable(cx: &mut Cx, raw: &RawInhibit, i: &Inhibit, who: &[Who]) {
             "`equal` should name labels both alerts carry, such as `job` or `instance`",
         );
     }
+}
+
+/// The inhibit rules ccmon writes for tiered alerts: a firing tier mutes each lower tier
+/// (later in `[project] severities`) of the same alert on the same series, the series being
+/// told apart by the labels the kind's generated test gives them. A tiered alert whose
+/// series ccmon cannot tell (kind `raw`) gets none: its inhibit rules are the user's.
+fn tier_inhibits(alerts: &[Alert], severities: &[String]) -> Vec<Inhibit> {
+    let rank = |a: &Alert| severities.iter().position(|s| s == a.severity.as_str());
+    let is = |name: &str, value: &str| Matcher {
+        name: name.into(),
+        op: MatchOp::Eq,
+        value: value.into(),
+    };
+    let mut out = Vec::new();
+    for tiers in crate::model::tier_runs(alerts).filter(|r| r.len() > 1) {
+        let Ok(cases) = tiers[0].kind.cases(&tiers[0].condition()) else {
+            continue;
+        };
+        let mut equal: Vec<String> = cases
+            .fire
+            .labels
+            .keys()
+            .filter(|k| *k != "__name__")
+            .cloned()
+            .collect();
+        equal.insert(0, "alertname".into());
+        for hi in tiers {
+            for lo in tiers.iter().filter(|lo| rank(lo) > rank(hi)) {
+                out.push(Inhibit {
+                    source: vec![
+                        is("alertname", &hi.name),
+                        is("severity", hi.severity.as_str()),
+                    ],
+                    target: vec![
+                        is("alertname", &lo.name),
+                        is("severity", lo.severity.as_str()),
+                    ],
+                    equal: equal.clone(),
+                });
+            }
+        }
+    }
+    out
 }

@@ -9,7 +9,7 @@ use crate::codes;
 use crate::diag::Diagnostic;
 use crate::kinds::{self, AlertKind, Cmp, Reading};
 use crate::load::{NumOrStr, RawAlert, RawConfig, S};
-use crate::model::{Alert, Dimension, Job, Prometheus, Record, Severity};
+use crate::model::{Alert, Dimension, Job, Prometheus, Record, Severity, TierPos};
 use crate::quantity::{Duration, Quantity};
 use crate::unit::Unit;
 
@@ -97,10 +97,10 @@ pub fn alerts(
             promql: prom.promql.clone(),
             severities: severities.clone(),
         };
-        let alerts: Vec<Alert> = run
-            .iter()
-            .filter_map(|a| checked_alert(&mut cx, a, jobs, dims, prom))
-            .collect();
+        let mut alerts = Vec::with_capacity(run.len());
+        for a in *run {
+            alerts.extend(tiered(&mut cx, a, jobs, dims, prom));
+        }
         (diags, alerts)
     });
     let mut out = Vec::with_capacity(raw.alerts.len());
@@ -109,10 +109,96 @@ pub fn alerts(
         out.extend(alerts);
     }
     // Every kind builds or reports why not: a model that looks valid holds every alert.
+    let rules: usize = raw
+        .alerts
+        .iter()
+        .map(|a| a.get_ref().tiers.len().max(1))
+        .sum();
     assert!(
-        out.len() == raw.alerts.len() || cx.diags.has_errors(),
+        out.len() == rules || cx.diags.has_errors(),
         "ccmon bug: an alert was left out of the model without a diagnostic"
     );
+    out
+}
+
+/// An alert, or each of its tiers as an alert of its own (the tier's keys over the
+/// alert's). What the tiers share is reported once, at the first tier that has it wrong.
+fn tiered(
+    cx: &mut Cx,
+    a: &S<RawAlert>,
+    jobs: &JobIndex,
+    dims: &[Dimension],
+    prom: &Prometheus,
+) -> Vec<Alert> {
+    let raw = a.get_ref();
+    if raw.tiers.is_empty() {
+        if raw.severity.is_none() && !cx.was_removed(&a.span(), "severity") {
+            cx.push(
+                Diagnostic::error(codes::MISSING_KEY, "missing key `severity`").at(
+                    a.span(),
+                    "`[[alert]]` needs `severity` (or `[[alert.tier]]`s)",
+                ),
+            );
+        }
+        return checked_alert(cx, a.span(), raw, jobs, dims, prom)
+            .into_iter()
+            .collect();
+    }
+    if let Some(s) = &raw.severity {
+        cx.error(
+            codes::CONFLICTING_SETTINGS,
+            "an alert with tiers takes its severity from each tier",
+            s.span(),
+            "remove this: every `[[alert.tier]]` has its own",
+        );
+    }
+    let mut seen: Vec<&S<String>> = Vec::new();
+    for t in &raw.tiers {
+        let sev = &t.get_ref().severity;
+        if let Some(first) = seen.iter().find(|s| s.get_ref() == sev.get_ref()) {
+            cx.push(
+                Diagnostic::error(
+                    codes::DUPLICATE_NAME,
+                    format!(
+                        "two tiers of `{}` at severity `{}`",
+                        raw.name.get_ref(),
+                        sev.get_ref()
+                    ),
+                )
+                .at(sev.span(), "second tier at this severity")
+                .also(first.span(), "first here")
+                .help("tiers of one alert differ in severity: Prometheus would see two rules with the same labels"),
+            );
+        }
+        seen.push(sev);
+    }
+    let count = raw.tiers.len();
+    let mut out = Vec::with_capacity(count);
+    let mut reported: Vec<Diagnostic> = Vec::new();
+    for (index, t) in raw.tiers.iter().enumerate() {
+        let merged = t.get_ref().over(raw);
+        let mut diags = crate::diag::Diags::default();
+        let alert = {
+            let mut tcx = Cx {
+                diags: &mut diags,
+                text: cx.text,
+                removed: cx.removed,
+                promql: cx.promql.clone(),
+                severities: cx.severities.clone(),
+            };
+            checked_alert(&mut tcx, t.span(), &merged, jobs, dims, prom)
+        };
+        for d in diags.into_vec() {
+            if !reported.contains(&d) {
+                reported.push(d.clone());
+                cx.push(d);
+            }
+        }
+        out.extend(alert.map(|mut a| {
+            a.tier = Some(TierPos { index, count });
+            a
+        }));
+    }
     out
 }
 
@@ -120,12 +206,13 @@ pub fn alerts(
 /// of, label names and durations is valid by construction; every other one is parsed.
 fn checked_alert(
     cx: &mut Cx,
-    a: &S<RawAlert>,
+    table_span: std::ops::Range<usize>,
+    a: &RawAlert,
     jobs: &JobIndex,
     dims: &[Dimension],
     prom: &Prometheus,
 ) -> Option<Alert> {
-    let mut alert = alert(cx, a.span(), a.get_ref(), jobs, dims, prom)?;
+    let mut alert = alert(cx, table_span, a, jobs, dims, prom)?;
     let result = if alert.kind.vouched() {
         debug_assert_eq!(super::promql::analyze(&alert.expr(), false), Ok(None));
         Ok(None)
@@ -147,7 +234,7 @@ fn checked_alert(
             Some(alert)
         }
         Err(why) => {
-            condition_error(cx, a.get_ref(), &alert, &why);
+            condition_error(cx, a, &alert, &why);
             None
         }
     }
@@ -282,6 +369,7 @@ fn alert(
         kind,
         threshold,
         threshold_text: threshold_text(a),
+        tier: None,
     };
     if alert.threshold_value().is_none() && !no_threshold_placeholder(cx, a) {
         return None;
@@ -366,7 +454,7 @@ fn kind_keys(cx: &mut Cx, table_span: &std::ops::Range<usize>, a: &RawAlert) -> 
 }
 
 fn severity(cx: &mut Cx, a: &RawAlert) -> Option<Severity> {
-    cx.severity(&a.severity)
+    cx.severity(a.severity.as_ref()?)
 }
 
 /// `keep_firing_for`: positive, and in the targeted Prometheus (2.42 on).
@@ -623,6 +711,7 @@ fn threshold(cx: &mut Cx, t: &S<NumOrStr>, kind: &str, unit: Option<Unit>) -> Op
             (Reading::Ratio | Reading::AnyRatio, Quantity::Ratio { .. })
                 | (Reading::Seconds, Quantity::Seconds(_))
                 | (Reading::Rate, Quantity::Rate { .. })
+                | (Reading::Bytes, Quantity::Bytes(_))
                 | (Reading::Number, Quantity::Number(_))
         )
     });
@@ -641,7 +730,7 @@ fn threshold(cx: &mut Cx, t: &S<NumOrStr>, kind: &str, unit: Option<Unit>) -> Op
         Quantity::Ratio { value, .. } if bounded => !(value > 0.0 && value <= 1.0),
         Quantity::Ratio { .. } => false,
         Quantity::Seconds(v) | Quantity::Rate { value: v, .. } => v <= 0.0,
-        Quantity::Number(_) => false,
+        Quantity::Number(_) | Quantity::Bytes(_) => false,
     };
     if bad {
         cx.push(

@@ -103,6 +103,10 @@ impl Diags {
         self.list.push(d);
     }
 
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.list
+    }
+
     pub fn has_errors(&self) -> bool {
         self.list.iter().any(|d| d.severity == Severity::Error)
     }

@@ -41,7 +41,11 @@ enum Done {
 /// written in pieces on every core, the largest first, and joined in order.
 pub fn emit(model: &Model) -> Bundle {
     let mut jobs = vec![Job::Rules, Job::Rest, Job::SloTests];
-    jobs.extend(model.alerts.chunks(TEST_CHUNK).map(Job::AlertTests));
+    jobs.extend(
+        crate::model::alert_chunks(&model.alerts, TEST_CHUNK)
+            .into_iter()
+            .map(Job::AlertTests),
+    );
     let done = crate::par::map(&jobs, |job| match job {
         Job::Rules => Done::Text(Some(rules::emit(model))),
         Job::Rest => Done::Rest(emit_rest(model)),

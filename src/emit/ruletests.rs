@@ -16,7 +16,8 @@ use serde::Serialize;
 
 use super::rules::Annotations;
 use crate::gofmt;
-use crate::model::{Alert, Model, Sli, Slo, SloTier, Tier};
+use crate::kinds::Cmp;
+use crate::model::{Alert, Model, Sli, Slo, SloTier, Tier, tier_runs};
 use crate::quantity::{Duration, fmt_num};
 use crate::series::{
     Case, InputSeries, Labels, failing, labels_for, labels_for_all, minutes, series,
@@ -104,64 +105,136 @@ fn expected(
         .collect()
 }
 
+/// The rules expected to fire in a case: the static labels and annotations of each.
+type Firing<'a> = Vec<(&'a Labels, &'a Annotations)>;
+
+/// What promtool must see firing: each rule's labels over the case's series labels, and its
+/// annotations evaluated at the case's value.
+fn exp_alerts(case: &Case, firing: &Firing) -> Result<Vec<ExpAlert>, String> {
+    firing
+        .iter()
+        .map(|(static_labels, annotations)| {
+            let mut labels = case.labels.clone();
+            for (k, v) in *static_labels {
+                labels.insert(k.clone(), v.clone());
+            }
+            labels.remove("__name__");
+            let exp_annotations = expected(annotations, case.value, &labels).ok_or_else(|| {
+                "its annotations use templates ccmon does not evaluate".to_string()
+            })?;
+            labels.remove("alertname");
+            Ok(ExpAlert {
+                exp_labels: labels,
+                exp_annotations,
+            })
+        })
+        .collect()
+}
+
+/// The test groups of a firing case and a silent one, with the rules expected to fire in
+/// each (one rule, or the tiers of an alert the case's value crosses).
 fn case_groups(
     alertname: &str,
-    static_labels: &Labels,
-    annotations: &Annotations,
+    (fire_by, silent_by): (Firing, Firing),
     eval: Duration,
     fire: Case,
     silent: Option<Case>,
     what: (&str, &str),
 ) -> Result<Vec<TestGroup>, String> {
-    let mut labels = fire.labels;
-    for (k, v) in static_labels {
-        labels.insert(k.clone(), v.clone());
-    }
-    labels.remove("__name__");
-    let exp_annotations = expected(annotations, fire.value, &labels)
-        .ok_or_else(|| "its annotations use templates ccmon does not evaluate".to_string())?;
-    labels.remove("alertname");
     let eval_time = eval.to_string();
     let mut groups = vec![TestGroup {
         name: format!("{alertname} fires: {}", what.0),
         interval: "1m",
-        input_series: fire.series,
         alert_rule_test: vec![AlertTest {
             eval_time: eval_time.clone(),
             alertname: alertname.to_string(),
-            exp_alerts: vec![ExpAlert {
-                exp_labels: labels,
-                exp_annotations,
-            }],
+            exp_alerts: exp_alerts(&fire, &fire_by)?,
         }],
+        input_series: fire.series,
     }];
     if let Some(silent) = silent {
+        let exp_alerts = exp_alerts(&silent, &silent_by)?;
         groups.push(TestGroup {
-            name: format!("{alertname} stays silent: {}", what.1),
+            name: if exp_alerts.is_empty() {
+                format!("{alertname} stays silent: {}", what.1)
+            } else {
+                format!("{alertname} stays at lower tiers: {}", what.1)
+            },
             interval: "1m",
             input_series: silent.series,
             alert_rule_test: vec![AlertTest {
                 eval_time,
                 alertname: alertname.to_string(),
-                exp_alerts: Vec::new(),
+                exp_alerts,
             }],
         });
     }
     Ok(groups)
 }
 
-/// The firing and silent test groups of an alert, from its kind's cases.
-fn alert_tests(a: &Alert) -> Result<Vec<TestGroup>, String> {
-    let cases = a.kind.cases(&a.condition())?;
-    case_groups(
-        &a.name,
-        &a.static_labels(),
-        &super::rules::annotations(a),
-        cases.eval,
-        cases.fire,
-        cases.silent,
-        (&cases.fire_shows, &cases.silent_shows),
-    )
+/// The firing and silent test groups of an alert, from its kind's cases; for a tiered alert,
+/// those of each tier, where every tier the case's value crosses fires too.
+fn alert_tests(tiers: &[Alert]) -> Result<Vec<TestGroup>, String> {
+    let metas: Vec<(Labels, Annotations)> = tiers
+        .iter()
+        .map(|a| (a.static_labels(), super::rules::annotations(a)))
+        .collect();
+    let mut groups = Vec::new();
+    for a in tiers {
+        let mut cases = a.kind.cases(&a.condition())?;
+        // Held for as long as the slowest tier the values cross needs.
+        let mut cond = a.condition();
+        for c in std::iter::once(&cases.fire).chain(&cases.silent) {
+            for u in tiers {
+                if crosses(a, u, c.value, true)? {
+                    cond.for_ = cond.for_.max(u.for_);
+                }
+            }
+        }
+        if cond.for_ > a.for_ {
+            cases = a.kind.cases(&cond)?;
+        }
+        let by = |value: Option<f64>, fire: bool| -> Result<Firing, String> {
+            let Some(value) = value else {
+                return Ok(Vec::new());
+            };
+            let mut firing = Vec::new();
+            for (u, meta) in tiers.iter().zip(&metas) {
+                if crosses(a, u, value, fire)? {
+                    firing.push((&meta.0, &meta.1));
+                }
+            }
+            Ok(firing)
+        };
+        let silent_by = by(cases.silent.as_ref().map(|c| c.value), false)?;
+        groups.extend(case_groups(
+            &a.name,
+            (by(Some(cases.fire.value), true)?, silent_by),
+            cases.eval,
+            cases.fire,
+            cases.silent,
+            (&cases.fire_shows, &cases.silent_shows),
+        )?);
+    }
+    Ok(groups)
+}
+
+/// Whether tier `u` of an alert crosses its threshold on the series of a case of tier `t`
+/// (its firing case when `fire`), whose value is `value`: the two compare the same value.
+/// Tiers that differ in more cannot share a test.
+fn crosses(t: &Alert, u: &Alert, value: f64, fire: bool) -> Result<bool, String> {
+    if std::ptr::eq(t, u) {
+        return Ok(fire);
+    }
+    if t.value_expr() != u.value_expr() {
+        return Err("its tiers compare different values".into());
+    }
+    match (u.threshold, u.threshold_value()) {
+        (Some((Cmp::Above, _)), Some(th)) => Ok(value > th),
+        (Some((Cmp::Below, _)), Some(th)) => Ok(value < th),
+        _ if u.expr() == t.expr() => Ok(fire),
+        _ => Err("its tiers differ in more than their threshold".into()),
+    }
 }
 
 /// A counter sampled every `step` minutes that grows by `a` a minute for `p` steps, then by
@@ -314,8 +387,7 @@ fn slo_tests(slo: &Slo, tier: &SloTier) -> Result<Vec<TestGroup>, String> {
         let fire_eval = Duration(fire_pre.millis() + burst.millis());
         let mut pair = case_groups(
             &tier.alert,
-            &static_labels,
-            &annotations,
+            (vec![(&static_labels, &annotations)], Vec::new()),
             eval,
             Case {
                 series: fire,
@@ -392,10 +464,10 @@ pub struct Chunk {
 pub fn alert_chunk(alerts: &[Alert]) -> Chunk {
     let mut tests = Vec::new();
     let mut skipped = Vec::new();
-    for a in alerts {
-        match alert_tests(a) {
+    for tiers in tier_runs(alerts) {
+        match alert_tests(tiers) {
             Ok(t) => tests.extend(t),
-            Err(why) => skipped.push(format!("{}: {why}", a.name)),
+            Err(why) => skipped.push(format!("{}: {why}", tiers[0].name)),
         }
     }
     chunk(&tests, skipped)
@@ -497,10 +569,13 @@ mod tests {
     fn whole(m: &Model) -> String {
         let mut tests = Vec::new();
         let mut notes = String::new();
-        for a in &m.alerts {
-            match alert_tests(a) {
+        for tiers in tier_runs(&m.alerts) {
+            match alert_tests(tiers) {
                 Ok(t) => tests.extend(t),
-                Err(why) => notes.push_str(&format!("# no generated test for {}: {why}\n", a.name)),
+                Err(why) => notes.push_str(&format!(
+                    "# no generated test for {}: {why}\n",
+                    tiers[0].name
+                )),
             }
         }
         let body = super::super::yaml(&TestFile {

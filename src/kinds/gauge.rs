@@ -30,6 +30,7 @@ impl Kind for Gauge {
         let readings: &'static [Reading] = match unit {
             Some(Unit::Percent) => &[Reading::Number, Reading::AnyRatio],
             Some(Unit::Seconds) => &[Reading::Number, Reading::Seconds],
+            Some(Unit::Bytes) => &[Reading::Number, Reading::Bytes],
             _ => &[Reading::Number],
         };
         Some(Expect {

@@ -68,6 +68,8 @@ pub enum Reading {
     Seconds,
     /// A positive rate (`"100000 per hour"`).
     Rate,
+    /// A size (`"500MiB"`).
+    Bytes,
     /// A plain number.
     Number,
 }

@@ -28,9 +28,12 @@ impl Kind for PredictLinear {
         ("below", false),
     ];
 
-    fn expect(_: Option<Unit>) -> Option<Expect> {
+    fn expect(unit: Option<Unit>) -> Option<Expect> {
         Some(Expect {
-            readings: &[Reading::Number],
+            readings: match unit {
+                Some(Unit::Bytes) => &[Reading::Number, Reading::Bytes],
+                _ => &[Reading::Number],
+            },
             help: "write the bound the predicted value must not cross, such as `below = 0`",
         })
     }

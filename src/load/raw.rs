@@ -232,7 +232,7 @@ pub struct RawSlo {
 }
 
 /// Every alert kind's keys in one table; `check` says which keys a kind takes.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAlert {
     pub name: S<String>,
@@ -240,7 +240,8 @@ pub struct RawAlert {
     pub kind: S<String>,
     #[serde(rename = "for")]
     pub for_: Option<S<String>>,
-    pub severity: S<String>,
+    /// Required, unless the alert has tiers (each tier has its own).
+    pub severity: Option<S<String>>,
     pub summary: S<String>,
     pub description: Option<S<String>>,
     pub runbook: Option<S<String>>,
@@ -279,6 +280,67 @@ pub struct RawAlert {
     pub by: Option<S<Vec<S<String>>>>,
     pub window: Option<S<String>>,
     pub unit: Option<S<String>>,
+    /// One alert name at several severities: each tier is a rule of its own, which takes
+    /// every key it does not set from the alert.
+    #[serde(default, rename = "tier")]
+    pub tiers: Vec<S<RawTier>>,
+}
+
+/// A tier of an alert: its severity, and what differs from the alert at that severity.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTier {
+    /// The tier's severity, one of `[project] severities`; tiers of one alert differ in it.
+    pub severity: S<String>,
+    /// The tier's threshold: any of these replaces every threshold key of the alert.
+    pub above: Option<S<NumOrStr>>,
+    pub below: Option<S<NumOrStr>>,
+    pub equals: Option<S<NumOrStr>>,
+    pub not_equals: Option<S<NumOrStr>>,
+    /// Kind `raw`: the tier's own condition, in place of the alert's `expr`.
+    pub expr: Option<S<String>>,
+    #[serde(rename = "for")]
+    pub for_: Option<S<String>>,
+    pub keep_firing_for: Option<S<String>>,
+    pub summary: Option<S<String>>,
+    pub description: Option<S<String>>,
+    /// Labels added to the alert's labels at this tier.
+    #[serde(default)]
+    pub labels: BTreeMap<S<String>, S<String>>,
+    /// Annotations added to (or replacing) the alert's annotations at this tier.
+    #[serde(default)]
+    pub annotations: BTreeMap<S<String>, S<String>>,
+}
+
+impl RawTier {
+    /// The alert as this tier has it: the tier's keys over the alert's.
+    pub fn over(&self, a: &RawAlert) -> RawAlert {
+        let mut t = a.clone();
+        t.tiers = Vec::new();
+        t.severity = Some(self.severity.clone());
+        let thresholds = [&self.above, &self.below, &self.equals, &self.not_equals];
+        if thresholds.iter().any(|v| v.is_some()) {
+            t.above = self.above.clone();
+            t.below = self.below.clone();
+            t.equals = self.equals.clone();
+            t.not_equals = self.not_equals.clone();
+        }
+        let or = |mine: &Option<S<String>>, theirs: &mut Option<S<String>>| {
+            if mine.is_some() {
+                *theirs = mine.clone();
+            }
+        };
+        or(&self.expr, &mut t.expr);
+        or(&self.for_, &mut t.for_);
+        or(&self.keep_firing_for, &mut t.keep_firing_for);
+        or(&self.description, &mut t.description);
+        if let Some(s) = &self.summary {
+            t.summary = s.clone();
+        }
+        t.labels.extend(self.labels.clone());
+        t.annotations.extend(self.annotations.clone());
+        t
+    }
 }
 
 impl RawAlert {
