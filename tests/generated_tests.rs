@@ -126,7 +126,8 @@ fn generated_tests_fail_when_the_rules_are_altered() {
 /// annotations and `keep_firing_for`, an SLO's labels, annotations and runbook; the kinds
 /// `expiry`, `changes`, `predict_linear`, `state` and `deadman` (at severity `none`); a recording rule read by an alert, a
 /// group `interval` and `limit`; tiered alerts (one name at two or three severities, with a
-/// byte threshold, a duration threshold and a rate, tiers with their own `for`).
+/// byte threshold, a duration threshold and a rate, tiers with their own `for`); `rate`,
+/// `increase` and `error_ratio` per series.
 const EVERY_KIND: &str = r#"
 [project]
 name = "kinds"
@@ -288,6 +289,35 @@ metric = 'queue_depth{queue=~"q-.*", env="prod"}'
 for = "5m"
 severity = "warning"
 summary = "queue depth of {{ $labels.env }} is missing"
+
+[[alert]]
+name = "InstanceErrorRatioHigh"
+kind = "error_ratio"
+errors = 'http_requests_total{job="api", code=~"5.."}'
+total = 'http_requests_total{job="api"}'
+per_series = true
+above = "10%"
+severity = "warning"
+summary = "{{ $labels.instance }} {{ $labels.path }} fails {value}"
+
+[[alert]]
+name = "InstanceRestartsFast"
+kind = "increase"
+metric = "kube_pod_container_status_restarts_total"
+per_series = true
+over = "10m"
+above = 3
+severity = "warning"
+summary = "{{ $labels.pod }} restarted {value} times"
+
+[[alert]]
+name = "PerSeriesDrops"
+kind = "rate"
+metric = 'node_network_receive_drop_total{device!="lo"}'
+per_series = true
+above = "1 per second"
+severity = "info"
+summary = "{{ $labels.device }} drops {value} a second"
 
 [[alert]]
 name = "FilesystemAlmostFull"

@@ -152,25 +152,36 @@ fn tiered(
             "remove this: every `[[alert.tier]]` has its own",
         );
     }
-    let mut seen: Vec<&S<String>> = Vec::new();
+    // Tiers are told apart by severity, or else by their own labels (kube-prometheus'
+    // `KubeAPIErrorBudgetBurn` has two critical tiers, `long="1h"` and `long="6h"`).
+    type Labels<'a> = Vec<(&'a String, &'a String)>;
+    let mut seen: Vec<(&S<String>, Labels)> = Vec::new();
     for t in &raw.tiers {
-        let sev = &t.get_ref().severity;
-        if let Some(first) = seen.iter().find(|s| s.get_ref() == sev.get_ref()) {
+        let t = t.get_ref();
+        let labels: Vec<(&String, &String)> = t
+            .labels
+            .iter()
+            .map(|(k, v)| (k.get_ref(), v.get_ref()))
+            .collect();
+        if let Some((first, _)) = seen
+            .iter()
+            .find(|(s, l)| s.get_ref() == t.severity.get_ref() && *l == labels)
+        {
             cx.push(
                 Diagnostic::error(
                     codes::DUPLICATE_NAME,
                     format!(
-                        "two tiers of `{}` at severity `{}`",
+                        "two tiers of `{}` at severity `{}` with the same labels",
                         raw.name.get_ref(),
-                        sev.get_ref()
+                        t.severity.get_ref()
                     ),
                 )
-                .at(sev.span(), "second tier at this severity")
+                .at(t.severity.span(), "second tier at this severity")
                 .also(first.span(), "first here")
-                .help("tiers of one alert differ in severity: Prometheus would see two rules with the same labels"),
+                .help("tiers of one alert differ in severity or in their labels: Prometheus would see two rules with the same labels"),
             );
         }
-        seen.push(sev);
+        seen.push((&t.severity, labels));
     }
     let count = raw.tiers.len();
     let mut out = Vec::with_capacity(count);

@@ -518,7 +518,7 @@ pub fn dimensions(cx: &mut Cx, raw: &RawConfig) -> Vec<Dimension> {
         .iter()
         .map(|d| {
             let d = d.get_ref();
-            let name = cx.metric_name(&d.name, "dimension name", false);
+            let name = group_name(cx, &d.name);
             Dimension {
                 name,
                 title: d.title.get_ref().clone(),
@@ -547,4 +547,24 @@ pub fn dimensions(cx: &mut Cx, raw: &RawConfig) -> Vec<Dimension> {
             }
         })
         .collect()
+}
+
+/// A dimension's name: its rule group's name, its `dimension` label value and its dashboard
+/// row's key. Prometheus takes any group name; ccmon takes the names rule files use in
+/// practice (kube-prometheus' `kubernetes-apps`, `node-exporter.rules`): letters, digits,
+/// `_`, `.` and `-`, starting with a letter or `_`.
+fn group_name(cx: &mut Cx, s: &S<String>) -> String {
+    let v = s.get_ref();
+    let ok = v.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+    if !ok {
+        cx.error(
+            codes::BAD_LABEL_NAME,
+            format!("`{v}` is not a valid dimension name"),
+            s.span(),
+            "expected letters, digits, `_`, `.` and `-`, starting with a letter or `_`",
+        );
+    }
+    v.clone()
 }

@@ -1,14 +1,14 @@
 //! `error_ratio`: errors over all requests, both sides aggregated by the same labels (so that
 //! a label such as `status` cannot leak into the division and make every ratio 1).
 
-use super::{Condition, Env, Expect, Key, Kind, Reading, by_clause, plain_labels};
+use super::{Condition, Env, Expect, Key, Kind, Reading, Grouping};
 use crate::cx::Cx;
 use crate::gofmt;
 use crate::load::RawAlert;
 use crate::quantity::Duration;
 use crate::promql::selector::Selector;
 use crate::series::{
-    Case, Cases, InputSeries, Labels, counter, eval_after, failing, labels_for, only, samples,
+    Case, Cases, InputSeries, Labels, counter, eval_after, failing, labels_for, samples,
     series, sides, with_by,
 };
 use crate::unit::Unit;
@@ -17,7 +17,7 @@ use crate::unit::Unit;
 pub struct ErrorRatio {
     pub errors: Selector,
     pub total: Selector,
-    pub by: Vec<String>,
+    pub by: Grouping,
     pub window: Duration,
 }
 
@@ -27,6 +27,7 @@ impl Kind for ErrorRatio {
         ("errors", true),
         ("total", true),
         ("by", false),
+        ("per_series", false),
         ("window", false),
         ("above", false),
     ];
@@ -41,10 +42,32 @@ impl Kind for ErrorRatio {
     fn build(cx: &mut Cx, a: &RawAlert, env: &Env) -> Option<Self> {
         let errors = super::selector(cx, &a.errors, "errors");
         let total = super::selector(cx, &a.total, "total");
-        let by = super::by(cx, a);
+        let (errors, total) = (errors?, total?);
+        let mut by = super::grouping(cx, a);
+        if let Grouping::Every { without } = &mut by {
+            // Per series is per series of all requests: summed over the labels that pick the
+            // errors out of them, which only one metric can have.
+            if errors.metric != total.metric {
+                cx.error(
+                    crate::codes::CONFLICTING_SETTINGS,
+                    "`per_series` needs `errors` and `total` to be one metric",
+                    a.per_series.as_ref()?.span(),
+                    "ccmon cannot tell which labels of two metrics match",
+                );
+                return None;
+            }
+            *without = errors
+                .matchers
+                .iter()
+                .filter(|m| !total.matchers.contains(m))
+                .map(|m| m.name.to_string())
+                .collect();
+            without.sort();
+            without.dedup();
+        }
         Some(ErrorRatio {
-            errors: errors?,
-            total: total?,
+            errors,
+            total,
             by,
             window: env.window,
         })
@@ -55,10 +78,11 @@ impl Kind for ErrorRatio {
     }
 
     fn value(&self, _: &Condition) -> String {
-        let (by, w) = (by_clause(&self.by), self.window);
+        let w = self.window;
         format!(
-            "sum{by} (rate({}[{w}]))\n/\nsum{by} (rate({}[{w}]))",
-            self.errors, self.total
+            "{}\n/\n{}",
+            self.by.sum(&format!("rate({}[{w}])", self.errors)),
+            self.by.sum(&format!("rate({}[{w}])", self.total))
         )
     }
 
@@ -67,7 +91,7 @@ impl Kind for ErrorRatio {
     }
 
     fn vouched(&self) -> bool {
-        self.errors.sure && self.total.sure && plain_labels(&self.by)
+        self.errors.sure && self.total.sure && self.by.plain()
     }
 
     fn sources(&self) -> Vec<(&'static str, String)> {
@@ -95,7 +119,7 @@ impl Kind for ErrorRatio {
             let (series, labels) = self.ratio_series(r, 1000.0, n).ok_or(no_series)?;
             Ok(Case {
                 series,
-                labels: only(&labels, &self.by),
+                labels: self.by.kept(&labels),
                 value: value(r),
             })
         };
@@ -113,7 +137,7 @@ impl ErrorRatio {
     /// Error and "ok" series making `errors / total` equal `r`, at `per_min` events a minute,
     /// with the labels of the error series.
     fn ratio_series(&self, r: f64, per_min: f64, n: u64) -> Option<(Vec<InputSeries>, Labels)> {
-        let (e, t, by) = (&self.errors, &self.total, &self.by);
+        let (e, t, by) = (&self.errors, &self.total, self.by.set());
         let err_labels = with_by(labels_for(e)?, by);
         let bad = (r * per_min * 1e6).round() / 1e6;
         let mut out = Vec::new();
@@ -164,7 +188,7 @@ mod tests {
         ErrorRatio {
             errors: Selector::parse(errors).unwrap(),
             total: Selector::parse(total).unwrap(),
-            by: by.iter().map(|s| s.to_string()).collect(),
+            by: super::Grouping::By(by.iter().map(|s| s.to_string()).collect()),
             window: Duration::from_secs(300),
         }
     }

@@ -1,6 +1,6 @@
 //! `increase`: how much a counter grew over a stated period (`over`).
 
-use super::{Condition, Env, Expect, Key, Kind, Reading, by_clause, plain_labels};
+use super::{Condition, Env, Expect, Key, Kind, Reading, Grouping};
 use crate::cx::Cx;
 use crate::load::RawAlert;
 use crate::quantity::Duration;
@@ -11,7 +11,7 @@ use crate::unit::Unit;
 #[derive(Debug, Clone)]
 pub struct Increase {
     pub metric: Selector,
-    pub by: Vec<String>,
+    pub by: Grouping,
     pub over: Duration,
 }
 
@@ -21,6 +21,7 @@ impl Kind for Increase {
         ("metric", true),
         ("over", true),
         ("by", false),
+        ("per_series", false),
         ("above", false),
         ("below", false),
     ];
@@ -35,7 +36,7 @@ impl Kind for Increase {
     fn build(cx: &mut Cx, a: &RawAlert, _: &Env) -> Option<Self> {
         let over = cx.positive_duration(a.over.as_ref(), Duration::from_secs(3600));
         let metric = super::selector(cx, &a.metric, "metric");
-        let by = super::by(cx, a);
+        let by = super::grouping(cx, a);
         Some(Increase {
             metric: metric?,
             by,
@@ -48,12 +49,8 @@ impl Kind for Increase {
     }
 
     fn value(&self, _: &Condition) -> String {
-        format!(
-            "sum{} (increase({}[{}]))",
-            by_clause(&self.by),
-            self.metric,
-            self.over
-        )
+        self.by
+            .sum(&format!("increase({}[{}])", self.metric, self.over))
     }
 
     fn condition(&self, c: &Condition) -> String {
@@ -61,7 +58,7 @@ impl Kind for Increase {
     }
 
     fn vouched(&self) -> bool {
-        self.metric.sure && plain_labels(&self.by)
+        self.metric.sure && self.by.plain()
     }
 
     fn sources(&self) -> Vec<(&'static str, String)> {
@@ -90,7 +87,7 @@ mod tests {
     fn the_counter_grows_by_each_side_over_the_period() {
         let k = Increase {
             metric: Selector::parse(r#"f_total{q=~"a.*"}"#).unwrap(),
-            by: vec!["q".into()],
+            by: Grouping::By(vec!["q".into()]),
             over: Duration::from_secs(3600),
         };
         let c = Condition {

@@ -319,6 +319,75 @@ pub(crate) fn plain_labels(by: &[String]) -> bool {
     by.iter().all(|l| crate::promql::parse::plain_label(l))
 }
 
+/// How `rate`, `increase` and `error_ratio` aggregate their series: summed `by` labels
+/// (`["job"]` by default), or every series kept (`per_series = true`), summed only over the
+/// labels in `without` (those that tell errors from all requests).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Grouping {
+    By(Vec<String>),
+    Every { without: Vec<String> },
+}
+
+impl Grouping {
+    /// `sum by (job) (inner)`; per series `inner` itself, or `sum without (..) (inner)`.
+    pub fn sum(&self, inner: &str) -> String {
+        match self {
+            Grouping::By(by) => format!("sum{} ({inner})", by_clause(by)),
+            Grouping::Every { without } if without.is_empty() => inner.to_string(),
+            Grouping::Every { without } => {
+                format!("sum without ({}) ({inner})", without.join(", "))
+            }
+        }
+    }
+
+    /// Whether every label can stand in the clause without the parser's say.
+    pub fn plain(&self) -> bool {
+        match self {
+            Grouping::By(l) | Grouping::Every { without: l } => plain_labels(l),
+        }
+    }
+
+    /// The labels a test series must set to be told apart: the `by` labels.
+    pub fn set(&self) -> &[String] {
+        match self {
+            Grouping::By(by) => by,
+            Grouping::Every { .. } => &[],
+        }
+    }
+
+    /// The labels an alert keeps of a series labelled `l`.
+    pub fn kept(&self, l: &crate::series::Labels) -> crate::series::Labels {
+        match self {
+            Grouping::By(by) => crate::series::only(l, by),
+            Grouping::Every { without } => l
+                .iter()
+                .filter(|(k, _)| *k != "__name__" && !without.contains(k))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// `by`, or `per_series = true` (the two conflict: CM211).
+pub(crate) fn grouping(cx: &mut Cx, a: &RawAlert) -> Grouping {
+    match &a.per_series {
+        Some(p) if *p.get_ref() => {
+            if let Some(b) = &a.by {
+                cx.error(
+                    crate::codes::CONFLICTING_SETTINGS,
+                    "an alert takes `by` or `per_series = true`, not both",
+                    b.span(),
+                    "per series keeps every label: remove `by`",
+                );
+            }
+            Grouping::Every {
+                without: Vec::new(),
+            }
+        }
+        _ => Grouping::By(by(cx, a)),
+    }
+}
+
 /// ` by (a, b)`, or nothing without labels.
 pub(crate) fn by_clause(by: &[String]) -> String {
     if by.is_empty() {

@@ -1,14 +1,14 @@
 //! `rate`: a counter's rate, scaled to the period the threshold names (`"100000 per hour"`
 //! compares `rate(..) * 3600`). The period is read here, for the PromQL and the tests alike.
 
-use super::{Condition, Env, Expect, Key, Kind, Reading, by_clause, plain_labels};
+use super::{Condition, Env, Expect, Key, Kind, Reading, Grouping};
 use crate::cx::Cx;
 use crate::gofmt;
 use crate::load::RawAlert;
 use crate::quantity::{Duration, Quantity, fmt_num};
 use crate::promql::selector::Selector;
 use crate::series::{
-    Case, Cases, InputSeries, counter, eval_after, labels_for, only, samples, series, sides,
+    Case, Cases, InputSeries, counter, eval_after, labels_for, samples, series, sides,
     with_by,
 };
 use crate::unit::Unit;
@@ -16,7 +16,7 @@ use crate::unit::Unit;
 #[derive(Debug, Clone)]
 pub struct Rate {
     pub metric: Selector,
-    pub by: Vec<String>,
+    pub by: Grouping,
     pub window: Duration,
 }
 
@@ -35,6 +35,7 @@ impl Kind for Rate {
     const KEYS: &'static [Key] = &[
         ("metric", true),
         ("by", false),
+        ("per_series", false),
         ("window", false),
         ("above", false),
         ("below", false),
@@ -49,7 +50,7 @@ impl Kind for Rate {
 
     fn build(cx: &mut Cx, a: &RawAlert, env: &Env) -> Option<Self> {
         let metric = super::selector(cx, &a.metric, "metric");
-        let by = super::by(cx, a);
+        let by = super::grouping(cx, a);
         Some(Rate {
             metric: metric?,
             by,
@@ -62,12 +63,9 @@ impl Kind for Rate {
     }
 
     fn value(&self, c: &Condition) -> String {
-        let base = format!(
-            "sum{} (rate({}[{}]))",
-            by_clause(&self.by),
-            self.metric,
-            self.window
-        );
+        let base = self
+            .by
+            .sum(&format!("rate({}[{}])", self.metric, self.window));
         let per = Self::period(c);
         if per == 1.0 {
             base
@@ -81,7 +79,7 @@ impl Kind for Rate {
     }
 
     fn vouched(&self) -> bool {
-        self.metric.sure && plain_labels(&self.by)
+        self.metric.sure && self.by.plain()
     }
 
     fn sources(&self) -> Vec<(&'static str, String)> {
@@ -104,7 +102,7 @@ impl Kind for Rate {
 pub(super) fn counter_cases(
     c: &Condition,
     metric: &Selector,
-    by: &[String],
+    by: &Grouping,
     window: Duration,
     period_minutes: f64,
 ) -> Result<Cases, String> {
@@ -115,7 +113,7 @@ pub(super) fn counter_cases(
     }
     let labels = with_by(
         labels_for(metric).ok_or("ccmon cannot derive series for its selector")?,
-        by,
+        by.set(),
     );
     let eval = eval_after(c.for_, window);
     let n = samples(eval);
@@ -124,7 +122,7 @@ pub(super) fn counter_cases(
             series: series(&metric.metric, &labels),
             values: counter(v / period_minutes, n),
         }],
-        labels: only(&labels, by),
+        labels: by.kept(&labels),
         value: v,
     };
     Ok(Cases {
@@ -145,7 +143,7 @@ mod tests {
     fn the_period_scales_the_rate_and_the_test_counter_alike() {
         let k = Rate {
             metric: Selector::parse("t_total").unwrap(),
-            by: vec![],
+            by: Grouping::By(vec![]),
             window: Duration::from_secs(300),
         };
         let per_hour = Condition {

@@ -278,6 +278,8 @@ pub struct RawAlert {
     pub equals: Option<S<NumOrStr>>,
     pub not_equals: Option<S<NumOrStr>>,
     pub by: Option<S<Vec<S<String>>>>,
+    /// `rate`, `increase`, `error_ratio`: keep every series instead of summing `by` labels.
+    pub per_series: Option<S<bool>>,
     pub window: Option<S<String>>,
     pub unit: Option<S<String>>,
     /// One alert name at several severities: each tier is a rule of its own, which takes
@@ -368,6 +370,7 @@ impl RawAlert {
             ("equals", span(&self.equals), None),
             ("not_equals", span(&self.not_equals), None),
             ("by", span(&self.by), None),
+            ("per_series", span(&self.per_series), None),
             ("window", span(&self.window), None),
             ("unit", span(&self.unit), None),
             ("above", span(&self.above), None),
