@@ -131,14 +131,21 @@ fn tiered(
     prom: &Prometheus,
 ) -> Vec<Alert> {
     let raw = a.get_ref();
-    if raw.tiers.is_empty() {
-        if raw.severity.is_none() && !cx.was_removed(&a.span(), "severity") {
+    let missing = |cx: &mut Cx, key: &str, span: std::ops::Range<usize>, label: &str| {
+        if !cx.was_removed(&span, key) {
             cx.push(
-                Diagnostic::error(codes::MISSING_KEY, "missing key `severity`").at(
-                    a.span(),
-                    "`[[alert]]` needs `severity` (or `[[alert.tier]]`s)",
-                ),
+                Diagnostic::error(codes::MISSING_KEY, format!("missing key `{key}`"))
+                    .at(span, label),
             );
+        }
+    };
+    if raw.tiers.is_empty() {
+        if raw.severity.is_none() {
+            let needs = "`[[alert]]` needs `severity` (or `[[alert.tier]]`s)";
+            missing(cx, "severity", a.span(), needs);
+        }
+        if raw.summary.is_none() {
+            missing(cx, "summary", a.span(), "`[[alert]]` needs `summary`");
         }
         return checked_alert(cx, a.span(), raw, jobs, dims, prom)
             .into_iter()
@@ -188,6 +195,10 @@ fn tiered(
     let mut reported: Vec<Diagnostic> = Vec::new();
     for (index, t) in raw.tiers.iter().enumerate() {
         let merged = t.get_ref().over(raw);
+        if merged.summary.is_none() {
+            let needs = "a tier needs `summary` when its alert has none";
+            missing(cx, "summary", t.span(), needs);
+        }
         let mut diags = crate::diag::Diags::default();
         let alert = {
             let mut tcx = Cx {
@@ -371,7 +382,7 @@ fn alert(
         dimension: dimension.ok()?,
         severity: severity?,
         for_,
-        summary: a.summary.get_ref().clone(),
+        summary: a.summary.as_ref()?.get_ref().clone(),
         description: a.description.as_ref().map(|d| d.get_ref().clone()),
         runbook: a.runbook.as_ref().map(|r| r.get_ref().clone()),
         annotations,
@@ -606,7 +617,7 @@ fn labels(cx: &mut Cx, a: &RawAlert) -> Map {
         &["severity", "alertname", "dimension"],
         "alert",
     );
-    for t in [Some(&a.summary), a.description.as_ref()]
+    for t in [a.summary.as_ref(), a.description.as_ref()]
         .into_iter()
         .flatten()
     {
@@ -651,7 +662,7 @@ fn threshold_text(a: &RawAlert) -> Option<String> {
 /// `{threshold}` in an alert without one: `false` with an error.
 fn no_threshold_placeholder(cx: &mut Cx, a: &RawAlert) -> bool {
     let mut ok = true;
-    for t in [Some(&a.summary), a.description.as_ref()]
+    for t in [a.summary.as_ref(), a.description.as_ref()]
         .into_iter()
         .flatten()
     {

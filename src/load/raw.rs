@@ -242,7 +242,8 @@ pub struct RawAlert {
     pub for_: Option<S<String>>,
     /// Required, unless the alert has tiers (each tier has its own).
     pub severity: Option<S<String>>,
-    pub summary: S<String>,
+    /// Required, unless every tier has its own.
+    pub summary: Option<S<String>>,
     pub description: Option<S<String>>,
     pub runbook: Option<S<String>>,
     /// Annotations beside `summary`, `description` and `runbook_url` (Go templates, with
@@ -336,9 +337,7 @@ impl RawTier {
         or(&self.for_, &mut t.for_);
         or(&self.keep_firing_for, &mut t.keep_firing_for);
         or(&self.description, &mut t.description);
-        if let Some(s) = &self.summary {
-            t.summary = s.clone();
-        }
+        or(&self.summary, &mut t.summary);
         t.labels.extend(self.labels.clone());
         t.annotations.extend(self.annotations.clone());
         t

@@ -6,7 +6,7 @@
 Renders tests/kube-prometheus/monitoring.toml (with --no-tiers: the output of
 `convert.py --no-tiers`, a temporary file) into a temporary folder (or DIR), reads
 prometheus/rules/kube-prometheus.rules.yml and compares it with rules.yml group by group and
-rule by rule, applying only the normalisations N1-N6 of README.md. Also checks that
+rule by rule, applying only the normalisations N2-N6 of README.md. Also checks that
 monitoring.toml is what convert.py writes now. Prints every difference; exit status 0 when
 there is none, 1 when there are differences, 2 when ccmon fails.
 """
@@ -113,10 +113,10 @@ def compare(original_groups, rendered, d):
     if len(original_groups) != len(rgroups):
         d.add("file", "number of groups", len(original_groups), len(rgroups))
     for i, (og, rg) in enumerate(zip(original_groups, rgroups)):
-        dim = convert.dimension_name(og["name"])  # N1
+        dim = convert.dimension_name(og["name"])
         where = f"group {i + 1} {og['name']!r}"
         if rg.get("name") != dim:
-            d.add(where, "name (N1)", dim, rg.get("name"))
+            d.add(where, "name", dim, rg.get("name"))
         for k in sorted((set(og) | set(rg)) - {"name", "rules"}):
             ov, rv = og.get(k), rg.get(k)
             if k == "interval":

@@ -8,9 +8,8 @@ standard output). The output depends only on rules.yml: the same input gives the
 
 Mapping (README.md lists the normalisations and why):
 
-* each rule group is a [[dimension]]: `name` is the group name with every character that is
-  not a letter, digit or `_` replaced by `_` (ccmon wants a label name), `title` the group
-  name as written, `interval` the group's interval if it has one;
+* each rule group is a [[dimension]]: `name` and `title` are the group name as written,
+  `interval` the group's interval if it has one;
 * a recording rule is a [[record]] (name, expr, labels, dimension);
 * an alerting rule is an [[alert]] of kind "raw": name, expr, `for`, `keep_firing_for`,
   severity from labels.severity, the other labels in `labels`, `summary` and `description`
@@ -131,7 +130,8 @@ def table(header, entries):
 # --- conversion -------------------------------------------------------------------------------
 
 def dimension_name(group):
-    return re.sub(r"[^A-Za-z0-9_]", "_", group)
+    # ccmon takes rule group names as dimension names (letters, digits, `_`, `.`, `-`).
+    return group
 
 
 def str_map(m, what):
