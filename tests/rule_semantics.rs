@@ -160,3 +160,65 @@ fn a_latency_slo_filtered_like_sloth_pages_during_a_burst_and_stops_after() {
     );
     assert!(out.contains("50m"), "{out}");
 }
+
+/// Errors counted by another metric than the total (gRPC's handled beside started): while the
+/// total is 0 the ratio is not +Inf, and nothing fires; once requests start, it fires.
+#[test]
+fn an_error_ratio_of_two_metrics_does_not_fire_on_a_zero_total() {
+    if !require_tool("promtool") {
+        return;
+    }
+    let config = r#"
+[project]
+name = "grpc"
+
+[[alert]]
+name = "GrpcErrors"
+kind = "error_ratio"
+errors = 'grpc_server_handled_total{grpc_code!="OK"}'
+total = "grpc_server_started_total"
+above = "5%"
+severity = "warning"
+summary = "gRPC errors"
+
+[[receiver]]
+name = "ops"
+[[receiver.webhook]]
+url = "http://127.0.0.1:9095/alerts"
+"#;
+    let src = ccmon::diag::source::Source::new("grpc.toml", config);
+    let (m, _) = common::model_of(&src);
+    let tmp = TempDir::new("zero-total");
+    ccmon::emit::emit(&m).write_to(tmp.path()).unwrap();
+    let test = r#"
+rule_files: [rules/grpc.rules.yml]
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+      - series: 'grpc_server_handled_total{job="grpc", grpc_code="Unavailable"}'
+        values: '0+10x20'
+      - series: 'grpc_server_started_total{job="grpc"}'
+        values: '0x20'
+    alert_rule_test:
+      - eval_time: 10m
+        alertname: GrpcErrors
+        exp_alerts: []
+  - interval: 1m
+    input_series:
+      - series: 'grpc_server_handled_total{job="grpc", grpc_code="Unavailable"}'
+        values: '0+10x20'
+      - series: 'grpc_server_started_total{job="grpc"}'
+        values: '0+100x20'
+    alert_rule_test:
+      - eval_time: 10m
+        alertname: GrpcErrors
+        exp_alerts:
+          - exp_labels: {severity: warning, job: grpc}
+            exp_annotations: {summary: gRPC errors}
+"#;
+    let path = tmp.path().join("prometheus/zero.test.yml");
+    fs::write(&path, test).unwrap();
+    let (ok, out) = run(Command::new("promtool").args(["test", "rules"]).arg(&path));
+    assert!(ok, "{out}");
+}

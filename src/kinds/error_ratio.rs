@@ -79,10 +79,18 @@ impl Kind for ErrorRatio {
 
     fn value(&self, _: &Condition) -> String {
         let w = self.window;
+        let total = self.by.sum(&format!("rate({}[{w}])", self.total));
+        // Errors counted by another metric than the total can be above 0 while the total is
+        // 0 (a handler that fails before it counts the request): the ratio would be +Inf and
+        // fire. One metric for both gives 0/0, which no comparison passes.
+        let total = if self.errors.metric == self.total.metric {
+            total
+        } else {
+            format!("({total} > 0)")
+        };
         format!(
-            "{}\n/\n{}",
+            "{}\n/\n{total}",
             self.by.sum(&format!("rate({}[{w}])", self.errors)),
-            self.by.sum(&format!("rate({}[{w}])", self.total))
         )
     }
 

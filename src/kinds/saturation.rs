@@ -70,10 +70,17 @@ impl Kind for Saturation {
             Some(w) => format!("rate({}[{w}])", self.used.text()),
             None => self.used.atom(),
         };
-        format!(
-            "{used}\n/ on ({}) group_left ()\n{}",
-            self.on.join(", "),
+        // A capacity of 0 (a host reporting no memory yet) would make the ratio +Inf and
+        // fire: it is left out instead.
+        let capacity = self.capacity.text();
+        let capacity = if crate::promql::parse::is_operand(capacity) {
+            capacity.to_string()
+        } else {
             self.capacity.atom()
+        };
+        format!(
+            "{used}\n/ on ({}) group_left ()\n({capacity} > 0)",
+            self.on.join(", "),
         )
     }
 
@@ -204,7 +211,7 @@ mod tests {
         };
         assert_eq!(
             k.condition(&above(0.8)),
-            "rate(cpu_seconds_total{job=\"api\"}[5m])\n/ on (host) group_left ()\n(count by (host) (node_cpu{mode=\"idle\"})) > 0.8"
+            "rate(cpu_seconds_total{job=\"api\"}[5m])\n/ on (host) group_left ()\n(count by (host) (node_cpu{mode=\"idle\"}) > 0) > 0.8"
         );
         let cases = k.cases(&above(0.8)).unwrap();
         assert_eq!(cases.fire.series.len(), 5);

@@ -8,6 +8,16 @@ use crate::promql::selector::fast::{keyword, string_end};
 
 pub use super::MAX_EXPR_LEN;
 
+/// Whether `expr` is one operand that any binary operator applied to it leaves whole: a
+/// selector, a function call, an aggregation or a parenthesised expression.
+pub fn is_operand(expr: &str) -> bool {
+    use promql_parser::parser::Expr;
+    matches!(
+        promql_parser::parser::parse(expr),
+        Ok(Expr::VectorSelector(_) | Expr::Call(_) | Expr::Aggregate(_) | Expr::Paren(_))
+    )
+}
+
 /// Parses one expression; `None` when it is well-formed, the reason otherwise.
 pub fn parse_error(expr: &str) -> Option<String> {
     analyze(expr, false).err()
