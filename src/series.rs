@@ -54,6 +54,76 @@ pub fn scraped_labels(sel: &Selector) -> Result<Labels, String> {
     Ok(labels)
 }
 
+/// One scraped series standing for a gauge-like expression: a selector, or one `sum`, `max`,
+/// `min` or `avg` of a selector (`by (..)`, `without (..)` or neither), whose value on a
+/// single series is that series' value. `kept` are the labels the expression keeps of it.
+pub struct GaugeSeries {
+    pub metric: String,
+    pub labels: Labels,
+    pub kept: Labels,
+}
+
+impl GaugeSeries {
+    pub fn of(q: &crate::promql::selector::Query) -> Result<GaugeSeries, String> {
+        use promql_parser::parser::{Expr, LabelModifier};
+        if let Some(sel) = q.selector() {
+            let labels = scraped_labels(sel)?;
+            let mut kept = labels.clone();
+            kept.remove("__name__");
+            return Ok(GaugeSeries {
+                metric: sel.metric.to_string(),
+                labels,
+                kept,
+            });
+        }
+        let not = "its expression is neither a selector nor a sum, max, min or avg of one";
+        let Ok(Expr::Aggregate(agg)) = promql_parser::parser::parse(q.text()) else {
+            return Err(not.into());
+        };
+        let op = agg.op.to_string();
+        if !matches!(*agg.expr, Expr::VectorSelector(_))
+            || !["sum", "max", "min", "avg"].contains(&op.as_str())
+        {
+            return Err(not.into());
+        }
+        let sel = Selector::parse(&agg.expr.to_string()).map_err(|_| not.to_string())?;
+        let names = |m: &LabelModifier| -> Vec<String> {
+            m.labels().labels.iter().map(|l| l.to_string()).collect()
+        };
+        let (labels, kept) = match &agg.modifier {
+            Some(m @ LabelModifier::Include(_)) => {
+                let by = names(m);
+                let labels = with_by(scraped_labels(&sel)?, &by);
+                let kept = only(&labels, &by);
+                (labels, kept)
+            }
+            Some(m @ LabelModifier::Exclude(_)) => {
+                let without = names(m);
+                let labels = scraped_labels(&sel)?;
+                let kept = labels
+                    .iter()
+                    .filter(|(k, _)| *k != "__name__" && !without.contains(k))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                (labels, kept)
+            }
+            None => (scraped_labels(&sel)?, Labels::new()),
+        };
+        Ok(GaugeSeries {
+            metric: sel.metric.to_string(),
+            labels,
+            kept,
+        })
+    }
+
+    /// A case where the series holds `values` and the expression is `value`.
+    pub fn case(&self, values: String, value: f64) -> Case {
+        let mut c = Case::single(&self.metric, &self.labels, values, value);
+        c.labels = self.kept.clone();
+        c
+    }
+}
+
 /// Both sides of an alert's test, evaluated at `eval`, with what each side shows (for the
 /// names of the test groups).
 pub struct Cases {

@@ -127,7 +127,7 @@ fn generated_tests_fail_when_the_rules_are_altered() {
 /// `expiry`, `changes`, `predict_linear`, `state` and `deadman` (at severity `none`); a recording rule read by an alert, a
 /// group `interval` and `limit`; tiered alerts (one name at two or three severities, with a
 /// byte threshold, a duration threshold and a rate, tiers with their own `for`); `rate`,
-/// `increase` and `error_ratio` per series.
+/// `increase` and `error_ratio` per series; a gauge and a state over one aggregation.
 const EVERY_KIND: &str = r#"
 [project]
 name = "kinds"
@@ -289,6 +289,23 @@ metric = 'queue_depth{queue=~"q-.*", env="prod"}'
 for = "5m"
 severity = "warning"
 summary = "queue depth of {{ $labels.env }} is missing"
+
+[[alert]]
+name = "HottestCoreTooHot"
+kind = "gauge"
+expr = 'max by (instance) (node_hwmon_temp_celsius{chip=~"platform.*"})'
+above = 80
+for = "5m"
+severity = "warning"
+summary = "{{ $labels.instance }} runs at {value} degrees"
+
+[[alert]]
+name = "ReplicasMissing"
+kind = "state"
+expr = 'sum without (pod) (kube_pod_status_ready{condition="true"})'
+equals = 0
+severity = "critical"
+summary = "no ready pod in {{ $labels.namespace }}"
 
 [[alert]]
 name = "InstanceErrorRatioHigh"

@@ -7,7 +7,7 @@ use crate::diag::Diagnostic;
 use crate::load::RawAlert;
 use crate::quantity::{Duration, fmt_num};
 use crate::promql::selector::Query;
-use crate::series::{Case, Cases, eval_after, gauge, samples, scraped_labels, sides};
+use crate::series::{Cases, eval_after, gauge, samples, sides};
 use crate::unit::Unit;
 
 #[derive(Debug, Clone)]
@@ -91,14 +91,10 @@ impl Kind for Gauge {
     fn cases(&self, c: &Condition) -> Result<Cases, String> {
         let t = c.threshold_number().ok_or("no threshold")?;
         let (f, s) = sides(t, c.above(), false);
-        let sel = self
-            .expr
-            .selector()
-            .ok_or("its expression is not a plain selector")?;
-        let labels = scraped_labels(sel)?;
+        let g = crate::series::GaugeSeries::of(&self.expr)?;
         let eval = eval_after(c.for_, Duration(0));
         let n = samples(eval);
-        let case = |v: f64| Case::single(&sel.metric, &labels, gauge(v, n), v);
+        let case = |v: f64| g.case(gauge(v, n), v);
         Ok(Cases {
             eval,
             fire: case(f),

@@ -8,7 +8,7 @@ use crate::cx::Cx;
 use crate::load::{NumOrStr, RawAlert, S};
 use crate::promql::selector::Query;
 use crate::quantity::{Duration, fmt_num};
-use crate::series::{Case, Cases, eval_after, gauge, samples, scraped_labels};
+use crate::series::{Cases, eval_after, gauge, samples};
 use crate::unit::Unit;
 
 #[derive(Debug, Clone)]
@@ -83,16 +83,12 @@ impl Kind for State {
 
     /// The gauge in the state that fires, and in another (the value plus one).
     fn cases(&self, c: &Condition) -> Result<Cases, String> {
-        let sel = self
-            .expr
-            .selector()
-            .ok_or("its expression is not a plain selector")?;
-        let labels = scraped_labels(sel)?;
+        let g = crate::series::GaugeSeries::of(&self.expr)?;
         let eval = eval_after(c.for_, Duration(0));
         let n = samples(eval);
         let other = self.value + 1.0;
         let (f, s) = if self.equal { (self.value, other) } else { (other, self.value) };
-        let case = |v: f64| Case::single(&sel.metric, &labels, gauge(v, n), v);
+        let case = |v: f64| g.case(gauge(v, n), v);
         Ok(Cases {
             eval,
             fire: case(f),
