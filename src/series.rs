@@ -61,32 +61,62 @@ pub struct GaugeSeries {
     pub metric: String,
     pub labels: Labels,
     pub kept: Labels,
+    /// The selector's `offset` (CloudWatch exporters' `x offset 10m`): the case must hold
+    /// its value that much longer.
+    pub offset: Duration,
+}
+
+/// The selector of `e` without its `offset`, and the offset; `None` for another expression,
+/// an `@` modifier or a negative offset.
+fn offset_selector(e: &promql_parser::parser::Expr) -> Option<(Selector, Duration)> {
+    use promql_parser::parser::{Expr, Offset};
+    let Expr::VectorSelector(vs) = e else {
+        return None;
+    };
+    if vs.at.is_some() {
+        return None;
+    }
+    let offset = match &vs.offset {
+        None => Duration(0),
+        Some(Offset::Pos(d)) => Duration(u64::try_from(d.as_millis()).ok()?),
+        Some(Offset::Neg(_)) => return None,
+    };
+    let mut plain = vs.clone();
+    plain.offset = None;
+    let sel = Selector::parse(&Expr::VectorSelector(plain).to_string()).ok()?;
+    Some((sel, offset))
 }
 
 impl GaugeSeries {
     pub fn of(q: &crate::promql::selector::Query) -> Result<GaugeSeries, String> {
         use promql_parser::parser::{Expr, LabelModifier};
-        if let Some(sel) = q.selector() {
+        let single = |sel: &Selector, offset| -> Result<GaugeSeries, String> {
             let labels = scraped_labels(sel)?;
             let mut kept = labels.clone();
             kept.remove("__name__");
-            return Ok(GaugeSeries {
+            Ok(GaugeSeries {
                 metric: sel.metric.to_string(),
                 labels,
                 kept,
-            });
+                offset,
+            })
+        };
+        if let Some(sel) = q.selector() {
+            return single(sel, Duration(0));
         }
         let not = "its expression is neither a selector nor a sum, max, min or avg of one";
-        let Ok(Expr::Aggregate(agg)) = promql_parser::parser::parse(q.text()) else {
+        let ast = promql_parser::parser::parse(q.text()).map_err(|_| not.to_string())?;
+        if let Some((sel, offset)) = offset_selector(&ast) {
+            return single(&sel, offset);
+        }
+        let Expr::Aggregate(agg) = ast else {
             return Err(not.into());
         };
         let op = agg.op.to_string();
-        if !matches!(*agg.expr, Expr::VectorSelector(_))
-            || !["sum", "max", "min", "avg"].contains(&op.as_str())
-        {
+        if !["sum", "max", "min", "avg"].contains(&op.as_str()) {
             return Err(not.into());
         }
-        let sel = Selector::parse(&agg.expr.to_string()).map_err(|_| not.to_string())?;
+        let (sel, offset) = offset_selector(&agg.expr).ok_or(not)?;
         let names = |m: &LabelModifier| -> Vec<String> {
             m.labels().labels.iter().map(|l| l.to_string()).collect()
         };
@@ -113,6 +143,7 @@ impl GaugeSeries {
             metric: sel.metric.to_string(),
             labels,
             kept,
+            offset,
         })
     }
 

@@ -127,7 +127,8 @@ fn generated_tests_fail_when_the_rules_are_altered() {
 /// `expiry`, `changes`, `predict_linear`, `state` and `deadman` (at severity `none`); a recording rule read by an alert, a
 /// group `interval` and `limit`; tiered alerts (one name at two or three severities, with a
 /// byte threshold, a duration threshold and a rate, tiers with their own `for`); `rate`,
-/// `increase` and `error_ratio` per series; a gauge and a state over one aggregation.
+/// `increase` and `error_ratio` per series; a gauge and a state over one aggregation; a gauge
+/// of a selector with an `offset`.
 const EVERY_KIND: &str = r#"
 [project]
 name = "kinds"
@@ -306,6 +307,15 @@ expr = 'sum without (pod) (kube_pod_status_ready{condition="true"})'
 equals = 0
 severity = "critical"
 summary = "no ready pod in {{ $labels.namespace }}"
+
+[[alert]]
+name = "QueueBacklogDelayed"
+kind = "gauge"
+expr = "aws_sqs_approximate_number_of_messages_visible_average offset 10m"
+above = 1000
+for = "5m"
+severity = "warning"
+summary = "{{ $labels.queue_name }} holds {value} messages"
 
 [[alert]]
 name = "InstanceErrorRatioHigh"

@@ -5,7 +5,7 @@ use crate::codes;
 use crate::cx::Cx;
 use crate::diag::Diagnostic;
 use crate::load::RawAlert;
-use crate::quantity::{Duration, fmt_num};
+use crate::quantity::fmt_num;
 use crate::promql::selector::Query;
 use crate::series::{Cases, eval_after, gauge, samples, sides};
 use crate::unit::Unit;
@@ -92,7 +92,7 @@ impl Kind for Gauge {
         let t = c.threshold_number().ok_or("no threshold")?;
         let (f, s) = sides(t, c.above(), false);
         let g = crate::series::GaugeSeries::of(&self.expr)?;
-        let eval = eval_after(c.for_, Duration(0));
+        let eval = eval_after(c.for_, g.offset);
         let n = samples(eval);
         let case = |v: f64| g.case(gauge(v, n), v);
         Ok(Cases {
@@ -108,6 +108,7 @@ impl Kind for Gauge {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::quantity::Duration;
     use crate::kinds::Cmp;
     use crate::quantity::Quantity;
 

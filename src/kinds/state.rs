@@ -7,7 +7,7 @@ use crate::codes;
 use crate::cx::Cx;
 use crate::load::{NumOrStr, RawAlert, S};
 use crate::promql::selector::Query;
-use crate::quantity::{Duration, fmt_num};
+use crate::quantity::fmt_num;
 use crate::series::{Cases, eval_after, gauge, samples};
 use crate::unit::Unit;
 
@@ -84,7 +84,7 @@ impl Kind for State {
     /// The gauge in the state that fires, and in another (the value plus one).
     fn cases(&self, c: &Condition) -> Result<Cases, String> {
         let g = crate::series::GaugeSeries::of(&self.expr)?;
-        let eval = eval_after(c.for_, Duration(0));
+        let eval = eval_after(c.for_, g.offset);
         let n = samples(eval);
         let other = self.value + 1.0;
         let (f, s) = if self.equal { (self.value, other) } else { (other, self.value) };
@@ -123,6 +123,7 @@ fn number(cx: &mut Cx, v: &S<NumOrStr>) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::quantity::Duration;
 
     #[test]
     fn a_state_is_an_equality_on_the_gauge() {
