@@ -128,7 +128,7 @@ fn generated_tests_fail_when_the_rules_are_altered() {
 /// group `interval` and `limit`; tiered alerts (one name at two or three severities, with a
 /// byte threshold, a duration threshold and a rate, tiers with their own `for`); `rate`,
 /// `increase` and `error_ratio` per series; a gauge and a state over one aggregation; a gauge
-/// of a selector with an `offset`.
+/// of a selector with an `offset`; kind `age`.
 const EVERY_KIND: &str = r#"
 [project]
 name = "kinds"
@@ -307,6 +307,14 @@ expr = 'sum without (pod) (kube_pod_status_ready{condition="true"})'
 equals = 0
 severity = "critical"
 summary = "no ready pod in {{ $labels.namespace }}"
+
+[[alert]]
+name = "BackupTooOld"
+kind = "age"
+metric = 'backup_last_success_timestamp_seconds{job="backup"}'
+above = "1d"
+severity = "warning"
+summary = "the last backup of {{ $labels.instance }} was {value} ago"
 
 [[alert]]
 name = "QueueBacklogDelayed"

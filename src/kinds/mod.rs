@@ -217,6 +217,7 @@ registry! {
     PredictLinear(predict_linear::PredictLinear),
     State(state::State),
     Deadman(deadman::Deadman),
+    Age(age::Age),
 }
 
 /// Every key some kind takes, each once, in registry order.
