@@ -176,14 +176,21 @@ impl Slo {
     }
 
     /// The windows the SLI is recorded over: the alert windows, then the period.
+    /// The windows whose error ratio is recorded: the dashboard's, every window of the
+    /// tiers, and the period; shortest first.
     pub fn windows(&self) -> Vec<Duration> {
         let mut w: Vec<Duration> = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"]
             .iter()
             .filter_map(|s| Duration::parse(s).ok())
             .collect();
-        if !w.contains(&self.period) {
-            w.push(self.period);
+        for t in &self.tiers {
+            for p in &t.windows {
+                w.extend([p.long, p.short]);
+            }
         }
+        w.push(self.period);
+        w.sort();
+        w.dedup();
         w
     }
 }

@@ -2,7 +2,7 @@
 //! conditions of each tier. Recorded series carry only the `slo` label, so every expression
 //! here matches them one to one.
 
-use crate::model::{Sli, Slo, SloTier};
+use crate::model::{BurnWindow, Sli, Slo};
 use crate::promql::quote;
 use crate::promql::selector::Histogram;
 use crate::quantity::{Duration, fmt_num};
@@ -126,38 +126,26 @@ pub fn recording_rules(slo: &Slo) -> Vec<(String, String)> {
     out
 }
 
-/// The condition of a tier: any of its windows burning too fast, each confirmed by its
-/// short window, and enough traffic when a guard is set.
-pub fn tier_expr(slo: &Slo, tier: &SloTier) -> String {
+/// The condition of one window pair of a tier: the long window burning too fast, confirmed
+/// by the short one, and enough traffic over the long window when a guard is set. Each pair
+/// is a rule of its own, labelled with its windows, so that the alert says which fired.
+pub fn pair_expr(slo: &Slo, w: &BurnWindow) -> String {
     let sel = selector(slo);
     let budget = fmt_num(slo.budget());
-    let parts: Vec<String> = tier
-        .windows
-        .iter()
-        .map(|w| {
-            let f = fmt_num(w.factor);
-            format!(
-                "(\n  {long}{sel} > ({f} * {budget})\n  and\n  {short}{sel} > ({f} * {budget})\n)",
-                long = error_ratio_name(w.long),
-                short = error_ratio_name(w.short),
-            )
-        })
-        .collect();
-    let mut e = parts.join("\nor\n");
-    if let Some(min) = slo.min_traffic {
-        let longest = tier
-            .windows
-            .iter()
-            .map(|w| w.long)
-            .max()
-            .unwrap_or(slo.period);
-        e = format!(
+    let f = fmt_num(w.factor);
+    let e = format!(
+        "{long}{sel} > ({f} * {budget})\nand\n{short}{sel} > ({f} * {budget})",
+        long = error_ratio_name(w.long),
+        short = error_ratio_name(w.short),
+    );
+    match slo.min_traffic {
+        Some(min) => format!(
             "(\n{e}\n)\nand on ()\n{} > {}",
-            total_rate(slo, longest),
+            total_rate(slo, w.long),
             fmt_num(min)
-        );
+        ),
+        None => e,
     }
-    e
 }
 
 #[cfg(test)]

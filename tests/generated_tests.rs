@@ -128,7 +128,7 @@ fn generated_tests_fail_when_the_rules_are_altered() {
 /// group `interval` and `limit`; tiered alerts (one name at two or three severities, with a
 /// byte threshold, a duration threshold and a rate, tiers with their own `for`); `rate`,
 /// `increase` and `error_ratio` per series; a gauge and a state over one aggregation; a gauge
-/// of a selector with an `offset`; kind `age`.
+/// of a selector with an `offset`; kind `age`; an SLO with its own burn-rate table.
 const EVERY_KIND: &str = r#"
 [project]
 name = "kinds"
@@ -400,6 +400,40 @@ for = "5m"
 severity = "critical"
 above = "1000 per minute"
 for = "1m"
+
+[[dimension]]
+name = "weekly"
+title = "A weekly objective with its own burn-rate table"
+
+[[dimension.slo]]
+name = "payments-weekly"
+kind = "availability"
+target = "99.5%"
+period = "7d"
+errors = 'payments_total{result="failed"}'
+total = "payments_total"
+page_for = "1m"
+ticket_for = "30m"
+[[dimension.slo.window]]
+tier = "page"
+long = "1h"
+short = "5m"
+factor = 14
+[[dimension.slo.window]]
+tier = "page"
+long = "6h"
+short = "30m"
+factor = 7
+[[dimension.slo.window]]
+tier = "ticket"
+long = "1d"
+short = "2h"
+budget = "30%"
+[[dimension.slo.window]]
+tier = "ticket"
+long = "4d"
+short = "6h"
+factor = 1
 
 [[receiver]]
 name = "ops"

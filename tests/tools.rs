@@ -220,7 +220,7 @@ fn amtool_routes_every_alert_to_its_receiver() {
         }
         for slo in &m.slos {
             for tier in &slo.tiers {
-                let mut labels = ccmon::emit::rules::slo_alert_meta(slo, tier).0;
+                let mut labels = ccmon::emit::rules::slo_alert_meta(slo, tier, &tier.windows[0]).0;
                 labels.insert("alertname".into(), tier.alert.clone());
                 let expected = m.alertmanager.route.receivers_for(&labels).join(",");
                 let got = amtool_route(&config, &labels.into_iter().collect::<Vec<_>>());

@@ -192,7 +192,15 @@ fn slo(cx: &mut Cx, dimension: &str, s: &RawSlo, alerts: &[Alert]) -> Option<Slo
     };
     let min_traffic = min_traffic(cx, s);
     let tiers = tiers(cx, s, target, period, alerts);
-    let reserved = ["severity", "alertname", "dimension", "slo", "tier"];
+    let reserved = [
+        "severity",
+        "alertname",
+        "dimension",
+        "slo",
+        "tier",
+        "long",
+        "short",
+    ];
     let labels = super::alerts::rule_labels(cx, &s.labels, &reserved, "SLO");
     let annotations = super::alerts::extra_annotations(cx, &s.annotations, false);
     if let Some(r) = &s.runbook {
@@ -434,8 +442,9 @@ fn tiers(cx: &mut Cx, s: &RawSlo, target: f64, period: Duration, alerts: &[Alert
         }
     };
     let base = camel(name);
+    let table = (!s.windows.is_empty()).then(|| window_table(cx, s, period));
     let mut tiers = Vec::new();
-    for (on, tier, spec, sev, default_sev, suffix, for_) in [
+    for (on, tier, spec, sev, default_sev, suffix, for_key, for_) in [
         (
             &s.page,
             Tier::Page,
@@ -443,6 +452,7 @@ fn tiers(cx: &mut Cx, s: &RawSlo, target: f64, period: Duration, alerts: &[Alert
             &s.page_severity,
             Severity::Critical,
             "FastBurn",
+            &s.page_for,
             120,
         ),
         (
@@ -452,13 +462,25 @@ fn tiers(cx: &mut Cx, s: &RawSlo, target: f64, period: Duration, alerts: &[Alert
             &s.ticket_severity,
             Severity::Warning,
             "SlowBurn",
+            &s.ticket_for,
             900,
         ),
     ] {
         if !on.as_ref().is_none_or(|b| *b.get_ref()) {
             continue;
         }
-        let ws = windows(period, spec);
+        let for_ = cx.duration(for_key.as_ref(), Duration::from_secs(for_));
+        let ws = match &table {
+            None => windows(period, spec),
+            Some(t) => t
+                .iter()
+                .filter(|(t, _)| *t == tier)
+                .map(|(_, w)| w.clone())
+                .collect(),
+        };
+        if ws.is_empty() {
+            continue;
+        }
         for w in ws.iter().filter(|w| w.factor * (1.0 - target) >= 1.0) {
             cx.push(
                 Diagnostic::warning(
@@ -493,11 +515,107 @@ fn tiers(cx: &mut Cx, s: &RawSlo, target: f64, period: Duration, alerts: &[Alert
             tier,
             alert,
             severity: severity(cx, sev, default_sev),
-            for_: Duration::from_secs(for_),
+            for_,
             windows: ws,
         });
     }
     tiers
+}
+
+/// `[[dimension.slo.window]]`: the burn-rate table given in place of the default one. Each
+/// pair has a tier, a long window over a shorter one within the period, and a factor (or the
+/// share of the budget that burns in the long window, from which the factor follows).
+fn window_table(cx: &mut Cx, s: &RawSlo, period: Duration) -> Vec<(Tier, BurnWindow)> {
+    let mut out = Vec::new();
+    for w in &s.windows {
+        let w = w.get_ref();
+        let tier = match w.tier.get_ref().as_str() {
+            "page" => Tier::Page,
+            "ticket" => Tier::Ticket,
+            other => {
+                cx.error(
+                    codes::UNKNOWN_KIND,
+                    format!("unknown SLO tier `{other}`"),
+                    w.tier.span(),
+                    "expected `page` or `ticket`",
+                );
+                continue;
+            }
+        };
+        let (Some(long), Some(short)) = (cx.duration_of(&w.long), cx.duration_of(&w.short)) else {
+            continue;
+        };
+        if short >= long || long > period {
+            cx.error(
+                codes::CONFLICTING_SETTINGS,
+                format!("window pair {long}/{short} must have a short window under a long one within the period ({period})"),
+                w.short.span(),
+                "the short window confirms the long one's burn",
+            );
+            continue;
+        }
+        let number = |cx: &mut Cx, v: &S<NumOrStr>, percent: bool| -> Option<f64> {
+            let q = match v.get_ref() {
+                NumOrStr::Int(i) => Some(*i as f64),
+                NumOrStr::Float(f) => Some(*f),
+                NumOrStr::Str(t) => match Quantity::parse(t) {
+                    Ok(Quantity::Ratio { value, .. }) if percent => Some(value),
+                    Ok(Quantity::Number(n)) => Some(n),
+                    _ => None,
+                },
+            };
+            let ok = q.filter(|v| *v > 0.0 && (!percent || *v <= 1.0));
+            if ok.is_none() {
+                cx.error(
+                    codes::BAD_THRESHOLD,
+                    "not a positive burn rate or budget share",
+                    v.span(),
+                    if percent {
+                        "expected a share such as `\"2%\"`"
+                    } else {
+                        "expected a multiple of the budget's burn rate, such as `14.4`"
+                    },
+                );
+            }
+            ok
+        };
+        let factor = match (&w.factor, &w.budget) {
+            (Some(f), None) => number(cx, f, false),
+            (None, Some(b)) => number(cx, b, true).map(|share| {
+                let hours = period.secs_f64() / 3600.0;
+                (share * hours / (long.secs_f64() / 3600.0) * 1e4).round() / 1e4
+            }),
+            (Some(_), Some(b)) => {
+                cx.error(
+                    codes::CONFLICTING_SETTINGS,
+                    "a window pair takes `factor` or `budget`, not both",
+                    b.span(),
+                    "second here",
+                );
+                None
+            }
+            (None, None) => {
+                cx.error(
+                    codes::MISSING_KEY,
+                    "missing key `factor` (or `budget`)",
+                    w.long.span(),
+                    "this window pair has no burn rate",
+                );
+                None
+            }
+        };
+        if let Some(factor) = factor {
+            out.push((
+                tier,
+                BurnWindow {
+                    long,
+                    short,
+                    factor,
+                },
+            ));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -121,10 +121,12 @@ fn owned<'m>(labels: BTreeMap<String, String>) -> BTreeMap<Cow<'m, str>, Cow<'m,
         .collect()
 }
 
-/// The labels and annotations of an SLO tier's alert.
+/// The labels and annotations of the alert of one window pair of an SLO tier: the pair's
+/// windows are labels (`long`, `short`), and the description quotes its factor.
 pub fn slo_alert_meta(
     slo: &Slo,
     tier: &crate::model::SloTier,
+    w: &crate::model::BurnWindow,
 ) -> (BTreeMap<String, String>, Annotations) {
     let mut labels = slo.labels.clone();
     labels.extend([
@@ -132,8 +134,9 @@ pub fn slo_alert_meta(
         ("slo".to_string(), slo.name.clone()),
         ("dimension".to_string(), slo.dimension.clone()),
         ("tier".to_string(), tier.tier.as_str().to_string()),
+        ("long".to_string(), w.long.to_string()),
+        ("short".to_string(), w.short.to_string()),
     ]);
-    let w = &tier.windows[0];
     let mut annotations = Annotations::from([
         (
             "summary".into(),
@@ -145,7 +148,9 @@ pub fn slo_alert_meta(
         (
             "description".into(),
             format!(
-                "error ratio {{{{ $value | humanizePercentage }}}}: at over {}× the budget of {}%, the {} budget would be gone in under {}",
+                "error ratio {{{{ $value | humanizePercentage }}}} over {} (and over {}): at over {}× the budget of {}%, the {} budget would be gone in under {}",
+                w.long,
+                w.short,
                 fmt_num(w.factor),
                 fmt_num(slo.budget() * 100.0),
                 slo.period,
@@ -176,16 +181,18 @@ fn slo_group(slo: &Slo) -> Group<'_> {
         })
         .collect();
     for tier in &slo.tiers {
-        let (labels, annotations) = slo_alert_meta(slo, tier);
-        rules.push(Rule {
-            record: None,
-            alert: Some(&tier.alert),
-            expr: crate::slo::tier_expr(slo, tier),
-            for_: Some(tier.for_.to_string()),
-            keep_firing_for: None,
-            labels: owned(labels),
-            annotations,
-        });
+        for w in &tier.windows {
+            let (labels, annotations) = slo_alert_meta(slo, tier, w);
+            rules.push(Rule {
+                record: None,
+                alert: Some(&tier.alert),
+                expr: crate::slo::pair_expr(slo, w),
+                for_: Some(tier.for_.to_string()),
+                keep_firing_for: None,
+                labels: owned(labels),
+                annotations,
+            });
+        }
     }
     Group {
         name: format!("slo-{}", slo.name).into(),

@@ -229,6 +229,29 @@ pub struct RawSlo {
     pub annotations: BTreeMap<S<String>, S<String>>,
     /// The `runbook_url` annotation of both tier alerts.
     pub runbook: Option<S<String>>,
+    /// `for` of the page alerts; `2m` by default.
+    pub page_for: Option<S<String>>,
+    /// `for` of the ticket alerts; `15m` by default.
+    pub ticket_for: Option<S<String>>,
+    /// The burn-rate table, replacing the default (the SRE workbook's) when given.
+    #[serde(default, rename = "window")]
+    pub windows: Vec<S<RawBurnWindow>>,
+}
+
+/// One window pair of an SLO's burn-rate table.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawBurnWindow {
+    /// `page` or `ticket`: the alert this pair belongs to.
+    pub tier: S<String>,
+    /// The long window, over which the budget burns too fast.
+    pub long: S<String>,
+    /// The short window that confirms the burn is still going on.
+    pub short: S<String>,
+    /// The burn rate, as a multiple of the budget's (`14.4`); or else `budget`.
+    pub factor: Option<S<NumOrStr>>,
+    /// The share of the period's budget burnt in the long window (`"2%"`).
+    pub budget: Option<S<NumOrStr>>,
 }
 
 /// Every alert kind's keys in one table; `check` says which keys a kind takes.
