@@ -272,20 +272,33 @@ impl Cx<'_> {
     /// what the targeted Prometheus lacks.
     pub fn report_expr(&mut self, s: &S<String>, what: &str, why: Option<String>) -> bool {
         let why = why.or_else(|| crate::promql::parse::version_error(s.get_ref(), &self.promql));
-        match why {
-            None => true,
-            Some(why) => {
-                self.push(
-                    Diagnostic::error(
-                        codes::BAD_PROMQL,
-                        format!("{what} is not valid PromQL: {why}"),
-                    )
-                    .at(s.span(), "in this expression")
-                    .help("check it with the Prometheus expression browser or `promtool`"),
-                );
-                false
+        let Some(why) = why else {
+            return true;
+        };
+        let expr = s.get_ref();
+        let (span, label) = match crate::promql::parse::error_position(expr, &why) {
+            Some(r) => {
+                let column = expr[..r.start].chars().count() + 1;
+                let span = self.inner_span(s, r.start, r.end);
+                let label = if span == s.span() {
+                    // Escapes in the TOML string: its text is not the expression's.
+                    format!("at character {column} of this expression")
+                } else {
+                    format!("here, at character {column} of the expression")
+                };
+                (span, label)
             }
-        }
+            None => (s.span(), "in this expression".to_string()),
+        };
+        self.push(
+            Diagnostic::error(
+                codes::BAD_PROMQL,
+                format!("{what} is not valid PromQL: {why}"),
+            )
+            .at(span, label)
+            .help("check it with the Prometheus expression browser or `promtool`"),
+        );
+        false
     }
 }
 

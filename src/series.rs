@@ -105,7 +105,7 @@ impl GaugeSeries {
             return single(sel, Duration(0));
         }
         let not = "its expression is neither a selector nor a sum, max, min or avg of one";
-        let ast = promql_parser::parser::parse(q.text()).map_err(|_| not.to_string())?;
+        let ast = crate::promql::parse_ast(q.text()).map_err(|_| not.to_string())?;
         if let Some((sel, offset)) = offset_selector(&ast) {
             return single(&sel, offset);
         }

@@ -162,7 +162,7 @@ impl Saturation {
             return Ok((vec![(c.metric.to_string(), with_on(cl))], 1000.0));
         }
         let neither = "`capacity` is neither a selector nor `count by (..) (selector)`";
-        let Ok(Expr::Aggregate(agg)) = promql_parser::parser::parse(self.capacity.text()) else {
+        let Ok(Expr::Aggregate(agg)) = crate::promql::parse_ast(self.capacity.text()) else {
             return Err(neither.into());
         };
         if !matches!(*agg.expr, Expr::VectorSelector(_)) || agg.op.to_string() != "count" {

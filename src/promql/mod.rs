@@ -69,6 +69,27 @@ pub fn quote(s: &str) -> String {
     out
 }
 
+/// Parses PromQL with `promql-parser`, which knows the functions of the newest Prometheus: it
+/// is taught `holt_winters` first (Prometheus 2.x; renamed `double_exponential_smoothing` in
+/// 3.0), so that a rule for a 2.x server parses and `crate::promql_versions` decides whether
+/// the targeted release has it.
+pub fn parse_ast(expr: &str) -> Result<promql_parser::parser::Expr, String> {
+    static EXTRA: std::sync::Once = std::sync::Once::new();
+    EXTRA.call_once(|| {
+        use promql_parser::parser::{Function, value::ValueType};
+        let holt_winters = Function::new(
+            "holt_winters",
+            vec![ValueType::Matrix, ValueType::Scalar, ValueType::Scalar],
+            0,
+            ValueType::Vector,
+            false,
+        );
+        promql_parser::parser::register_extra_functions(vec![holt_winters])
+            .unwrap_or_else(|e| panic!("ccmon bug: {e}"));
+    });
+    promql_parser::parser::parse(expr)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,9 +13,49 @@ pub use super::MAX_EXPR_LEN;
 pub fn is_operand(expr: &str) -> bool {
     use promql_parser::parser::Expr;
     matches!(
-        promql_parser::parser::parse(expr),
+        crate::promql::parse_ast(expr),
         Ok(Expr::VectorSelector(_) | Expr::Call(_) | Expr::Aggregate(_) | Expr::Paren(_))
     )
+}
+
+/// Where in `expr` the error `why` (from [`parse_error`] or [`version_error`]) lies, as a
+/// byte range, when it can be told: `promql-parser` reports no position. A lexer's error is at
+/// the end of the shortest prefix that the lexer refuses alike (an unexpected character, an
+/// unterminated string at its opening quote, the parenthesis left open); an unknown,
+/// misused or unavailable function at its name.
+pub fn error_position(expr: &str, why: &str) -> Option<std::ops::Range<usize>> {
+    let lex_error = |s: &str| promql_parser::parser::lexer(s).err();
+    if lex_error(expr).as_deref() == Some(why) {
+        let ends: Vec<usize> = expr.char_indices().map(|(i, c)| i + c.len_utf8()).collect();
+        // The shortest refused prefix: prefixes only add characters after the error.
+        let k = ends.partition_point(|&end| lex_error(&expr[..end]).as_deref() != Some(why));
+        let end = *ends.get(k)?;
+        let start = expr[..end].char_indices().next_back()?.0;
+        return Some(start..end);
+    }
+    let quoted = |s: &str, open: char, close: char| -> Option<String> {
+        let rest = &s[s.find(open)? + open.len_utf8()..];
+        Some(rest[..rest.find(close)?].to_string())
+    };
+    let name = quoted(why, '\'', '\'').or_else(|| quoted(why, '`', '`'))?;
+    let at = find_call(expr, &name)?;
+    Some(at..at + name.len())
+}
+
+/// The byte offset of the first call of `name` in `expr`, outside strings.
+fn find_call(expr: &str, name: &str) -> Option<usize> {
+    let b = expr.as_bytes();
+    let mut found = None;
+    scan_code(expr, |i, _| {
+        if found.is_none()
+            && expr[i..].starts_with(name)
+            && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_'))
+            && expr[i + name.len()..].trim_start().starts_with('(')
+        {
+            found = Some(i);
+        }
+    })?;
+    found
 }
 
 /// Parses one expression; `None` when it is well-formed, the reason otherwise.
@@ -55,7 +95,7 @@ pub fn version_error(expr: &str, target: &crate::promql_versions::PromqlTarget) 
     if suspects.is_empty() {
         return None;
     }
-    let ast = promql_parser::parser::parse(expr).ok()?;
+    let ast = crate::promql::parse_ast(expr).ok()?;
     let mut used = Vec::new();
     names_used(&ast, &mut used);
     suspects
@@ -266,13 +306,13 @@ pub fn analyze(expr: &str, split: bool) -> Result<Option<(String, f64)>, String>
     // A raw condition's value is printed from the parse: its rewritten matchers carry a mark
     // that turns them back into regex matchers in the print.
     let (ast, marked) = match without_regexes(expr, split) {
-        None => (promql_parser::parser::parse(expr)?, false),
+        None => (crate::promql::parse_ast(expr)?, false),
         Some((plain, patterns)) => {
-            let ast = match promql_parser::parser::parse(&plain) {
+            let ast = match crate::promql::parse_ast(&plain) {
                 Ok(ast) => ast,
                 // The message as for the text the user wrote.
                 Err(e) if split => {
-                    return Err(promql_parser::parser::parse(expr).err().unwrap_or(e));
+                    return Err(crate::promql::parse_ast(expr).err().unwrap_or(e));
                 }
                 Err(e) => return Err(e),
             };
@@ -451,6 +491,44 @@ mod tests {
     /// A raw condition's value, from the rewritten text, prints as the parser prints the
     /// original.
     #[test]
+    fn holt_winters_is_prometheus_2_and_its_new_name_is_3() {
+        use crate::promql_versions::PromqlTarget;
+        let at = |v: (u16, u16)| PromqlTarget {
+            version: v,
+            ..PromqlTarget::default()
+        };
+        let hw = "holt_winters(x[10m], 0.5, 0.5) > 1";
+        assert_eq!(parse_error(hw), None);
+        assert_eq!(version_error(hw, &at((2, 42))), None);
+        let why = version_error(hw, &at((3, 1))).unwrap();
+        assert!(why.contains("removed in Prometheus 3.0"), "{why}");
+        let des = "double_exponential_smoothing(x[10m], 0.5, 0.5) > 1";
+        assert!(version_error(des, &at((2, 42))).is_some());
+    }
+
+    #[test]
+    fn errors_are_placed_where_the_parser_fails() {
+        fn at(e: &str) -> (String, Option<&str>) {
+            let why = parse_error(e)
+                .or_else(|| version_error(e, &crate::promql_versions::PromqlTarget::default()))
+                .unwrap_or_else(|| panic!("{e} parses"));
+            let r = error_position(e, &why);
+            (why, r.map(|r| &e[r]))
+        }
+        // The parenthesis left open.
+        assert_eq!(at("sum(rate(x[5m]) > 1").1, Some("("));
+        // An unexpected character, and a string never closed, at its quote.
+        assert_eq!(at("x $ 1").1, Some("$"));
+        assert_eq!(at(r#"x{a="b} > 1"#).1, Some("\""));
+        // An unknown function, one misused, one the target lacks.
+        assert_eq!(at("rate(x[5m]) + frobnicate(x)").1, Some("frobnicate"));
+        assert_eq!(at("x + rate(y)").1, Some("rate"));
+        assert_eq!(at("x + limitk(2, y)").1, Some("limitk"));
+        // A grammar error the parser does not place.
+        assert_eq!(at("x > > 1").1, None);
+    }
+
+    #[test]
     fn a_split_value_is_printed_as_from_the_original() {
         use promql_parser::parser::Expr;
         let values = [
@@ -466,7 +544,7 @@ mod tests {
                 format!("{v}\n>= 0.5"),
                 format!("({v}) != 2"),
             ] {
-                let expected = match promql_parser::parser::parse(&e) {
+                let expected = match crate::promql::parse_ast(&e) {
                     Ok(Expr::Binary(b)) => b.lhs.to_string(),
                     other => panic!("{e}: {other:?}"),
                 };
@@ -526,7 +604,7 @@ mod tests {
     #[test]
     fn regex_matchers_are_checked_once_each_as_the_parser_would() {
         for bad in [r#"x{a=~"("}"#, r#"x{a!~'[z-a]'}"#, r#"sum(x{a=~`(`}) > 1"#] {
-            let direct = promql_parser::parser::parse(bad).err().unwrap();
+            let direct = crate::promql::parse_ast(bad).err().unwrap();
             let ours = analyze(bad, false).err().unwrap();
             assert!(direct.contains(&ours), "{bad}: {direct} / {ours}");
         }
@@ -536,7 +614,7 @@ mod tests {
             r#"x{a=~"(?i)x|y", b="~"}"#,
             "x{a=~'it\\'s'}",
         ] {
-            assert!(promql_parser::parser::parse(good).is_ok(), "{good}");
+            assert!(crate::promql::parse_ast(good).is_ok(), "{good}");
             assert_eq!(analyze(good, false), Ok(None), "{good}");
         }
         // Outside braces `!~` is no operator; rewriting it to `!=` must not make it valid.
@@ -555,7 +633,7 @@ mod tests {
         ];
         for s in sure {
             assert!(surely_selector(s), "{s}");
-            assert!(promql_parser::parser::parse(s).is_ok(), "{s}");
+            assert!(crate::promql::parse_ast(s).is_ok(), "{s}");
         }
         // Left to the parser, whatever it says of them.
         let unsure = [
@@ -643,7 +721,7 @@ mod tests {
             }
             if surely_selector(&s) {
                 vouched += 1;
-                assert!(promql_parser::parser::parse(&s).is_ok(), "{s}");
+                assert!(crate::promql::parse_ast(&s).is_ok(), "{s}");
             }
         }
         assert!(vouched > 1000, "{vouched}");
@@ -692,7 +770,7 @@ mod tests {
             for a in parts {
                 for b in parts {
                     let e = shape.replacen("{}", a, 1).replacen("{}", b, 1);
-                    let direct = promql_parser::parser::parse(&e).is_ok();
+                    let direct = crate::promql::parse_ast(&e).is_ok();
                     assert_eq!(analyze(&e, false).is_ok(), direct, "{e}");
                     assert_eq!(analyze(&e, true).is_ok(), direct, "{e}");
                 }

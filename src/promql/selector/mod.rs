@@ -115,7 +115,7 @@ impl Selector {
                 super::MAX_EXPR_LEN
             ));
         }
-        let vs = match promql_parser::parser::parse(text)? {
+        let vs = match crate::promql::parse_ast(text)? {
             Expr::VectorSelector(vs) if vs.offset.is_none() && vs.at.is_none() => vs,
             _ => return Err("not a plain metric selector".into()),
         };
@@ -260,7 +260,7 @@ impl Query {
             Query::Expr(e) => e,
         };
         let mut out = Vec::new();
-        if let Ok(ast) = promql_parser::parser::parse(text) {
+        if let Ok(ast) = crate::promql::parse_ast(text) {
             selector_names(&ast, &mut out);
         }
         out
