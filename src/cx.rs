@@ -69,6 +69,26 @@ impl Cx<'_> {
         }
     }
 
+    /// A rule key the targeted Prometheus must know: `keep_firing_for` from 2.42, a group's
+    /// `limit` from 2.31. An older target refuses the rule file: CM215.
+    pub fn needs_version(&mut self, span: Range<usize>, key: &str, since: (u16, u16)) {
+        let (major, minor) = self.promql.version;
+        if (major, minor) < since {
+            let since = format!("{}.{}", since.0, since.1);
+            self.push(
+                Diagnostic::error(
+                    codes::UNKNOWN_CHOICE,
+                    format!("`{key}` needs Prometheus {since}; the target is {major}.{minor}"),
+                )
+                .at(
+                    span,
+                    format!("Prometheus before {since} refuses this rule key"),
+                )
+                .help("raise `[prometheus] version`, or remove the key"),
+            );
+        }
+    }
+
     pub fn error(&mut self, code: Code, msg: impl Into<String>, span: Range<usize>, label: &str) {
         self.diags
             .push(Diagnostic::error(code, msg).at(span, label));

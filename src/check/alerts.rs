@@ -483,17 +483,7 @@ fn severity(cx: &mut Cx, a: &RawAlert) -> Option<Severity> {
 fn keep_firing_for(cx: &mut Cx, a: &RawAlert) -> Option<Duration> {
     let k = a.keep_firing_for.as_ref()?;
     let d = cx.positive_duration(Some(k), Duration(0));
-    let (major, minor) = cx.promql.version;
-    if (major, minor) < (2, 42) {
-        cx.push(
-            Diagnostic::error(
-                codes::UNKNOWN_CHOICE,
-                format!("`keep_firing_for` needs Prometheus 2.42; the target is {major}.{minor}"),
-            )
-            .at(k.span(), "Prometheus before 2.42 refuses this rule key")
-            .help("raise `[prometheus] version`, or remove the key"),
-        );
-    }
+    cx.needs_version(k.span(), "keep_firing_for", (2, 42));
     (d.millis() > 0).then_some(d)
 }
 

@@ -528,10 +528,9 @@ pub fn dimensions(cx: &mut Cx, raw: &RawConfig) -> Vec<Dimension> {
                     let v = cx.positive_duration(Some(i), Duration(0));
                     (v.millis() > 0).then_some(v)
                 }),
-                limit: d
-                    .limit
-                    .as_ref()
-                    .and_then(|l| match u32::try_from(*l.get_ref()) {
+                limit: d.limit.as_ref().and_then(|l| {
+                    cx.needs_version(l.span(), "limit", (2, 31));
+                    match u32::try_from(*l.get_ref()) {
                         Ok(0) => None,
                         Ok(n) => Some(n),
                         Err(_) => {
@@ -543,7 +542,8 @@ pub fn dimensions(cx: &mut Cx, raw: &RawConfig) -> Vec<Dimension> {
                             );
                             None
                         }
-                    }),
+                    }
+                }),
             }
         })
         .collect()

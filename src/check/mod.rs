@@ -37,6 +37,7 @@ pub fn check(raw: &RawConfig, text: &str, diags: &mut Diags) -> Option<Model> {
     let project = base::project(&mut cx, raw);
     cx.severities = project.severities.clone();
     let prometheus = base::prometheus(&mut cx, raw);
+    cx.promql = prometheus.promql.clone();
     let jobs = base::jobs(&mut cx, raw, prometheus.scrape_interval);
     let dimensions = base::dimensions(&mut cx, raw);
     let records = records::records(&mut cx, raw, &dimensions);
