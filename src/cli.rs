@@ -238,8 +238,9 @@ fn test(config: &Path) -> u8 {
         );
     }
     match crate::tools::run_rule_tests(&model) {
-        Ok((passed, output)) => {
+        Ok((passed, output, coverage)) => {
             print!("{output}");
+            println!("{}", coverage.summary());
             if passed { EXIT_OK } else { EXIT_PROBLEMS }
         }
         Err(e) => trouble(codes::TOOL_MISSING, &e),
@@ -311,6 +312,7 @@ fn validate(config: &Path, format: Format, deny_warnings: bool, with_tools: bool
     };
     let mut diags = Diags::default();
     let model = crate::compile(&src, &mut diags);
+    let mut coverage = None;
     if let Some(m) = &model {
         if with_tools {
             let raw = crate::load::load(&src, &mut Diags::default());
@@ -324,12 +326,16 @@ fn validate(config: &Path, format: Format, deny_warnings: bool, with_tools: bool
                 Some(a.expr.as_ref().map_or(a.kind.span(), |e| e.span()))
             };
             crate::tools::check_with_tools(m, &mut diags, &locate);
+            coverage = Some(crate::emit::emit(m).coverage);
         } else {
             // Emitting proves the outputs can be built; nothing is written.
-            let _ = crate::emit::emit(m);
+            coverage = Some(crate::emit::emit(m).coverage);
         }
     }
     print_diags(&src, &diags, format);
+    if let (Some(c), Format::Human) = (&coverage, format) {
+        eprintln!("{}", c.summary());
+    }
     let warnings = diags.count(diag::Severity::Warning);
     if model.is_none() || diags.has_errors() || (deny_warnings && warnings > 0) {
         EXIT_PROBLEMS

@@ -255,6 +255,25 @@ pub struct Alert {
     /// Its place among the tiers of its alert (one name at several severities): tiers are
     /// consecutive in the model, the first at `index` 0.
     pub tier: Option<TierPos>,
+    /// Hand-written test cases (kind `raw`); on the first tier of a tiered alert.
+    pub tests: Vec<UserTest>,
+}
+
+/// A hand-written test case of an alert.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserTest {
+    pub name: Option<String>,
+    /// (series, values) in promtool's notation.
+    pub input: Vec<(String, String)>,
+    pub at: Duration,
+    pub alerts: Vec<UserExpected>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserExpected {
+    pub labels: BTreeMap<String, String>,
+    pub value: Option<f64>,
+    pub annotations: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -294,3 +294,61 @@ pub fn samples(eval: Duration) -> u64 {
 pub fn eval_after(for_: Duration, window: Duration) -> Duration {
     Duration(for_.millis() + window.millis() + 5 * 60_000)
 }
+
+/// Whether `values` is in promtool's expanding notation: space-separated items, each `_`,
+/// `stale`, a number, or `a+bxn` / `a-bxn` / `axn` (`a` then `n` more steps of `b`).
+pub fn check_values(values: &str) -> Result<(), String> {
+    let number = |s: &str| s.parse::<f64>().is_ok() || ["Inf", "+Inf", "-Inf", "NaN"].contains(&s);
+    let mut any = false;
+    for item in values.split_whitespace() {
+        any = true;
+        if item == "_" || item == "stale" || number(item) {
+            continue;
+        }
+        let (head, times) = item
+            .rsplit_once('x')
+            .ok_or_else(|| format!("`{item}` is no value"))?;
+        times
+            .parse::<u64>()
+            .map_err(|_| format!("`{item}`: `{times}` is no count of steps"))?;
+        if head == "_" || number(head) {
+            continue;
+        }
+        // `a+b` or `a-b`, where `a` may itself start with a sign.
+        let split = head
+            .char_indices()
+            .skip(1)
+            .find(|(i, c)| (*c == '+' || *c == '-') && !head[..*i].ends_with(['e', 'E']))
+            .map(|(i, _)| i)
+            .ok_or_else(|| format!("`{item}` is no value"))?;
+        let (a, b) = (&head[..split], &head[split + 1..]);
+        if !number(a) || !number(b) {
+            return Err(format!("`{item}` is no value"));
+        }
+    }
+    if any { Ok(()) } else { Err("no value".into()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_values;
+
+    #[test]
+    fn promtool_value_notation_is_read_as_promtool_reads_it() {
+        for ok in [
+            "0x10",
+            "0+1000x300 300929.44+929.44x68",
+            "1 2 _ stale 4",
+            "-1-1x3",
+            "1e3+1e-3x5",
+            "_x3",
+            "NaN Inf -Inf",
+            "0 1+1x2 5x4",
+        ] {
+            assert_eq!(check_values(ok), Ok(()), "{ok}");
+        }
+        for bad in ["", "200 x 10", "a", "1+x3", "1+2x", "1+2xa"] {
+            assert!(check_values(bad).is_err(), "{bad}");
+        }
+    }
+}

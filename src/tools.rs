@@ -269,7 +269,11 @@ fn check_systemd(model: &Model, diags: &mut Diags, dir: &Path, locate: Locate) {
 /// Renders the model into a temporary folder and runs `promtool test rules` on every rule test
 /// file ccmon generated. Returns whether they passed, and promtool's output (paths relative to
 /// the bundle).
-pub fn run_rule_tests(model: &Model) -> Result<(bool, String), String> {
+/// Runs `promtool test rules` on the generated tests: whether they passed, promtool's output,
+/// and what the tests cover.
+pub fn run_rule_tests(
+    model: &Model,
+) -> Result<(bool, String, crate::output::bundle::Coverage), String> {
     let dir = temp_dir("test").map_err(|e| format!("cannot make a temporary folder: {e}"))?;
     let bundle = crate::emit::emit(model);
     bundle
@@ -286,5 +290,5 @@ pub fn run_rule_tests(model: &Model) -> Result<(bool, String), String> {
         .args(&files));
     let out = out.replace(&format!("{}/", dir.display()), "");
     let _ = fs::remove_dir_all(&dir);
-    Ok((ok, out))
+    Ok((ok, out, bundle.coverage))
 }

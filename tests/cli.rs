@@ -43,8 +43,14 @@ fn examples_validate_clean_with_no_warning() {
             .args(["validate", "--deny-warnings"])
             .arg(format!("examples/{name}/monitoring.toml")));
         assert_eq!(code, 0, "{name}: {stderr}");
+        // No diagnostic: only the coverage line, every alert tested.
+        let (tested, of) = stderr
+            .trim_end()
+            .strip_suffix(" alerts have rule tests")
+            .and_then(|s| s.split_once(" of "))
+            .unwrap_or_else(|| panic!("{name} printed:\n{stdout}{stderr}"));
         assert!(
-            stderr.is_empty() && stdout.is_empty(),
+            stdout.is_empty() && tested == of && stderr.lines().count() == 1,
             "{name} printed:\n{stdout}{stderr}"
         );
     }
@@ -452,5 +458,46 @@ fn test_without_promtool_is_trouble_with_its_own_code() {
     assert!(
         stderr.contains("error[CM702]: `promtool` is not installed"),
         "{stderr}"
+    );
+}
+
+/// `validate` and `test` name the alerts without rule tests, and why.
+#[test]
+fn coverage_names_the_alerts_without_tests() {
+    let tmp = TempDir::new("coverage");
+    let config = tmp.path().join("monitoring.toml");
+    fs::write(
+        &config,
+        r#"
+[project]
+name = "shop"
+
+[[alert]]
+name = "ShopDown"
+kind = "raw"
+expr = 'up{job="shop"} == 0'
+severity = "critical"
+summary = "shop is down"
+
+[[alert]]
+name = "ShopSlow"
+kind = "gauge"
+expr = 'shop_latency_seconds{job="shop"}'
+above = 2
+severity = "warning"
+summary = "shop is slow"
+
+[[receiver]]
+name = "ops"
+[[receiver.webhook]]
+url = "http://127.0.0.1:9095/alerts"
+"#,
+    )
+    .unwrap();
+    let (code, _, stderr) = out(ccmon().arg("validate").arg(&config));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stderr,
+        "1 of 2 alerts have rule tests; none for:\n  ShopDown: its condition is raw PromQL: write its cases in `[[alert.test]]`\n"
     );
 }

@@ -128,7 +128,8 @@ fn generated_tests_fail_when_the_rules_are_altered() {
 /// group `interval` and `limit`; tiered alerts (one name at two or three severities, with a
 /// byte threshold, a duration threshold and a rate, tiers with their own `for`); `rate`,
 /// `increase` and `error_ratio` per series; a gauge and a state over one aggregation; a gauge
-/// of a selector with an `offset`; kind `age`; an SLO with its own burn-rate table.
+/// of a selector with an `offset`; kind `age`; an SLO with its own burn-rate table; `raw`
+/// alerts with hand-written cases, one of them tiered.
 const EVERY_KIND: &str = r#"
 [project]
 name = "kinds"
@@ -400,6 +401,56 @@ for = "5m"
 severity = "critical"
 above = "1000 per minute"
 for = "1m"
+
+[[alert]]
+name = "HostOutOfMemory"
+kind = "raw"
+expr = "node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes * 100 < 10"
+for = "2m"
+severity = "warning"
+summary = "{{ $labels.instance }} is out of memory"
+description = "{{ $value | printf \"%.2f\" }}% left"
+[[alert.test]]
+name = "5% left"
+input = [
+  { series = 'node_memory_MemAvailable_bytes{instance="a"}', values = "50x10" },
+  { series = 'node_memory_MemTotal_bytes{instance="a"}', values = "1000x10" },
+]
+at = "5m"
+alerts = [ { labels = { instance = "a" }, value = 5 } ]
+[[alert.test]]
+name = "half left"
+input = [
+  { series = 'node_memory_MemAvailable_bytes{instance="a"}', values = "500x10" },
+  { series = 'node_memory_MemTotal_bytes{instance="a"}', values = "1000x10" },
+]
+at = "5m"
+
+[[alert]]
+name = "ErrorBudgetBurn"
+kind = "raw"
+summary = "the error budget burns"
+[[alert.tier]]
+severity = "critical"
+expr = "errors:ratio_rate1h > 0.1"
+labels = { long = "1h" }
+[[alert.tier]]
+severity = "warning"
+expr = "errors:ratio_rate1h > 0.01"
+labels = { long = "1h" }
+[[alert.test]]
+name = "5% errors warn"
+input = [ { series = 'errors:ratio_rate1h{job="a"}', values = "0.05x5" } ]
+at = "2m"
+alerts = [ { labels = { job = "a", severity = "warning" } } ]
+[[alert.test]]
+name = "20% errors page and warn"
+input = [ { series = 'errors:ratio_rate1h{job="a"}', values = "0.2x5" } ]
+at = "2m"
+alerts = [
+  { labels = { job = "a", severity = "warning" } },
+  { labels = { job = "a", severity = "critical" } },
+]
 
 [[dimension]]
 name = "weekly"

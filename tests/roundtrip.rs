@@ -754,7 +754,7 @@ fn promtool_sees_accepted_label_values_exactly() {
         }
     }
     let model = ccmon::compile(&Source::new("l.toml", text), &mut Diags::default()).unwrap();
-    let (ok, out) = ccmon::tools::run_rule_tests(&model).expect("rule tests run");
+    let (ok, out, _) = ccmon::tools::run_rule_tests(&model).expect("rule tests run");
     eprintln!(
         "promtool test rules on {n} accepted label values: {}",
         if ok { "SUCCESS" } else { "FAILED" }

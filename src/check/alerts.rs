@@ -2,7 +2,7 @@
 //! unit, references, policy warnings), the keys its kind takes, and the check of its
 //! condition. What is particular to a kind is in its own file under [`crate::kinds`].
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::{Cx, backticked, closest};
 use crate::codes;
@@ -218,6 +218,9 @@ fn tiered(
         }
         out.extend(alert.map(|mut a| {
             a.tier = Some(TierPos { index, count });
+            if index > 0 {
+                a.tests.clear();
+            }
             a
         }));
     }
@@ -392,6 +395,7 @@ fn alert(
         threshold,
         threshold_text: threshold_text(a),
         tier: None,
+        tests: user_tests(cx, a),
     };
     if alert.threshold_value().is_none() && !no_threshold_placeholder(cx, a) {
         return None;
@@ -485,6 +489,72 @@ fn keep_firing_for(cx: &mut Cx, a: &RawAlert) -> Option<Duration> {
     let d = cx.positive_duration(Some(k), Duration(0));
     cx.needs_version(k.span(), "keep_firing_for", (2, 42));
     (d.millis() > 0).then_some(d)
+}
+
+/// `[[alert.test]]`: hand-written cases of a `raw` alert. Series are checked as promtool
+/// reads them: a metric name with `=` matchers, values in its expanding notation.
+fn user_tests(cx: &mut Cx, a: &RawAlert) -> Vec<crate::model::UserTest> {
+    let mut out = Vec::new();
+    for t in &a.tests {
+        let t = t.get_ref();
+        let mut input = Vec::new();
+        for i in &t.input {
+            let i = i.get_ref();
+            let series_ok =
+                crate::promql::selector::Selector::parse(i.series.get_ref()).is_ok_and(|s| {
+                    s.matchers
+                        .iter()
+                        .all(|m| m.op == crate::promql::selector::MatchOp::Eq)
+                });
+            if !series_ok {
+                cx.error(
+                    codes::BAD_PROMQL,
+                    format!("`{}` is not a test series", i.series.get_ref()),
+                    i.series.span(),
+                    "expected `metric{label=\"value\", ...}` with `=` matchers only",
+                );
+            }
+            if let Err(why) = crate::series::check_values(i.values.get_ref()) {
+                cx.error(
+                    codes::BAD_PROMQL,
+                    format!(
+                        "`{}` are not promtool series values: {why}",
+                        i.values.get_ref()
+                    ),
+                    i.values.span(),
+                    "expected promtool's notation, such as `0+10x20` or `1 2 _ stale`",
+                );
+            }
+            input.push((i.series.get_ref().clone(), i.values.get_ref().clone()));
+        }
+        let Some(at) = cx.duration_of(&t.at) else {
+            continue;
+        };
+        let str_map = |m: &BTreeMap<S<String>, S<String>>| -> BTreeMap<String, String> {
+            m.iter()
+                .map(|(k, v)| (k.get_ref().clone(), v.get_ref().clone()))
+                .collect()
+        };
+        let alerts = t
+            .alerts
+            .iter()
+            .map(|e| {
+                let e = e.get_ref();
+                crate::model::UserExpected {
+                    labels: str_map(&e.labels),
+                    value: e.value.as_ref().map(|v| *v.get_ref()),
+                    annotations: str_map(&e.annotations),
+                }
+            })
+            .collect();
+        out.push(crate::model::UserTest {
+            name: t.name.as_ref().map(|n| n.get_ref().clone()),
+            input,
+            at,
+            alerts,
+        });
+    }
+    out
 }
 
 /// The scrape interval of the alerted job where the kind names one, else the global one.

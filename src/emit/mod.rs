@@ -35,6 +35,7 @@ enum Done {
     Text(Option<String>),
     Rest(Bundle),
     AlertTests(ruletests::Chunk),
+    SloTests(Option<(String, Vec<String>)>),
 }
 
 /// Every output of the model. The rules and the rule tests are the large outputs: they are
@@ -49,21 +50,32 @@ pub fn emit(model: &Model) -> Bundle {
     let done = crate::par::map(&jobs, |job| match job {
         Job::Rules => Done::Text(Some(rules::emit(model))),
         Job::Rest => Done::Rest(emit_rest(model)),
-        Job::SloTests => Done::Text(ruletests::slo_file(model)),
+        Job::SloTests => Done::SloTests(ruletests::slo_file(model)),
         Job::AlertTests(alerts) => Done::AlertTests(ruletests::alert_chunk(alerts)),
     });
     let project = &model.project.name;
     let mut b = Bundle::default();
     let mut chunks = Vec::new();
+    let mut slo_untested = Vec::new();
     for (job, d) in jobs.iter().zip(done) {
         match (job, d) {
             (Job::Rules, Done::Text(Some(t))) => b.add(rules::path(project), t),
-            (Job::SloTests, Done::Text(Some(t))) => b.add(ruletests::slo_path(project), t),
+            (_, Done::SloTests(Some((t, untested)))) => {
+                b.add(ruletests::slo_path(project), t);
+                slo_untested = untested;
+            }
             (_, Done::Rest(rest)) => b.files.extend(rest.files),
             (_, Done::AlertTests(c)) => chunks.push(c),
             _ => {}
         }
     }
+    b.coverage.alerts = crate::model::tier_runs(&model.alerts).count()
+        + model.slos.iter().map(|s| s.tiers.len()).sum::<usize>();
+    b.coverage.untested = chunks
+        .iter()
+        .flat_map(|c| c.skipped().iter().cloned())
+        .chain(slo_untested)
+        .collect();
     b.add(
         ruletests::path(project),
         ruletests::alert_file(model, chunks),

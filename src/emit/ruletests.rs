@@ -177,6 +177,9 @@ fn case_groups(
 /// The firing and silent test groups of an alert, from its kind's cases; for a tiered alert,
 /// those of each tier, where every tier the case's value crosses fires too.
 fn alert_tests(tiers: &[Alert]) -> Result<Vec<TestGroup>, String> {
+    if !tiers[0].tests.is_empty() {
+        return user_groups(tiers);
+    }
     let metas: Vec<(Labels, Annotations)> = tiers
         .iter()
         .map(|a| (a.static_labels(), super::rules::annotations(a)))
@@ -217,6 +220,71 @@ fn alert_tests(tiers: &[Alert]) -> Result<Vec<TestGroup>, String> {
             cases.silent,
             (&cases.fire_shows, &cases.silent_shows),
         )?);
+    }
+    Ok(groups)
+}
+
+/// The test groups of an alert's hand-written cases: its input series, evaluated when the
+/// case says, expecting the alerts it lists with the rule's labels added and annotations
+/// filled in from the value it gives (or as it writes them).
+fn user_groups(tiers: &[Alert]) -> Result<Vec<TestGroup>, String> {
+    let alert = &tiers[0];
+    let mut groups = Vec::new();
+    for (n, t) in alert.tests.iter().enumerate() {
+        let case = t.name.clone().unwrap_or_else(|| format!("case {}", n + 1));
+        let mut exp_alerts = Vec::new();
+        for e in &t.alerts {
+            let mut rules = tiers.iter().filter(|a| {
+                e.labels
+                    .get("severity")
+                    .is_none_or(|s| s == a.severity.as_str())
+                    && a.labels
+                        .iter()
+                        .all(|(k, v)| e.labels.get(k).is_none_or(|x| x == v))
+            });
+            let (Some(rule), None) = (rules.next(), rules.next()) else {
+                return Err(format!(
+                    "{case}: an expected alert does not say which tier fires (give its `severity`, and its tier's labels)"
+                ));
+            };
+            let mut labels = rule.static_labels();
+            labels.extend(e.labels.clone());
+            let annotations = if e.annotations.is_empty() {
+                let templates = super::rules::annotations(rule);
+                if e.value.is_none() && templates.values().any(|t| t.contains("$value")) {
+                    return Err(format!(
+                        "{case}: its annotations print `$value`: give the expected alert's `value` (or its `annotations`)"
+                    ));
+                }
+                expected(&templates, e.value.unwrap_or(0.0), &labels).ok_or_else(|| {
+                    format!("{case}: its annotations use templates ccmon does not evaluate: give the expected `annotations`")
+                })?
+            } else {
+                e.annotations.clone()
+            };
+            labels.remove("alertname");
+            exp_alerts.push(ExpAlert {
+                exp_labels: labels,
+                exp_annotations: annotations,
+            });
+        }
+        groups.push(TestGroup {
+            name: format!("{} (written by hand): {case}", alert.name),
+            interval: "1m",
+            input_series: t
+                .input
+                .iter()
+                .map(|(series, values)| InputSeries {
+                    series: series.clone(),
+                    values: values.clone(),
+                })
+                .collect(),
+            alert_rule_test: vec![AlertTest {
+                eval_time: t.at.to_string(),
+                alertname: alert.name.clone(),
+                exp_alerts,
+            }],
+        });
     }
     Ok(groups)
 }
@@ -538,6 +606,13 @@ pub struct Chunk {
     skipped: Vec<String>,
 }
 
+impl Chunk {
+    /// `Name: why` of each alert of the chunk without a test.
+    pub fn skipped(&self) -> &[String] {
+        &self.skipped
+    }
+}
+
 /// The tests of some alerts. Large configs are cut into runs of alerts written on every core
 /// (`crate::par`) and then joined by [`alert_file`].
 pub fn alert_chunk(alerts: &[Alert]) -> Chunk {
@@ -609,8 +684,8 @@ pub fn alert_file(m: &Model, chunks: Vec<Chunk>) -> String {
     file(rules_path(m), "1m", chunks)
 }
 
-/// The SLO test file, when there are SLOs.
-pub fn slo_file(m: &Model) -> Option<String> {
+/// The SLO test file, when there are SLOs, and `Name: why` of each SLO alert without a test.
+pub fn slo_file(m: &Model) -> Option<(String, Vec<String>)> {
     if m.slos.is_empty() {
         return None;
     }
@@ -624,12 +699,16 @@ pub fn slo_file(m: &Model) -> Option<String> {
             }
         }
     }
-    Some(file(rules_path(m), "5m", vec![chunk(&tests, skipped)]))
+    let text = file(rules_path(m), "5m", vec![chunk(&tests, skipped.clone())]);
+    Some((text, skipped))
 }
 
 /// The alert tests, and the SLO tests when there are SLOs, on one core.
 pub fn emit(m: &Model) -> (String, Option<String>) {
-    (alert_file(m, vec![alert_chunk(&m.alerts)]), slo_file(m))
+    (
+        alert_file(m, vec![alert_chunk(&m.alerts)]),
+        slo_file(m).map(|(text, _)| text),
+    )
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ pub struct Raw {
 
 impl Kind for Raw {
     const NAME: &'static str = "raw";
-    const KEYS: &'static [Key] = &[("expr", true), ("unit", false)];
+    const KEYS: &'static [Key] = &[("expr", true), ("unit", false), ("test", false)];
 
     fn expect(_: Option<Unit>) -> Option<Expect> {
         None
@@ -55,7 +55,7 @@ impl Kind for Raw {
     }
 
     fn cases(&self, _: &Condition) -> Result<Cases, String> {
-        Err("its condition is raw PromQL: write its test by hand".into())
+        Err("its condition is raw PromQL: write its cases in `[[alert.test]]`".into())
     }
 
     fn threshold_value(&self, _: &Condition) -> Option<f64> {

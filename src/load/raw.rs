@@ -310,6 +310,50 @@ pub struct RawAlert {
     /// every key it does not set from the alert.
     #[serde(default, rename = "tier")]
     pub tiers: Vec<S<RawTier>>,
+    /// Kind `raw`: test cases written by hand, run by `promtool test rules` with the
+    /// generated ones.
+    #[serde(default, rename = "test")]
+    pub tests: Vec<S<RawAlertTest>>,
+}
+
+/// A hand-written test case of a `raw` alert.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawAlertTest {
+    /// What the case shows, in the test's name.
+    pub name: Option<S<String>>,
+    /// The input series, sampled every minute from time 0.
+    pub input: Vec<S<RawInputSeries>>,
+    /// When the rule is evaluated (`"15m"`).
+    pub at: S<String>,
+    /// The alerts expected to fire then; none (the default) expects silence.
+    #[serde(default)]
+    pub alerts: Vec<S<RawExpectedAlert>>,
+}
+
+/// One input series of a test case, in promtool's notation.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawInputSeries {
+    /// `metric{label="value", ...}`.
+    pub series: S<String>,
+    /// promtool's expanding notation: `"0+10x20"`, `"1 2 _ stale 4"`.
+    pub values: S<String>,
+}
+
+/// An alert a test case expects to fire.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawExpectedAlert {
+    /// The labels of the series that fires (the rule's own labels are added); `severity`
+    /// picks the tier of a tiered alert.
+    #[serde(default)]
+    pub labels: BTreeMap<S<String>, S<String>>,
+    /// The alert's value then, to fill in its annotations' templates.
+    pub value: Option<S<f64>>,
+    /// The annotations expected, when ccmon cannot evaluate the templates.
+    #[serde(default)]
+    pub annotations: BTreeMap<S<String>, S<String>>,
 }
 
 /// A tier of an alert: its severity, and what differs from the alert at that severity.
@@ -395,6 +439,7 @@ impl RawAlert {
             ("per_series", span(&self.per_series), None),
             ("window", span(&self.window), None),
             ("unit", span(&self.unit), None),
+            ("test", self.tests.first().map(S::span), None),
             ("above", span(&self.above), None),
             ("below", span(&self.below), None),
         ];
