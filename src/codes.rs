@@ -75,6 +75,7 @@ codes! {
     SLO_TIER_NEVER_FIRES = "CM608", "SLO alert tier that can never fire";
     WINDOW_TOO_SHORT = "CM609", "range window shorter than two scrape intervals";
     MATCHES_NOTHING = "CM610", "matcher that no alert can satisfy";
+    PAGE_REACHES_NO_ONE = "CM611", "page alert routed only to receivers without a target";
     TOOL_REJECTS = "CM701", "a real tool rejects the generated output";
     TOOL_MISSING = "CM702", "a tool the command needs is missing or cannot run";
 }

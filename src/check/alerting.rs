@@ -200,6 +200,7 @@ pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert], slos: &[Slo]
         .map(|i| inhibit(cx, i.get_ref(), &who))
         .collect();
     inhibits.extend(tier_inhibits(alerts, &cx.severities));
+    pages_reach_someone(cx, raw, &who, &route, &receivers);
 
     Alertmanager {
         listen: am
@@ -773,4 +774,75 @@ fn tier_inhibits(alerts: &[Alert], severities: &[String]) -> Vec<Inhibit> {
         }
     }
     out
+}
+
+/// A page (an alert at the most severe declared severity, or an SLO's page tier) that the
+/// route tree sends only to receivers without an email, Slack, webhook or PagerDuty target
+/// reaches no one: warning CM611, once per alert name.
+fn pages_reach_someone(
+    cx: &mut Cx,
+    raw: &RawConfig,
+    who: &[Who],
+    route: &Route,
+    receivers: &[Receiver],
+) {
+    let top = cx.severities.first().cloned();
+    let silent = |name: &str| {
+        receivers.iter().any(|r| {
+            r.name == name
+                && r.emails.is_empty()
+                && r.slacks.is_empty()
+                && r.webhooks.is_empty()
+                && r.pagerduty.is_empty()
+        })
+    };
+    let mut warned: Vec<&str> = Vec::new();
+    for w in who {
+        let (name, page) = match w {
+            Who::Alert(a) => (a.name.as_str(), Some(a.severity.as_str()) == top.as_deref()),
+            Who::Slo(_, t) => (t.alert.as_str(), t.tier == crate::model::Tier::Page),
+        };
+        if !page || warned.contains(&name) {
+            continue;
+        }
+        let mut labels = std::collections::BTreeMap::new();
+        for key in ["alertname", "severity", "dimension"]
+            .into_iter()
+            .chain(w.extra_keys())
+        {
+            if let Some(v) = w.label(key) {
+                labels.insert(key.to_string(), v.to_string());
+            }
+        }
+        let to = route.receivers_for(&labels);
+        if to.is_empty() || !to.iter().all(|r| silent(r)) {
+            continue;
+        }
+        warned.push(name);
+        let span = match w {
+            Who::Alert(_) => raw
+                .alerts
+                .iter()
+                .find(|a| a.get_ref().name.get_ref() == name)
+                .map(|a| a.get_ref().name.span()),
+            Who::Slo(s, _) => raw
+                .dimensions
+                .iter()
+                .flat_map(|d| &d.get_ref().slos)
+                .find(|r| r.get_ref().name.get_ref() == &s.name)
+                .map(|r| r.get_ref().name.span()),
+        };
+        let mut d = Diagnostic::warning(
+            codes::PAGE_REACHES_NO_ONE,
+            format!(
+                "page `{name}` is routed only to {}, which sends nothing",
+                super::backticked(&to)
+            ),
+        )
+        .help("give the receiver a target, or route the page (by `severity` or a label such as `team`) to one that has one");
+        if let Some(span) = span {
+            d = d.at(span, "this page reaches no one");
+        }
+        cx.push(d);
+    }
 }
