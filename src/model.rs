@@ -166,9 +166,22 @@ pub struct Slo {
     pub labels: BTreeMap<String, String>,
     pub annotations: BTreeMap<String, String>,
     pub runbook: Option<String>,
+    /// The alert when the metric that counts all events is absent: its name, `for` and
+    /// severity (the page's).
+    pub absent: Option<(String, Duration, Severity)>,
 }
 
 impl Slo {
+    /// The selector of all events: `total`, or the histogram's `_count`.
+    pub fn total_selector(&self) -> Option<crate::promql::selector::Selector> {
+        match &self.sli {
+            Sli::Errors { total, .. } | Sli::Good { total, .. } => Some(total.clone()),
+            Sli::Latency { histogram, .. } => {
+                crate::promql::selector::Selector::parse(&histogram.series("_count", "")).ok()
+            }
+        }
+    }
+
     /// `1 - target`, rounded to 15 decimals: the subtraction leaves binary noise in the last
     /// digits (`1 - 0.99999999999` is `1.0000000827e-11`), and no target has more decimals.
     pub fn budget(&self) -> f64 {
@@ -257,6 +270,8 @@ pub struct Alert {
     pub tier: Option<TierPos>,
     /// Hand-written test cases (kind `raw`); on the first tier of a tiered alert.
     pub tests: Vec<UserTest>,
+    /// The SLO whose absent-metric alert this is: its dashboard row shows it.
+    pub slo: Option<String>,
 }
 
 /// A hand-written test case of an alert.

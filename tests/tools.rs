@@ -348,7 +348,8 @@ receiver = "payments-pager"
     let rules = common::yaml(bundle.get("prometheus/rules/shop.rules.yml").unwrap());
     let config = tmp.path().join("alertmanager/alertmanager.yml");
     let mut routed = Vec::new();
-    for rule in rules["groups"][0]["rules"].as_array().unwrap() {
+    let all = rules["groups"].as_array().unwrap();
+    for rule in all.iter().flat_map(|g| g["rules"].as_array().unwrap()) {
         let Some(alert) = rule["alert"].as_str() else {
             continue;
         };
@@ -363,14 +364,11 @@ receiver = "payments-pager"
         assert!(rule["annotations"]["dashboard_url"].is_string(), "{rule}");
         routed.push((alert.to_string(), amtool_route(&config, &labels)));
     }
-    // One rule per window pair: both pairs of the page reach the pager.
-    let fast = (
-        "PaymentsAvailabilityFastBurn".to_string(),
-        "payments-pager".to_string(),
-    );
-    let slow = (
-        "PaymentsAvailabilitySlowBurn".to_string(),
-        "email".to_string(),
-    );
-    assert_eq!(routed, [fast.clone(), fast, slow.clone(), slow]);
+    // One rule per window pair: both pairs of the page reach the pager, and so does the
+    // alert that the SLO's metric is absent (at the page's severity, with the SLO's labels).
+    let to = |a: &str, r: &str| (a.to_string(), r.to_string());
+    let absent = to("PaymentsAvailabilityMetricAbsent", "payments-pager");
+    let fast = to("PaymentsAvailabilityFastBurn", "payments-pager");
+    let slow = to("PaymentsAvailabilitySlowBurn", "email");
+    assert_eq!(routed, [absent, fast.clone(), fast, slow.clone(), slow]);
 }

@@ -819,18 +819,23 @@ fn pages_reach_someone(
             continue;
         }
         warned.push(name);
-        let span = match w {
-            Who::Alert(_) => raw
-                .alerts
-                .iter()
-                .find(|a| a.get_ref().name.get_ref() == name)
-                .map(|a| a.get_ref().name.span()),
-            Who::Slo(s, _) => raw
-                .dimensions
+        let slo_span = |slo: &str| {
+            raw.dimensions
                 .iter()
                 .flat_map(|d| &d.get_ref().slos)
-                .find(|r| r.get_ref().name.get_ref() == &s.name)
-                .map(|r| r.get_ref().name.span()),
+                .find(|r| r.get_ref().name.get_ref() == slo)
+                .map(|r| r.get_ref().name.span())
+        };
+        let span = match w {
+            Who::Alert(a) => match &a.slo {
+                Some(slo) => slo_span(slo),
+                None => raw
+                    .alerts
+                    .iter()
+                    .find(|r| r.get_ref().name.get_ref() == name)
+                    .map(|r| r.get_ref().name.span()),
+            },
+            Who::Slo(s, _) => slo_span(&s.name),
         };
         let mut d = Diagnostic::warning(
             codes::PAGE_REACHES_NO_ONE,

@@ -396,6 +396,7 @@ fn alert(
         threshold_text: threshold_text(a),
         tier: None,
         tests: user_tests(cx, a),
+        slo: None,
     };
     if alert.threshold_value().is_none() && !no_threshold_placeholder(cx, a) {
         return None;

@@ -43,6 +43,8 @@ pub fn check(raw: &RawConfig, text: &str, diags: &mut Diags) -> Option<Model> {
     let records = records::records(&mut cx, raw, &dimensions);
     let alerts = alerts::alerts(&mut cx, raw, &jobs, &records, &dimensions, &prometheus);
     let slos = slo::slos(&mut cx, raw, &alerts);
+    let mut alerts = alerts;
+    alerts.extend(slo::absent_alerts(&slos));
     slo::group_names(&mut cx, raw, &project.name, &alerts, &slos);
     let alertmanager = alerting::alertmanager(&mut cx, raw, &alerts, &slos);
     let mut prometheus = prometheus;

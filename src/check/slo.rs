@@ -192,6 +192,7 @@ fn slo(cx: &mut Cx, dimension: &str, s: &RawSlo, alerts: &[Alert]) -> Option<Slo
     };
     let min_traffic = min_traffic(cx, s);
     let tiers = tiers(cx, s, target, period, alerts);
+    let absent = absent(cx, s, alerts);
     let reserved = [
         "severity",
         "alertname",
@@ -222,7 +223,70 @@ fn slo(cx: &mut Cx, dimension: &str, s: &RawSlo, alerts: &[Alert]) -> Option<Slo
         labels,
         annotations,
         runbook: s.runbook.as_ref().map(|r| r.get_ref().clone()),
+        absent,
     })
+}
+
+/// The absent-metric alert of an SLO (`<CamelName>MetricAbsent`), unless `absent = false`:
+/// without its metric an SLO computes nothing, and no burn alert can fire (Pyrra has the
+/// same alert).
+fn absent(cx: &mut Cx, s: &RawSlo, alerts: &[Alert]) -> Option<(String, Duration, Severity)> {
+    if !s.absent.as_ref().is_none_or(|b| *b.get_ref()) {
+        return None;
+    }
+    let name = format!("{}MetricAbsent", camel(s.name.get_ref()));
+    if alerts.iter().any(|a| a.name == name) {
+        cx.push(
+            Diagnostic::error(
+                codes::DUPLICATE_NAME,
+                format!(
+                    "alert `{name}` is also the absent-metric alert of SLO `{}`",
+                    s.name.get_ref()
+                ),
+            )
+            .at(s.name.span(), "this SLO names its alerts after itself")
+            .help("rename the SLO or the alert, or set `absent = false`"),
+        );
+    }
+    let for_ = cx.duration(s.absent_for.as_ref(), Duration::from_secs(600));
+    let severity = match &s.page_severity {
+        Some(v) => cx.severity(v)?,
+        None => Severity::Critical,
+    };
+    Some((name, for_, severity))
+}
+
+/// The absent-metric alerts of the SLOs, as alerts of kind `absent` in each SLO's dimension:
+/// they are routed, tested and drawn like any other.
+pub fn absent_alerts(slos: &[Slo]) -> Vec<Alert> {
+    slos.iter()
+        .filter_map(|slo| {
+            let (name, for_, severity) = slo.absent.clone()?;
+            let metric = slo.total_selector()?;
+            let mut labels = slo.labels.clone();
+            labels.insert("slo".into(), slo.name.clone());
+            Some(Alert {
+                name,
+                dimension: Some(slo.dimension.clone()),
+                severity,
+                for_,
+                summary: format!("SLO {} cannot be computed: its metric is absent", slo.name),
+                description: Some(format!(
+                    "no series of {metric} for {for_}: the SLO's ratios are empty, and its burn-rate alerts cannot fire"
+                )),
+                runbook: slo.runbook.clone(),
+                annotations: slo.annotations.clone(),
+                keep_firing_for: None,
+                labels,
+                kind: crate::kinds::AlertKind::Absent(crate::kinds::absent::Absent { metric }),
+                threshold: None,
+                threshold_text: None,
+                tier: None,
+                tests: Vec::new(),
+                slo: Some(slo.name.clone()),
+            })
+        })
+        .collect()
 }
 
 /// `target`: a ratio strictly between 0 and 1, and its text as written (for annotations).

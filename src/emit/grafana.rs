@@ -40,7 +40,10 @@ fn panels_of<'a>(m: &'a Model, d: &'a Dashboard) -> Vec<Panel> {
         d.panels.iter().filter_map(|p| p.alert.as_deref()).collect();
     if d.alert_panels {
         for a in &m.alerts {
-            let already = shown.contains(a.name.as_str());
+            // A tier after the first, or an SLO's absent-metric alert (its SLO row shows it).
+            let already = shown.contains(a.name.as_str())
+                || a.tier.is_some_and(|t| t.index > 0)
+                || a.slo.is_some();
             if already {
                 continue;
             }

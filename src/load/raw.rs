@@ -233,6 +233,10 @@ pub struct RawSlo {
     pub page_for: Option<S<String>>,
     /// `for` of the ticket alerts; `15m` by default.
     pub ticket_for: Option<S<String>>,
+    /// The alert when the SLO's metric is absent (the SLO cannot be computed); on by default.
+    pub absent: Option<S<bool>>,
+    /// `for` of the absent-metric alert; `10m` by default.
+    pub absent_for: Option<S<String>>,
     /// The burn-rate table, replacing the default (the SRE workbook's) when given.
     #[serde(default, rename = "window")]
     pub windows: Vec<S<RawBurnWindow>>,
