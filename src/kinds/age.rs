@@ -9,7 +9,7 @@ use crate::cx::Cx;
 use crate::load::RawAlert;
 use crate::promql::selector::Selector;
 use crate::quantity::Duration;
-use crate::series::{Case, Cases, eval_after, gauge, samples, scraped_labels};
+use crate::series::Cases;
 use crate::unit::Unit;
 
 #[derive(Debug, Clone)]
@@ -60,19 +60,8 @@ impl Kind for Age {
     /// age; the evaluation comes late enough for both to be positive.
     fn cases(&self, c: &Condition) -> Result<Cases, String> {
         let t = c.threshold_number().ok_or("no threshold")?;
-        let (f, s) = if c.above() { (2.0 * t, t / 2.0) } else { (t / 2.0, 2.0 * t) };
-        let eval = eval_after(c.for_, Duration::from_secs((2.0 * t).ceil() as u64 + 60));
-        let n = samples(eval);
-        let labels = scraped_labels(&self.metric)?;
-        let now = eval.secs_f64();
-        let case = |age: f64| Case::single(&self.metric.metric, &labels, gauge(now - age, n), age);
-        Ok(Cases {
-            eval,
-            fire: case(f),
-            silent: Some(case(s)),
-            fire_shows: format!("{} ago", crate::gofmt::humanize_duration(f)),
-            silent_shows: format!("{} ago", crate::gofmt::humanize_duration(s)),
-        })
+        let lead = Duration::from_secs((2.0 * t).ceil() as u64 + 60);
+        super::expiry::timestamp_cases(&self.metric, c, lead, |now, age| now - age, "ago")
     }
 }
 

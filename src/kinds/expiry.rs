@@ -56,22 +56,36 @@ impl Kind for Expiry {
     /// The timestamp at half the threshold from now (fires below it) and at twice it. Rule
     /// tests start at the epoch, so `time()` is the evaluation time.
     fn cases(&self, c: &Condition) -> Result<Cases, String> {
-        let t = c.threshold_number().ok_or("no threshold")?;
-        let (f, s) = if c.above() { (2.0 * t, t / 2.0) } else { (t / 2.0, 2.0 * t) };
-        let eval = eval_after(c.for_, Duration(0));
-        let n = samples(eval);
-        let labels = scraped_labels(&self.metric)?;
-        let now = eval.secs_f64();
-        let case =
-            |left: f64| Case::single(&self.metric.metric, &labels, gauge(now + left, n), left);
-        Ok(Cases {
-            eval,
-            fire: case(f),
-            silent: Some(case(s)),
-            fire_shows: format!("{} left", crate::gofmt::humanize_duration(f)),
-            silent_shows: format!("{} left", crate::gofmt::humanize_duration(s)),
-        })
+        timestamp_cases(&self.metric, c, Duration(0), |now, left| now + left, "left")
     }
+}
+
+/// The cases of a timestamp kind (`expiry`, `age`): the duration the alert compares at twice
+/// the threshold and at half of it, each side where its comparison puts it, as a timestamp
+/// `at(now, duration)` held from the start. Rule tests start at the epoch, so `time()` is the
+/// evaluation time, which comes after `lead` (so that a timestamp in the past is positive).
+pub(super) fn timestamp_cases(
+    metric: &Selector,
+    c: &Condition,
+    lead: Duration,
+    at: fn(f64, f64) -> f64,
+    shows: &str,
+) -> Result<Cases, String> {
+    let t = c.threshold_number().ok_or("no threshold")?;
+    let (f, s) = if c.above() { (2.0 * t, t / 2.0) } else { (t / 2.0, 2.0 * t) };
+    let eval = eval_after(c.for_, lead);
+    let n = samples(eval);
+    let labels = scraped_labels(metric)?;
+    let now = eval.secs_f64();
+    let case = |d: f64| Case::single(&metric.metric, &labels, gauge(at(now, d), n), d);
+    let show = |d: f64| format!("{} {shows}", crate::gofmt::humanize_duration(d));
+    Ok(Cases {
+        eval,
+        fire: case(f),
+        silent: Some(case(s)),
+        fire_shows: show(f),
+        silent_shows: show(s),
+    })
 }
 
 #[cfg(test)]
