@@ -379,8 +379,21 @@ fn objectives_become_burn_rate_alerts_and_an_slo_row() {
     ] {
         assert!(names.contains(&n.to_string()), "missing {n}");
     }
-    let page = rule("ApiAvailabilityFastBurn");
-    let e = page["expr"].as_str().unwrap();
+    // One rule per window pair, labelled with its windows.
+    let pairs =
+        |name: &str| -> Vec<Value> { rules().into_iter().filter(|r| r["alert"] == name).collect() };
+    let page = pairs("ApiAvailabilityFastBurn");
+    let windows: Vec<(&str, &str)> = page
+        .iter()
+        .map(|r| {
+            (
+                r["labels"]["long"].as_str().unwrap(),
+                r["labels"]["short"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(windows, [("1h", "5m"), ("6h", "30m")]);
+    let e = page[0]["expr"].as_str().unwrap();
     assert!(
         e.contains("slo:sli_error:ratio_rate1h{slo=\"api-availability\"} > (14.4 * 0.001)"),
         "{e}"
@@ -389,22 +402,25 @@ fn objectives_become_burn_rate_alerts_and_an_slo_row() {
         e.contains("slo:sli_error:ratio_rate5m{slo=\"api-availability\"} > (14.4 * 0.001)"),
         "{e}"
     );
+    let e = page[1]["expr"].as_str().unwrap();
     assert!(
         e.contains("slo:sli_error:ratio_rate6h{slo=\"api-availability\"} > (6 * 0.001)"),
         "{e}"
     );
-    assert_eq!(page["labels"]["severity"], "critical");
-    let ticket = rule("ApiAvailabilitySlowBurn")["expr"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    for p in &page {
+        assert_eq!(p["labels"]["severity"], "critical");
+    }
+    let ticket: Vec<String> = pairs("ApiAvailabilitySlowBurn")
+        .iter()
+        .map(|r| r["expr"].as_str().unwrap().to_string())
+        .collect();
     assert!(
-        ticket.contains("ratio_rate1d{slo=\"api-availability\"} > (3 * 0.001)"),
-        "{ticket}"
+        ticket[0].contains("ratio_rate1d{slo=\"api-availability\"} > (3 * 0.001)"),
+        "{ticket:?}"
     );
     assert!(
-        ticket.contains("ratio_rate3d{slo=\"api-availability\"} > (1 * 0.001)"),
-        "{ticket}"
+        ticket[1].contains("ratio_rate3d{slo=\"api-availability\"} > (1 * 0.001)"),
+        "{ticket:?}"
     );
     let records: Vec<String> = rules()
         .iter()

@@ -1,10 +1,13 @@
 //! Service-level objectives: their SLI, target, period and burn-rate tiers.
 //!
 //! The tiers follow the multiwindow, multi-burn-rate alerts of the Google SRE workbook: page
-//! when 2 % of the period's error budget burns in an hour (or 5 % in six hours), ticket when
-//! 10 % burns in a day (or in three days), each confirmed by a short window so that an alert
-//! stops soon after the burn does. The factors follow from the period: for 30 days they are
-//! 14.4, 6, 3 and 1.
+//! when the budget burns 14.4 times too fast over an hour (or 6 times over six hours), ticket
+//! at 3 times over a day (or once over three days), each confirmed by a short window so that
+//! an alert stops soon after the burn does. For 30 days these are 2 % of the budget in an hour,
+//! 5 % in six hours and 10 % in a day or in three days; the factors stay for other periods
+//! (a page still means "the budget would be gone in a fifteenth of the period"), as Pyrra's
+//! do, rather than the shares (which would page a 7-day SLO at 3.36x). A table of one's own
+//! (`[[dimension.slo.window]]`) may give shares instead.
 
 use std::ops::ControlFlow;
 
@@ -17,9 +20,9 @@ use crate::promql::selector::{Selector, shaped};
 use crate::quantity::{Duration, Quantity, fmt_num};
 use crate::suggest::closest;
 
-/// (long window, short window, share of the period's budget burnt in the long window)
-const PAGE: &[(&str, &str, f64)] = &[("1h", "5m", 0.02), ("6h", "30m", 0.05)];
-const TICKET: &[(&str, &str, f64)] = &[("1d", "2h", 0.10), ("3d", "6h", 0.10)];
+/// (long window, short window, burn-rate factor)
+const PAGE: &[(&str, &str, f64)] = &[("1h", "5m", 14.4), ("6h", "30m", 6.0)];
+const TICKET: &[(&str, &str, f64)] = &[("1d", "2h", 3.0), ("3d", "6h", 1.0)];
 
 fn camel(name: &str) -> String {
     name.split(|c: char| !c.is_ascii_alphanumeric())
@@ -33,22 +36,16 @@ fn camel(name: &str) -> String {
         .collect()
 }
 
+/// The default table's pairs of a tier, those whose long window fits in the period.
 fn windows(period: Duration, spec: &[(&str, &str, f64)]) -> Vec<BurnWindow> {
-    let hours = period.secs_f64() / 3600.0;
     spec.iter()
-        .filter_map(|(long, short, share)| {
+        .filter_map(|(long, short, factor)| {
             let long = Duration::parse(long).ok()?;
             let short = Duration::parse(short).ok()?;
-            // Rounded to 4 decimals so that 30 days gives exactly 14.4, 6, 3 and 1. Never
-            // under 1: a burn slower than the budget allows never exhausts it, so it is no
-            // reason to page or file a ticket (short periods would otherwise get factors
-            // such as 0.1).
-            let factor =
-                ((share * hours / (long.secs_f64() / 3600.0) * 1e4).round() / 1e4).max(1.0);
-            Some(BurnWindow {
+            (long <= period).then_some(BurnWindow {
                 long,
                 short,
-                factor,
+                factor: *factor,
             })
         })
         .collect()
@@ -687,21 +684,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn thirty_days_give_the_workbook_factors() {
-        let p = Duration::from_secs(30 * 86400);
-        let f: Vec<f64> = windows(p, PAGE)
-            .iter()
-            .chain(windows(p, TICKET).iter())
-            .map(|w| w.factor)
-            .collect();
-        assert_eq!(f, [14.4, 6.0, 3.0, 1.0]);
-        let week = Duration::from_secs(7 * 86400);
-        let f: Vec<f64> = windows(week, PAGE)
-            .iter()
-            .chain(windows(week, TICKET).iter())
-            .map(|w| w.factor)
-            .collect();
-        assert_eq!(f, [3.36, 1.4, 1.0, 1.0]);
+    fn every_period_gets_the_workbook_factors() {
+        for days in [7, 28, 30] {
+            let p = Duration::from_secs(days * 86400);
+            let f: Vec<f64> = windows(p, PAGE)
+                .iter()
+                .chain(windows(p, TICKET).iter())
+                .map(|w| w.factor)
+                .collect();
+            assert_eq!(f, [14.4, 6.0, 3.0, 1.0], "{days}d");
+        }
         assert_eq!(camel("api-availability"), "ApiAvailability");
     }
 }
