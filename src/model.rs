@@ -208,6 +208,9 @@ impl Slo {
     }
 }
 
+/// The severities of a project that declares none, most severe first.
+pub const DEFAULT_SEVERITIES: [&str; 3] = ["critical", "warning", "info"];
+
 /// An alert's `severity` label: one of the three ccmon knows, or (for SLO tiers, which may set
 /// their own) a name of the team's.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

@@ -110,3 +110,76 @@ for path in sys.argv[2:]:
         }
     }
 }
+
+/// Every property of the schema, with its path: (path, property).
+fn properties(node: &serde_json::Value, path: &str, out: &mut Vec<(String, serde_json::Value)>) {
+    match node {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::Object(props)) = map.get("properties") {
+                for (k, v) in props {
+                    out.push((format!("{path}.{k}"), v.clone()));
+                }
+            }
+            for (k, v) in map {
+                properties(v, &format!("{path}/{k}"), out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for v in items {
+                properties(v, path, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Editors show a property's description on hover: every property has one.
+#[test]
+fn every_property_is_described() {
+    let schema: serde_json::Value = serde_json::from_str(&ccmon::schema::json_schema()).unwrap();
+    let mut all = Vec::new();
+    properties(&schema, "", &mut all);
+    assert!(all.len() > 200, "{}", all.len());
+    let bare: Vec<&str> = all
+        .iter()
+        .filter(|(_, v)| {
+            v.get("description")
+                .and_then(|d| d.as_str())
+                .is_none_or(|d| d.trim().is_empty())
+        })
+        .map(|(p, _)| p.as_str())
+        .collect();
+    assert!(
+        bare.is_empty(),
+        "properties without a description: {bare:?}"
+    );
+}
+
+/// The alert kinds are an enum of ccmon's kinds; severities offer the defaults and accept a
+/// project's own.
+#[test]
+fn kinds_are_an_enum_and_severities_offer_the_defaults() {
+    let schema: serde_json::Value = serde_json::from_str(&ccmon::schema::json_schema()).unwrap();
+    let defs = &schema["$defs"];
+    let kinds: Vec<&str> = defs["RawAlert"]["properties"]["kind"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ccmon::kinds::NAMES);
+    for (def, prop) in [
+        ("RawAlert", "severity"),
+        ("RawTier", "severity"),
+        ("RawSlo", "page_severity"),
+        ("RawSlo", "ticket_severity"),
+    ] {
+        let any = &defs[def]["properties"][prop]["anyOf"];
+        assert_eq!(
+            any[0]["enum"],
+            serde_json::json!(["critical", "warning", "info"]),
+            "{def}.{prop}"
+        );
+        assert_eq!(any[1]["type"], "string", "{def}.{prop}");
+    }
+}

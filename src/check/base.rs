@@ -47,7 +47,7 @@ pub fn project(cx: &mut Cx, raw: &RawConfig) -> Project {
 /// `severities`: label values, each once; the three usual ones by default.
 fn severities(cx: &mut Cx, p: &crate::load::RawProject) -> Vec<String> {
     let Some(list) = &p.severities else {
-        return ["critical", "warning", "info"].map(String::from).to_vec();
+        return crate::model::DEFAULT_SEVERITIES.map(String::from).to_vec();
     };
     cx.unique(list.get_ref().iter(), "severity");
     let mut out = Vec::new();

@@ -64,32 +64,45 @@ pub enum NumOrStr {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawConfig {
+    /// The project: its name, environment, external labels and severities. Required.
     pub project: S<RawProject>,
+    /// The Prometheus server: its release, intervals, storage, remote write.
     #[serde(default)]
     pub prometheus: Option<S<RawPrometheus>>,
+    /// Scrape jobs, each a `scrape_configs` entry.
     #[serde(default, rename = "job")]
     pub jobs: Vec<S<RawJob>>,
+    /// Monitoring dimensions: each a rule group and a dashboard row, with its SLOs.
     #[serde(default, rename = "dimension")]
     pub dimensions: Vec<S<RawDimension>>,
+    /// Alerting rules, typed by `kind`.
     #[serde(default, rename = "alert")]
     pub alerts: Vec<S<RawAlert>>,
     /// Recording rules.
     #[serde(default, rename = "record")]
     pub records: Vec<S<RawRecord>>,
+    /// The Alertmanager server: listen address, storage, SMTP.
     #[serde(default)]
     pub alertmanager: Option<S<RawAlertmanager>>,
+    /// Alertmanager receivers; at least one when there are alerts.
     #[serde(default, rename = "receiver")]
     pub receivers: Vec<S<RawReceiver>>,
+    /// The root of Alertmanager's routing tree.
     #[serde(default)]
     pub route: Option<S<RawRoute>>,
+    /// Alertmanager inhibit rules.
     #[serde(default, rename = "inhibit")]
     pub inhibits: Vec<S<RawInhibit>>,
+    /// Log shipping with Filebeat.
     #[serde(default)]
     pub logs: Option<S<RawLogs>>,
+    /// The Grafana dashboard and its provisioning.
     #[serde(default)]
     pub dashboard: Option<S<RawDashboard>>,
+    /// The nginx load balancer in front of the service.
     #[serde(default)]
     pub proxy: Option<S<RawProxy>>,
+    /// The systemd units to generate.
     #[serde(default)]
     pub services: Option<S<RawServices>>,
     /// Keys that recovery removed after a structure error, as (span of the table that held
@@ -102,9 +115,13 @@ pub struct RawConfig {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawProject {
+    /// Required. Project name: used in file names (rule file, provisioning files, log paths),
+    /// as the rule group of alerts without a dimension, and as the default of many other keys.
     pub name: S<String>,
+    /// Written to every log event as `service.environment`. Default: `"production"`.
     #[serde(default)]
     pub environment: Option<S<String>>,
+    /// Prometheus `global.external_labels`. Default: `{}`.
     #[serde(default)]
     pub external_labels: BTreeMap<S<String>, S<String>>,
     /// The `severity` values alerts, SLO tiers, routes and inhibit rules may use;
@@ -118,15 +135,27 @@ pub struct RawPrometheus {
     /// The Prometheus release the outputs are for (`"2.42"`, the default, is Debian 12's):
     /// PromQL it does not have is refused.
     pub version: Option<S<String>>,
+    /// Global scrape interval; also the Grafana datasource's `timeInterval`. Default: `"15s"`.
     pub scrape_interval: Option<S<String>>,
+    /// Global scrape timeout. Default: `"10s"`.
     pub scrape_timeout: Option<S<String>>,
+    /// Rule evaluation interval. Default: `"15s"`.
     pub evaluation_interval: Option<S<String>>,
+    /// Prometheus' `--web.listen-address`; the default dashboard datasource URL is
+    /// `http://<listen>`. Default: `"127.0.0.1:9090"`.
     pub listen: Option<S<String>>,
+    /// `--web.external-url`.
     pub external_url: Option<S<String>>,
+    /// `--storage.tsdb.retention.time`. Default: `"15d"`, or the longest SLO period when
+    /// longer.
     pub retention: Option<S<String>>,
+    /// `--storage.tsdb.path`; writable by the unit. Default: `"/var/lib/prometheus/metrics2"`.
     pub storage_path: Option<S<String>>,
+    /// Alertmanagers Prometheus sends alerts to. Default: the address of `[alertmanager]
+    /// listen` (`127.0.0.1:9093` by default; a wildcard host becomes `localhost`).
     #[serde(default)]
     pub alertmanagers: Vec<S<String>>,
+    /// Remote-write endpoints. Default: `[]`.
     #[serde(default)]
     pub remote_write: Vec<S<RawRemoteWrite>>,
 }
@@ -134,23 +163,37 @@ pub struct RawPrometheus {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRemoteWrite {
+    /// Required. Endpoint.
     pub url: S<String>,
+    /// Basic-auth user. `basic_auth` is written only when this is set.
     pub username: Option<S<String>>,
+    /// Refused (CM601): secrets are given as files (`password_file`) only.
     pub password: Option<S<String>>,
+    /// Basic-auth password file (used only with `username`) only.
     pub password_file: Option<S<String>>,
+    /// Refused (CM601): secrets are given as files (`bearer_token_file`) only.
     pub bearer_token: Option<S<String>>,
+    /// Written as `authorization.credentials_file`.
     pub bearer_token_file: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawJob {
+    /// Required. `job_name`; the `job` label of its series.
     pub name: S<String>,
+    /// Required. Scraped endpoints. Two jobs scraping the same host and port is CM402
+    /// (`localhost`, `127.0.0.1` and `::1` count as one host).
     pub targets: S<Vec<S<String>>>,
+    /// Job scrape interval. Default: global `scrape_interval`.
     pub interval: Option<S<String>>,
+    /// Job scrape timeout. Default: global `scrape_timeout`.
     pub timeout: Option<S<String>>,
+    /// Starts with `/` (CM213). Default: `"/metrics"`.
     pub metrics_path: Option<S<String>>,
+    /// `http` or `https` (CM215). Default: `"http"`.
     pub scheme: Option<S<String>>,
+    /// Target labels added to every series of the job. Default: `{}`.
     #[serde(default)]
     pub labels: BTreeMap<S<String>, S<String>>,
     /// Metric names this job is known to export (used to warn on alerts nobody can feed).
@@ -161,9 +204,14 @@ pub struct RawJob {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDimension {
+    /// Required. Referenced by `[[alert]] dimension` and `[[dashboard.panel]] dimension`; the
+    /// alert rule group name and the `dimension` label.
     pub name: S<String>,
+    /// Required. Dashboard row title.
     pub title: S<String>,
+    /// Appended to the row title: `<title> — <objective>`.
     pub objective: Option<S<String>>,
+    /// Descriptive only; written to no output. Default: `[]`.
     #[serde(default)]
     pub indicators: Vec<S<String>>,
     /// Service-level objectives: each becomes SLI and error-budget recording rules and
@@ -206,9 +254,16 @@ pub struct RawSlo {
     pub target: S<NumOrStr>,
     /// The SLO period, `30d` by default.
     pub period: Option<S<String>>,
+    /// `availability`: counter of failed events (this or `good`) only.
     pub errors: Option<S<String>>,
+    /// `availability`: counter of good events (this or `errors`) only.
     pub good: Option<S<String>>,
+    /// `availability`: counter of all events; required (CM105).
     pub total: Option<S<String>>,
+    /// Histogram of request durations. Matchers filter the requests the objective counts, as
+    /// Sloth's SLOs do: with `'apiserver_request_duration_seconds{verb!="WATCH"}'` long-lived
+    /// watches, always over the threshold, neither burn the budget nor page. They apply to the
+    /// `_bucket` and `_count` series alike. `latency`: required.
     pub histogram: Option<S<String>>,
     /// Latency: requests at or under this duration are good (a bucket boundary).
     pub threshold: Option<S<String>>,
@@ -220,6 +275,7 @@ pub struct RawSlo {
     pub ticket_severity: Option<S<String>>,
     /// Switches for the two tiers; both on by default.
     pub page: Option<S<bool>>,
+    /// Generate the slow-burn (ticket) alert. Default: `true`.
     pub ticket: Option<S<bool>>,
     /// Labels of both tier alerts (`team = "payments"`), for routing.
     #[serde(default)]
@@ -254,7 +310,7 @@ pub struct RawBurnWindow {
     pub short: S<String>,
     /// The burn rate, as a multiple of the budget's (`14.4`); or else `budget`.
     pub factor: Option<S<NumOrStr>>,
-    /// The share of the period's budget burnt in the long window (`"2%"`).
+    /// The share of the period's budget burnt in the long window (`"2%"`) only.
     pub budget: Option<S<NumOrStr>>,
 }
 
@@ -262,16 +318,25 @@ pub struct RawBurnWindow {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAlert {
+    /// Required. The `alertname` (Prometheus takes any string).
     pub name: S<String>,
+    /// Rule group, `dimension` label, dashboard row.
     pub dimension: Option<S<String>>,
+    /// The kind of alert: it decides the other keys it takes (docs/format.md, "Keys per kind").
     pub kind: S<String>,
+    /// How long the condition must hold. A non-zero `for` shorter than the scrape interval gets
+    /// warning CM602 (the job's own `interval` for `target_down`, the global `scrape_interval`
+    /// otherwise). Default: `"0s"` (no `for`).
     #[serde(rename = "for")]
     pub for_: Option<S<String>>,
-    /// Required, unless the alert has tiers (each tier has its own).
+    /// The `severity` label, one of `[project] severities`; required unless the alert has
+    /// tiers (each tier has its own).
     pub severity: Option<S<String>>,
-    /// Required, unless every tier has its own.
+    /// The `summary` annotation (placeholders allowed); required unless every tier has its own.
     pub summary: Option<S<String>>,
+    /// `description` annotation; placeholders allowed.
     pub description: Option<S<String>>,
+    /// `runbook_url` annotation.
     pub runbook: Option<S<String>>,
     /// Annotations beside `summary`, `description` and `runbook_url` (Go templates, with
     /// ccmon's placeholders).
@@ -279,36 +344,60 @@ pub struct RawAlert {
     pub annotations: BTreeMap<S<String>, S<String>>,
     /// How long the alert keeps firing after its condition stops holding (Prometheus 2.42).
     pub keep_firing_for: Option<S<String>>,
+    /// Extra rule labels. Default: `{}`.
     #[serde(default)]
     pub labels: BTreeMap<S<String>, S<String>>,
+    /// Fires when the value is greater.
     pub above: Option<S<NumOrStr>>,
+    /// Fires when the value is smaller.
     pub below: Option<S<NumOrStr>>,
     // target_down
+    /// The job whose `up` series is watched.
     pub job: Option<S<String>>,
     // error_ratio
+    /// Counter of failed events, e.g. `'x_total{status=~"5.."}'`.
     pub errors: Option<S<String>>,
+    /// Counter of all events.
     pub total: Option<S<String>>,
     // latency_quantile
+    /// The histogram, e.g. `"http_request_duration_seconds"`. Matchers filter its series:
+    /// `'http_request_duration_seconds{verb!="WATCH"}'` leaves long-lived requests out of the
+    /// quantile.
     pub histogram: Option<S<String>>,
+    /// An integer is refused.
     pub quantile: Option<S<NumOrStr>>,
     // rate / increase / gauge / saturation / raw
+    /// `rate`, `increase`: the counter; `absent`: the series that must exist; `expiry`: a
+    /// timestamp in seconds; `changes`: the series whose changes are counted; `predict_linear`:
+    /// the gauge.
     pub metric: Option<S<String>>,
+    /// Period of the `increase`, or over which `changes` counts.
     pub over: Option<S<String>>,
+    /// Numerator of the ratio.
     pub used: Option<S<String>>,
+    /// Denominator of the ratio.
     pub capacity: Option<S<String>>,
+    /// Labels matching `used` to `capacity` (`on (..) group_left ()`) only.
     pub on: Option<S<Vec<S<String>>>>,
     /// Set when `used` is a counter of seconds (CPU): it is wrapped in `rate(..[window])`.
     pub used_is_counter: Option<S<bool>>,
+    /// `gauge`: the value compared; `raw`: the complete condition.
     pub expr: Option<S<String>>,
     /// `predict_linear`: how far ahead the trend is extended.
     pub horizon: Option<S<String>>,
     /// `state`: the value that fires, or the one value that does not.
     pub equals: Option<S<NumOrStr>>,
+    /// `state`: fires when the value is anything else. `equals` and `not_equals` are exclusive
+    /// (CM211); one is needed (CM105).
     pub not_equals: Option<S<NumOrStr>>,
+    /// Aggregation labels of both sides; `[]` aggregates everything. Default: `["job"]`.
     pub by: Option<S<Vec<S<String>>>>,
     /// `rate`, `increase`, `error_ratio`: keep every series instead of summing `by` labels.
     pub per_series: Option<S<bool>>,
+    /// Range of `rate()`; for `saturation` used only with `used_is_counter`. Default: `"5m"`.
     pub window: Option<S<String>>,
+    /// Dashboard unit of the value; `USD` also formats `{value}` with two decimals. It does not
+    /// change the threshold, which stays a plain number.
     pub unit: Option<S<String>>,
     /// One alert name at several severities: each tier is a rule of its own, which takes
     /// every key it does not set from the alert.
@@ -328,7 +417,7 @@ pub struct RawAlertTest {
     pub name: Option<S<String>>,
     /// The input series, sampled every minute from time 0.
     pub input: Vec<S<RawInputSeries>>,
-    /// When the rule is evaluated (`"15m"`).
+    /// When the rule is evaluated (`"15m"`) only.
     pub at: S<String>,
     /// The alerts expected to fire then; none (the default) expects silence.
     #[serde(default)]
@@ -368,15 +457,25 @@ pub struct RawTier {
     pub severity: S<String>,
     /// The tier's threshold: any of these replaces every threshold key of the alert.
     pub above: Option<S<NumOrStr>>,
+    /// The tier's threshold; setting any replaces all four of the alert's. Default: the
+    /// alert's.
     pub below: Option<S<NumOrStr>>,
+    /// The tier's threshold; setting any replaces all four of the alert's. Default: the
+    /// alert's.
     pub equals: Option<S<NumOrStr>>,
+    /// The tier's threshold; setting any replaces all four of the alert's. Default: the
+    /// alert's.
     pub not_equals: Option<S<NumOrStr>>,
     /// Kind `raw`: the tier's own condition, in place of the alert's `expr`.
     pub expr: Option<S<String>>,
+    /// The tier's `for`; the alert's by default.
     #[serde(rename = "for")]
     pub for_: Option<S<String>>,
+    /// The tier's `keep_firing_for`; the alert's by default.
     pub keep_firing_for: Option<S<String>>,
+    /// The tier's `summary`; the alert's by default.
     pub summary: Option<S<String>>,
+    /// The tier's `description`; the alert's by default.
     pub description: Option<S<String>>,
     /// Labels added to the alert's labels at this tier.
     #[serde(default)]
@@ -470,36 +569,54 @@ pub struct KindKey<'a> {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAlertmanager {
+    /// Alertmanager's `--web.listen-address`. Default: `"127.0.0.1:9093"`.
     pub listen: Option<S<String>>,
+    /// `--web.external-url`.
     pub external_url: Option<S<String>>,
+    /// `--storage.path`; writable by the unit. Default: `"/var/lib/prometheus/alertmanager"`.
     pub storage_path: Option<S<String>>,
+    /// `global.resolve_timeout`. Default: `"5m"`.
     pub resolve_timeout: Option<S<String>>,
+    /// Mail server; required when any receiver has an email.
     pub smtp: Option<S<RawSmtp>>,
+    /// File holding the default Slack webhook URL (`global.slack_api_url_file`) only.
     pub slack_api_url_file: Option<S<String>>,
+    /// Refused (CM601): secrets are given as files (`slack_api_url_file`) only.
     pub slack_api_url: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSmtp {
+    /// Required. `global.smtp_smarthost`.
     pub smarthost: S<String>,
+    /// Required. `global.smtp_from`.
     pub from: S<String>,
+    /// `global.smtp_auth_username`.
     pub auth_username: Option<S<String>>,
+    /// Refused (CM601): secrets are given as files (`auth_password_file`) only.
     pub auth_password: Option<S<String>>,
+    /// `global.smtp_auth_password_file`.
     pub auth_password_file: Option<S<String>>,
+    /// `global.smtp_require_tls`. Default: `true`.
     pub require_tls: Option<S<bool>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawReceiver {
+    /// Required. Referenced by routes.
     pub name: S<String>,
+    /// `email_configs`. Default: `[]`.
     #[serde(default)]
     pub email: Vec<S<RawEmail>>,
+    /// `slack_configs`. Default: `[]`.
     #[serde(default)]
     pub slack: Vec<S<RawSlack>>,
+    /// `webhook_configs`. Default: `[]`.
     #[serde(default)]
     pub webhook: Vec<S<RawWebhook>>,
+    /// `pagerduty_configs`. Default: `[]`.
     #[serde(default)]
     pub pagerduty: Vec<S<RawPagerduty>>,
 }
@@ -507,19 +624,29 @@ pub struct RawReceiver {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawEmail {
+    /// Required. Recipient.
     pub to: S<String>,
+    /// Also notify when resolved. Default: `false`.
     pub send_resolved: Option<S<bool>>,
+    /// Refused (CM601): the SMTP password belongs in `[alertmanager.smtp] auth_password_file`.
     pub auth_password: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSlack {
+    /// Required. Channel, e.g. `"#alerts"`.
     pub channel: S<String>,
+    /// Refused (CM601): secrets are given as files (`api_url_file`) only.
     pub api_url: Option<S<String>>,
+    /// File holding the webhook URL. One of the two must be set (CM106). Default:
+    /// `[alertmanager] slack_api_url_file`.
     pub api_url_file: Option<S<String>>,
+    /// Message title, passed through. Default: Alertmanager's default.
     pub title: Option<S<String>>,
+    /// Message text, passed through. Default: Alertmanager's default.
     pub text: Option<S<String>>,
+    /// Also notify when the alert resolves. Default: `false`.
     pub send_resolved: Option<S<bool>>,
 }
 
@@ -528,30 +655,44 @@ pub struct RawSlack {
 pub struct RawWebhook {
     /// Alertmanager 0.25 has no `url_file`: keep tokens out of webhook URLs.
     pub url: S<String>,
+    /// Also notify when the alert resolves. Default: `true`.
     pub send_resolved: Option<S<bool>>,
+    /// Alerts per message; 0 means no limit. Default: `0`.
     pub max_alerts: Option<S<i64>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPagerduty {
+    /// Refused (CM601): secrets are given as files (`routing_key_file`) only.
     pub routing_key: Option<S<String>>,
+    /// Required. File holding the Events API v2 routing key.
     pub routing_key_file: Option<S<String>>,
+    /// Also notify when the alert resolves. Default: `true`.
     pub send_resolved: Option<S<bool>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRoute {
+    /// Default receiver. Default: the first `[[receiver]]`.
     pub receiver: Option<S<String>>,
+    /// Matchers of a child route (`'severity="critical"'`); refused on the root, which
+    /// matches every alert (CM209).
     #[serde(default)]
     pub matchers: Vec<S<String>>,
+    /// Grouping labels. Default: Alertmanager's default.
     pub group_by: Option<Vec<S<String>>>,
+    /// Wait before the first notification of a group. Default: Alertmanager's.
     pub group_wait: Option<S<String>>,
+    /// Wait before notifying of new alerts in a group. Default: Alertmanager's.
     pub group_interval: Option<S<String>>,
+    /// Wait before repeating a notification. Default: Alertmanager's.
     pub repeat_interval: Option<S<String>>,
+    /// Written only when `true`. Default: `false`.
     #[serde(rename = "continue")]
     pub continue_: Option<S<bool>>,
+    /// Child routes, tried in order. Default: `[]`.
     #[serde(default)]
     pub routes: Vec<S<RawRoute>>,
 }
@@ -559,8 +700,11 @@ pub struct RawRoute {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawInhibit {
+    /// Required. Alerts that inhibit.
     pub source: S<Vec<S<String>>>,
+    /// Required. Alerts that are inhibited.
     pub target: S<Vec<S<String>>>,
+    /// Labels that must have the same value on both. Default: `[]`.
     #[serde(default)]
     pub equal: Vec<S<String>>,
 }
@@ -568,19 +712,27 @@ pub struct RawInhibit {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawLogs {
+    /// Whether this output is generated. Default: `true`.
     pub enabled: Option<S<bool>>,
+    /// `[[logs.input]]`. Default: one default input.
     #[serde(default, rename = "input")]
     pub inputs: Vec<S<RawLogInput>>,
+    /// `[logs.elasticsearch]`. Default: see below.
     pub elasticsearch: Option<S<RawElasticsearch>>,
+    /// `setup.kibana.host`.
     pub kibana: Option<S<RawKibana>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawLogInput {
+    /// Required. Filebeat input id (its registry key).
     pub id: S<String>,
+    /// Required. Files read.
     pub paths: S<Vec<S<String>>>,
+    /// Written as `service.name`. Default: the `id`.
     pub service: Option<S<String>>,
+    /// Written as `labels.*` fields. Default: `{}`.
     #[serde(default)]
     pub labels: BTreeMap<S<String>, S<String>>,
 }
@@ -588,36 +740,57 @@ pub struct RawLogInput {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawElasticsearch {
+    /// Required. `output.elasticsearch.hosts`.
     pub hosts: S<Vec<S<String>>>,
+    /// Custom index, e.g. `"claude-code-%{+yyyy.MM.dd}"`. Default: Filebeat's default data
+    /// stream.
     pub index: Option<S<String>>,
+    /// Elasticsearch user.
     pub username: Option<S<String>>,
+    /// Refused (CM601): give `password_keystore`, a Filebeat keystore entry.
     pub password: Option<S<String>>,
     /// Name of a Filebeat keystore entry (or environment variable) holding the password.
     pub password_keystore: Option<S<String>>,
+    /// Refused (CM601): give `api_key_keystore`, a Filebeat keystore entry.
     pub api_key: Option<S<String>>,
+    /// Name of a Filebeat keystore entry holding the API key; written as `api_key: ${NAME}`.
     pub api_key_keystore: Option<S<String>>,
+    /// `ssl.certificate_authorities`.
     pub ca_file: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawKibana {
+    /// `setup.kibana.host`. Required.
     pub host: S<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDashboard {
+    /// Whether this output is generated. Default: `true`.
     pub enabled: Option<S<bool>>,
+    /// Dashboard title. Default: the project name.
     pub title: Option<S<String>>,
+    /// Dashboard uid and file name. Default: the project name.
     pub uid: Option<S<String>>,
+    /// Auto-refresh. Default: `"30s"`.
     pub refresh: Option<S<String>>,
+    /// Start of the default time range (to `now`). Default: `"now-6h"`.
     pub time_from: Option<S<String>>,
+    /// Dashboard tags. Default: `[]`.
     #[serde(default)]
     pub tags: Vec<S<String>>,
+    /// Add a panel for every alert not already shown by a `[[dashboard.panel]]`. Default:
+    /// `true`.
     pub alert_panels: Option<S<bool>>,
+    /// Uid of the provisioned Prometheus datasource used by every panel. Default:
+    /// `"prometheus"`.
     pub datasource_uid: Option<S<String>>,
+    /// The datasource URL. Default: `http://<[prometheus] listen>`.
     pub prometheus_url: Option<S<String>>,
+    /// `[[dashboard.panel]]`. Default: `[]`.
     #[serde(default, rename = "panel")]
     pub panels: Vec<S<RawPanel>>,
 }
@@ -625,13 +798,24 @@ pub struct RawDashboard {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPanel {
+    /// Required. Panel title.
     pub title: S<String>,
+    /// Row the panel is placed in; none places it at the top. Default: the alert's dimension,
+    /// if `alert` is set.
     pub dimension: Option<S<String>>,
+    /// Grafana panel type (`graph` is refused). Default: `"timeseries"`.
     pub kind: Option<S<String>>,
+    /// Value unit. Default: the alert's unit, if `alert` is set, else `short`.
     pub unit: Option<S<String>>,
+    /// The alert this panel shows: its value is plotted when the panel has no query, its
+    /// threshold is drawn as a red line (none for `target_down`, `raw` and `absent`), and no
+    /// automatic panel is made for it.
     pub alert: Option<S<String>>,
+    /// Grid columns. Default: `12` (`6` for `stat`) only.
     pub width: Option<S<i64>>,
+    /// Grid rows. Default: `8`.
     pub height: Option<S<i64>>,
+    /// `[[dashboard.panel.query]]`. Default: `[]`.
     #[serde(default, rename = "query")]
     pub queries: Vec<S<RawQuery>>,
 }
@@ -639,31 +823,52 @@ pub struct RawPanel {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawQuery {
+    /// Required. Query.
     pub expr: S<String>,
+    /// `legendFormat`.
     pub legend: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawProxy {
+    /// Whether this output is generated. Default: `true`.
     pub enabled: Option<S<bool>>,
+    /// Target nginx version; from 1.25.1 HTTP/2 is enabled with `http2 on;` instead of `listen
+    /// ... http2`. Default: `"1.22.1"`.
     pub nginx_version: Option<S<String>>,
+    /// Upstream block name. Default: `<project>_backend` (`-` replaced by `_`) only.
     pub upstream: Option<S<String>>,
+    /// Balancing method; `random` is written `random two least_conn`. Default: `"round_robin"`.
     pub balance: Option<S<String>>,
+    /// Idle upstream connections per worker; `0` turns upstream keepalive off. Default: `32`.
     pub keepalive: Option<S<i64>>,
+    /// Upstream `keepalive_timeout` (written only with keepalive on). Default: `"60s"`.
     pub keepalive_timeout: Option<S<String>>,
+    /// `server_name`. Default: `["_"]`.
     pub server_names: Option<S<Vec<S<String>>>>,
+    /// Plain HTTP port. Default: `80`.
     pub listen_http: Option<S<i64>>,
+    /// TLS port (used only with `[proxy.tls]`). Default: `443`.
     pub listen_https: Option<S<i64>>,
+    /// Exact location proxied to the backends without access log. Default: `"/health"`.
     pub health_path: Option<S<String>>,
+    /// Path. Default: `/var/log/nginx/<project>-access.log`.
     pub access_log: Option<S<String>>,
+    /// Path. Default: `/var/log/nginx/<project>-error.log`.
     pub error_log: Option<S<String>>,
+    /// Path. Default: `"/run/nginx.pid"`.
     pub pid_file: Option<S<String>>,
+    /// Nginx size: digits with an optional `k`, `K`, `m` or `M` (CM208). Default: `"10m"`.
     pub client_max_body_size: Option<S<String>>,
+    /// `[[proxy.backend]]`. Default: see below.
     #[serde(default, rename = "backend")]
     pub backends: Vec<S<RawBackend>>,
+    /// `[proxy.tls]`. Default: none (plain HTTP).
     pub tls: Option<S<RawTls>>,
+    /// `[proxy.timeouts]`. Default: all `60s`.
     pub timeouts: Option<S<RawTimeouts>>,
+    /// `[proxy.buffering]`. Default: buffering on, nginx's sizes.
     pub buffering: Option<S<RawBuffering>>,
     /// Allows nginx Plus-only directives (active `health_check`); off by default.
     pub nginx_plus: Option<S<bool>>,
@@ -672,47 +877,71 @@ pub struct RawProxy {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBackend {
+    /// Required. Upstream server.
     pub address: S<String>,
+    /// 1 to 1000 (CM208). Default: `1`.
     pub weight: Option<S<i64>>,
+    /// Failures before the server is marked down (passive health check). Default: `3`.
     pub max_fails: Option<S<i64>>,
+    /// Positive duration. Default: `"10s"`.
     pub fail_timeout: Option<S<String>>,
+    /// Backup server; not allowed with `ip_hash` or `random` (CM211), as in nginx. Default:
+    /// `false`.
     pub backup: Option<S<bool>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTls {
+    /// Required. `ssl_certificate`.
     pub certificate: S<String>,
+    /// Required. `ssl_certificate_key`.
     pub certificate_key: S<String>,
+    /// `ssl_protocols`. Default: `["TLSv1.2", "TLSv1.3"]`.
     pub protocols: Option<S<Vec<S<String>>>>,
+    /// `ssl_ciphers`. Default: `"HIGH:!aNULL:!MD5"`.
     pub ciphers: Option<S<String>>,
+    /// `true`: `listen_http` only redirects to HTTPS (301); `false`: the site is also served on
+    /// `listen_http`. Default: `true`.
     pub redirect_http: Option<S<bool>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTimeouts {
+    /// `proxy_connect_timeout`. Default: `"60s"`.
     pub connect: Option<S<String>>,
+    /// `proxy_send_timeout`. Default: `"60s"`.
     pub send: Option<S<String>>,
+    /// `proxy_read_timeout`. Default: `"60s"`.
     pub read: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBuffering {
+    /// `proxy_buffering on` or `off`. Default: `true`.
     pub enabled: Option<S<bool>>,
+    /// `proxy_buffer_size`. Default: nginx's default.
     pub buffer_size: Option<S<String>>,
+    /// `proxy_buffers`. Default: nginx's default.
     pub buffers: Option<S<String>>,
+    /// `proxy_busy_buffers_size`. Default: nginx's default.
     pub busy_buffers_size: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawServices {
+    /// `[services.prometheus]` → `prometheus.service`. Default: unit generated.
     pub prometheus: Option<S<RawService>>,
+    /// `[services.alertmanager]` → `alertmanager.service`. Default: unit generated.
     pub alertmanager: Option<S<RawService>>,
+    /// `[services.filebeat]` → `filebeat.service`. Default: unit generated when logs are on.
     pub filebeat: Option<S<RawService>>,
+    /// `[services.node_exporter]` → `node-exporter.service`. Default: unit generated.
     pub node_exporter: Option<S<RawService>>,
+    /// `[[services.app]]` → `<name>.service`. Default: `[]`.
     #[serde(default, rename = "app")]
     pub apps: Vec<S<RawApp>>,
 }
@@ -721,11 +950,20 @@ pub struct RawServices {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawService {
+    /// Generate the unit. Default: `true` (filebeat: whether logs are on).
     pub enabled: Option<S<bool>>,
+    /// Program. Default: see below.
     pub binary: Option<S<String>>,
+    /// `User=`. Default: `prometheus` (filebeat: `root`) only.
     pub user: Option<S<String>>,
+    /// Where the generated config is installed; used in the config flags. Refused for
+    /// node_exporter (CM104). Default: `/etc/prometheus` (filebeat: `/etc/filebeat`) only.
     pub config_dir: Option<S<String>>,
+    /// node_exporter only: its `--web.listen-address`. Refused for prometheus and alertmanager
+    /// (set `listen` in `[prometheus]` / `[alertmanager]`, which the other outputs follow) and
+    /// for filebeat (CM104). Default: see below.
     pub listen: Option<S<String>>,
+    /// Appended to the command line. Default: `[]`.
     #[serde(default)]
     pub extra_flags: Vec<S<String>>,
 }
@@ -734,12 +972,25 @@ pub struct RawService {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawApp {
+    /// Required. Unit file name `<name>.service`.
     pub name: S<String>,
+    /// Required. Command line, split on blanks. With `environment_file`, `${VAR}` is left for
+    /// systemd to expand from it (a bare `$VAR` is refused, CM210: systemd expands it only as a
+    /// whole word, split on blanks, and passes it on literally inside a word); every other `$`
+    /// reaches the program as written. The program, `working_directory` and `read_write_paths`
+    /// may not be under `/home`, `/root` or `/run/user` (hidden by `ProtectHome=yes`, CM213).
     pub exec: S<String>,
+    /// `User=`. Default: the project name.
     pub user: Option<S<String>>,
+    /// `WorkingDirectory=`.
     pub working_directory: Option<S<String>>,
+    /// `EnvironmentFile=`.
     pub environment_file: Option<S<String>>,
+    /// `Description=`. Default: `<name> (<project>)`.
     pub description: Option<S<String>>,
+    /// `ReadWritePaths=`: the only paths the process may write; each written with systemd's `-`
+    /// prefix, so a path that does not exist yet is skipped rather than failing the start.
+    /// Default: `[]`.
     #[serde(default)]
     pub read_write_paths: Vec<S<String>>,
 }
