@@ -124,13 +124,22 @@ pub fn humanize_percentage(v: f64) -> String {
     format!("{}%", g(v * 100.0, 4))
 }
 
-/// Go's `%v` of a float64 (`{{ $value }}`): the shortest representation, `%g` style.
+/// Go's `%v` of a float64 (`{{ $value }}`): the shortest digits that read back as `v`, in
+/// `%e` style when the exponent is under -4 or at least 6 (`strconv`'s rule for the shortest
+/// form: `1e+06`, `1.234567e+06`, `123456`, `0.0001`, `1e-05`), as promtool prints them.
 pub fn plain(v: f64) -> String {
-    if v == v.trunc() && v.abs() < 1e21 {
-        return format!("{}", v as i64);
+    if v == 0.0 || !v.is_finite() {
+        return g(v, 1);
     }
-    let s = format!("{v}");
-    if s.contains('e') { g(v, 17) } else { s }
+    let sci = format!("{v:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if !(-4..6).contains(&exp) {
+        let sign = if exp < 0 { '-' } else { '+' };
+        format!("{mantissa}e{sign}{:02}", exp.abs())
+    } else {
+        format!("{v}")
+    }
 }
 
 #[cfg(test)]
@@ -155,5 +164,12 @@ mod tests {
         assert_eq!(humanize_duration(0.25), "250ms");
         assert_eq!(humanize1024(2048.0), "2ki");
         assert_eq!(plain(1500.0), "1500");
+        assert_eq!(plain(123456.0), "123456");
+        assert_eq!(plain(1e9), "1e+09");
+        assert_eq!(plain(1234567.0), "1.234567e+06");
+        assert_eq!(plain(0.0001), "0.0001");
+        assert_eq!(plain(0.00001234), "1.234e-05");
+        assert_eq!(plain(-2.5), "-2.5");
+        assert_eq!(plain(0.0), "0");
     }
 }

@@ -64,11 +64,14 @@ pub struct GaugeSeries {
     /// The selector's `offset` (CloudWatch exporters' `x offset 10m`): the case must hold
     /// its value that much longer.
     pub offset: Duration,
+    /// For a sum of two selectors (`active + backup`), the second one's series: held at 0,
+    /// with the first one's labels, so that the sum is the first one's value.
+    pub zero: Option<(String, Labels)>,
 }
 
 /// The selector of `e` without its `offset`, and the offset; `None` for another expression,
 /// an `@` modifier or a negative offset.
-fn offset_selector(e: &promql_parser::parser::Expr) -> Option<(Selector, Duration)> {
+pub fn offset_selector(e: &promql_parser::parser::Expr) -> Option<(Selector, Duration)> {
     use promql_parser::parser::{Expr, Offset};
     let Expr::VectorSelector(vs) = e else {
         return None;
@@ -99,6 +102,7 @@ impl GaugeSeries {
                 labels,
                 kept,
                 offset,
+                zero: None,
             })
         };
         if let Some(sel) = q.selector() {
@@ -108,6 +112,29 @@ impl GaugeSeries {
         let ast = crate::promql::parse_ast(q.text()).map_err(|_| not.to_string())?;
         if let Some((sel, offset)) = offset_selector(&ast) {
             return single(&sel, offset);
+        }
+        // `a + b` of two selectors matched one to one: `b` at 0 with `a`'s labels.
+        if let Expr::Binary(b) = &ast
+            && b.op.to_string() == "+"
+            && b.modifier.is_none()
+            && let (Some((lhs, Duration(0))), Some((rhs, Duration(0)))) =
+                (offset_selector(&b.lhs), offset_selector(&b.rhs))
+        {
+            let mut g = single(&lhs, Duration(0))?;
+            let mut labels = g.labels.clone();
+            for m in &rhs.matchers {
+                let v = satisfying(m).ok_or(not)?;
+                if labels.get(m.name.as_ref()).is_some_and(|x| *x != v) {
+                    return Err(not.into());
+                }
+                labels.insert(m.name.to_string(), v);
+            }
+            g.labels = labels.clone();
+            g.kept = labels.clone();
+            g.kept.remove("__name__");
+            labels.remove("__name__");
+            g.zero = Some((rhs.metric.to_string(), labels));
+            return Ok(g);
         }
         let Expr::Aggregate(agg) = ast else {
             return Err(not.into());
@@ -144,13 +171,22 @@ impl GaugeSeries {
             labels,
             kept,
             offset,
+            zero: None,
         })
     }
 
     /// A case where the series holds `values` and the expression is `value`.
     pub fn case(&self, values: String, value: f64) -> Case {
+        // As many zeros as `values` has samples (`<v>x<n>`).
+        let zeros = format!("0x{}", values.rsplit_once('x').map_or("0", |(_, n)| n));
         let mut c = Case::single(&self.metric, &self.labels, values, value);
         c.labels = self.kept.clone();
+        if let Some((metric, labels)) = &self.zero {
+            c.series.push(InputSeries {
+                series: series(metric, labels),
+                values: zeros,
+            });
+        }
         c
     }
 }

@@ -46,15 +46,29 @@ impl Kind for ErrorRatio {
         let mut by = super::grouping(cx, a);
         if let Grouping::Every { without } = &mut by {
             // Per series is per series of all requests: summed over the labels that pick the
-            // errors out of them, which only one metric can have.
-            if errors.metric != total.metric {
+            // errors out of them. Two metrics are divided one to one, which only holds when
+            // the errors' selector narrows no label the total's leaves open (Prometheus' own
+            // `notifications_errors_total / notifications_sent_total`).
+            let narrower = errors
+                .matchers
+                .iter()
+                .any(|m| !total.matchers.iter().any(|t| t.name == m.name));
+            if errors.metric != total.metric && narrower {
                 cx.error(
                     crate::codes::CONFLICTING_SETTINGS,
-                    "`per_series` needs `errors` and `total` to be one metric",
+                    "`per_series` with two metrics needs `errors` to match no label `total` does not",
                     a.per_series.as_ref()?.span(),
-                    "ccmon cannot tell which labels of two metrics match",
+                    "the series of two metrics are divided one to one: a label only the errors have matches nothing",
                 );
                 return None;
+            }
+            if errors.metric != total.metric {
+                return Some(ErrorRatio {
+                    errors,
+                    total,
+                    by,
+                    window: env.window,
+                });
             }
             *without = errors
                 .matchers

@@ -113,7 +113,7 @@ mod tests {
     use crate::quantity::Quantity;
 
     #[test]
-    fn an_expression_is_parenthesised_and_gets_no_test() {
+    fn an_expression_is_parenthesised_and_only_a_sum_of_two_selectors_gets_a_test() {
         let below = Condition {
             for_: Duration(0),
             threshold: Some((Cmp::Below, Quantity::Number(3.0))),
@@ -125,7 +125,13 @@ mod tests {
         assert_eq!(g("w{p!=\"b\"}").condition(&below), "w{p!=\"b\"} < 3");
         assert_eq!(g("a + b").condition(&below), "(a + b) < 3");
         assert_eq!(g("a + b").sources(), [("expr", "a".into()), ("expr", "b".into())]);
-        assert!(g("a + b").cases(&below).is_err());
+        // `a + b`: `b` held at 0 beside `a`, with `a`'s labels.
+        let sum = g("a + b").cases(&below).unwrap();
+        assert_eq!(sum.fire.series.len(), 2);
+        assert_eq!(sum.fire.series[1].values, "0x10");
+        assert_eq!(sum.fire.series[0].values, "1.5x10");
+        assert!(g("a * b").cases(&below).is_err());
+        assert!(g("a - b").cases(&below).is_err());
         let cases = g("w").cases(&below).unwrap();
         assert_eq!((cases.fire.value, cases.silent.as_ref().unwrap().value), (1.5, 6.0));
         assert_eq!(g("w").unit(), Unit::Count);

@@ -107,7 +107,11 @@ pub(super) fn counter_cases(
     period_minutes: f64,
 ) -> Result<Cases, String> {
     let t = c.threshold_number().ok_or("no threshold")?;
-    let (f, s) = sides(t, c.above(), false);
+    let (f, mut s) = sides(t, c.above(), false);
+    // `> 0` (any growth at all): the silent side is a counter that does not grow.
+    if c.above() && t == 0.0 {
+        s = 0.0;
+    }
     if f < 0.0 || s < 0.0 {
         return Err("a counter cannot grow at a negative rate".into());
     }

@@ -103,18 +103,19 @@ impl Kind for Saturation {
     fn cases(&self, c: &Condition) -> Result<Cases, String> {
         let t = c.threshold_number().ok_or("no threshold")?;
         let (f, s) = sides(t, c.above(), true);
-        let u = self
-            .used
-            .selector()
+        // A selector, with an `offset` (CloudWatch's `x offset 10m`) unless it is a counter.
+        let (u, u_offset) = offset_operand(&self.used)
+            .filter(|(_, o)| self.rate_window.is_none() || *o == Duration(0))
             .ok_or("`used` is not a plain selector")?;
         let mut ul = with_by(
-            labels_for(u).ok_or("ccmon cannot derive series for `used`")?,
+            labels_for(&u).ok_or("ccmon cannot derive series for `used`")?,
             &self.on,
         );
         ul.entry("instance".into())
             .or_insert_with(|| format!("{TEST_VALUE}:9"));
-        let (cap_series, cap) = self.capacity_series(&ul)?;
-        let eval = eval_after(c.for_, self.rate_window.unwrap_or(Duration(0)));
+        let (cap_series, cap, c_offset) = self.capacity_series(&ul)?;
+        let lead = Duration(self.rate_window.unwrap_or(Duration(0)).millis() + u_offset.max(c_offset).millis());
+        let eval = eval_after(c.for_, lead);
         let n = samples(eval);
         let case = |r: f64| {
             let mut series_list = vec![InputSeries {
@@ -148,8 +149,12 @@ impl Kind for Saturation {
 }
 
 impl Saturation {
-    /// The capacity's series with the `on` labels of `used`, and the capacity they hold.
-    fn capacity_series(&self, used: &Labels) -> Result<(Vec<(String, Labels)>, f64), String> {
+    /// The capacity's series with the `on` labels of `used`, the capacity they hold, and the
+    /// selector's `offset`.
+    fn capacity_series(
+        &self,
+        used: &Labels,
+    ) -> Result<CapacitySeries, String> {
         use promql_parser::parser::Expr;
         let with_on = |mut l: Labels| {
             for name in &self.on {
@@ -157,9 +162,9 @@ impl Saturation {
             }
             l
         };
-        if let Some(c) = self.capacity.selector() {
-            let cl = labels_for(c).ok_or("ccmon cannot derive series for `capacity`")?;
-            return Ok((vec![(c.metric.to_string(), with_on(cl))], 1000.0));
+        if let Some((c, offset)) = offset_operand(&self.capacity) {
+            let cl = labels_for(&c).ok_or("ccmon cannot derive series for `capacity`")?;
+            return Ok((vec![(c.metric.to_string(), with_on(cl))], 1000.0, offset));
         }
         let neither = "`capacity` is neither a selector nor `count by (..) (selector)`";
         let Ok(Expr::Aggregate(agg)) = crate::promql::parse_ast(self.capacity.text()) else {
@@ -178,7 +183,18 @@ impl Saturation {
                 (c.metric.to_string(), cl)
             })
             .collect();
-        Ok((series, 4.0))
+        Ok((series, 4.0, Duration(0)))
+    }
+}
+
+/// The capacity's series (name, labels), the capacity they hold, and their `offset`.
+type CapacitySeries = (Vec<(String, Labels)>, f64, Duration);
+
+/// A selector, with its `offset` if it has one.
+fn offset_operand(q: &Query) -> Option<(Selector, Duration)> {
+    match q.selector() {
+        Some(s) => Some((s.clone(), Duration(0))),
+        None => crate::series::offset_selector(&crate::promql::parse_ast(q.text()).ok()?),
     }
 }
 
