@@ -21,6 +21,9 @@ pub struct Saturation {
     pub on: Vec<String>,
     /// Set when `used` is a counter: the window of its rate.
     pub rate_window: Option<Duration>,
+    /// Whether `capacity` is one operand (a selector, a call, an aggregation), which needs
+    /// no parentheses of its own inside `(capacity > 0)`: parsed once, at build.
+    pub capacity_operand: bool,
 }
 
 impl Kind for Saturation {
@@ -45,6 +48,10 @@ impl Kind for Saturation {
     fn build(cx: &mut Cx, a: &RawAlert, env: &Env) -> Option<Self> {
         Some(Saturation {
             used: Query::read(a.used.as_ref()?.get_ref()),
+            capacity_operand: match Query::read(a.capacity.as_ref()?.get_ref()) {
+                Query::Selector(_) => true,
+                Query::Expr(e) => crate::promql::parse::is_operand(&e),
+            },
             capacity: Query::read(a.capacity.as_ref()?.get_ref()),
             on: a
                 .on
@@ -72,9 +79,8 @@ impl Kind for Saturation {
         };
         // A capacity of 0 (a host reporting no memory yet) would make the ratio +Inf and
         // fire: it is left out instead.
-        let capacity = self.capacity.text();
-        let capacity = if crate::promql::parse::is_operand(capacity) {
-            capacity.to_string()
+        let capacity = if self.capacity_operand {
+            self.capacity.text().to_string()
         } else {
             self.capacity.atom()
         };
@@ -194,7 +200,12 @@ type CapacitySeries = (Vec<(String, Labels)>, f64, Duration);
 fn offset_operand(q: &Query) -> Option<(Selector, Duration)> {
     match q.selector() {
         Some(s) => Some((s.clone(), Duration(0))),
-        None => crate::series::offset_selector(&crate::promql::parse_ast(q.text()).ok()?),
+        // Parsed only when it may be one: parsing every capacity costs more than the rest of
+        // the case.
+        None if q.text().contains("offset") => {
+            crate::series::offset_selector(&crate::promql::parse_ast(q.text()).ok()?)
+        }
+        None => None,
     }
 }
 
@@ -224,6 +235,7 @@ mod tests {
             capacity: Query::read(r#"count by (host) (node_cpu{mode="idle"})"#),
             on: vec!["host".into()],
             rate_window: Some(Duration::from_secs(300)),
+            capacity_operand: true,
         };
         assert_eq!(
             k.condition(&above(0.8)),
