@@ -231,6 +231,14 @@ fn test(config: &Path) -> u8 {
     let Some(model) = model else {
         return EXIT_PROBLEMS;
     };
+    let routes = crate::am::walk::run_tests(&model.alertmanager, &config.display().to_string());
+    for f in &routes.failures {
+        print!("{f}");
+    }
+    if !model.alertmanager.route_tests.is_empty() {
+        println!("{}", routes.summary());
+    }
+    let routes_ok = routes.failures.is_empty();
     if !crate::tools::on_path("promtool") {
         return trouble(
             codes::TOOL_MISSING,
@@ -241,7 +249,11 @@ fn test(config: &Path) -> u8 {
         Ok((passed, output, coverage)) => {
             print!("{output}");
             println!("{}", coverage.summary());
-            if passed { EXIT_OK } else { EXIT_PROBLEMS }
+            if passed && routes_ok {
+                EXIT_OK
+            } else {
+                EXIT_PROBLEMS
+            }
         }
         Err(e) => trouble(codes::TOOL_MISSING, &e),
     }

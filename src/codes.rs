@@ -56,11 +56,13 @@ codes! {
     BAD_IDENTIFIER = "CM216", "identifier the server refuses";
     BAD_COMMAND = "CM217", "command that cannot start the service";
     DURATION_OUT_OF_RANGE = "CM218", "duration too short or too long";
+    BAD_TIME_INTERVAL = "CM219", "malformed time interval, time or time zone";
     UNKNOWN_RECEIVER = "CM301", "reference to an unknown receiver";
     UNKNOWN_DIMENSION = "CM302", "reference to an unknown dimension";
     UNKNOWN_JOB = "CM303", "reference to an unknown job";
     UNKNOWN_ALERT = "CM304", "reference to an unknown alert";
     RECORD_CYCLE = "CM305", "recording rules that read each other in a cycle";
+    UNKNOWN_TIME_INTERVAL = "CM306", "reference to an unknown time interval";
     DUPLICATE_NAME = "CM401", "duplicate name";
     PORT_CLASH = "CM402", "two jobs scrape the same host:port";
     BAD_PROMQL = "CM501", "malformed PromQL";
@@ -76,6 +78,9 @@ codes! {
     WINDOW_TOO_SHORT = "CM609", "range window shorter than two scrape intervals";
     MATCHES_NOTHING = "CM610", "matcher that no alert can satisfy";
     PAGE_REACHES_NO_ONE = "CM611", "page alert routed only to receivers without a target";
+    PAGE_NOT_PAGED = "CM612", "page alert that reaches no paging receiver";
+    RECEIVER_UNREACHED = "CM613", "receiver that no alert reaches";
+    INSECURE_TLS = "CM614", "TLS certificate verification switched off";
     TOOL_REJECTS = "CM701", "a real tool rejects the generated output";
     TOOL_MISSING = "CM702", "a tool the command needs is missing or cannot run";
 }

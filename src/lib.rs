@@ -4,6 +4,7 @@
 //! problem at once, into [`model::Model`]) → [`emit`] (one module per output) → [`output`]
 //! (all outputs in memory, written atomically or compared).
 
+pub mod am;
 pub mod check;
 pub mod cli;
 pub mod codes;
@@ -37,5 +38,6 @@ use diag::source::Source;
 /// Load and check: the model, or `None` with the reasons in `diags`.
 pub fn compile(src: &Source, diags: &mut Diags) -> Option<model::Model> {
     let raw = load::load(src, diags)?;
-    check::check(&raw, &src.text, diags)
+    let dir = std::path::Path::new(&src.name).parent();
+    check::check_in(&raw, &src.text, dir, diags)
 }

@@ -333,61 +333,75 @@ pub fn alert_chunks(alerts: &[Alert], size: usize) -> Vec<&[Alert]> {
 
 #[derive(Debug, Clone)]
 pub struct Alertmanager {
+    /// The release the output is written for.
+    pub version: crate::am::spec::AmVersion,
     pub listen: String,
     pub external_url: Option<String>,
     pub storage_path: String,
     pub resolve_timeout: Duration,
     pub smtp: Option<Smtp>,
     pub slack_api_url_file: Option<String>,
+    /// The other `global:` options, checked, in the order of `am::spec::GLOBAL`.
+    pub global: serde_json::Map<String, serde_json::Value>,
+    pub templates: Vec<TemplateFile>,
+    pub time_intervals: Vec<TimeInterval>,
     pub receivers: Vec<Receiver>,
     pub route: Route,
     pub inhibits: Vec<Inhibit>,
+    pub route_tests: Vec<RouteTest>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Smtp {
     pub smarthost: String,
     pub from: String,
+    pub hello: Option<String>,
     pub auth_username: Option<String>,
     pub auth_password_file: Option<String>,
+    pub auth_identity: Option<String>,
     pub require_tls: bool,
+}
+
+/// A notification template file shipped as `alertmanager/templates/<name>`.
+#[derive(Debug, Clone)]
+pub struct TemplateFile {
+    pub name: String,
+    pub text: String,
+}
+
+/// A named time interval: a time is inside when any period holds it.
+#[derive(Debug, Clone)]
+pub struct TimeInterval {
+    pub name: String,
+    pub periods: Vec<crate::am::timeinterval::Period>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Receiver {
     pub name: String,
-    pub emails: Vec<Email>,
-    pub slacks: Vec<Slack>,
-    pub webhooks: Vec<Webhook>,
-    pub pagerduty: Vec<Pagerduty>,
+    pub integrations: Vec<Integration>,
+    /// Whether it wakes someone up (a paging integration, or `pages = true`).
+    pub pages: bool,
 }
 
+/// One `<kind>_configs` entry: its checked options, in the order they are written.
 #[derive(Debug, Clone)]
-pub struct Email {
-    pub to: String,
-    pub send_resolved: bool,
+pub struct Integration {
+    pub spec: &'static crate::am::spec::Integration,
+    pub options: serde_json::Map<String, serde_json::Value>,
 }
 
+/// A `[[route_test]]`: an alert, maybe a time and an inhibiting alert, and the receivers
+/// that must be notified.
 #[derive(Debug, Clone)]
-pub struct Slack {
-    pub channel: String,
-    pub api_url_file: Option<String>,
-    pub title: Option<String>,
-    pub text: Option<String>,
-    pub send_resolved: bool,
-}
-
-#[derive(Debug, Clone)]
-pub struct Webhook {
-    pub url: String,
-    pub send_resolved: bool,
-    pub max_alerts: u32,
-}
-
-#[derive(Debug, Clone)]
-pub struct Pagerduty {
-    pub routing_key_file: String,
-    pub send_resolved: bool,
+pub struct RouteTest {
+    pub name: String,
+    /// Where it is written, `file:line`, for the report.
+    pub line: usize,
+    pub labels: BTreeMap<String, String>,
+    pub at: Option<jiff::Timestamp>,
+    pub expect: Vec<String>,
+    pub inhibited_by: Option<BTreeMap<String, String>>,
 }
 
 /// A label matcher in Alertmanager's syntax.
@@ -421,6 +435,8 @@ pub struct Route {
     pub repeat_interval: Option<Duration>,
     pub continue_: bool,
     pub routes: Vec<Route>,
+    pub mute: Vec<String>,
+    pub active: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -693,30 +709,7 @@ impl Route {
     /// the tree: depth first, the first matching child unless it sets `continue`, the node
     /// itself when no child matches; a route without a receiver inherits its parent's.
     pub fn receivers_for(&self, labels: &BTreeMap<String, String>) -> Vec<String> {
-        fn walk(
-            r: &Route,
-            inherited: &str,
-            labels: &BTreeMap<String, String>,
-            out: &mut Vec<String>,
-        ) -> bool {
-            if !r.matchers.iter().all(|m| m.matches(labels)) {
-                return false;
-            }
-            let receiver = r.receiver.as_deref().unwrap_or(inherited);
-            let before = out.len();
-            for child in &r.routes {
-                if walk(child, receiver, labels, out) && !child.continue_ {
-                    break;
-                }
-            }
-            if out.len() == before {
-                out.push(receiver.to_string());
-            }
-            true
-        }
-        let mut out = Vec::new();
-        walk(self, "", labels, &mut out);
-        out
+        crate::am::walk::walk(self, labels, None, &[]).matched()
     }
 }
 

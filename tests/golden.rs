@@ -65,6 +65,11 @@ fn every_output_starts_with_the_generated_header() {
         for (path, text) in &render_example(&name).files {
             let ok = if path.ends_with(".json") {
                 text.contains(ccmon::output::bundle::HEADER)
+            } else if path.ends_with(".tmpl") {
+                text.starts_with(&format!(
+                    "{{{{/* {} */ -}}}}\n",
+                    ccmon::output::bundle::HEADER
+                ))
             } else {
                 text.starts_with(&format!("# {}\n", ccmon::output::bundle::HEADER))
             };

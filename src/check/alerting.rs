@@ -3,14 +3,8 @@
 use super::Cx;
 use crate::codes;
 use crate::diag::Diagnostic;
-use crate::load::{
-    RawConfig, RawEmail, RawInhibit, RawPagerduty, RawReceiver, RawRoute, RawSlack, RawSmtp,
-    RawWebhook, S,
-};
-use crate::model::{
-    Alert, Alertmanager, Email, Inhibit, Matcher, Pagerduty, Receiver, Route, Slack, Slo, SloTier,
-    Smtp, Webhook,
-};
+use crate::load::{RawConfig, RawInhibit, RawRoute, RawSmtp, S};
+use crate::model::{Alert, Alertmanager, Inhibit, Matcher, Receiver, Route, Slo, SloTier, Smtp};
 use crate::promql::selector::MatchOp;
 use crate::quantity::Duration;
 use crate::suggest::{backticked, closest};
@@ -147,7 +141,13 @@ fn matches_something(cx: &mut Cx, raw: &[S<String>], ms: &[Matcher], who: &[Who]
     }
 }
 
-pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert], slos: &[Slo]) -> Alertmanager {
+pub fn alertmanager(
+    cx: &mut Cx,
+    raw: &RawConfig,
+    alerts: &[Alert],
+    slos: &[Slo],
+    dir: Option<&std::path::Path>,
+) -> Alertmanager {
     let who: Vec<Who> = alerts
         .iter()
         .map(Who::Alert)
@@ -157,9 +157,10 @@ pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert], slos: &[Slo]
         )
         .collect();
     let am = raw.alertmanager.as_ref().map(S::get_ref);
+    let version = super::receivers::version(cx, am);
     let smtp = am
         .and_then(|a| a.smtp.as_ref())
-        .map(|s| smtp(cx, s.get_ref()));
+        .map(|s| smtp(cx, s.get_ref(), version));
     if let Some(a) = am {
         cx.no_plaintext(
             a.slack_api_url.as_ref(),
@@ -170,16 +171,26 @@ pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert], slos: &[Slo]
     let slack_global = am
         .and_then(|a| a.slack_api_url_file.as_ref())
         .map(|s| s.get_ref().clone());
+    let globals = super::receivers::Globals {
+        has_smtp: smtp.is_some(),
+        slack_api_url_file: slack_global.is_some(),
+        global: super::receivers::global(cx, am, version),
+    };
 
     cx.unique(raw.receivers.iter().map(|r| &r.get_ref().name), "receiver");
     let mut receivers: Vec<Receiver> = raw
         .receivers
         .iter()
-        .map(|r| receiver(cx, r.get_ref(), smtp.is_some(), slack_global.is_some()))
+        .map(|r| super::receivers::receiver(cx, r.get_ref(), &globals, version))
         .collect();
     let names: Vec<String> = receivers.iter().map(|r| r.name.clone()).collect();
+    let time_intervals = super::routing::time_intervals(cx, raw);
+    let refs = Names {
+        receivers: &names,
+        intervals: time_intervals.iter().map(|t| t.name.clone()).collect(),
+    };
     let mut route = match &raw.route {
-        Some(r) => root_route(cx, r.get_ref(), &names, &who),
+        Some(r) => root_route(cx, r.get_ref(), &refs, &who),
         None => Route {
             receiver: None,
             matchers: Vec::new(),
@@ -189,6 +200,8 @@ pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert], slos: &[Slo]
             repeat_interval: None,
             continue_: false,
             routes: Vec::new(),
+            mute: Vec::new(),
+            active: Vec::new(),
         },
     };
     if route.receiver.is_none() {
@@ -201,8 +214,20 @@ pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert], slos: &[Slo]
         .collect();
     inhibits.extend(tier_inhibits(alerts, &cx.severities));
     pages_reach_someone(cx, raw, &who, &route, &receivers);
+    let page_severity = page_severity(cx, am, &receivers);
+    super::routing::reachability(
+        cx,
+        raw,
+        &who_labels(raw, &who),
+        &route,
+        &receivers,
+        page_severity.as_deref(),
+    );
+    let all_names: Vec<String> = receivers.iter().map(|r| r.name.clone()).collect();
+    let route_tests = super::routing::route_tests(cx, &raw.route_tests, &all_names);
 
     Alertmanager {
+        version,
         listen: am
             .and_then(|a| a.listen.as_ref())
             .map_or_else(|| "127.0.0.1:9093".into(), |l| super::base::address(cx, l)),
@@ -224,19 +249,75 @@ pub fn alertmanager(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert], slos: &[Slo]
         ),
         smtp,
         slack_api_url_file: slack_global,
+        global: globals.global,
+        templates: super::routing::templates(cx, am.map_or(&[][..], |a| &a.templates), dir),
+        time_intervals,
         receivers,
         route,
         inhibits,
+        route_tests,
     }
 }
 
+/// The names routes refer to.
+struct Names<'a> {
+    receivers: &'a [String],
+    intervals: Vec<String>,
+}
+
+/// `[alertmanager] page_severity`, or the most severe declared severity.
+/// Without `page_severity` and without any receiver that pages, the project has no pager to
+/// miss, and none is looked for.
+fn page_severity(
+    cx: &mut Cx,
+    am: Option<&crate::load::RawAlertmanager>,
+    receivers: &[Receiver],
+) -> Option<String> {
+    match am.and_then(|a| a.page_severity.as_ref()) {
+        Some(s) => cx.severity(s).map(|x| x.as_str().to_string()),
+        None if receivers.iter().any(|r| r.pages) => cx.severities.first().cloned(),
+        None => None,
+    }
+}
+
+/// Each alert of the rule files with the labels known from its rule, and where it is
+/// declared.
+fn who_labels(raw: &RawConfig, who: &[Who]) -> Vec<super::routing::Routed> {
+    who.iter()
+        .map(|w| {
+            let mut labels = std::collections::BTreeMap::new();
+            for key in ["alertname", "severity", "dimension"]
+                .into_iter()
+                .chain(w.extra_keys())
+            {
+                if let Some(v) = w.label(key) {
+                    labels.insert(key.to_string(), v.to_string());
+                }
+            }
+            (labels["alertname"].clone(), labels, who_span(raw, *w))
+        })
+        .collect()
+}
+
 /// `[alertmanager.smtp]`: the server and the sender of every email.
-fn smtp(cx: &mut Cx, s: &RawSmtp) -> Smtp {
+fn smtp(cx: &mut Cx, s: &RawSmtp, v: crate::am::spec::AmVersion) -> Smtp {
     cx.no_plaintext(
         s.auth_password.as_ref(),
         "auth_password",
         "auth_password_file",
     );
+    if let Some(f) = &s.auth_password_file
+        && v < crate::am::spec::AmVersion(25)
+    {
+        let key = S::new(f.span(), "auth_password_file".to_string());
+        super::integrations::newer(
+            cx,
+            &key,
+            "`[alertmanager.smtp]`",
+            crate::am::spec::AmVersion(25),
+            v,
+        );
+    }
     super::base::address(cx, &s.smarthost);
     if !s.from.get_ref().contains('@') || s.from.get_ref().contains(char::is_whitespace) {
         cx.error(
@@ -249,156 +330,16 @@ fn smtp(cx: &mut Cx, s: &RawSmtp) -> Smtp {
     Smtp {
         smarthost: s.smarthost.get_ref().clone(),
         from: s.from.get_ref().clone(),
+        hello: s.hello.as_ref().map(|u| u.get_ref().clone()),
         auth_username: s.auth_username.as_ref().map(|u| u.get_ref().clone()),
         auth_password_file: s.auth_password_file.as_ref().map(|u| u.get_ref().clone()),
+        auth_identity: s.auth_identity.as_ref().map(|u| u.get_ref().clone()),
         require_tls: s.require_tls.as_ref().is_none_or(|b| *b.get_ref()),
     }
 }
 
-/// One `[[receiver]]` and its targets. `has_smtp`: whether an SMTP server is set, which email
-/// needs; `slack_global`: whether `[alertmanager]` names a Slack webhook URL file for all.
-fn receiver(cx: &mut Cx, r: &RawReceiver, has_smtp: bool, slack_global: bool) -> Receiver {
-    let name = cx.name(&r.name, "receiver");
-    Receiver {
-        emails: r
-            .email
-            .iter()
-            .map(|e| email(cx, e.get_ref(), &name, has_smtp))
-            .collect(),
-        slacks: r
-            .slack
-            .iter()
-            .map(|s| slack(cx, s.get_ref(), &name, slack_global))
-            .collect(),
-        webhooks: r.webhook.iter().map(|w| webhook(cx, w.get_ref())).collect(),
-        pagerduty: r
-            .pagerduty
-            .iter()
-            .filter_map(|p| pagerduty(cx, p.get_ref(), &name, &r.name))
-            .collect(),
-        name,
-    }
-}
-
-/// `[[receiver.email]]` of receiver `name`.
-fn email(cx: &mut Cx, e: &RawEmail, name: &str, has_smtp: bool) -> Email {
-    cx.no_plaintext_help(
-        e.auth_password.as_ref(),
-        "auth_password",
-        "store the SMTP password in a file and set `auth_password_file` in `[alertmanager.smtp]`",
-    );
-    if !has_smtp {
-        cx.push(
-            Diagnostic::error(
-                codes::MISSING_SECTION,
-                format!("receiver `{name}` sends email but no SMTP server is set"),
-            )
-            .at(e.to.span(), "email needs a server")
-            .help("add `[alertmanager.smtp]` with `smarthost` and `from`"),
-        );
-    }
-    // `to` is an Alertmanager template too (`{{ .GroupLabels.team }}@example.com`).
-    super::template::report(cx, &e.to, super::template::check_alertmanager, None);
-    if !e.to.get_ref().contains('@') || e.to.get_ref().trim() != e.to.get_ref() {
-        cx.error(
-            codes::BAD_URL_OR_EMAIL,
-            format!("`{}` is not an email address", e.to.get_ref()),
-            e.to.span(),
-            "expected `name@domain`",
-        );
-    }
-    Email {
-        to: e.to.get_ref().clone(),
-        send_resolved: e.send_resolved.as_ref().is_some_and(|b| *b.get_ref()),
-    }
-}
-
-/// `[[receiver.slack]]` of receiver `name`.
-fn slack(cx: &mut Cx, s: &RawSlack, name: &str, slack_global: bool) -> Slack {
-    cx.no_plaintext(s.api_url.as_ref(), "api_url", "api_url_file");
-    for t in [Some(&s.channel), s.title.as_ref(), s.text.as_ref()]
-        .into_iter()
-        .flatten()
-    {
-        super::template::report(
-            cx,
-            t,
-            super::template::check_alertmanager,
-            Some(
-                "Slack channels, titles and texts are Alertmanager templates: Go's text/template with Alertmanager's functions",
-            ),
-        );
-    }
-    if s.channel.get_ref().trim().is_empty() {
-        cx.error(
-            codes::EMPTY_VALUE,
-            "empty Slack channel",
-            s.channel.span(),
-            "expected `#channel` or `@user`",
-        );
-    }
-    if s.api_url_file.is_none() && !slack_global && s.api_url.is_none() {
-        cx.push(
-            Diagnostic::error(
-                codes::INCOMPLETE_KEYS,
-                format!("Slack in receiver `{name}` has no webhook URL file"),
-            )
-            .at(s.channel.span(), "this channel cannot be reached")
-            .help("set `api_url_file` here or `slack_api_url_file` in `[alertmanager]`"),
-        );
-    }
-    Slack {
-        channel: s.channel.get_ref().clone(),
-        api_url_file: s.api_url_file.as_ref().map(|u| u.get_ref().clone()),
-        title: s.title.as_ref().map(|u| u.get_ref().clone()),
-        text: s.text.as_ref().map(|u| u.get_ref().clone()),
-        send_resolved: s.send_resolved.as_ref().is_some_and(|b| *b.get_ref()),
-    }
-}
-
-/// `[[receiver.webhook]]`.
-fn webhook(cx: &mut Cx, w: &RawWebhook) -> Webhook {
-    super::base::url(cx, &w.url);
-    let max_alerts = match &w.max_alerts {
-        None => 0,
-        Some(m) => u32::try_from(*m.get_ref()).unwrap_or_else(|_| {
-            cx.error(
-                codes::OUT_OF_RANGE,
-                "`max_alerts` must be 0 (no limit) or more",
-                m.span(),
-                "out of range",
-            );
-            0
-        }),
-    };
-    Webhook {
-        url: w.url.get_ref().clone(),
-        send_resolved: w.send_resolved.as_ref().is_none_or(|b| *b.get_ref()),
-        max_alerts,
-    }
-}
-
-/// `[[receiver.pagerduty]]` of receiver `name` (at `name_at`); none without a routing key file.
-fn pagerduty(cx: &mut Cx, p: &RawPagerduty, name: &str, name_at: &S<String>) -> Option<Pagerduty> {
-    cx.no_plaintext(p.routing_key.as_ref(), "routing_key", "routing_key_file");
-    if p.routing_key.is_none() && p.routing_key_file.is_none() {
-        cx.push(
-            Diagnostic::error(
-                codes::MISSING_KEY,
-                format!("PagerDuty in receiver `{name}` has no `routing_key_file`"),
-            )
-            .at(name_at.span(), "in this receiver")
-            .help("set `routing_key_file` to a file holding the Events API v2 key"),
-        );
-    }
-    Some(Pagerduty {
-        routing_key_file: p.routing_key_file.as_ref()?.get_ref().clone(),
-        send_resolved: p.send_resolved.as_ref().is_none_or(|b| *b.get_ref()),
-    })
-}
-
 /// `[route]`: the root route, which matches every alert and cannot `continue`.
-fn root_route(cx: &mut Cx, r: &RawRoute, receivers: &[String], who: &[Who]) -> Route {
+fn root_route(cx: &mut Cx, r: &RawRoute, names: &Names, who: &[Who]) -> Route {
     if let Some(m) = r.matchers.first() {
         cx.error(
             codes::BAD_MATCHER,
@@ -417,7 +358,19 @@ fn root_route(cx: &mut Cx, r: &RawRoute, receivers: &[String], who: &[Who]) -> R
             "Alertmanager refuses `continue` on the root route",
         );
     }
-    route(cx, r, receivers, true, who)
+    if let Some(t) = r
+        .mute_time_intervals
+        .first()
+        .or(r.active_time_intervals.first())
+    {
+        cx.error(
+            codes::CONFLICTING_SETTINGS,
+            "the root route cannot have time intervals",
+            t.span(),
+            "Alertmanager refuses them on the root route: put them on a child route",
+        );
+    }
+    route(cx, r, names, true, who)
 }
 
 /// The root route's receiver when `[route]` names none: the first receiver; or, with nothing to
@@ -434,10 +387,8 @@ fn root_receiver(
         None if alerts.is_empty() && raw.alerts.is_empty() => {
             receivers.push(Receiver {
                 name: "default".into(),
-                emails: Vec::new(),
-                slacks: Vec::new(),
-                webhooks: Vec::new(),
-                pagerduty: Vec::new(),
+                integrations: Vec::new(),
+                pages: false,
             });
             Some("default".into())
         }
@@ -471,7 +422,8 @@ fn inhibit(cx: &mut Cx, i: &RawInhibit, who: &[Who]) -> Inhibit {
     inhibit
 }
 
-fn route(cx: &mut Cx, r: &RawRoute, receivers: &[String], root: bool, who: &[Who]) -> Route {
+fn route(cx: &mut Cx, r: &RawRoute, names: &Names, root: bool, who: &[Who]) -> Route {
+    let receivers = names.receivers;
     if let Some(rec) = &r.receiver
         && !receivers.contains(rec.get_ref())
     {
@@ -482,6 +434,23 @@ fn route(cx: &mut Cx, r: &RawRoute, receivers: &[String], root: bool, who: &[Who
             receivers.iter().cloned(),
         );
     }
+    let mut intervals = |list: &[S<String>]| -> Vec<String> {
+        list.iter()
+            .map(|t| {
+                if !names.intervals.contains(t.get_ref()) {
+                    cx.unknown_ref(
+                        codes::UNKNOWN_TIME_INTERVAL,
+                        "time interval",
+                        t,
+                        names.intervals.iter().cloned(),
+                    );
+                }
+                t.get_ref().clone()
+            })
+            .collect()
+    };
+    let mute = intervals(&r.mute_time_intervals);
+    let active = intervals(&r.active_time_intervals);
     let m = if root {
         Vec::new()
     } else {
@@ -555,9 +524,11 @@ fn route(cx: &mut Cx, r: &RawRoute, receivers: &[String], root: bool, who: &[Who
                         ),
                     );
                 }
-                route(cx, c.get_ref(), receivers, false, who)
+                route(cx, c.get_ref(), names, false, who)
             })
             .collect(),
+        mute,
+        active,
     }
 }
 
@@ -788,13 +759,9 @@ fn pages_reach_someone(
 ) {
     let top = cx.severities.first().cloned();
     let silent = |name: &str| {
-        receivers.iter().any(|r| {
-            r.name == name
-                && r.emails.is_empty()
-                && r.slacks.is_empty()
-                && r.webhooks.is_empty()
-                && r.pagerduty.is_empty()
-        })
+        receivers
+            .iter()
+            .any(|r| r.name == name && r.integrations.is_empty())
     };
     let mut warned: Vec<&str> = Vec::new();
     for w in who {
@@ -819,24 +786,7 @@ fn pages_reach_someone(
             continue;
         }
         warned.push(name);
-        let slo_span = |slo: &str| {
-            raw.dimensions
-                .iter()
-                .flat_map(|d| &d.get_ref().slos)
-                .find(|r| r.get_ref().name.get_ref() == slo)
-                .map(|r| r.get_ref().name.span())
-        };
-        let span = match w {
-            Who::Alert(a) => match &a.slo {
-                Some(slo) => slo_span(slo),
-                None => raw
-                    .alerts
-                    .iter()
-                    .find(|r| r.get_ref().name.get_ref() == name)
-                    .map(|r| r.get_ref().name.span()),
-            },
-            Who::Slo(s, _) => slo_span(&s.name),
-        };
+        let span = who_span(raw, *w);
         let mut d = Diagnostic::warning(
             codes::PAGE_REACHES_NO_ONE,
             format!(
@@ -849,5 +799,27 @@ fn pages_reach_someone(
             d = d.at(span, "this page reaches no one");
         }
         cx.push(d);
+    }
+}
+
+/// Where an alert is declared: its `[[alert]]`, or the SLO it comes from.
+fn who_span(raw: &RawConfig, w: Who) -> Option<std::ops::Range<usize>> {
+    let slo_span = |slo: &str| {
+        raw.dimensions
+            .iter()
+            .flat_map(|d| &d.get_ref().slos)
+            .find(|r| r.get_ref().name.get_ref() == slo)
+            .map(|r| r.get_ref().name.span())
+    };
+    match w {
+        Who::Alert(a) => match &a.slo {
+            Some(slo) => slo_span(slo),
+            None => raw
+                .alerts
+                .iter()
+                .find(|r| r.get_ref().name.get_ref() == &a.name)
+                .map(|r| r.get_ref().name.span()),
+        },
+        Who::Slo(s, _) => slo_span(&s.name),
     }
 }

@@ -10,10 +10,13 @@ mod alerting;
 mod alerts;
 mod base;
 mod dashboard;
+mod integrations;
 mod logs;
 pub mod promql;
 mod proxy;
+mod receivers;
 mod records;
+mod routing;
 mod services;
 mod slo;
 pub mod template;
@@ -27,6 +30,17 @@ pub(crate) use crate::suggest::{backticked, closest};
 
 /// Checks the raw config; returns a model only when there is no error.
 pub fn check(raw: &RawConfig, text: &str, diags: &mut Diags) -> Option<Model> {
+    check_in(raw, text, None, diags)
+}
+
+/// [`check`] of a config read from a file in `dir`, where the files it names (notification
+/// templates) are.
+pub fn check_in(
+    raw: &RawConfig,
+    text: &str,
+    dir: Option<&std::path::Path>,
+    diags: &mut Diags,
+) -> Option<Model> {
     let mut cx = Cx {
         diags,
         text,
@@ -46,7 +60,7 @@ pub fn check(raw: &RawConfig, text: &str, diags: &mut Diags) -> Option<Model> {
     let mut alerts = alerts;
     alerts.extend(slo::absent_alerts(&slos));
     slo::group_names(&mut cx, raw, &project.name, &alerts, &slos);
-    let alertmanager = alerting::alertmanager(&mut cx, raw, &alerts, &slos);
+    let alertmanager = alerting::alertmanager(&mut cx, raw, &alerts, &slos, dir);
     let mut prometheus = prometheus;
     // The SLI over an SLO's period reads that whole period back from the TSDB.
     if let Some(longest) = slos.iter().map(|s| s.period).max()
@@ -108,6 +122,7 @@ pub fn check(raw: &RawConfig, text: &str, diags: &mut Diags) -> Option<Model> {
 /// The files that hold secrets, read by the servers: absolute paths (a relative one resolves
 /// against wherever the server's config file happens to be), never empty (an empty path is no
 /// file to Alertmanager, which then sends nothing).
+/// Receivers' files are checked with their integration (`integrations::value`).
 fn secret_files(cx: &mut Cx, raw: &RawConfig) {
     let mut keys: Vec<&S<String>> = Vec::new();
     if let Some(p) = &raw.prometheus {
@@ -121,20 +136,6 @@ fn secret_files(cx: &mut Cx, raw: &RawConfig) {
         if let Some(smtp) = &a.get_ref().smtp {
             keys.extend(smtp.get_ref().auth_password_file.iter());
         }
-    }
-    for r in &raw.receivers {
-        keys.extend(
-            r.get_ref()
-                .slack
-                .iter()
-                .flat_map(|s| &s.get_ref().api_url_file),
-        );
-        keys.extend(
-            r.get_ref()
-                .pagerduty
-                .iter()
-                .flat_map(|p| &p.get_ref().routing_key_file),
-        );
     }
     if let Some(es) = raw
         .logs

@@ -88,6 +88,12 @@ fn emit_rest(model: &Model) -> Bundle {
     let mut b = Bundle::default();
     b.add("prometheus/prometheus.yml", prometheus::emit(model));
     b.add("alertmanager/alertmanager.yml", alertmanager::emit(model));
+    for t in &model.alertmanager.templates {
+        b.add(
+            format!("alertmanager/{}/{}", alertmanager::TEMPLATE_DIR, t.name),
+            format!("{{{{/* {HEADER} */ -}}}}\n{}", t.text),
+        );
+    }
     if let Some(logs) = &model.logs {
         b.add("filebeat/filebeat.yml", filebeat::emit(model, logs));
     }

@@ -10,6 +10,7 @@
 //! every core), `recovery` (a structure error into a diagnostic, and its entry out of the
 //! document so that deserialization can go on).
 
+pub mod any;
 pub mod pieces;
 pub mod raw;
 mod recovery;
@@ -20,6 +21,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
+pub use any::Any;
 pub use raw::*;
 use recovery::{remove_at, structure_diagnostic};
 

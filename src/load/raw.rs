@@ -9,6 +9,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer};
 use toml::Spanned;
 
+use super::Any;
+
 /// A value with the byte span it came from. Compared, ordered and described (JSON schema) by
 /// its value alone.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -87,6 +89,12 @@ pub struct RawConfig {
     /// Alertmanager receivers; at least one when there are alerts.
     #[serde(default, rename = "receiver")]
     pub receivers: Vec<S<RawReceiver>>,
+    /// Named time intervals for routes (`mute_time_intervals`, `active_time_intervals`).
+    #[serde(default, rename = "time_interval")]
+    pub time_intervals: Vec<S<RawTimeInterval>>,
+    /// Routing tests, run by `ccmon test`.
+    #[serde(default, rename = "route_test")]
+    pub route_tests: Vec<S<RawRouteTest>>,
     /// The root of Alertmanager's routing tree.
     #[serde(default)]
     pub route: Option<S<RawRoute>>,
@@ -583,6 +591,84 @@ pub struct RawAlertmanager {
     pub slack_api_url_file: Option<S<String>>,
     /// Refused (CM601): secrets are given as files (`slack_api_url_file`) only.
     pub slack_api_url: Option<S<String>>,
+    /// The Alertmanager release the servers run, which decides the options accepted and
+    /// how secrets are written. Default: `"0.25"` (the one CI tests with).
+    pub version: Option<S<String>>,
+    /// Further `global:` options (`http_config`, `opsgenie_api_key_file`, `pagerduty_url`,
+    /// ...; docs/format.md). Default: none.
+    pub global: Option<S<Any>>,
+    /// Notification template files, shipped in `alertmanager/templates/`. Default: `[]`.
+    #[serde(default, rename = "template")]
+    pub templates: Vec<S<RawTemplate>>,
+    /// Severity of the alerts that must reach a paging receiver (CM612). Default: the first
+    /// of `[project] severities`.
+    pub page_severity: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTemplate {
+    /// File name in `alertmanager/templates/`, ending in `.tmpl`. Default: the name of `file`.
+    pub name: Option<S<String>>,
+    /// A template file beside `monitoring.toml` (a relative path inside its folder). One of
+    /// `file` and `text` is required.
+    pub file: Option<S<String>>,
+    /// The template text itself (`{{ define "name" }}...{{ end }}`).
+    pub text: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTimeInterval {
+    /// Required. Referenced by routes' `mute_time_intervals` and `active_time_intervals`.
+    pub name: S<String>,
+    /// The periods that make it up; a time is inside when any period holds it. Required.
+    #[serde(default)]
+    pub period: Vec<S<RawPeriod>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPeriod {
+    /// Times of day, `"09:00-17:30"` (start included, end excluded; `24:00` ends the day).
+    /// Default: the whole day.
+    #[serde(default)]
+    pub times: Vec<S<String>>,
+    /// Days of the week or ranges, `"monday:friday"`. Default: every day.
+    #[serde(default)]
+    pub weekdays: Vec<S<String>>,
+    /// Days of the month or ranges; negative counts from the end (`"-1"` is the last day).
+    /// Default: every day.
+    #[serde(default)]
+    pub days_of_month: Vec<S<String>>,
+    /// Months by name or number, or ranges, `"january:march"`. Default: every month.
+    #[serde(default)]
+    pub months: Vec<S<String>>,
+    /// Years or ranges, `"2026:2027"`. Default: every year.
+    #[serde(default)]
+    pub years: Vec<S<String>>,
+    /// IANA time zone of the times and days, `"Asia/Shanghai"`. Default: `"UTC"`.
+    pub location: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRouteTest {
+    /// A name for the report and `ccmon test --only`. Default: the labels.
+    pub name: Option<S<String>>,
+    /// Required. The alert's labels (`alertname`, `severity`, `job`...).
+    pub labels: S<BTreeMap<String, S<String>>>,
+    /// When the notification would go out: RFC 3339 (`"2026-12-05T03:00:00+08:00"`) or a
+    /// local `"2026-12-05 03:00"` read in `timezone`. Default: time intervals are not
+    /// applied.
+    pub at: Option<S<String>>,
+    /// IANA time zone of a local `at`. Default: `"UTC"`.
+    pub timezone: Option<S<String>>,
+    /// The receivers notified, in order; `[]` when muted or inhibited. Required unless
+    /// `inhibited_by` is set.
+    pub expect: Option<Vec<S<String>>>,
+    /// Labels of a firing alert that inhibits this one (no receiver is notified).
+    pub inhibited_by: Option<S<BTreeMap<String, S<String>>>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -600,6 +686,10 @@ pub struct RawSmtp {
     pub auth_password_file: Option<S<String>>,
     /// `global.smtp_require_tls`. Default: `true`.
     pub require_tls: Option<S<bool>>,
+    /// `global.smtp_hello`: the name given in HELO/EHLO. Default: Alertmanager's `localhost`.
+    pub hello: Option<S<String>>,
+    /// `global.smtp_auth_identity` (PLAIN authentication). Default: none.
+    pub auth_identity: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -607,69 +697,81 @@ pub struct RawSmtp {
 pub struct RawReceiver {
     /// Required. Referenced by routes.
     pub name: S<String>,
-    /// `email_configs`. Default: `[]`.
+    /// Whether this receiver wakes someone up (CM612). Default: whether it has a PagerDuty,
+    /// Opsgenie, VictorOps or Pushover integration.
+    pub pages: Option<S<bool>>,
+    /// `discord_configs`: the options of Alertmanager's `discord_config` (docs/format.md). Default: `[]`.
     #[serde(default)]
-    pub email: Vec<S<RawEmail>>,
-    /// `slack_configs`. Default: `[]`.
+    pub discord: Vec<S<Any>>,
+    /// `email_configs`: the options of Alertmanager's `email_config` (docs/format.md). Default: `[]`.
     #[serde(default)]
-    pub slack: Vec<S<RawSlack>>,
-    /// `webhook_configs`. Default: `[]`.
+    pub email: Vec<S<Any>>,
+    /// `jira_configs`: the options of Alertmanager's `jira_config` (docs/format.md). Default: `[]`.
     #[serde(default)]
-    pub webhook: Vec<S<RawWebhook>>,
-    /// `pagerduty_configs`. Default: `[]`.
+    pub jira: Vec<S<Any>>,
+    /// `msteams_configs`: the options of Alertmanager's `msteams_config` (docs/format.md). Default: `[]`.
     #[serde(default)]
-    pub pagerduty: Vec<S<RawPagerduty>>,
+    pub msteams: Vec<S<Any>>,
+    /// `msteamsv2_configs`: the options of Alertmanager's `msteamsv2_config` (docs/format.md). Default: `[]`.
+    #[serde(default)]
+    pub msteamsv2: Vec<S<Any>>,
+    /// `opsgenie_configs`: the options of Alertmanager's `opsgenie_config` (docs/format.md). Default: `[]`.
+    #[serde(default)]
+    pub opsgenie: Vec<S<Any>>,
+    /// `pagerduty_configs`: the options of Alertmanager's `pagerduty_config` (docs/format.md). Default: `[]`.
+    #[serde(default)]
+    pub pagerduty: Vec<S<Any>>,
+    /// `pushover_configs`: the options of Alertmanager's `pushover_config` (docs/format.md). Default: `[]`.
+    #[serde(default)]
+    pub pushover: Vec<S<Any>>,
+    /// `rocketchat_configs`: the options of Alertmanager's `rocketchat_config` (docs/format.md). Default: `[]`.
+    #[serde(default)]
+    pub rocketchat: Vec<S<Any>>,
+    /// `slack_configs`: the options of Alertmanager's `slack_config` (docs/format.md). Default: `[]`.
+    #[serde(default)]
+    pub slack: Vec<S<Any>>,
+    /// `sns_configs`: the options of Alertmanager's `sns_config` (docs/format.md). Default: `[]`.
+    #[serde(default)]
+    pub sns: Vec<S<Any>>,
+    /// `telegram_configs`: the options of Alertmanager's `telegram_config` (docs/format.md). Default: `[]`.
+    #[serde(default)]
+    pub telegram: Vec<S<Any>>,
+    /// `victorops_configs`: the options of Alertmanager's `victorops_config` (docs/format.md). Default: `[]`.
+    #[serde(default)]
+    pub victorops: Vec<S<Any>>,
+    /// `webex_configs`: the options of Alertmanager's `webex_config` (docs/format.md). Default: `[]`.
+    #[serde(default)]
+    pub webex: Vec<S<Any>>,
+    /// `webhook_configs`: the options of Alertmanager's `webhook_config` (docs/format.md). Default: `[]`.
+    #[serde(default)]
+    pub webhook: Vec<S<Any>>,
+    /// `wechat_configs`: the options of Alertmanager's `wechat_config` (docs/format.md). Default: `[]`.
+    #[serde(default)]
+    pub wechat: Vec<S<Any>>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawEmail {
-    /// Required. Recipient.
-    pub to: S<String>,
-    /// Also notify when resolved. Default: `false`.
-    pub send_resolved: Option<S<bool>>,
-    /// Refused (CM601): the SMTP password belongs in `[alertmanager.smtp] auth_password_file`.
-    pub auth_password: Option<S<String>>,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawSlack {
-    /// Required. Channel, e.g. `"#alerts"`.
-    pub channel: S<String>,
-    /// Refused (CM601): secrets are given as files (`api_url_file`) only.
-    pub api_url: Option<S<String>>,
-    /// File holding the webhook URL. One of the two must be set (CM106). Default:
-    /// `[alertmanager] slack_api_url_file`.
-    pub api_url_file: Option<S<String>>,
-    /// Message title, passed through. Default: Alertmanager's default.
-    pub title: Option<S<String>>,
-    /// Message text, passed through. Default: Alertmanager's default.
-    pub text: Option<S<String>>,
-    /// Also notify when the alert resolves. Default: `false`.
-    pub send_resolved: Option<S<bool>>,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawWebhook {
-    /// Alertmanager 0.25 has no `url_file`: keep tokens out of webhook URLs.
-    pub url: S<String>,
-    /// Also notify when the alert resolves. Default: `true`.
-    pub send_resolved: Option<S<bool>>,
-    /// Alerts per message; 0 means no limit. Default: `0`.
-    pub max_alerts: Option<S<i64>>,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawPagerduty {
-    /// Refused (CM601): secrets are given as files (`routing_key_file`) only.
-    pub routing_key: Option<S<String>>,
-    /// Required. File holding the Events API v2 routing key.
-    pub routing_key_file: Option<S<String>>,
-    /// Also notify when the alert resolves. Default: `true`.
-    pub send_resolved: Option<S<bool>>,
+impl RawReceiver {
+    /// Every integration table, by its key in `crate::am::spec::INTEGRATIONS`.
+    pub fn integrations(&self) -> [(&'static str, &[S<Any>]); 16] {
+        [
+            ("discord", &self.discord),
+            ("email", &self.email),
+            ("jira", &self.jira),
+            ("msteams", &self.msteams),
+            ("msteamsv2", &self.msteamsv2),
+            ("opsgenie", &self.opsgenie),
+            ("pagerduty", &self.pagerduty),
+            ("pushover", &self.pushover),
+            ("rocketchat", &self.rocketchat),
+            ("slack", &self.slack),
+            ("sns", &self.sns),
+            ("telegram", &self.telegram),
+            ("victorops", &self.victorops),
+            ("webex", &self.webex),
+            ("webhook", &self.webhook),
+            ("wechat", &self.wechat),
+        ]
+    }
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -695,6 +797,12 @@ pub struct RawRoute {
     /// Child routes, tried in order. Default: `[]`.
     #[serde(default)]
     pub routes: Vec<S<RawRoute>>,
+    /// Time intervals during which this route sends nothing. Default: `[]`.
+    #[serde(default)]
+    pub mute_time_intervals: Vec<S<String>>,
+    /// Time intervals outside which this route sends nothing. Default: `[]` (always).
+    #[serde(default)]
+    pub active_time_intervals: Vec<S<String>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
