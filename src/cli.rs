@@ -75,6 +75,19 @@ enum Command {
         #[arg(default_value = "monitoring.toml")]
         config: PathBuf,
     },
+    /// Print the Alertmanager route tree and where every generated alert goes. Exit 0, 1
+    /// when the config has problems, 2 trouble.
+    Routes {
+        #[arg(default_value = "monitoring.toml")]
+        config: PathBuf,
+        /// Apply the time intervals at this time: RFC 3339, or a local `YYYY-MM-DD HH:MM`
+        /// in `--timezone`.
+        #[arg(long)]
+        at: Option<String>,
+        /// IANA time zone of a local `--at`.
+        #[arg(long, default_value = "UTC")]
+        timezone: String,
+    },
     /// Print the JSON schema of monitoring.toml (for editors; committed in schema/).
     Schema,
 }
@@ -165,6 +178,11 @@ fn run(cmd: Command) -> u8 {
             color,
         } => diff(&config, &against, stat, semantic, format, color),
         Command::Test { config } => test(&config),
+        Command::Routes {
+            config,
+            at,
+            timezone,
+        } => routes(&config, at.as_deref(), &timezone),
         Command::Schema => {
             print!("{}", crate::schema::json_schema());
             EXIT_OK
@@ -257,6 +275,32 @@ fn test(config: &Path) -> u8 {
         }
         Err(e) => trouble(codes::TOOL_MISSING, &e),
     }
+}
+
+/// `ccmon routes`.
+fn routes(config: &Path, at: Option<&str>, timezone: &str) -> u8 {
+    let at = match at {
+        None => None,
+        Some(a) => {
+            let parsed = crate::am::timeinterval::zone(timezone)
+                .and_then(|tz| crate::am::timeinterval::parse_instant(a, &tz));
+            match parsed {
+                Ok(t) => Some(t),
+                Err(why) => {
+                    return trouble(codes::BAD_TIME_INTERVAL, &format!("--at/--timezone: {why}"));
+                }
+            }
+        }
+    };
+    let model = match compile_reporting(config) {
+        Ok(m) => m,
+        Err(code) => return code,
+    };
+    let Some(model) = model else {
+        return EXIT_PROBLEMS;
+    };
+    print!("{}", crate::am::routes::report(&model, at));
+    EXIT_OK
 }
 
 /// `ccmon render`.

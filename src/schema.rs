@@ -10,6 +10,7 @@ pub fn json_schema() -> String {
     assert!(kind.is_object(), "ccmon bug: the schema has no alert kind");
     kind["enum"] = crate::kinds::NAMES.iter().copied().collect();
     offer_default_severities(&mut schema);
+    alertmanager_options(&mut schema);
     let mut s = serde_json::to_string_pretty(&schema)
         .unwrap_or_else(|e| panic!("ccmon bug: schema failed to serialize: {e}"));
     s.push('\n');
@@ -43,4 +44,98 @@ fn offer_default_severities(schema: &mut serde_json::Value) {
         "ccmon bug: the schema has no [project] severities"
     );
     offer(items);
+}
+
+/// The integration tables and `[alertmanager.global]` are read against `am::spec`, not a
+/// Rust type: their schema is written from the same tables, for the newest release ccmon
+/// knows (the `since` of each option is in its description).
+fn alertmanager_options(schema: &mut serde_json::Value) {
+    use crate::am::spec;
+    let defs = &mut schema["$defs"];
+    for i in spec::INTEGRATIONS {
+        let p = &mut defs["RawReceiver"]["properties"][i.key];
+        assert!(
+            p.is_object(),
+            "ccmon bug: the schema has no receiver.{}",
+            i.key
+        );
+        p["items"] = options(i.opts);
+    }
+    let g = &mut defs["RawAlertmanager"]["properties"]["global"];
+    assert!(
+        g.is_object(),
+        "ccmon bug: the schema has no [alertmanager.global]"
+    );
+    g["anyOf"] = serde_json::json!([options(spec::GLOBAL), { "type": "null" }]);
+    if let Some(d) = defs.as_object_mut() {
+        d.remove("Any");
+    }
+}
+
+fn options(opts: &[crate::am::spec::Opt]) -> serde_json::Value {
+    let props: serde_json::Map<String, serde_json::Value> = opts
+        .iter()
+        .map(|o| (o.key.to_string(), option(o)))
+        .collect();
+    serde_json::json!({ "type": "object", "additionalProperties": false, "properties": props })
+}
+
+fn option(o: &crate::am::spec::Opt) -> serde_json::Value {
+    use crate::am::spec::{OLDEST, Ty};
+    let since = if o.since > OLDEST {
+        format!(" Alertmanager {} and later.", o.since)
+    } else {
+        String::new()
+    };
+    let (mut v, what) = match o.ty {
+        Ty::Str => (serde_json::json!({ "type": "string" }), "passed through"),
+        Ty::Tmpl => (
+            serde_json::json!({ "type": "string" }),
+            "an Alertmanager template",
+        ),
+        Ty::Url => (serde_json::json!({ "type": "string" }), "an http(s) URL"),
+        Ty::Email => (
+            serde_json::json!({ "type": "string" }),
+            "an email address (may be a template)",
+        ),
+        Ty::HostPort => (serde_json::json!({ "type": "string" }), "`host:port`"),
+        Ty::Bool => (serde_json::json!({ "type": "boolean" }), "true or false"),
+        Ty::Uint => (
+            serde_json::json!({ "type": "integer", "minimum": 0 }),
+            "0 or more",
+        ),
+        Ty::Int => (serde_json::json!({ "type": "integer" }), "an integer"),
+        Ty::Dur => (
+            serde_json::json!({ "type": "string" }),
+            "a duration such as `30s`",
+        ),
+        Ty::File => (
+            serde_json::json!({ "type": "string" }),
+            "an absolute path the server reads",
+        ),
+        Ty::Secret(_) => (
+            serde_json::json!({}),
+            "refused (CM601): a secret is given by its file option",
+        ),
+        Ty::Enum(c) => (serde_json::json!({ "enum": c }), "one of the listed values"),
+        Ty::Strs => (
+            serde_json::json!({ "type": "array", "items": { "type": "string" } }),
+            "a list of strings",
+        ),
+        Ty::Map => (
+            serde_json::json!({ "type": "object", "additionalProperties": { "type": "string" } }),
+            "a table of template strings",
+        ),
+        Ty::AnyMap => (
+            serde_json::json!({ "type": "object" }),
+            "a table passed through",
+        ),
+        Ty::Obj(inner) => (options(inner), "a table"),
+        Ty::Objs(inner) => (
+            serde_json::json!({ "type": "array", "items": options(inner) }),
+            "a list of tables",
+        ),
+    };
+    v["description"] = format!("Alertmanager's `{}`: {what}.{since}", o.key).into();
+    v
 }

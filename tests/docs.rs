@@ -69,3 +69,25 @@ fn every_quoted_diagnostic_is_what_ccmon_prints() {
         }
     }
 }
+
+/// docs/format.md lists every Alertmanager integration and option from the same tables the
+/// checker reads (`CCMON_UPDATE_GOLDEN=1 cargo test --test docs` writes it).
+#[test]
+fn format_md_lists_every_alertmanager_option() {
+    let path = common::root().join("docs/format.md");
+    let text = fs::read_to_string(&path).unwrap();
+    let (begin, end) = (
+        "<!-- alertmanager-options:begin -->\n",
+        "<!-- alertmanager-options:end -->",
+    );
+    let (head, rest) = text.split_once(begin).expect("the begin marker");
+    let (_, tail) = rest.split_once(end).expect("the end marker");
+    let want = format!("{head}{begin}\n{}\n{end}{tail}", ccmon::am::spec::markdown());
+    if std::env::var_os("CCMON_UPDATE_GOLDEN").is_some() {
+        fs::write(&path, &want).unwrap();
+    }
+    assert!(
+        text == want,
+        "docs/format.md's Alertmanager option reference is out of date: CCMON_UPDATE_GOLDEN=1 cargo test --test docs"
+    );
+}

@@ -681,3 +681,90 @@ mod tests {
         walk(GLOBAL);
     }
 }
+
+fn type_text(t: Ty) -> String {
+    match t {
+        Ty::Str => "string".into(),
+        Ty::Tmpl => "template".into(),
+        Ty::Url => "URL".into(),
+        Ty::Email => "email address".into(),
+        Ty::HostPort => "`host:port`".into(),
+        Ty::Bool => "boolean".into(),
+        Ty::Uint => "integer ≥ 0".into(),
+        Ty::Int => "integer".into(),
+        Ty::Dur => "duration".into(),
+        Ty::File => "absolute path".into(),
+        Ty::Secret("") => "refused (CM601): no file form".into(),
+        Ty::Secret(f) => format!("refused (CM601): use `{f}`"),
+        Ty::Enum(c) => c
+            .iter()
+            .map(|x| format!("`\"{x}\"`"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Ty::Strs => "array of strings".into(),
+        Ty::Map => "table of templates".into(),
+        Ty::AnyMap => "table, passed through".into(),
+        Ty::Obj(o) if std::ptr::eq(o, HTTP) => "table: [`http_config`](#http_config)".into(),
+        Ty::Obj(o) if std::ptr::eq(o, TLS) => "table: [`tls_config`](#tls_config)".into(),
+        Ty::Obj(o) => format!("table of {}", keys(o)),
+        Ty::Objs(o) => format!("array of tables of {}", keys(o)),
+    }
+}
+
+fn keys(opts: &[Opt]) -> String {
+    opts.iter()
+        .map(|o| format!("`{}`", o.key))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn rows(opts: &[Opt], out: &mut String) {
+    out.push_str("| Key | Value | Since |\n|---|---|---|\n");
+    for o in opts {
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            o.key,
+            type_text(o.ty),
+            o.since
+        ));
+    }
+}
+
+/// The reference of every integration and option, as docs/format.md holds it between its
+/// `alertmanager-options` markers (tests/docs.rs keeps the two equal).
+pub fn markdown() -> String {
+    let mut out = String::new();
+    for i in INTEGRATIONS {
+        let need: Vec<String> = i
+            .need
+            .iter()
+            .map(|g| {
+                g.iter()
+                    .map(|k| match k.strip_prefix("global.") {
+                        Some(k) => format!("`{k}` (global)"),
+                        None => format!("`{k}`"),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            })
+            .collect();
+        out.push_str(&format!(
+            "#### `[[receiver.{}]]`\n\n`{}` from Alertmanager {}. Needs {}. `send_resolved` defaults to `{}`{}.\n\n",
+            i.key,
+            i.yaml_key(),
+            i.since,
+            need.join("; "),
+            i.send_resolved,
+            if i.pages { "; it pages (CM612)" } else { "" }
+        ));
+        rows(i.opts, &mut out);
+        out.push('\n');
+    }
+    out.push_str("#### `[alertmanager.global]`\n\n");
+    rows(GLOBAL, &mut out);
+    out.push_str("\n#### `http_config`\n\n");
+    rows(HTTP, &mut out);
+    out.push_str("\n#### `tls_config`\n\n");
+    rows(TLS, &mut out);
+    out
+}
