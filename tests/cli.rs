@@ -501,3 +501,60 @@ url = "http://127.0.0.1:9095/alerts"
         "1 of 2 alerts have rule tests; none for:\n  ShopDown: its condition is raw PromQL: write its cases in `[[alert.test]]`\n"
     );
 }
+
+/// A route test that expects the wrong receiver fails `ccmon test` with the path the alert
+/// took through the tree.
+#[test]
+fn a_wrong_route_expectation_fails_with_the_path() {
+    let tmp = TempDir::new("cli-route-test");
+    let text = fs::read_to_string(root().join("examples/claude-code/monitoring.toml")).unwrap();
+    let wrong = text.replacen("expect = [\"dev\"]", "expect = [\"team\"]", 1);
+    assert_ne!(text, wrong);
+    let config = tmp.path().join("monitoring.toml");
+    fs::write(&config, wrong).unwrap();
+    let (code, stdout, stderr) = out(ccmon().arg("test").arg(&config));
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    for needle in [
+        "route test `a warning reaches the developers in business hours`",
+        "  expected: [`team`]\n  notified: [`dev`]\n",
+        "      severity=\"critical\": no match\n",
+        "      severity=\"warning\": matched (receiver `dev`)\n",
+        "route tests: 4 passed, 1 failed",
+    ] {
+        assert!(stdout.contains(needle), "{needle:?} not in:\n{stdout}");
+    }
+}
+
+/// `ccmon routes` prints the tree and, at a time, which alerts a time interval keeps quiet.
+#[test]
+fn routes_shows_the_tree_and_what_an_interval_silences() {
+    let (code, stdout, stderr) = out(ccmon().args([
+        "routes",
+        "examples/claude-code/monitoring.toml",
+        "--at",
+        "2026-12-05 03:00",
+        "--timezone",
+        "Asia/Shanghai",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("    severity=\"warning\" → dev  [active in business-hours]\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("alerts at 2026-12-04T19:00:00Z:"),
+        "{stdout}"
+    );
+    let row = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("HighAPILatency "))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(row.contains("dev (outside `business-hours`)"), "{row}");
+    let (code, _, stderr) = out(ccmon().args([
+        "routes",
+        "examples/claude-code/monitoring.toml",
+        "--at",
+        "soon",
+    ]));
+    assert_eq!(code, 2, "{stderr}");
+}

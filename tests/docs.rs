@@ -82,7 +82,10 @@ fn format_md_lists_every_alertmanager_option() {
     );
     let (head, rest) = text.split_once(begin).expect("the begin marker");
     let (_, tail) = rest.split_once(end).expect("the end marker");
-    let want = format!("{head}{begin}\n{}\n{end}{tail}", ccmon::am::spec::markdown());
+    let want = format!(
+        "{head}{begin}\n{}\n{end}{tail}",
+        ccmon::am::spec::markdown()
+    );
     if std::env::var_os("CCMON_UPDATE_GOLDEN").is_some() {
         fs::write(&path, &want).unwrap();
     }

@@ -255,6 +255,40 @@ fn amtool_routes_every_alert_to_its_receiver() {
     }
 }
 
+/// Every `[[route_test]]` of every example: amtool sends its labels to the receivers ccmon's
+/// walk matches before time intervals and inhibition, which amtool does not apply; and the
+/// examples' route tests pass (`ccmon test` runs the same).
+#[test]
+fn amtool_agrees_with_every_route_test_before_time_and_inhibition() {
+    if !require_tool("amtool") {
+        return;
+    }
+    let mut checked = 0;
+    for name in examples() {
+        let (m, _) = model_of(&example_source(&name));
+        let report = ccmon::am::walk::run_tests(&m.alertmanager, &name);
+        assert!(report.failures.is_empty(), "{name}: {:#?}", report.failures);
+        let tmp = TempDir::new("amtool-route-tests");
+        ccmon::emit::emit(&m).write_to(tmp.path()).unwrap();
+        let config = tmp.path().join("alertmanager/alertmanager.yml");
+        for t in &m.alertmanager.route_tests {
+            let w = ccmon::am::walk::walk(&m.alertmanager.route, &t.labels, None, &[]);
+            let got = amtool_route(&config, &t.labels.clone().into_iter().collect::<Vec<_>>());
+            assert_eq!(
+                got,
+                w.matched().join(","),
+                "{name}: route test `{}`",
+                t.name
+            );
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= 12,
+        "only {checked} route tests were cross-checked"
+    );
+}
+
 /// A large generated config (2,000 alerts of every kind, 200 jobs, 11 receivers, team routes):
 /// the real tools accept every output, and amtool routes a sample of alerts where ccmon says.
 #[test]

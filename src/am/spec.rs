@@ -108,7 +108,7 @@ const fn since(key: &'static str, ty: Ty, minor: u8) -> Opt {
 }
 
 /// `tls_config` (prometheus/common).
-pub const TLS: &[Opt] = &[
+pub static TLS: &[Opt] = &[
     o("ca_file", Ty::File),
     since("ca", Ty::Str, 26),
     o("cert_file", Ty::File),
@@ -153,7 +153,7 @@ const OAUTH2: &[Opt] = &[
 
 /// `http_config` (prometheus/common's HTTP client), shared by every integration and the
 /// global section.
-pub const HTTP: &[Opt] = &[
+pub static HTTP: &[Opt] = &[
     o("basic_auth", Ty::Obj(BASIC_AUTH)),
     o("authorization", Ty::Obj(AUTHORIZATION)),
     o("oauth2", Ty::Obj(OAUTH2)),

@@ -294,7 +294,11 @@ fn value(
         Ty::AnyMap => Some(plain(val.get_ref())),
         Ty::Obj(inner) => {
             let w = format!("`{}` of {what}", k.get_ref());
-            Some(Value::Object(table(cx, inner, val, &w, v)))
+            let m = table(cx, inner, val, &w, v);
+            if std::ptr::eq(inner, crate::am::spec::HTTP) {
+                http_rules(cx, &m, val, &w);
+            }
+            Some(Value::Object(m))
         }
         Ty::Objs(inner) => match val.get_ref() {
             Any::List(items) => {
@@ -368,5 +372,49 @@ fn plain(v: &Any) -> Value {
                 .map(|(k, v)| (k.get_ref().clone(), plain(v.get_ref())))
                 .collect(),
         ),
+    }
+}
+
+/// What prometheus/common refuses in an `http_config` beyond its keys: two ways of
+/// authenticating at once, `authorization` of type `basic`, an OAuth 2 client without its id
+/// or token URL.
+fn http_rules(cx: &mut Cx, m: &Map<String, Value>, val: &S<Any>, what: &str) {
+    let at = |k: &str| val.get_ref().get(k).map_or(val.span(), S::span);
+    let ways: Vec<&str> = ["basic_auth", "authorization", "oauth2", "bearer_token_file"]
+        .into_iter()
+        .filter(|k| m.contains_key(*k))
+        .collect();
+    if ways.len() > 1 {
+        cx.error(
+            codes::CONFLICTING_SETTINGS,
+            format!("{what} authenticates in two ways: `{}` and `{}`", ways[0], ways[1]),
+            at(ways[1]),
+            "Alertmanager refuses more than one of `basic_auth`, `authorization`, `oauth2` and `bearer_token_file`",
+        );
+    }
+    if let Some(t) = m
+        .get("authorization")
+        .and_then(|a| a.get("type"))
+        .and_then(Value::as_str)
+        && t.eq_ignore_ascii_case("basic")
+    {
+        cx.error(
+            codes::CONFLICTING_SETTINGS,
+            format!("{what}: `authorization` cannot be of type `{t}`"),
+            at("authorization"),
+            "write `basic_auth` with `username` and `password_file` instead",
+        );
+    }
+    if let Some(o) = m.get("oauth2") {
+        for key in ["client_id", "token_url"] {
+            if o.get(key).is_none() {
+                cx.error(
+                    codes::MISSING_KEY,
+                    format!("`oauth2` of {what} needs `{key}`"),
+                    at("oauth2"),
+                    "Alertmanager refuses an OAuth 2 client without it",
+                );
+            }
+        }
     }
 }
