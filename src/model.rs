@@ -709,7 +709,7 @@ impl Route {
     /// the tree: depth first, the first matching child unless it sets `continue`, the node
     /// itself when no child matches; a route without a receiver inherits its parent's.
     pub fn receivers_for(&self, labels: &BTreeMap<String, String>) -> Vec<String> {
-        crate::am::walk::walk(self, labels, None, &[]).matched()
+        crate::am::walk::matched(self, labels)
     }
 }
 

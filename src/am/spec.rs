@@ -647,41 +647,6 @@ pub const GLOBAL: &[Opt] = &[
     since("rocketchat_token_id_file", Ty::File, 28),
 ];
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn versions_parse_within_the_known_range() {
-        assert_eq!(AmVersion::parse("0.25"), Ok(AmVersion(25)));
-        assert_eq!(AmVersion::parse("0.27.1"), Ok(AmVersion(27)));
-        assert!(AmVersion::parse("0.23").is_err());
-        assert!(AmVersion::parse("0.29").is_err());
-        assert!(AmVersion::parse("1.0").is_err());
-        assert!(AmVersion::parse("0.25.x").is_err());
-    }
-
-    #[test]
-    fn every_secret_names_a_file_option_of_its_table() {
-        fn walk(opts: &[Opt]) {
-            for o in opts {
-                match o.ty {
-                    Ty::Secret(f) if !f.is_empty() => {
-                        assert!(opts.iter().any(|x| x.key == f), "{} names {f}", o.key)
-                    }
-                    Ty::Obj(inner) | Ty::Objs(inner) => walk(inner),
-                    _ => {}
-                }
-            }
-        }
-        for i in INTEGRATIONS {
-            walk(i.opts);
-            assert!(i.opt("send_resolved").is_some(), "{}", i.key);
-        }
-        walk(GLOBAL);
-    }
-}
-
 fn type_text(t: Ty) -> String {
     match t {
         Ty::Str => "string".into(),
@@ -767,4 +732,39 @@ pub fn markdown() -> String {
     out.push_str("\n#### `tls_config`\n\n");
     rows(TLS, &mut out);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_parse_within_the_known_range() {
+        assert_eq!(AmVersion::parse("0.25"), Ok(AmVersion(25)));
+        assert_eq!(AmVersion::parse("0.27.1"), Ok(AmVersion(27)));
+        assert!(AmVersion::parse("0.23").is_err());
+        assert!(AmVersion::parse("0.29").is_err());
+        assert!(AmVersion::parse("1.0").is_err());
+        assert!(AmVersion::parse("0.25.x").is_err());
+    }
+
+    #[test]
+    fn every_secret_names_a_file_option_of_its_table() {
+        fn walk(opts: &[Opt]) {
+            for o in opts {
+                match o.ty {
+                    Ty::Secret(f) if !f.is_empty() => {
+                        assert!(opts.iter().any(|x| x.key == f), "{} names {f}", o.key)
+                    }
+                    Ty::Obj(inner) | Ty::Objs(inner) => walk(inner),
+                    _ => {}
+                }
+            }
+        }
+        for i in INTEGRATIONS {
+            walk(i.opts);
+            assert!(i.opt("send_resolved").is_some(), "{}", i.key);
+        }
+        walk(GLOBAL);
+    }
 }

@@ -73,72 +73,111 @@ pub fn walk(
     intervals: &[TimeInterval],
 ) -> Walk {
     let mut w = Walk::default();
-    node(root, "", labels, at, intervals, 0, &mut w);
+    let cx = Ctx {
+        labels,
+        at,
+        intervals,
+        record: true,
+    };
+    node(root, "", 0, &cx, &mut w);
     w
 }
 
-fn node(
-    r: &Route,
-    inherited: &str,
-    labels: &Labels,
-    at: Option<Timestamp>,
-    intervals: &[TimeInterval],
-    depth: usize,
-    w: &mut Walk,
-) -> bool {
-    let pad = "  ".repeat(depth + 1);
-    let what = if depth == 0 {
-        "root".to_string()
-    } else {
-        describe(&r.matchers)
+/// The receivers `labels` reach, time intervals aside, without recording the path: the
+/// check walks every alert of a large config this way.
+pub fn matched(root: &Route, labels: &Labels) -> Vec<String> {
+    let mut w = Walk::default();
+    let cx = Ctx {
+        labels,
+        at: None,
+        intervals: &[],
+        record: false,
     };
-    if !r.matchers.iter().all(|m| m.matches(labels)) {
-        w.path.push(format!("{pad}{what}: no match"));
+    node(root, "", 0, &cx, &mut w);
+    w.matched()
+}
+
+/// What stays the same across one walk.
+struct Ctx<'a> {
+    labels: &'a Labels,
+    at: Option<Timestamp>,
+    intervals: &'a [TimeInterval],
+    /// Whether to keep the path and each route's intervals (tests, `ccmon routes`).
+    record: bool,
+}
+
+fn node(r: &Route, inherited: &str, depth: usize, cx: &Ctx, w: &mut Walk) -> bool {
+    let pad = if cx.record {
+        "  ".repeat(depth + 1)
+    } else {
+        String::new()
+    };
+    let what = || {
+        if depth == 0 {
+            "root".to_string()
+        } else {
+            describe(&r.matchers)
+        }
+    };
+    if !r.matchers.iter().all(|m| m.matches(cx.labels)) {
+        if cx.record {
+            w.path.push(format!("{pad}{}: no match", what()));
+        }
         return false;
     }
     let receiver = r.receiver.as_deref().unwrap_or(inherited);
-    w.path.push(format!(
-        "{pad}{what}: matched (receiver `{receiver}`{})",
-        if r.continue_ { ", continue" } else { "" }
-    ));
+    if cx.record {
+        w.path.push(format!(
+            "{pad}{}: matched (receiver `{receiver}`{})",
+            what(),
+            if r.continue_ { ", continue" } else { "" }
+        ));
+    }
     let before = w.deliveries.len();
     for child in &r.routes {
-        if node(child, receiver, labels, at, intervals, depth + 1, w) && !child.continue_ {
+        if node(child, receiver, depth + 1, cx, w) && !child.continue_ {
             break;
         }
     }
     if w.deliveries.len() == before {
-        let silenced = at.and_then(|t| {
-            if let Some(m) = r.mute.iter().find(|m| inside(intervals, m, t)) {
-                return Some(format!("muted by `{m}`"));
-            }
-            if !r.active.is_empty() && !r.active.iter().any(|a| inside(intervals, a, t)) {
-                return Some(format!(
-                    "outside {}",
-                    r.active
-                        .iter()
-                        .map(|a| format!("`{a}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
-            None
-        });
-        w.path.push(format!(
-            "{pad}  → `{receiver}`{}",
-            silenced
-                .as_ref()
-                .map(|s| format!(" ({s})"))
-                .unwrap_or_default()
-        ));
+        let silenced = cx.at.and_then(|t| silenced(r, cx.intervals, t));
+        if cx.record {
+            w.path.push(format!(
+                "{pad}  → `{receiver}`{}",
+                silenced
+                    .as_ref()
+                    .map(|s| format!(" ({s})"))
+                    .unwrap_or_default()
+            ));
+        }
         w.deliveries.push(Delivery {
             receiver: receiver.to_string(),
             silenced,
-            mute: r.mute.clone(),
-            active: r.active.clone(),
+            mute: if cx.record {
+                r.mute.clone()
+            } else {
+                Vec::new()
+            },
+            active: if cx.record {
+                r.active.clone()
+            } else {
+                Vec::new()
+            },
         });
     }
     true
+}
+
+/// Why route `r` sends nothing at `t`, if it does not.
+fn silenced(r: &Route, intervals: &[TimeInterval], t: Timestamp) -> Option<String> {
+    if let Some(m) = r.mute.iter().find(|m| inside(intervals, m, t)) {
+        return Some(format!("muted by `{m}`"));
+    }
+    if !r.active.is_empty() && !r.active.iter().any(|a| inside(intervals, a, t)) {
+        let names: Vec<String> = r.active.iter().map(|a| format!("`{a}`")).collect();
+        return Some(format!("outside {}", names.join(", ")));
+    }
+    None
 }
 
 fn all(ms: &[Matcher], labels: &Labels) -> bool {
