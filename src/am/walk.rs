@@ -286,3 +286,47 @@ pub fn run_tests(am: &crate::model::Alertmanager, file: &str) -> TestReport {
     }
     report
 }
+
+/// Every receiver an alert may reach when only some of its labels are known (those its rule
+/// sets; the rest come from its series): a matcher on an unknown label may go either way, so
+/// a route whose outcome is unknown is both taken and passed over. For warnings, which must
+/// not fire on what the series will decide.
+pub fn possible(root: &Route, known: &Labels) -> Vec<String> {
+    fn eval(ms: &[Matcher], known: &Labels) -> Option<bool> {
+        let mut sure = true;
+        for m in ms {
+            if known.contains_key(&m.name) {
+                if !m.matches(known) {
+                    return Some(false);
+                }
+            } else {
+                sure = false;
+            }
+        }
+        if sure { Some(true) } else { None }
+    }
+    fn node(r: &Route, inherited: &str, known: &Labels, out: &mut Vec<String>) -> Option<bool> {
+        let here = eval(&r.matchers, known);
+        if here == Some(false) {
+            return here;
+        }
+        let receiver = r.receiver.as_deref().unwrap_or(inherited);
+        let mut surely_matched = false;
+        for child in &r.routes {
+            let c = node(child, receiver, known, out);
+            if c == Some(true) {
+                surely_matched = true;
+                if !child.continue_ {
+                    break;
+                }
+            }
+        }
+        if !surely_matched && !out.iter().any(|o| o == receiver) {
+            out.push(receiver.to_string());
+        }
+        here
+    }
+    let mut out = Vec::new();
+    node(root, "", known, &mut out);
+    out
+}

@@ -330,8 +330,14 @@ fn secret(
 ) {
     let key = k.get_ref();
     let help = if file.is_empty() {
+        let instead = if key == "secret_key" {
+            ": give `sigv4` a `profile` or `role_arn`, or leave both keys out for the environment's credentials"
+        } else {
+            ": this option cannot be used"
+        };
         format!(
-            "Alertmanager reads `{key}` only as a value, and ccmon never writes a secret into a generated file: use a form that needs no secret here"
+            "Alertmanager up to {} reads `{key}` only as a value, and ccmon never writes a secret into a generated file{instead}",
+            crate::am::spec::NEWEST
         )
     } else {
         let since = file_since.unwrap_or(v);

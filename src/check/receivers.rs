@@ -73,15 +73,23 @@ pub fn receiver(cx: &mut Cx, r: &RawReceiver, g: &Globals, v: AmVersion) -> Rece
                         t.span(),
                         format!("Alertmanager {v} refuses this integration"),
                     )
-                    .help(format!(
-                        "set `[alertmanager] version = \"{}\"` (or later) if your servers run it",
-                        spec.since
-                    )),
+                    .help(match usable_from(spec) {
+                        u if u > spec.since => format!(
+                            "its secret has a file form from Alertmanager {u}, and ccmon writes it only as a file: set `[alertmanager] version = \"{u}\"` (or later) if your servers run it"
+                        ),
+                        u => format!(
+                            "set `[alertmanager] version = \"{u}\"` (or later) if your servers run it"
+                        ),
+                    }),
                 );
                 continue;
             }
+            let before = cx.diags.count(crate::diag::Severity::Error);
             let options = integrations::table(cx, spec.opts, t, &what, v);
-            needs(cx, spec, &options, g, t, &what, v);
+            // After a misspelt, too new or mistyped key, what seems missing is its consequence.
+            if cx.diags.count(crate::diag::Severity::Error) == before {
+                needs(cx, spec, &options, g, t, &what, v);
+            }
             particular(cx, spec, &options, g, t, &what);
             out.push(Integration {
                 spec,
@@ -155,25 +163,36 @@ fn needs(
                 None => format!("`{k}`"),
             })
             .collect();
-        let mut d = Diagnostic::error(
-            codes::MISSING_KEY,
-            format!("{what} needs {}", names.join(" or ")),
-        )
-        .at(t.span(), "Alertmanager cannot deliver without it");
-        let too_new = group
+        // A group that a global key could satisfy is a combination of keys (CM106, as Slack's
+        // URL file always was); one the integration alone must hold is a missing key.
+        let code = if group.iter().any(|k| k.starts_with("global.")) {
+            codes::INCOMPLETE_KEYS
+        } else {
+            codes::MISSING_KEY
+        };
+        let mut d = Diagnostic::error(code, format!("{what} needs {}", names.join(" or ")))
+            .at(t.span(), "Alertmanager cannot deliver without it");
+        let opt_of = |k: &str| match k.strip_prefix("global.") {
+            Some(k) => spec::GLOBAL.iter().find(|o| o.key == k),
+            None => spec.opt(k),
+        };
+        let opts: Vec<&spec::Opt> = group.iter().filter_map(|k| opt_of(k)).collect();
+        let usable = opts
             .iter()
-            .filter_map(|k| spec.opt(k))
-            .find(|o| o.since > v);
-        if let Some(o) = too_new {
-            d = d.help(format!(
-                "Alertmanager has `{}` from {}; the target is {v}: ccmon writes this secret only as a file, so set `[alertmanager] version = \"{}\"` if your servers run it",
-                o.key, o.since, o.since
-            ));
-        } else if group.iter().all(|k| {
-            spec.opt(k)
-                .is_some_and(|o| matches!(o.ty, spec::Ty::Secret("")))
-        }) {
-            d = d.help("Alertmanager reads this secret only as a value, and ccmon never writes a secret into a generated file: this integration cannot be used until Alertmanager reads it from a file");
+            .filter(|o| o.since <= v && !matches!(o.ty, spec::Ty::Secret("")));
+        if usable.count() == 0 {
+            if let Some(o) = opts.iter().filter(|o| o.since > v).min_by_key(|o| o.since) {
+                d = d.help(format!(
+                    "Alertmanager has `{}` from {}; the target is {v}: ccmon writes this secret only as a file, so set `[alertmanager] version = \"{}\"` if your servers run it",
+                    o.key, o.since, o.since
+                ));
+            } else {
+                d = d.help(format!(
+                    "Alertmanager up to {} reads this secret only as a value, and ccmon never writes a secret into a generated file: `{}` cannot be used",
+                    spec::NEWEST,
+                    spec.key
+                ));
+            }
         }
         cx.push(d);
     }
@@ -222,4 +241,21 @@ fn particular(
         ),
         _ => {}
     }
+}
+
+/// The first release in which `spec` can be written without a secret in the file: the
+/// integration exists, and each of its needs has a usable key.
+fn usable_from(spec: &spec::Integration) -> AmVersion {
+    spec.need
+        .iter()
+        .map(|group| {
+            group
+                .iter()
+                .filter_map(|k| spec.opt(k))
+                .filter(|o| !matches!(o.ty, spec::Ty::Secret(_)))
+                .map(|o| o.since)
+                .min()
+                .unwrap_or(spec.since)
+        })
+        .fold(spec.since, AmVersion::max)
 }

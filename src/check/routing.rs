@@ -357,7 +357,7 @@ pub fn reachability(
     let mut reached: std::collections::BTreeSet<String> = Default::default();
     let mut warned: Vec<&str> = Vec::new();
     for (name, labels, span) in alerts {
-        let to = route.receivers_for(labels);
+        let to = crate::am::walk::possible(route, labels);
         let of = |n: &String| receivers.iter().find(|r| &r.name == n);
         let page = page_severity.is_some_and(|p| labels.get("severity").is_some_and(|s| s == p));
         let silent = to
@@ -372,9 +372,10 @@ pub fn reachability(
             let mut d = Diagnostic::warning(
                 codes::PAGE_NOT_PAGED,
                 format!(
-                    "page `{name}` (severity `{}`) reaches only {}, which page no one",
+                    "page `{name}` (severity `{}`) reaches only {}, which {} no one",
                     page_severity.unwrap_or_default(),
-                    crate::suggest::backticked(&to)
+                    crate::suggest::backticked(&to),
+                    if to.len() == 1 { "pages" } else { "page" }
                 ),
             )
             .help("route it to a receiver with PagerDuty, Opsgenie, VictorOps or Pushover, or mark the receiver that pages (a webhook into your paging system) with `pages = true`");
