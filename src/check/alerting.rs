@@ -184,7 +184,7 @@ pub fn alertmanager(
         .map(|r| super::receivers::receiver(cx, r.get_ref(), &globals, version))
         .collect();
     let names: Vec<String> = receivers.iter().map(|r| r.name.clone()).collect();
-    let time_intervals = super::routing::time_intervals(cx, raw);
+    let time_intervals = super::routing::time_intervals(cx, raw, version);
     let refs = Names {
         receivers: &names,
         intervals: time_intervals.iter().map(|t| t.name.clone()).collect(),

@@ -12,7 +12,11 @@ use crate::load::{RawConfig, RawPeriod, RawRouteTest, RawTemplate, S};
 use crate::model::{RouteTest, TemplateFile, TimeInterval};
 
 /// `[[time_interval]]`: names, periods read as Alertmanager reads them.
-pub fn time_intervals(cx: &mut Cx, raw: &RawConfig) -> Vec<TimeInterval> {
+pub fn time_intervals(
+    cx: &mut Cx,
+    raw: &RawConfig,
+    v: crate::am::spec::AmVersion,
+) -> Vec<TimeInterval> {
     cx.unique(
         raw.time_intervals.iter().map(|t| &t.get_ref().name),
         "time interval",
@@ -32,7 +36,11 @@ pub fn time_intervals(cx: &mut Cx, raw: &RawConfig) -> Vec<TimeInterval> {
             }
             TimeInterval {
                 name,
-                periods: t.period.iter().map(|p| period(cx, p.get_ref())).collect(),
+                periods: t
+                    .period
+                    .iter()
+                    .map(|p| period(cx, p.get_ref(), v))
+                    .collect(),
             }
         })
         .collect()
@@ -63,7 +71,15 @@ fn list<T>(
     (parsed, text)
 }
 
-fn period(cx: &mut Cx, p: &RawPeriod) -> Period {
+fn period(cx: &mut Cx, p: &RawPeriod, v: crate::am::spec::AmVersion) -> Period {
+    // Alertmanager reads a period's `location` from 0.25.
+    let since = crate::am::spec::AmVersion(25);
+    if let Some(l) = &p.location
+        && v < since
+    {
+        let key = S::new(l.span(), "location".to_string());
+        super::integrations::newer(cx, &key, "`[[time_interval.period]]`", since, v);
+    }
     let (times, _) = list(cx, &p.times, ti::parse_times, "time range");
     let (weekdays, wt) = list(cx, &p.weekdays, ti::parse_weekdays, "weekday");
     let (days_of_month, dt) = list(
