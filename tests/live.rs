@@ -5,25 +5,16 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use common::net::{Proc, free_port, read_request, wait_until};
 use common::{TempDir, require_tool};
-
-/// Kills the process when dropped, whatever the test's outcome.
-struct Proc(Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn spawn(name: &'static str, cmd: &mut Command, log: &std::path::Path) -> Proc {
     let out = std::fs::File::create(log).unwrap();
@@ -35,49 +26,6 @@ fn spawn(name: &'static str, cmd: &mut Command, log: &std::path::Path) -> Proc {
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
     Proc(child)
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// One HTTP request read from a stream: (request line, body, whether the client asked to keep
-/// the connection open). HTTP/1.1 keeps it unless `Connection: close`; HTTP/1.0 closes it
-/// unless `Connection: keep-alive`, as real servers do. `None` at end of stream.
-fn read_request(reader: &mut BufReader<TcpStream>) -> Option<(String, Vec<u8>, bool)> {
-    let mut line = String::new();
-    if reader.read_line(&mut line).ok()? == 0 {
-        return None;
-    }
-    let mut length = 0usize;
-    let mut keep_alive = line.trim_end().ends_with("HTTP/1.1");
-    loop {
-        let mut h = String::new();
-        if reader.read_line(&mut h).ok()? == 0 {
-            return None;
-        }
-        let h = h.trim_end();
-        if h.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = h.split_once(':')
-            && k.eq_ignore_ascii_case("content-length")
-        {
-            length = v.trim().parse().unwrap_or(0);
-        }
-        if let Some((k, v)) = h.split_once(':')
-            && k.eq_ignore_ascii_case("connection")
-        {
-            keep_alive = v.trim().eq_ignore_ascii_case("keep-alive");
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).ok()?;
-    Some((line.trim_end().to_string(), body, keep_alive))
 }
 
 fn respond(stream: &mut TcpStream, body: &str, keep_alive: bool) -> bool {
@@ -153,17 +101,6 @@ fn render(toml: &str, dir: &std::path::Path) -> ccmon::model::Model {
     let (m, _) = common::model_of(&src);
     ccmon::emit::emit(&m).write_to(dir).unwrap();
     m
-}
-
-fn wait_until(limit: Duration, mut ok: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if ok() {
-            return true;
-        }
-        thread::sleep(Duration::from_millis(200));
-    }
-    ok()
 }
 
 #[test]

@@ -1,0 +1,70 @@
+//! Loopback helpers for the live tests: child processes killed on drop, free ports, a
+//! minimal HTTP/1.1 request reader for stub servers, polling.
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::{TcpListener, TcpStream};
+use std::process::Child;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Kills the process when dropped, whatever the test's outcome.
+pub struct Proc(pub Child);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Polls `ok` every 100 ms until it holds or `limit` has passed; its last answer.
+pub fn wait_until(limit: Duration, mut ok: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if ok() {
+            return true;
+        }
+        thread::sleep(Duration::from_millis(100));
+    }
+    ok()
+}
+
+/// One HTTP request read from a stream: (request line, body, whether the client asked to keep
+/// the connection open). HTTP/1.1 keeps it unless `Connection: close`; HTTP/1.0 closes it
+/// unless `Connection: keep-alive`, as real servers do. `None` at end of stream.
+pub fn read_request(reader: &mut BufReader<TcpStream>) -> Option<(String, Vec<u8>, bool)> {
+    let mut line = String::new();
+    if reader.read_line(&mut line).ok()? == 0 {
+        return None;
+    }
+    let mut length = 0usize;
+    let mut keep_alive = line.trim_end().ends_with("HTTP/1.1");
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).ok()? == 0 {
+            return None;
+        }
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            if k.eq_ignore_ascii_case("content-length") {
+                length = v.trim().parse().unwrap_or(0);
+            } else if k.eq_ignore_ascii_case("connection") {
+                keep_alive = v.trim().eq_ignore_ascii_case("keep-alive");
+            }
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    Some((line.trim_end().to_string(), body, keep_alive))
+}
