@@ -81,9 +81,12 @@ enum Command {
         #[arg(default_value = "monitoring.toml")]
         config: PathBuf,
         /// Apply the time intervals at this time: RFC 3339, or a local `YYYY-MM-DD HH:MM`
-        /// in `--timezone`.
+        /// in `--timezone`. Default: now.
         #[arg(long)]
         at: Option<String>,
+        /// Show where alerts go with no time interval applied.
+        #[arg(long, conflicts_with = "at")]
+        any_time: bool,
         /// IANA time zone of a local `--at`.
         #[arg(long, default_value = "UTC")]
         timezone: String,
@@ -181,8 +184,9 @@ fn run(cmd: Command) -> u8 {
         Command::Routes {
             config,
             at,
+            any_time,
             timezone,
-        } => routes(&config, at.as_deref(), &timezone),
+        } => routes(&config, at.as_deref(), any_time, &timezone),
         Command::Schema => {
             print!("{}", crate::schema::json_schema());
             EXIT_OK
@@ -249,7 +253,8 @@ fn test(config: &Path) -> u8 {
     let Some(model) = model else {
         return EXIT_PROBLEMS;
     };
-    let routes = crate::am::walk::run_tests(&model.alertmanager, &config.display().to_string());
+    let routes =
+        crate::dispatch::walk::run_tests(&model.alertmanager, &config.display().to_string());
     for f in &routes.failures {
         print!("{f}");
     }
@@ -278,9 +283,10 @@ fn test(config: &Path) -> u8 {
 }
 
 /// `ccmon routes`.
-fn routes(config: &Path, at: Option<&str>, timezone: &str) -> u8 {
+fn routes(config: &Path, at: Option<&str>, any_time: bool, timezone: &str) -> u8 {
     let at = match at {
-        None => None,
+        None if any_time => None,
+        None => Some(jiff::Timestamp::now()),
         Some(a) => {
             let parsed = crate::am::timeinterval::zone(timezone)
                 .and_then(|tz| crate::am::timeinterval::parse_instant(a, &tz));
@@ -299,7 +305,7 @@ fn routes(config: &Path, at: Option<&str>, timezone: &str) -> u8 {
     let Some(model) = model else {
         return EXIT_PROBLEMS;
     };
-    print!("{}", crate::am::routes::report(&model, at));
+    print!("{}", crate::dispatch::routes::report(&model, at));
     EXIT_OK
 }
 

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod codes;
 pub mod cx;
 pub mod diag;
+pub mod dispatch;
 pub mod emit;
 pub mod escape;
 pub mod gofmt;

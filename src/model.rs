@@ -704,15 +704,6 @@ impl Alert {
     }
 }
 
-impl Route {
-    /// The receivers an alert with these labels reaches, as Alertmanager's dispatcher walks
-    /// the tree: depth first, the first matching child unless it sets `continue`, the node
-    /// itself when no child matches; a route without a receiver inherits its parent's.
-    pub fn receivers_for(&self, labels: &BTreeMap<String, String>) -> Vec<String> {
-        crate::am::walk::matched(self, labels)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #[test]

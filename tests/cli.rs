@@ -557,4 +557,15 @@ fn routes_shows_the_tree_and_what_an_interval_silences() {
         "soon",
     ]));
     assert_eq!(code, 2, "{stderr}");
+    let (code, stdout, stderr) = out(ccmon().args([
+        "routes",
+        "examples/claude-code/monitoring.toml",
+        "--any-time",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("alerts (time intervals not applied):"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("outside"), "{stdout}");
 }

@@ -214,7 +214,7 @@ fn amtool_routes_every_alert_to_its_receiver() {
         let config = tmp.path().join("alertmanager/alertmanager.yml");
         for a in &m.alerts {
             let labels = a.static_labels();
-            let expected = m.alertmanager.route.receivers_for(&labels).join(",");
+            let expected = ccmon::dispatch::walk::matched(&m.alertmanager.route, &labels).join(",");
             let got = amtool_route(&config, &labels.into_iter().collect::<Vec<_>>());
             eprintln!("[{name}] {} ({}) -> {got}", a.name, a.severity.as_str());
             assert_eq!(got, expected, "{name}: alert {}", a.name);
@@ -223,7 +223,8 @@ fn amtool_routes_every_alert_to_its_receiver() {
             for tier in &slo.tiers {
                 let mut labels = ccmon::emit::rules::slo_alert_meta(slo, tier, &tier.windows[0]).0;
                 labels.insert("alertname".into(), tier.alert.clone());
-                let expected = m.alertmanager.route.receivers_for(&labels).join(",");
+                let expected =
+                    ccmon::dispatch::walk::matched(&m.alertmanager.route, &labels).join(",");
                 let got = amtool_route(&config, &labels.into_iter().collect::<Vec<_>>());
                 eprintln!(
                     "[{name}] {} ({}) -> {got}",
@@ -266,13 +267,13 @@ fn amtool_agrees_with_every_route_test_before_time_and_inhibition() {
     let mut checked = 0;
     for name in examples() {
         let (m, _) = model_of(&example_source(&name));
-        let report = ccmon::am::walk::run_tests(&m.alertmanager, &name);
+        let report = ccmon::dispatch::walk::run_tests(&m.alertmanager, &name);
         assert!(report.failures.is_empty(), "{name}: {:#?}", report.failures);
         let tmp = TempDir::new("amtool-route-tests");
         ccmon::emit::emit(&m).write_to(tmp.path()).unwrap();
         let config = tmp.path().join("alertmanager/alertmanager.yml");
         for t in &m.alertmanager.route_tests {
-            let w = ccmon::am::walk::walk(&m.alertmanager.route, &t.labels, None, &[]);
+            let w = ccmon::dispatch::walk::walk(&m.alertmanager.route, &t.labels, None, &[]);
             let got = amtool_route(&config, &t.labels.clone().into_iter().collect::<Vec<_>>());
             assert_eq!(
                 got,
@@ -317,7 +318,7 @@ fn the_real_tools_accept_a_large_generated_config() {
     let config = tmp.path().join("alertmanager/alertmanager.yml");
     for a in m.alerts.iter().step_by(97) {
         let labels = a.static_labels();
-        let expected = m.alertmanager.route.receivers_for(&labels).join(",");
+        let expected = ccmon::dispatch::walk::matched(&m.alertmanager.route, &labels).join(",");
         let got = amtool_route(&config, &labels.into_iter().collect::<Vec<_>>());
         assert_eq!(got, expected, "alert {}", a.name);
     }

@@ -1,8 +1,6 @@
-//! Alertmanager as ccmon knows it: what each release accepts ([`spec`]), time intervals as
-//! Alertmanager evaluates them ([`timeinterval`]), and its route walk with muting and
-//! inhibition ([`walk`]), which `ccmon test` and `ccmon routes` run.
+//! Alertmanager as ccmon knows it, apart from the model: what each release accepts
+//! ([`spec`]) and time intervals as Alertmanager reads and evaluates them ([`timeinterval`]).
+//! Its dispatcher, which walks the model's routes, is [`crate::dispatch`].
 
-pub mod routes;
 pub mod spec;
 pub mod timeinterval;
-pub mod walk;

@@ -781,7 +781,7 @@ fn pages_reach_someone(
                 labels.insert(key.to_string(), v.to_string());
             }
         }
-        let to = crate::am::walk::possible(route, &labels);
+        let to = crate::dispatch::walk::possible(route, &labels);
         if to.is_empty() || !to.iter().all(|r| silent(r)) {
             continue;
         }

@@ -135,67 +135,15 @@ fn value(
     what: &str,
     v: AmVersion,
 ) -> Option<Value> {
-    let text = |cx: &mut Cx| string(cx, val, k).map(|s| spanned(val, s));
     match opt.ty {
-        Ty::File => {
-            let s = text(cx)?;
-            let p = s.get_ref();
-            if !p.starts_with('/') || p.chars().any(char::is_control) || p.ends_with('/') {
-                cx.error(
-                    codes::UNUSABLE_PATH,
-                    format!("`{}` is not an absolute path to a file", p.escape_debug()),
-                    s.span(),
-                    "expected a path such as `/etc/alertmanager/secrets/token`",
-                );
-            }
-            Some(Value::String(p.clone()))
-        }
-        Ty::Str => {
-            let s = text(cx)?;
-            if s.get_ref().trim().is_empty() || s.get_ref().chars().any(char::is_control) {
-                cx.error(
-                    codes::EMPTY_VALUE,
-                    format!("`{}` is empty or holds control characters", k.get_ref()),
-                    val.span(),
-                    "expected a value",
-                );
-            }
-            Some(Value::String(s.get_ref().clone()))
-        }
-        Ty::Tmpl => {
-            let s = text(cx)?;
-            super::template::report(
-                cx,
-                &s,
-                super::template::check_alertmanager,
-                Some(TEMPLATE_HELP),
-            );
-            Some(Value::String(s.get_ref().clone()))
-        }
-        Ty::Url => {
-            let s = text(cx)?;
-            super::base::url(cx, &s);
-            Some(Value::String(s.get_ref().clone()))
-        }
-        Ty::Email => {
-            let s = text(cx)?;
-            super::template::report(cx, &s, super::template::check_alertmanager, None);
-            let e = s.get_ref();
-            if !e.contains('@') || e.trim() != e {
-                cx.error(
-                    codes::BAD_URL_OR_EMAIL,
-                    format!("`{e}` is not an email address"),
-                    s.span(),
-                    "expected `name@domain`",
-                );
-            }
-            Some(Value::String(e.clone()))
-        }
-        Ty::HostPort => {
-            let s = text(cx)?;
-            super::base::address(cx, &s);
-            Some(Value::String(s.get_ref().clone()))
-        }
+        Ty::File
+        | Ty::Str
+        | Ty::Tmpl
+        | Ty::Url
+        | Ty::Email
+        | Ty::HostPort
+        | Ty::Dur
+        | Ty::Enum(_) => text_value(cx, opt.ty, k, val),
         Ty::Bool => {
             match val.get_ref() {
                 Any::Bool(b) => {
@@ -233,29 +181,10 @@ fn value(
                 None
             }
         },
-        Ty::Dur => {
-            let s = text(cx)?;
-            cx.duration_of(&s).map(|d| Value::String(d.to_string()))
-        }
         Ty::Secret(file) => {
             let file_since = opts.iter().find(|o| o.key == file).map(|o| o.since);
             secret(cx, k, val, file, file_since, v);
             None
-        }
-        Ty::Enum(choices) => {
-            let s = text(cx)?;
-            if !choices.contains(&s.get_ref().as_str()) {
-                cx.error(
-                    codes::UNKNOWN_CHOICE,
-                    format!("`{}` cannot be `{}`", k.get_ref(), s.get_ref()),
-                    val.span(),
-                    &format!(
-                        "expected {}",
-                        backticked(&choices.iter().map(|c| c.to_string()).collect::<Vec<_>>())
-                    ),
-                );
-            }
-            Some(Value::String(s.get_ref().clone()))
         }
         Ty::Strs => match val.get_ref() {
             Any::List(items) => Some(Value::Array(
@@ -315,6 +244,92 @@ fn value(
                 None
             }
         },
+    }
+}
+
+/// An option whose value is one string, checked by its kind.
+fn text_value(cx: &mut Cx, ty: Ty, k: &S<String>, val: &S<Any>) -> Option<Value> {
+    let text = |cx: &mut Cx| string(cx, val, k).map(|s| spanned(val, s));
+    match ty {
+        Ty::File => {
+            let s = text(cx)?;
+            let p = s.get_ref();
+            if !p.starts_with('/') || p.chars().any(char::is_control) || p.ends_with('/') {
+                cx.error(
+                    codes::UNUSABLE_PATH,
+                    format!("`{}` is not an absolute path to a file", p.escape_debug()),
+                    s.span(),
+                    "expected a path such as `/etc/alertmanager/secrets/token`",
+                );
+            }
+            Some(Value::String(p.clone()))
+        }
+        Ty::Str => {
+            let s = text(cx)?;
+            if s.get_ref().trim().is_empty() || s.get_ref().chars().any(char::is_control) {
+                cx.error(
+                    codes::EMPTY_VALUE,
+                    format!("`{}` is empty or holds control characters", k.get_ref()),
+                    val.span(),
+                    "expected a value",
+                );
+            }
+            Some(Value::String(s.get_ref().clone()))
+        }
+        Ty::Tmpl => {
+            let s = text(cx)?;
+            super::template::report(
+                cx,
+                &s,
+                super::template::check_alertmanager,
+                Some(TEMPLATE_HELP),
+            );
+            Some(Value::String(s.get_ref().clone()))
+        }
+        Ty::Url => {
+            let s = text(cx)?;
+            super::base::url(cx, &s);
+            Some(Value::String(s.get_ref().clone()))
+        }
+        Ty::Email => {
+            let s = text(cx)?;
+            super::template::report(cx, &s, super::template::check_alertmanager, None);
+            let e = s.get_ref();
+            if !e.contains('@') || e.trim() != e {
+                cx.error(
+                    codes::BAD_URL_OR_EMAIL,
+                    format!("`{e}` is not an email address"),
+                    s.span(),
+                    "expected `name@domain`",
+                );
+            }
+            Some(Value::String(e.clone()))
+        }
+        Ty::HostPort => {
+            let s = text(cx)?;
+            super::base::address(cx, &s);
+            Some(Value::String(s.get_ref().clone()))
+        }
+        Ty::Dur => {
+            let s = text(cx)?;
+            cx.duration_of(&s).map(|d| Value::String(d.to_string()))
+        }
+        Ty::Enum(choices) => {
+            let s = text(cx)?;
+            if !choices.contains(&s.get_ref().as_str()) {
+                cx.error(
+                    codes::UNKNOWN_CHOICE,
+                    format!("`{}` cannot be `{}`", k.get_ref(), s.get_ref()),
+                    val.span(),
+                    &format!(
+                        "expected {}",
+                        backticked(&choices.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+                    ),
+                );
+            }
+            Some(Value::String(s.get_ref().clone()))
+        }
+        _ => None,
     }
 }
 

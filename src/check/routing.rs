@@ -373,7 +373,7 @@ pub fn reachability(
     let mut reached: std::collections::BTreeSet<String> = Default::default();
     let mut warned: Vec<&str> = Vec::new();
     for (name, labels, span) in alerts {
-        let to = crate::am::walk::possible(route, labels);
+        let to = crate::dispatch::walk::possible(route, labels);
         let of = |n: &String| receivers.iter().find(|r| &r.name == n);
         let page = page_severity.is_some_and(|p| labels.get("severity").is_some_and(|s| s == p));
         let silent = to

@@ -78,7 +78,7 @@ pub fn report(m: &Model, at: Option<Timestamp>) -> String {
         "\nalerts{}:",
         match at {
             Some(t) => format!(" at {t}"),
-            None => " (time intervals not applied: give --at to apply them)".to_string(),
+            None => " (time intervals not applied)".to_string(),
         }
     );
     let mut rows: Vec<[String; 4]> = Vec::new();
