@@ -218,7 +218,8 @@ pub fn alertmanager(
     super::routing::reachability(
         cx,
         raw,
-        &who_labels(raw, &who),
+        &who_labels(&who),
+        &|i| who_span(raw, who[i]),
         &route,
         &receivers,
         page_severity.as_deref(),
@@ -280,9 +281,8 @@ fn page_severity(
     }
 }
 
-/// Each alert of the rule files with the labels known from its rule, and where it is
-/// declared.
-fn who_labels(raw: &RawConfig, who: &[Who]) -> Vec<super::routing::Routed> {
+/// Each alert of the rule files with the labels known from its rule.
+fn who_labels(who: &[Who]) -> Vec<super::routing::Routed> {
     who.iter()
         .map(|w| {
             let mut labels = std::collections::BTreeMap::new();
@@ -294,7 +294,7 @@ fn who_labels(raw: &RawConfig, who: &[Who]) -> Vec<super::routing::Routed> {
                     labels.insert(key.to_string(), v.to_string());
                 }
             }
-            (labels["alertname"].clone(), labels, who_span(raw, *w))
+            (labels["alertname"].clone(), labels)
         })
         .collect()
 }

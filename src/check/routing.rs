@@ -347,13 +347,8 @@ fn route_test(cx: &mut Cx, t: &S<RawRouteTest>, receivers: &[String]) -> RouteTe
     }
 }
 
-/// An alert as routing sees it: its name, the labels known from its rule, where it is
-/// declared.
-pub type Routed = (
-    String,
-    BTreeMap<String, String>,
-    Option<std::ops::Range<usize>>,
-);
+/// An alert as routing sees it: its name and the labels known from its rule.
+pub type Routed = (String, BTreeMap<String, String>);
 
 /// Warnings from the route walk of every alert the rule files hold: a page (severity
 /// `page_severity`) that reaches receivers none of which pages (CM612), and a receiver that
@@ -362,6 +357,7 @@ pub fn reachability(
     cx: &mut Cx,
     raw: &RawConfig,
     alerts: &[Routed],
+    span_of: &dyn Fn(usize) -> Option<std::ops::Range<usize>>,
     route: &crate::model::Route,
     receivers: &[crate::model::Receiver],
     page_severity: Option<&str>,
@@ -372,7 +368,7 @@ pub fn reachability(
     }
     let mut reached: std::collections::BTreeSet<String> = Default::default();
     let mut warned: Vec<&str> = Vec::new();
-    for (name, labels, span) in alerts {
+    for (i, (name, labels)) in alerts.iter().enumerate() {
         let to = crate::dispatch::walk::possible(route, labels);
         let of = |n: &String| receivers.iter().find(|r| &r.name == n);
         let page = page_severity.is_some_and(|p| labels.get("severity").is_some_and(|s| s == p));
@@ -395,8 +391,8 @@ pub fn reachability(
                 ),
             )
             .help("route it to a receiver with PagerDuty, Opsgenie, VictorOps or Pushover, or mark the receiver that pages (a webhook into your paging system) with `pages = true`");
-            if let Some(span) = span {
-                d = d.at(span.clone(), "this page would wake no one");
+            if let Some(span) = span_of(i) {
+                d = d.at(span, "this page would wake no one");
             }
             cx.push(d);
         }
