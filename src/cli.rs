@@ -360,7 +360,15 @@ fn render(config: &Path, out: &Path, force: bool) -> u8 {
     for f in &report.kept_edited {
         eprintln!("warning: kept {f}: ccmon no longer generates it, but it was edited by hand");
     }
-    println!("wrote {} files to {}", bundle.files.len(), out.display());
+    for f in &report.changed {
+        println!("wrote {f}");
+    }
+    println!(
+        "{} changed, {} unchanged in {}",
+        report.changed.len(),
+        report.unchanged,
+        out.display()
+    );
     // The process ends here: freeing a large model piece by piece only costs time.
     std::mem::forget((model, bundle));
     EXIT_OK

@@ -63,7 +63,7 @@ fn render_writes_every_output_and_the_manifest() {
         .args(["render", "examples/claude-code/monitoring.toml", "--out"])
         .arg(tmp.path()));
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.starts_with("wrote 15 files to "), "{stdout}");
+    assert!(stdout.contains("\n15 changed, 0 unchanged in "), "{stdout}");
     let files = common::files_below(tmp.path());
     assert!(files.contains(&".ccmon-manifest".to_string()));
     assert!(!files.iter().any(|f| f.starts_with(".ccmon-staging")));
@@ -568,4 +568,76 @@ fn routes_shows_the_tree_and_what_an_interval_silences() {
         "{stdout}"
     );
     assert!(!stdout.contains("outside"), "{stdout}");
+}
+
+/// (inode, modification time) of every file below a folder.
+fn stamps(dir: &Path) -> BTreeMap<String, (u64, std::time::SystemTime)> {
+    use std::os::unix::fs::MetadataExt;
+    common::files_below(dir)
+        .into_iter()
+        .map(|f| {
+            let m = fs::metadata(dir.join(&f)).unwrap();
+            (f, (m.ino(), m.modified().unwrap()))
+        })
+        .collect()
+}
+
+/// A second render with no change touches no file, the manifest included (same inode, same
+/// modification time); a change rewrites only the files it changes, and says so.
+#[test]
+fn render_leaves_unchanged_files_untouched() {
+    let tmp = TempDir::new("cli-render-untouched");
+    let config = tmp.path().join("monitoring.toml");
+    let text = fs::read_to_string(root().join("examples/claude-code/monitoring.toml")).unwrap();
+    fs::write(&config, &text).unwrap();
+    let out_dir = tmp.path().join("out");
+    let render = || {
+        let (code, stdout, stderr) = out(ccmon()
+            .arg("render")
+            .arg(&config)
+            .arg("--out")
+            .arg(&out_dir));
+        assert_eq!(code, 0, "{stderr}");
+        stdout
+    };
+    render();
+    let before = stamps(&out_dir);
+    // Modification times have a coarse clock on some filesystems: make a rewrite visible.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let stdout = render();
+    assert!(
+        stdout.ends_with(&format!(
+            "0 changed, 15 unchanged in {}\n",
+            out_dir.display()
+        )),
+        "{stdout}"
+    );
+    assert_eq!(
+        stamps(&out_dir),
+        before,
+        "a render with no change touched files"
+    );
+
+    let changed = text.replacen("repeat_interval = \"12h\"", "repeat_interval = \"6h\"", 1);
+    assert_ne!(changed, text);
+    fs::write(&config, changed).unwrap();
+    let stdout = render();
+    assert!(
+        stdout.contains("wrote alertmanager/alertmanager.yml\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with(&format!(
+            "1 changed, 14 unchanged in {}\n",
+            out_dir.display()
+        )),
+        "{stdout}"
+    );
+    let after = stamps(&out_dir);
+    let moved: Vec<&String> = after
+        .iter()
+        .filter(|(f, s)| before.get(*f) != Some(s))
+        .map(|(f, _)| f)
+        .collect();
+    assert_eq!(moved, [".ccmon-manifest", "alertmanager/alertmanager.yml"]);
 }

@@ -30,6 +30,11 @@ pub struct WriteReport {
     pub kept_edited: Vec<String>,
     /// Whether an interrupted earlier render was completed first.
     pub recovered: bool,
+    /// Files whose content changed (or that are new), written.
+    pub changed: Vec<String>,
+    /// Files already holding exactly the bytes of the render: not touched (same inode, same
+    /// modification time), so that file watchers, `rsync` and an apply step see no change.
+    pub unchanged: usize,
 }
 
 /// `dir/rel`, after making sure that no component below `dir` is a symbolic link (which
@@ -124,6 +129,37 @@ impl Bundle {
             ..WriteReport::default()
         };
         let old = read_manifest(dir);
+        // A file that already holds the render's bytes is left alone; the others are staged.
+        let same: std::collections::HashSet<&str> = self
+            .files
+            .iter()
+            .filter(|(rel, text)| {
+                inside(dir, rel)
+                    .ok()
+                    .and_then(|p| fs::read(p).ok())
+                    .is_some_and(|b| b == text.as_bytes())
+            })
+            .map(|(rel, _)| rel.as_str())
+            .collect();
+        report.changed = self
+            .files
+            .keys()
+            .filter(|rel| !same.contains(rel.as_str()))
+            .cloned()
+            .collect();
+        report.unchanged = same.len();
+        let stale_any = old.keys().any(|rel| !self.files.contains_key(rel));
+        if report.changed.is_empty() && !stale_any {
+            let hashes = self
+                .files
+                .values()
+                .map(|t| sha256_hex(t.as_bytes()))
+                .collect();
+            let manifest = self.manifest_of(hashes);
+            if fs::read(dir.join(MANIFEST)).is_ok_and(|m| m == manifest.as_bytes()) {
+                return Ok(report);
+            }
+        }
         let staging = staging_of(dir)?;
         // Hashed on one core while written on the other, one file after the other (on this
         // project's machine two writers at once were never faster, and in a plain test took
@@ -138,6 +174,9 @@ impl Bundle {
             });
             let mut written = Vec::with_capacity(self.files.len());
             for (rel, text) in &self.files {
+                if same.contains(rel.as_str()) {
+                    continue;
+                }
                 let path = inside(&staging, rel)?;
                 written.push((write_unsynced(&path, text.as_bytes())?, path));
             }
