@@ -74,6 +74,10 @@ enum Command {
     Test {
         #[arg(default_value = "monitoring.toml")]
         config: PathBuf,
+        /// Only the alerts, SLOs (by SLO or alert name) and route tests whose name matches one
+        /// of these patterns (`*` any text, `?` one character). Repeatable.
+        #[arg(long, num_args = 1..)]
+        only: Vec<String>,
     },
     /// Print the Alertmanager route tree and where every generated alert goes. Exit 0, 1
     /// when the config has problems, 2 trouble.
@@ -180,7 +184,7 @@ fn run(cmd: Command) -> u8 {
             format,
             color,
         } => diff(&config, &against, stat, semantic, format, color),
-        Command::Test { config } => test(&config),
+        Command::Test { config, only } => test(&config, &only),
         Command::Routes {
             config,
             at,
@@ -245,41 +249,110 @@ fn diff(
 }
 
 /// `ccmon test`.
-fn test(config: &Path) -> u8 {
+fn test(config: &Path, only: &[String]) -> u8 {
+    let started = std::time::Instant::now();
     let model = match compile_reporting(config) {
         Ok(m) => m,
         Err(code) => return code,
     };
-    let Some(model) = model else {
+    let Some(mut model) = model else {
         return EXIT_PROBLEMS;
     };
+    if !only.is_empty() {
+        let unmatched = select(&mut model, only);
+        if !unmatched.is_empty() {
+            return trouble(
+                codes::UNKNOWN_ALERT,
+                &format!(
+                    "--only {}: no alert, SLO or route test has a matching name",
+                    unmatched.join(" ")
+                ),
+            );
+        }
+    }
     let routes =
         crate::dispatch::walk::run_tests(&model.alertmanager, &config.display().to_string());
     for f in &routes.failures {
         print!("{f}");
     }
-    if !model.alertmanager.route_tests.is_empty() {
-        println!("{}", routes.summary());
-    }
-    let routes_ok = routes.failures.is_empty();
+    let route_tests = model.alertmanager.route_tests.len();
     if !crate::tools::on_path("promtool") {
         return trouble(
             codes::TOOL_MISSING,
             "`promtool` is not installed: it runs the rule tests (Debian and Ubuntu: `apt-get install prometheus`)",
         );
     }
-    match crate::tools::run_rule_tests(&model) {
-        Ok((passed, output, coverage)) => {
-            print!("{output}");
-            println!("{}", coverage.summary());
-            if passed && routes_ok {
-                EXIT_OK
-            } else {
-                EXIT_PROBLEMS
+    let run = match crate::tools::run_rule_tests(&model) {
+        Ok(r) => r,
+        Err(e) => return trouble(codes::TOOL_MISSING, &e),
+    };
+    print!("{}", run.output);
+    println!("{}", run.coverage.summary());
+    println!(
+        "route tests: {} passed, {} failed; rule tests: {} cases in {} files, {}; {} of {} alerts without rule tests; {:.1} s",
+        route_tests - routes.failures.len(),
+        routes.failures.len(),
+        run.cases,
+        run.files,
+        if run.passed {
+            "all passed".to_string()
+        } else {
+            format!("failed in {}", run.failed_files.join(", "))
+        },
+        run.coverage.untested.len(),
+        run.coverage.alerts,
+        started.elapsed().as_secs_f64()
+    );
+    if run.passed && routes.failures.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_PROBLEMS
+    }
+}
+
+/// `*` any text, `?` one character.
+fn glob(pattern: &str, name: &str) -> bool {
+    fn go(p: &[char], n: &[char]) -> bool {
+        match (p.first(), n.first()) {
+            (None, None) => true,
+            (Some('*'), _) => go(&p[1..], n) || (!n.is_empty() && go(p, &n[1..])),
+            (Some('?'), Some(_)) => go(&p[1..], &n[1..]),
+            (Some(a), Some(b)) if a == b => go(&p[1..], &n[1..]),
+            _ => false,
+        }
+    }
+    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
+    go(&p, &n)
+}
+
+/// Keeps the alerts, SLOs and route tests that `patterns` name; returns the patterns that
+/// name nothing.
+fn select(model: &mut crate::model::Model, patterns: &[String]) -> Vec<String> {
+    let mut used = vec![false; patterns.len()];
+    let mut hit = |name: &str| {
+        let mut any = false;
+        for (i, p) in patterns.iter().enumerate() {
+            if glob(p, name) {
+                used[i] = true;
+                any = true;
             }
         }
-        Err(e) => trouble(codes::TOOL_MISSING, &e),
-    }
+        any
+    };
+    model
+        .slos
+        .retain_mut(|s| hit(&s.name) | s.tiers.iter().fold(false, |a, t| hit(&t.alert) | a));
+    let slos: Vec<String> = model.slos.iter().map(|s| s.name.clone()).collect();
+    model
+        .alerts
+        .retain(|a| hit(&a.name) || a.slo.as_ref().is_some_and(|s| slos.contains(s)));
+    model.alertmanager.route_tests.retain(|t| hit(&t.name));
+    patterns
+        .iter()
+        .zip(used)
+        .filter(|(_, u)| !u)
+        .map(|(p, _)| p.clone())
+        .collect()
 }
 
 /// `ccmon routes`.

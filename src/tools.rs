@@ -266,29 +266,65 @@ fn check_systemd(model: &Model, diags: &mut Diags, dir: &Path, locate: Locate) {
     }
 }
 
-/// Renders the model into a temporary folder and runs `promtool test rules` on every rule test
-/// file ccmon generated. Returns whether they passed, and promtool's output (paths relative to
-/// the bundle).
-/// Runs `promtool test rules` on the generated tests: whether they passed, promtool's output,
-/// and what the tests cover.
-pub fn run_rule_tests(
-    model: &Model,
-) -> Result<(bool, String, crate::output::bundle::Coverage), String> {
+/// What `promtool test rules` said of the generated tests, run in a temporary folder
+/// (paths in the output relative to the bundle).
+pub struct RuleTestRun {
+    /// Whether every file passed.
+    pub passed: bool,
+    /// promtool's output, file by file in path order.
+    pub output: String,
+    /// What the tests cover.
+    pub coverage: crate::output::bundle::Coverage,
+    /// Test cases (groups of `tests:`) and files run.
+    pub cases: usize,
+    pub files: usize,
+    /// The files that failed.
+    pub failed_files: Vec<String>,
+}
+
+/// The number of test groups in a generated test file: the items of its `tests:` sequence,
+/// which ccmon writes at the start of a line.
+fn cases_in(text: &str) -> usize {
+    text.split_once("\ntests:\n").map_or(0, |(_, rest)| {
+        rest.lines().filter(|l| l.starts_with("- ")).count()
+    })
+}
+
+/// Runs `promtool test rules` on the generated tests, one promtool per test file on every
+/// core.
+pub fn run_rule_tests(model: &Model) -> Result<RuleTestRun, String> {
     let dir = temp_dir("test").map_err(|e| format!("cannot make a temporary folder: {e}"))?;
     let bundle = crate::emit::emit(model);
     bundle
         .write_to(&dir)
         .map_err(|e| format!("cannot write the bundle: {e:#}"))?;
-    let files: Vec<PathBuf> = bundle
+    let files: Vec<(&String, &String)> = bundle
         .files
-        .keys()
-        .filter(|p| p.starts_with("prometheus/tests/"))
-        .map(|p| dir.join(p))
+        .iter()
+        .filter(|(p, _)| p.starts_with("prometheus/tests/"))
         .collect();
-    let (ok, out) = run(Command::new("promtool")
-        .args(["test", "rules"])
-        .args(&files));
-    let out = out.replace(&format!("{}/", dir.display()), "");
+    let results = crate::par::map(&files, |(rel, _)| {
+        run(Command::new("promtool")
+            .args(["test", "rules"])
+            .arg(dir.join(rel)))
+    });
     let _ = fs::remove_dir_all(&dir);
-    Ok((ok, out, bundle.coverage))
+    let prefix = format!("{}/", dir.display());
+    let failed_files: Vec<String> = files
+        .iter()
+        .zip(&results)
+        .filter(|(_, (ok, _))| !ok)
+        .map(|((rel, _), _)| rel.to_string())
+        .collect();
+    Ok(RuleTestRun {
+        passed: failed_files.is_empty(),
+        output: results
+            .iter()
+            .map(|(_, out)| out.replace(&prefix, ""))
+            .collect(),
+        cases: files.iter().map(|(_, t)| cases_in(t)).sum(),
+        files: files.len(),
+        failed_files,
+        coverage: bundle.coverage,
+    })
 }

@@ -512,14 +512,22 @@ fn a_wrong_route_expectation_fails_with_the_path() {
     assert_ne!(text, wrong);
     let config = tmp.path().join("monitoring.toml");
     fs::write(&config, wrong).unwrap();
-    let (code, stdout, stderr) = out(ccmon().arg("test").arg(&config));
+    // `--only` keeps the run short: one alert's rule tests and the route tests it names.
+    let (code, stdout, stderr) =
+        out(ccmon()
+            .arg("test")
+            .arg(&config)
+            .args(["--only", "a warning*", "HighAPILatency"]));
     assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(
+        stdout.contains("route tests: 2 passed, 1 failed; rule tests: 2 cases in 1 files, all passed; 0 of 1 alerts without rule tests; "),
+        "{stdout}"
+    );
     for needle in [
         "route test `a warning reaches the developers in business hours`",
         "  expected: [`team`]\n  notified: [`dev`]\n",
         "      severity=\"critical\": no match\n",
         "      severity=\"warning\": matched (receiver `dev`)\n",
-        "route tests: 4 passed, 1 failed",
     ] {
         assert!(stdout.contains(needle), "{needle:?} not in:\n{stdout}");
     }
@@ -640,4 +648,20 @@ fn render_leaves_unchanged_files_untouched() {
         .map(|(f, _)| f)
         .collect();
     assert_eq!(moved, [".ccmon-manifest", "alertmanager/alertmanager.yml"]);
+}
+
+/// `--only` with a pattern that names nothing is trouble, not an empty pass.
+#[test]
+fn test_only_a_pattern_that_names_nothing_is_trouble() {
+    let (code, _, stderr) = out(ccmon().args([
+        "test",
+        "examples/claude-code/monitoring.toml",
+        "--only",
+        "NoSuchAlert*",
+    ]));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("--only NoSuchAlert*: no alert, SLO or route test"),
+        "{stderr}"
+    );
 }

@@ -754,7 +754,8 @@ fn promtool_sees_accepted_label_values_exactly() {
         }
     }
     let model = ccmon::compile(&Source::new("l.toml", text), &mut Diags::default()).unwrap();
-    let (ok, out, _) = ccmon::tools::run_rule_tests(&model).expect("rule tests run");
+    let run = ccmon::tools::run_rule_tests(&model).expect("rule tests run");
+    let (ok, out) = (run.passed, run.output);
     eprintln!(
         "promtool test rules on {n} accepted label values: {}",
         if ok { "SUCCESS" } else { "FAILED" }
