@@ -35,7 +35,7 @@ enum Done {
     Text(Option<String>),
     Rest(Bundle),
     AlertTests(ruletests::Chunk),
-    SloTests(Option<(String, Vec<String>)>),
+    SloTests(Option<ruletests::SloFiles>),
 }
 
 /// Every output of the model. The rules and the rule tests are the large outputs: they are
@@ -60,8 +60,10 @@ pub fn emit(model: &Model) -> Bundle {
     for (job, d) in jobs.iter().zip(done) {
         match (job, d) {
             (Job::Rules, Done::Text(Some(t))) => b.add(rules::path(project), t),
-            (_, Done::SloTests(Some((t, untested)))) => {
-                b.add(ruletests::slo_path(project), t);
+            (_, Done::SloTests(Some((files, untested)))) => {
+                for (path, t) in files {
+                    b.add(path, t);
+                }
                 slo_untested = untested;
             }
             (_, Done::Rest(rest)) => b.files.extend(rest.files),

@@ -32,6 +32,16 @@ pub fn slo_path(project: &str) -> String {
     format!("prometheus/tests/{project}.slo.test.yml")
 }
 
+/// The tests of SLO tiers whose windows are all long (a ticket tier's hours and days):
+/// evaluated every 30 minutes, a sixth of the evaluations, in a file of their own.
+pub fn slo_slow_path(project: &str) -> String {
+    format!("prometheus/tests/{project}.slo-slow.test.yml")
+}
+
+/// The evaluation interval of the slow SLO tests, and the shortest window they allow: four
+/// evaluations.
+const SLOW_EVERY: Duration = Duration(30 * 60_000);
+
 #[derive(Serialize)]
 struct TestGroup {
     name: String,
@@ -406,7 +416,7 @@ fn slo_series(slo: &Slo, sc: &Scenario) -> Option<Vec<InputSeries>> {
 /// pairs a case fires is worked out from the windows ([`firing_pairs`]), so a burst that
 /// cannot be isolated (a day over 3x is always 3 days over 1x) expects both. Finally, a
 /// steady burn well under every factor (1x the budget for a page) stays silent.
-fn slo_tests(slo: &Slo, tier: &SloTier) -> Result<Vec<TestGroup>, String> {
+fn slo_tests(slo: &Slo, tier: &SloTier) -> Result<(Vec<TestGroup>, bool), String> {
     let budget = slo.budget();
     let per_min = slo
         .min_traffic
@@ -435,7 +445,22 @@ fn slo_tests(slo: &Slo, tier: &SloTier) -> Result<Vec<TestGroup>, String> {
         .map(|w| w.long)
         .max()
         .ok_or("no windows")?;
-    let margin = Duration::from_secs(5 * 60);
+    // A tier whose windows hold four slow evaluations is evaluated every 30 minutes: its
+    // times sit on that grid, and its alert fires at the first evaluation `for` after its
+    // condition holds.
+    let slow = tier
+        .windows
+        .iter()
+        .all(|w| w.short.millis() >= 4 * SLOW_EVERY.millis());
+    let grid = |d: Duration| {
+        if slow {
+            Duration(d.millis().div_ceil(SLOW_EVERY.millis()) * SLOW_EVERY.millis())
+        } else {
+            d
+        }
+    };
+    let hold = grid(tier.for_);
+    let margin = grid(Duration::from_secs(5 * 60));
     let mut groups = Vec::new();
     for (i, w) in tier.windows.iter().enumerate() {
         let hi = (w.factor * 1.05 * budget * 1e9).round() / 1e9;
@@ -448,13 +473,13 @@ fn slo_tests(slo: &Slo, tier: &SloTier) -> Result<Vec<TestGroup>, String> {
         // that leaves another pair too close to its threshold to call is made longer, until
         // that pair fires for sure.
         let pre = Duration(longest.millis().saturating_sub(w.long.millis()));
-        let base = w.long.millis() + tier.for_.millis() + margin.millis();
+        let base = grid(Duration(w.long.millis() + hold.millis() + margin.millis())).millis();
         let burst = (0..=24)
             .map(|h| Duration(base + h * 3_600_000))
             .find(|&burst| {
                 [hi, lo].iter().all(|&r| {
                     let sc = Scenario { pre, burst, r, per_min, step };
-                    firing_pairs(tier, budget, &sc, Duration(pre.millis() + burst.millis())).is_ok()
+                    firing_pairs(tier, hold, budget, &sc, Duration(pre.millis() + burst.millis())).is_ok()
                 })
             })
             .ok_or_else(|| format!("its {}/{} window pair cannot be told apart from the others in a generated case", w.long, w.short))?;
@@ -471,7 +496,7 @@ fn slo_tests(slo: &Slo, tier: &SloTier) -> Result<Vec<TestGroup>, String> {
             slo_series(slo, &sc(lo)).ok_or("ccmon cannot derive series for its selectors")?;
         let eval = Duration(pre.millis() + burst.millis());
         let by = |r: f64| -> Result<Firing, String> {
-            Ok(firing_pairs(tier, budget, &sc(r), eval)?
+            Ok(firing_pairs(tier, hold, budget, &sc(r), eval)?
                 .into_iter()
                 .map(|(j, v)| (&metas[j].0, &metas[j].1, (j != i).then_some(v)))
                 .collect())
@@ -503,14 +528,14 @@ fn slo_tests(slo: &Slo, tier: &SloTier) -> Result<Vec<TestGroup>, String> {
             ),
         )?);
     }
-    let eval = Duration(longest.millis() + tier.for_.millis() + margin.millis());
-    groups.push(steady_group(slo, tier, eval, per_min, step)?);
+    let eval = grid(Duration(longest.millis() + hold.millis() + margin.millis()));
+    groups.push(steady_group(slo, tier, hold, eval, per_min, step)?);
     if step == 5 {
         for g in &mut groups {
             g.interval = "5m";
         }
     }
-    Ok(groups)
+    Ok((groups, slow))
 }
 
 /// A steady burn under every factor (1x the budget for a page, 0.5x for a ticket), for as
@@ -518,6 +543,7 @@ fn slo_tests(slo: &Slo, tier: &SloTier) -> Result<Vec<TestGroup>, String> {
 fn steady_group(
     slo: &Slo,
     tier: &SloTier,
+    hold: Duration,
     eval: Duration,
     per_min: f64,
     step: u64,
@@ -531,7 +557,7 @@ fn steady_group(
         per_min,
         step,
     };
-    if !firing_pairs(tier, budget, &quiet, eval)?.is_empty() {
+    if !firing_pairs(tier, hold, budget, &quiet, eval)?.is_empty() {
         return Err(format!("a steady {}x burn fires it", fmt_num(steady)));
     }
     Ok(TestGroup {
@@ -559,6 +585,7 @@ fn steady_group(
 /// call, and the tier gets no test rather than a flaky one.
 fn firing_pairs(
     tier: &SloTier,
+    hold: Duration,
     budget: f64,
     sc: &Scenario,
     eval: Duration,
@@ -576,7 +603,7 @@ fn firing_pairs(
             0.0
         }
     };
-    let at = eval.millis().saturating_sub(tier.for_.millis()) as f64;
+    let at = eval.millis().saturating_sub(hold.millis()) as f64;
     let mut out = Vec::new();
     for (j, w) in tier.windows.iter().enumerate() {
         let threshold = w.factor * budget;
@@ -685,29 +712,47 @@ pub fn alert_file(m: &Model, chunks: Vec<Chunk>) -> String {
 }
 
 /// The SLO test file, when there are SLOs, and `Name: why` of each SLO alert without a test.
-pub fn slo_file(m: &Model) -> Option<(String, Vec<String>)> {
+/// The SLO test files (path and text: the 5-minute one, and the 30-minute one when a tier
+/// allows it), and why some tiers have no test.
+pub type SloFiles = (Vec<(String, String)>, Vec<String>);
+
+/// The SLO test files of a model: see [`SloFiles`].
+pub fn slo_file(m: &Model) -> Option<SloFiles> {
     if m.slos.is_empty() {
         return None;
     }
-    let mut tests = Vec::new();
+    let (mut tests, mut slow) = (Vec::new(), Vec::new());
     let mut skipped = Vec::new();
     for slo in &m.slos {
         for tier in &slo.tiers {
             match slo_tests(slo, tier) {
-                Ok(t) => tests.extend(t),
+                Ok((t, false)) => tests.extend(t),
+                Ok((t, true)) => slow.extend(t),
                 Err(why) => skipped.push(format!("{}: {why}", tier.alert)),
             }
         }
     }
-    let text = file(rules_path(m), "5m", vec![chunk(&tests, skipped.clone())]);
-    Some((text, skipped))
+    let project = &m.project.name;
+    let mut files = vec![(
+        slo_path(project),
+        file(rules_path(m), "5m", vec![chunk(&tests, skipped.clone())]),
+    )];
+    if !slow.is_empty() {
+        files.push((
+            slo_slow_path(project),
+            file(rules_path(m), "30m", vec![chunk(&slow, Vec::new())]),
+        ));
+    }
+    Some((files, skipped))
 }
 
 /// The alert tests, and the SLO tests when there are SLOs, on one core.
-pub fn emit(m: &Model) -> (String, Option<String>) {
+pub fn emit(m: &Model) -> (String, Vec<String>) {
     (
         alert_file(m, vec![alert_chunk(&m.alerts)]),
-        slo_file(m).map(|(text, _)| text),
+        slo_file(m)
+            .map(|(files, _)| files.into_iter().map(|(_, t)| t).collect())
+            .unwrap_or_default(),
     )
 }
 
