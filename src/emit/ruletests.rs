@@ -445,20 +445,8 @@ fn slo_tests(slo: &Slo, tier: &SloTier) -> Result<(Vec<TestGroup>, bool), String
         .map(|w| w.long)
         .max()
         .ok_or("no windows")?;
-    // A tier whose windows hold four slow evaluations is evaluated every 30 minutes: its
-    // times sit on that grid, and its alert fires at the first evaluation `for` after its
-    // condition holds.
-    let slow = tier
-        .windows
-        .iter()
-        .all(|w| w.short.millis() >= 4 * SLOW_EVERY.millis());
-    let grid = |d: Duration| {
-        if slow {
-            Duration(d.millis().div_ceil(SLOW_EVERY.millis()) * SLOW_EVERY.millis())
-        } else {
-            d
-        }
-    };
+    let slow = is_slow(tier);
+    let grid = |d: Duration| on_grid(slow, d);
     let hold = grid(tier.for_);
     let margin = grid(Duration::from_secs(5 * 60));
     let mut groups = Vec::new();
@@ -536,6 +524,24 @@ fn slo_tests(slo: &Slo, tier: &SloTier) -> Result<(Vec<TestGroup>, bool), String
         }
     }
     Ok((groups, slow))
+}
+
+/// Whether a tier's windows all hold four slow evaluations: it is then evaluated every 30
+/// minutes, its times sit on that grid ([`on_grid`]), and its alert fires at the first
+/// evaluation `for` after its condition holds.
+fn is_slow(tier: &SloTier) -> bool {
+    tier.windows
+        .iter()
+        .all(|w| w.short.millis() >= 4 * SLOW_EVERY.millis())
+}
+
+/// `d` rounded up to the slow evaluations' grid when `slow`.
+fn on_grid(slow: bool, d: Duration) -> Duration {
+    if slow {
+        Duration(d.millis().div_ceil(SLOW_EVERY.millis()) * SLOW_EVERY.millis())
+    } else {
+        d
+    }
 }
 
 /// A steady burn under every factor (1x the budget for a page, 0.5x for a ticket), for as
