@@ -647,6 +647,84 @@ pub const GLOBAL: &[Opt] = &[
     since("rocketchat_token_id_file", Ty::File, 28),
 ];
 
+/// The templates Alertmanager defines itself (`template/default.tmpl` and `email.tmpl`), with
+/// the release that first has each.
+const DEFAULT_TEMPLATES: &[(&str, u8)] = &[
+    ("__alertmanager", 24),
+    ("__alertmanagerURL", 24),
+    ("__subject", 24),
+    ("__description", 24),
+    ("__text_alert_list", 24),
+    ("__text_alert_list_markdown", 26),
+    ("email.default.subject", 24),
+    ("email.default.html", 24),
+    ("slack.default.title", 24),
+    ("slack.default.username", 24),
+    ("slack.default.fallback", 24),
+    ("slack.default.callbackid", 24),
+    ("slack.default.pretext", 24),
+    ("slack.default.titlelink", 24),
+    ("slack.default.iconemoji", 24),
+    ("slack.default.iconurl", 24),
+    ("slack.default.text", 24),
+    ("slack.default.footer", 24),
+    ("pagerduty.default.description", 24),
+    ("pagerduty.default.client", 24),
+    ("pagerduty.default.clientURL", 24),
+    ("pagerduty.default.instances", 24),
+    ("opsgenie.default.message", 24),
+    ("opsgenie.default.description", 24),
+    ("opsgenie.default.source", 24),
+    ("wechat.default.message", 24),
+    ("wechat.default.to_user", 24),
+    ("wechat.default.to_party", 24),
+    ("wechat.default.to_tag", 24),
+    ("wechat.default.agent_id", 24),
+    ("victorops.default.state_message", 24),
+    ("victorops.default.entity_display_name", 24),
+    ("victorops.default.monitoring_tool", 24),
+    ("pushover.default.title", 24),
+    ("pushover.default.message", 24),
+    ("pushover.default.url", 24),
+    ("sns.default.subject", 24),
+    ("sns.default.message", 24),
+    ("telegram.default.message", 24),
+    ("discord.default.title", 25),
+    ("discord.default.message", 25),
+    ("webex.default.message", 25),
+    ("msteams.default.title", 26),
+    ("msteams.default.text", 26),
+    ("msteams.default.summary", 27),
+    ("discord.default.content", 28),
+    ("msteamsv2.default.title", 28),
+    ("msteamsv2.default.text", 28),
+    ("jira.default.summary", 28),
+    ("jira.default.description", 28),
+    ("jira.default.priority", 28),
+    ("rocketchat.default.title", 28),
+    ("rocketchat.default.alias", 28),
+    ("rocketchat.default.titlelink", 28),
+    ("rocketchat.default.emoji", 28),
+    ("rocketchat.default.iconurl", 28),
+    ("rocketchat.default.text", 28),
+];
+
+/// The first release that defines template `name` itself, if any does.
+pub fn default_template_since(name: &str) -> Option<AmVersion> {
+    DEFAULT_TEMPLATES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, since)| AmVersion(*since))
+}
+
+/// The templates release `v` defines itself.
+pub fn default_templates(v: AmVersion) -> impl Iterator<Item = &'static str> {
+    DEFAULT_TEMPLATES
+        .iter()
+        .filter(move |(_, since)| AmVersion(*since) <= v)
+        .map(|(name, _)| *name)
+}
+
 fn type_text(t: Ty) -> String {
     match t {
         Ty::Str => "string".into(),

@@ -414,3 +414,66 @@ pub fn reachability(
         }
     }
 }
+
+/// `{{ template "name" ... }}` in a receiver option names a template that exists: one of the
+/// config's template files defines it, or Alertmanager itself (for the targeted release).
+/// Otherwise every notification through that integration fails at send time (CM502).
+pub fn template_refs(
+    cx: &mut Cx,
+    raw: &RawConfig,
+    templates: &[TemplateFile],
+    v: crate::am::spec::AmVersion,
+) {
+    static DEFINE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"\{\{-?\s*(?:define|block)\s+"([^"]+)""#).unwrap()
+    });
+    static USE: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r#"\{\{-?\s*template\s+"([^"]+)""#).unwrap());
+    let mut defined: Vec<String> = crate::am::spec::default_templates(v)
+        .map(str::to_string)
+        .collect();
+    for t in templates {
+        defined.extend(DEFINE.captures_iter(&t.text).map(|c| c[1].to_string()));
+    }
+    fn strings<'a>(v: &'a S<crate::load::Any>, out: &mut Vec<&'a S<crate::load::Any>>) {
+        match v.get_ref() {
+            crate::load::Any::Str(_) => out.push(v),
+            crate::load::Any::List(items) => items.iter().for_each(|i| strings(i, out)),
+            crate::load::Any::Table(entries) => entries.iter().for_each(|(_, x)| strings(x, out)),
+            _ => {}
+        }
+    }
+    let mut values = Vec::new();
+    for r in &raw.receivers {
+        for (_, tables) in r.get_ref().integrations() {
+            tables.iter().for_each(|t| strings(t, &mut values));
+        }
+    }
+    for s in values {
+        let text = s.get_ref().as_str().unwrap_or_default();
+        for c in USE.captures_iter(text) {
+            let name = &c[1];
+            if defined.iter().any(|d| d == name) {
+                continue;
+            }
+            let at = S::new(s.span(), text.to_string());
+            let m = c.get(1).map_or(0..0, |m| m.range());
+            let span = cx.inner_span(&at, m.start, m.end);
+            let mut d =
+                Diagnostic::error(codes::BAD_TEMPLATE, format!("no template named `{name}`")).at(
+                    span,
+                    "Alertmanager would fail every notification that uses this",
+                );
+            let since = crate::am::spec::default_template_since(name);
+            d = match crate::suggest::closest(name, defined.iter().map(String::as_str)) {
+                _ if since.is_some() => d.help(format!(
+                    "Alertmanager defines `{name}` from {}; the target is {v}",
+                    since.unwrap_or(v)
+                )),
+                Some(c) => d.help(format!("did you mean `{c}`?")),
+                None => d.help("define it in a template file (`[[alertmanager.template]]`) with `{{ define \"...\" }}`"),
+            };
+            cx.push(d);
+        }
+    }
+}
