@@ -185,11 +185,7 @@ pub fn alertmanager(
         .collect();
     let names: Vec<String> = receivers.iter().map(|r| r.name.clone()).collect();
     let time_intervals = super::routing::time_intervals(cx, raw, version);
-    let templates = super::routing::templates(cx, am.map_or(&[][..], |a| &a.templates), dir);
-    // A template file that could not be read would make its names look undefined.
-    if templates.len() == am.map_or(0, |a| a.templates.len()) {
-        super::routing::template_refs(cx, raw, &templates, version);
-    }
+    let templates = super::routing::templates_and_uses(cx, raw, dir, version);
     let refs = Names {
         receivers: &names,
         intervals: time_intervals.iter().map(|t| t.name.clone()).collect(),

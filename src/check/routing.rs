@@ -415,10 +415,29 @@ pub fn reachability(
     }
 }
 
+/// `[[alertmanager.template]]` read and checked, then the templates the receivers name.
+pub fn templates_and_uses(
+    cx: &mut Cx,
+    raw: &RawConfig,
+    dir: Option<&std::path::Path>,
+    v: crate::am::spec::AmVersion,
+) -> Vec<TemplateFile> {
+    let declared = raw
+        .alertmanager
+        .as_ref()
+        .map_or(&[][..], |a| &a.get_ref().templates);
+    let files = templates(cx, declared, dir);
+    // A template file that could not be read would make its names look undefined.
+    if files.len() == declared.len() {
+        template_refs(cx, raw, &files, v);
+    }
+    files
+}
+
 /// `{{ template "name" ... }}` in a receiver option names a template that exists: one of the
 /// config's template files defines it, or Alertmanager itself (for the targeted release).
 /// Otherwise every notification through that integration fails at send time (CM502).
-pub fn template_refs(
+fn template_refs(
     cx: &mut Cx,
     raw: &RawConfig,
     templates: &[TemplateFile],
