@@ -234,6 +234,21 @@ impl Cx<'_> {
         }
     }
 
+    /// A file a server reads (a secret, a CA): an absolute path to a file, never empty. A
+    /// relative one resolves against wherever the server's config happens to be. `example` is
+    /// shown in the label.
+    pub fn server_file(&mut self, s: &S<String>, example: &str) {
+        let v = s.get_ref();
+        if !v.starts_with('/') || v.chars().any(char::is_control) || v.ends_with('/') {
+            self.error(
+                codes::UNUSABLE_PATH,
+                format!("`{}` is not an absolute path to a file", v.escape_debug()),
+                s.span(),
+                &format!("expected a path such as `{example}`"),
+            );
+        }
+    }
+
     /// A secret given as a value: refused, with the file-reference form as help.
     pub fn no_plaintext(&mut self, v: Option<&S<String>>, key: &str, file_key: &str) {
         self.no_plaintext_help(

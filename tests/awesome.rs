@@ -5,9 +5,8 @@
 mod common;
 
 use std::fs;
-use std::process::Command;
 
-use common::{TempDir, require_tool, root, run};
+use common::{require_tool, root};
 
 fn model() -> (ccmon::model::Model, ccmon::output::bundle::Bundle) {
     let text = fs::read_to_string(root().join("tests/awesome/monitoring.toml")).unwrap();
@@ -54,17 +53,8 @@ fn the_samples_generated_tests_pass() {
     if !require_tool("promtool") {
         return;
     }
-    let (_, b) = model();
-    let tmp = TempDir::new("awesome");
-    b.write_to(tmp.path()).unwrap();
-    let files: Vec<_> = b
-        .files
-        .keys()
-        .filter(|p| p.starts_with("prometheus/tests/"))
-        .map(|p| tmp.path().join(p))
-        .collect();
-    let (ok, out) = run(Command::new("promtool")
-        .args(["test", "rules"])
-        .args(&files));
-    assert!(ok, "{out}");
+    let (m, _) = model();
+    // The same run as `ccmon test`: every generated test file through promtool.
+    let run = ccmon::tools::run_rule_tests(&m).expect("promtool runs");
+    assert!(run.passed, "{}", run.output);
 }

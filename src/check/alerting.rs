@@ -44,6 +44,15 @@ impl<'a> Who<'a> {
         }
     }
 
+    /// The labels known from the rule: name, severity, dimension and the rule's own.
+    fn known_labels(self) -> std::collections::BTreeMap<String, String> {
+        ["alertname", "severity", "dimension"]
+            .into_iter()
+            .chain(self.extra_keys())
+            .filter_map(|key| Some((key.to_string(), self.label(key)?.to_string())))
+            .collect()
+    }
+
     fn same(self, other: Who) -> bool {
         match (self, other) {
             (Who::Alert(a), Who::Alert(b)) => std::ptr::eq(a, b),
@@ -286,15 +295,7 @@ fn page_severity(
 fn who_labels(who: &[Who]) -> Vec<super::routing::Routed> {
     who.iter()
         .map(|w| {
-            let mut labels = std::collections::BTreeMap::new();
-            for key in ["alertname", "severity", "dimension"]
-                .into_iter()
-                .chain(w.extra_keys())
-            {
-                if let Some(v) = w.label(key) {
-                    labels.insert(key.to_string(), v.to_string());
-                }
-            }
+            let labels = w.known_labels();
             (labels["alertname"].clone(), labels)
         })
         .collect()
@@ -773,16 +774,7 @@ fn pages_reach_someone(
         if !page || warned.contains(&name) {
             continue;
         }
-        let mut labels = std::collections::BTreeMap::new();
-        for key in ["alertname", "severity", "dimension"]
-            .into_iter()
-            .chain(w.extra_keys())
-        {
-            if let Some(v) = w.label(key) {
-                labels.insert(key.to_string(), v.to_string());
-            }
-        }
-        let to = crate::dispatch::walk::possible(route, &labels);
+        let to = crate::dispatch::walk::possible(route, &w.known_labels());
         if to.is_empty() || !to.iter().all(|r| silent(r)) {
             continue;
         }

@@ -90,7 +90,7 @@ pub fn receiver(cx: &mut Cx, r: &RawReceiver, g: &Globals, v: AmVersion) -> Rece
             if cx.diags.count(crate::diag::Severity::Error) == before {
                 needs(cx, spec, &options, g, t, &what, v);
             }
-            particular(cx, spec, &options, g, t, &what);
+            particular(cx, spec, &options, g, t, (&name, &what));
             out.push(Integration {
                 spec,
                 options: with_defaults(spec, options),
@@ -205,7 +205,7 @@ fn particular(
     options: &Map<String, Value>,
     g: &Globals,
     t: &S<Any>,
-    what: &str,
+    (receiver, what): (&str, &str),
 ) {
     let at = |k: &str| t.get_ref().get(k).map_or(t.span(), S::span);
     match spec.key {
@@ -215,7 +215,7 @@ fn particular(
             cx.push(
                 Diagnostic::error(
                     codes::MISSING_SECTION,
-                    format!("receiver `{}` sends email but no SMTP server is set", what.rsplit('`').nth(1).unwrap_or("")),
+                    format!("receiver `{receiver}` sends email but no SMTP server is set"),
                 )
                     .at(at("to"), "email needs a server")
                     .help("add `[alertmanager.smtp]` with `smarthost` and `from`"),

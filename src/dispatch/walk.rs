@@ -211,16 +211,6 @@ pub struct TestReport {
     pub failures: Vec<String>,
 }
 
-impl TestReport {
-    pub fn summary(&self) -> String {
-        format!(
-            "route tests: {} passed, {} failed",
-            self.passed,
-            self.failures.len()
-        )
-    }
-}
-
 fn list(names: &[String]) -> String {
     format!(
         "[{}]",
