@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::promql::selector::{Histogram, MatchOp, Selector};
+use crate::promql::selector::{Histogram, MatchOp, Read, Selector};
 use crate::quantity::{Duration, Quantity};
 use crate::unit::Unit;
 
@@ -107,6 +107,18 @@ pub enum Sli {
         histogram: Histogram,
         threshold: f64,
     },
+}
+
+impl Sli {
+    /// Every selector its recording rules read.
+    pub fn reads(&self) -> Vec<Read<'_>> {
+        match self {
+            Sli::Errors { errors: a, total } | Sli::Good { good: a, total } => {
+                vec![Read::of(a), Read::of(total)]
+            }
+            Sli::Latency { histogram, .. } => histogram.reads(),
+        }
+    }
 }
 
 /// One burn-rate tier: alert when the error budget burns `factor` times too fast over both a

@@ -133,7 +133,7 @@ fn alert_kind(i: usize, job: &str) -> (&'static str, String) {
         2 => (
             "latency_quantile",
             format!(
-                "histogram = \"http_request_duration_seconds\"\nquantile = 0.{}\nby = [\"job\"]\nabove = \"{}ms\"",
+                "histogram = 'http_request_duration_seconds{{job=\"{job}\"}}'\nquantile = 0.{}\nby = [\"job\"]\nabove = \"{}ms\"",
                 [95, 99, 9][i % 3],
                 250 * (1 + i % 8)
             ),

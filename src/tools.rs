@@ -284,10 +284,11 @@ pub struct RuleTestRun {
 
 /// The number of test groups in a generated test file: the items of its `tests:` sequence,
 /// which ccmon writes at the start of a line.
+/// The alert tests of a test file: the items of every group's `alert_rule_test`.
 fn cases_in(text: &str) -> usize {
-    text.split_once("\ntests:\n").map_or(0, |(_, rest)| {
-        rest.lines().filter(|l| l.starts_with("- ")).count()
-    })
+    text.lines()
+        .filter(|l| l.starts_with("  - eval_time: "))
+        .count()
 }
 
 /// Runs `promtool test rules` on the generated tests, one promtool per test file on every

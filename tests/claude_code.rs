@@ -29,6 +29,7 @@ fn writes_all_seven_kinds_of_output() {
     for path in [
         "prometheus/prometheus.yml",
         "prometheus/rules/claude-code.rules.yml",
+        "prometheus/rules/claude-code.slo.rules.yml",
         "alertmanager/alertmanager.yml",
         "filebeat/filebeat.yml",
         "grafana/dashboards/claude-code-enterprise.json",
@@ -51,7 +52,13 @@ fn writes_all_seven_kinds_of_output() {
 fn prometheus_has_the_seed_jobs_and_loads_the_rules() {
     // Row 1: rule files referenced; row 2: one port per job, a node job for host metrics.
     let p = yaml(&out("prometheus/prometheus.yml"));
-    assert_eq!(strs(&p["rule_files"]), vec!["rules/claude-code.rules.yml"]);
+    assert_eq!(
+        strs(&p["rule_files"]),
+        vec![
+            "rules/claude-code.rules.yml",
+            "rules/claude-code.slo.rules.yml"
+        ]
+    );
     let jobs = p["scrape_configs"].as_array().unwrap();
     let find = |name: &str| {
         jobs.iter()
@@ -84,13 +91,19 @@ fn prometheus_has_the_seed_jobs_and_loads_the_rules() {
     );
 }
 
+/// Every rule of both rule files: the alerts', then the SLOs'.
 fn rules() -> Vec<Value> {
-    let r = yaml(&out("prometheus/rules/claude-code.rules.yml"));
-    r["groups"]
-        .as_array()
-        .unwrap()
+    ["claude-code.rules.yml", "claude-code.slo.rules.yml"]
         .iter()
-        .flat_map(|g| g["rules"].as_array().unwrap().clone())
+        .flat_map(|f| {
+            let r = yaml(&out(&format!("prometheus/rules/{f}")));
+            r["groups"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|g| g["rules"].as_array().unwrap().clone())
+                .collect::<Vec<_>>()
+        })
         .collect()
 }
 
@@ -134,10 +147,16 @@ fn rules_hold_the_eight_seed_alerts_in_one_group_per_dimension() {
             "resources",
             "security",
             "cost",
-            "slo-api-availability",
-            "slo-api-latency"
         ]
     );
+    let slo = yaml(&out("prometheus/rules/claude-code.slo.rules.yml"));
+    let groups: Vec<&str> = slo["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(groups, ["slo-api-availability", "slo-api-latency"]);
 }
 
 #[test]

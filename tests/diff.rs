@@ -73,21 +73,22 @@ fn one_threshold_change_shows_exactly_the_rule_its_tests_and_the_dashboard_thres
             "+      sum by (job, endpoint) (rate(claude_code_api_requests_total[5m])) > 0.1",
             "-      description: \"API 错误率超过 5% (当前: {{ $value | humanizePercentage }})\"",
             "+      description: \"API 错误率超过 10% (当前: {{ $value | humanizePercentage }})\"",
-            // The alert's own generated rule tests follow its threshold.
-            "-- name: \"HighAPIErrorRate fires: error ratio 10%\"",
-            "+- name: \"HighAPIErrorRate fires: error ratio 20%\"",
+            // The alert's own generated rule tests follow its threshold (in shared groups:
+            // its series, then its cases, each after a comment naming it).
             "-    values: 0+100x20",
             "+    values: 0+200x20",
             "-    values: 0+900x20",
             "+    values: 0+800x20",
+            "-  # HighAPIErrorRate fires: error ratio 10%",
+            "+  # HighAPIErrorRate fires: error ratio 20%",
             "-        description: \"API 错误率超过 5% (当前: 10%)\"",
             "+        description: \"API 错误率超过 10% (当前: 20%)\"",
-            "-- name: \"HighAPIErrorRate stays silent: error ratio 2.5%\"",
-            "+- name: \"HighAPIErrorRate stays silent: error ratio 5%\"",
             "-    values: 0+25x20",
             "+    values: 0+50x20",
             "-    values: 0+975x20",
             "+    values: 0+950x20",
+            "-  # HighAPIErrorRate stays silent: error ratio 2.5%",
+            "+  # HighAPIErrorRate stays silent: error ratio 5%",
         ]
     );
     assert!(out.contains("--- a/prometheus/rules/claude-code.rules.yml\n+++ b/prometheus/rules/claude-code.rules.yml\n"));

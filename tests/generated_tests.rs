@@ -6,7 +6,7 @@ mod common;
 use std::fs;
 use std::process::Command;
 
-use common::{TempDir, render_example, require_tool, run};
+use common::{TempDir, render_example, require_tool, root, run};
 
 #[test]
 fn ccmon_test_passes_for_every_example() {
@@ -44,10 +44,14 @@ fn every_alert_and_slo_tier_has_a_firing_and_a_silent_case() {
         );
         for a in names {
             let skipped = text.contains(&format!("# no generated test for {a}:"));
-            let fires = text.contains(&format!("- name: \"{a} fires:"))
-                || text.contains(&format!("- name: {a} fires:"));
-            let silent = text.contains(&format!("- name: \"{a} stays silent:"))
-                || text.contains(&format!("- name: {a} stays silent:"));
+            // A case in a shared group has a comment naming it; one in a group of its own,
+            // the group's name.
+            let named = |what: &str| {
+                text.contains(&format!("  # {a} {what}:"))
+                    || text.contains(&format!("- name: \"{a} {what}:"))
+                    || text.contains(&format!("- name: {a} {what}:"))
+            };
+            let (fires, silent) = (named("fires"), named("stays silent"));
             assert!(
                 skipped || (fires && silent),
                 "{name}: {a} lacks generated cases"
@@ -60,7 +64,12 @@ fn every_alert_and_slo_tier_has_a_firing_and_a_silent_case() {
 fn mutated_run(file: &str, from: &str, to: &str) -> (bool, String) {
     let tmp = TempDir::new("gen-mutant");
     render_example("claude-code").write_to(tmp.path()).unwrap();
-    let rules = tmp.path().join("prometheus/rules/claude-code.rules.yml");
+    // The SLO tests read the SLO rules' own file.
+    let rules = tmp.path().join(if file.starts_with("claude-code.slo") {
+        "prometheus/rules/claude-code.slo.rules.yml"
+    } else {
+        "prometheus/rules/claude-code.rules.yml"
+    });
     let text = fs::read_to_string(&rules).unwrap();
     let mutant = text.replacen(from, to, 1);
     assert_ne!(mutant, text, "mutation `{from}` did not apply");
@@ -100,6 +109,9 @@ fn generated_tests_fail_when_the_rules_are_altered() {
             "slo:sli_error:ratio_rate1h{slo=\"api-availability\"} > (14.4",
             "slo:sli_error:ratio_rate2h{slo=\"api-availability\"} > (14.4",
         ),
+        // An alert's `for`, and a page tier's.
+        ("claude-code.rules.test.yml", "for: 10m", "for: 20m"),
+        ("claude-code.slo.test.yml", "for: 2m", "for: 10m"),
         // The ticket tiers, evaluated every 30 minutes in their own file.
         (
             "claude-code.slo-slow.test.yml",
@@ -566,4 +578,62 @@ fn tier_tests_fail_when_a_tier_is_altered() {
         );
         assert!(!ok, "altering `{from}` to `{to}` went unnoticed:\n{out}");
     }
+}
+
+/// Shared test groups are sound only if every alert's reads are complete: every series one of
+/// its cases feeds is read by it, and every selector of its condition is among its reads.
+/// Checked for every kind, the example and the synthetic config.
+#[test]
+fn an_alerts_reads_cover_its_condition_and_its_cases() {
+    use ccmon::promql::selector::{Read, Selector};
+    let claude = fs::read_to_string(root().join("examples/claude-code/monitoring.toml")).unwrap();
+    let synth = ccmon::synth::generate(20, 200);
+    let mut checked = 0;
+    for (name, text) in [
+        ("kinds.toml", EVERY_KIND),
+        ("claude.toml", claude.as_str()),
+        ("synth.toml", synth.as_str()),
+    ] {
+        let src = ccmon::diag::source::Source::new(name, text);
+        let (m, _) = common::model_of(&src);
+        for a in &m.alerts {
+            let Some(reads) = a.kind.reads() else {
+                continue;
+            };
+            let condition = a.expr();
+            for sel in Read::all_in(&condition).expect("a condition parses") {
+                assert!(
+                    reads.iter().any(|r| r.metric == sel.metric
+                        && r.matchers.len() == sel.matchers.len()
+                        && sel.matchers.iter().all(|m| r.matchers.contains(m))),
+                    "{}: `{}` of `{condition}` is not among its reads {reads:?}",
+                    a.name,
+                    sel.metric
+                );
+            }
+            let Ok(cases) = a.kind.cases(&a.condition()) else {
+                continue;
+            };
+            for case in std::iter::once(&cases.fire).chain(&cases.silent) {
+                for s in &case.series {
+                    let series = Selector::parse(&s.series).expect("a series parses");
+                    let label = |k: &str| {
+                        series
+                            .matchers
+                            .iter()
+                            .find(|m| &*m.name == k)
+                            .map(|m| &*m.value)
+                    };
+                    assert!(
+                        reads.iter().any(|r| r.matches(&series.metric, label)),
+                        "{}: its case's series `{}` is read by none of {reads:?}",
+                        a.name,
+                        s.series
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 300, "{checked}");
 }

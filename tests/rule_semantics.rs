@@ -108,6 +108,7 @@ fn watch_slo_pages(histogram: &str) -> (bool, String) {
     let get_good = "0+1000x60 60800+800x60 108800+1000x80";
     let test = r#"rule_files:
   - rules/api.rules.yml
+  - rules/api.slo.rules.yml
 evaluation_interval: 1m
 tests:
   - interval: 1m

@@ -380,10 +380,13 @@ receiver = "payments-pager"
     let tmp = TempDir::new("slo-team-route");
     let bundle = ccmon::emit::emit(&m);
     bundle.write_to(tmp.path()).unwrap();
-    let rules = common::yaml(bundle.get("prometheus/rules/shop.rules.yml").unwrap());
     let config = tmp.path().join("alertmanager/alertmanager.yml");
     let mut routed = Vec::new();
-    let all = rules["groups"].as_array().unwrap();
+    let mut all = Vec::new();
+    for file in ["shop.rules.yml", "shop.slo.rules.yml"] {
+        let rules = common::yaml(bundle.get(&format!("prometheus/rules/{file}")).unwrap());
+        all.extend(rules["groups"].as_array().unwrap().clone());
+    }
     for rule in all.iter().flat_map(|g| g["rules"].as_array().unwrap()) {
         let Some(alert) = rule["alert"].as_str() else {
             continue;

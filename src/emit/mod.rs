@@ -8,6 +8,7 @@ pub mod alertmanager;
 pub mod filebeat;
 pub mod grafana;
 pub mod nginx;
+mod pack;
 pub mod prometheus;
 pub mod rules;
 pub mod ruletests;
@@ -28,11 +29,12 @@ enum Job<'m> {
     Rules,
     Rest,
     SloTests,
-    AlertTests(&'m [Alert]),
+    /// Some alerts, and the colour of each of their runs (see [`pack`]).
+    AlertTests(&'m [Alert], &'m [Option<u32>]),
 }
 
 enum Done {
-    Text(Option<String>),
+    Rules(String, Option<String>),
     Rest(Bundle),
     AlertTests(ruletests::Chunk),
     SloTests(Option<ruletests::SloFiles>),
@@ -41,34 +43,43 @@ enum Done {
 /// Every output of the model. The rules and the rule tests are the large outputs: they are
 /// written in pieces on every core, the largest first, and joined in order.
 pub fn emit(model: &Model) -> Bundle {
+    let colours = ruletests::alert_colours(model);
     let mut jobs = vec![Job::Rules, Job::Rest, Job::SloTests];
-    jobs.extend(
-        crate::model::alert_chunks(&model.alerts, TEST_CHUNK)
-            .into_iter()
-            .map(Job::AlertTests),
-    );
+    let mut runs = 0;
+    for alerts in crate::model::alert_chunks(&model.alerts, TEST_CHUNK) {
+        let n = crate::model::tier_runs(alerts).count();
+        jobs.push(Job::AlertTests(alerts, &colours[runs..runs + n]));
+        runs += n;
+    }
     let done = crate::par::map(&jobs, |job| match job {
-        Job::Rules => Done::Text(Some(rules::emit(model))),
+        Job::Rules => Done::Rules(rules::emit(model), rules::emit_slo(model)),
         Job::Rest => Done::Rest(emit_rest(model)),
         Job::SloTests => Done::SloTests(ruletests::slo_file(model)),
-        Job::AlertTests(alerts) => Done::AlertTests(ruletests::alert_chunk(alerts)),
+        Job::AlertTests(alerts, colours) => {
+            Done::AlertTests(ruletests::alert_chunk(alerts, colours))
+        }
     });
     let project = &model.project.name;
     let mut b = Bundle::default();
     let mut chunks = Vec::new();
     let mut slo_untested = Vec::new();
-    for (job, d) in jobs.iter().zip(done) {
-        match (job, d) {
-            (Job::Rules, Done::Text(Some(t))) => b.add(rules::path(project), t),
-            (_, Done::SloTests(Some((files, untested)))) => {
+    for d in done {
+        match d {
+            Done::Rules(t, slo) => {
+                b.add(rules::path(project), t);
+                if let Some(t) = slo {
+                    b.add(rules::slo_path(project), t);
+                }
+            }
+            Done::SloTests(Some((files, untested))) => {
                 for (path, t) in files {
                     b.add(path, t);
                 }
                 slo_untested = untested;
             }
-            (_, Done::Rest(rest)) => b.files.extend(rest.files),
-            (_, Done::AlertTests(c)) => chunks.push(c),
-            _ => {}
+            Done::SloTests(None) => {}
+            Done::Rest(rest) => b.files.extend(rest.files),
+            Done::AlertTests(c) => chunks.push(c),
         }
     }
     b.coverage.alerts = crate::model::tier_runs(&model.alerts).count()
@@ -78,10 +89,9 @@ pub fn emit(model: &Model) -> Bundle {
         .flat_map(|c| c.skipped().iter().cloned())
         .chain(slo_untested)
         .collect();
-    b.add(
-        ruletests::path(project),
-        ruletests::alert_file(model, chunks),
-    );
+    for (path, text) in ruletests::alert_files(model, chunks) {
+        b.add(path, text);
+    }
     b
 }
 

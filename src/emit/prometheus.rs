@@ -110,11 +110,10 @@ pub fn emit(m: &Model) -> String {
             external_labels: &m.project.external_labels,
         },
         // Relative to this file's folder, which is where Prometheus resolves it.
-        rule_files: vec![
-            super::rules::path(&m.project.name)
-                .trim_start_matches("prometheus/")
-                .to_string(),
-        ],
+        rule_files: std::iter::once(super::rules::path(&m.project.name))
+            .chain((!m.slos.is_empty()).then(|| super::rules::slo_path(&m.project.name)))
+            .map(|p| p.trim_start_matches("prometheus/").to_string())
+            .collect(),
         alerting: Alerting {
             alertmanagers: vec![AlertmanagerConfig {
                 static_configs: vec![StaticConfig {

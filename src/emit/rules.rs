@@ -1,5 +1,7 @@
-//! The rule file: one group per dimension, in the order the dimensions are declared, then one
-//! group per SLO with its recording rules and burn-rate alerts.
+//! The rule files: one group per dimension, in the order the dimensions are declared; and,
+//! when there are SLOs, a file of their own with one group per SLO, its recording rules and
+//! burn-rate alerts. The SLO rules are apart so that the tests of each file evaluate only
+//! its own rules: the SLO tests run days of series, the alert tests many groups.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -12,6 +14,10 @@ use crate::unit::Unit;
 
 pub fn path(project: &str) -> String {
     format!("prometheus/rules/{project}.rules.yml")
+}
+
+pub fn slo_path(project: &str) -> String {
+    format!("prometheus/rules/{project}.slo.rules.yml")
 }
 
 #[derive(Serialize)]
@@ -255,6 +261,14 @@ pub fn emit(m: &Model) -> String {
             rules: loose,
         });
     }
-    groups.extend(m.slos.iter().map(slo_group));
     super::yaml(&File { groups })
+}
+
+/// The SLO rule file, when there are SLOs.
+pub fn emit_slo(m: &Model) -> Option<String> {
+    (!m.slos.is_empty()).then(|| {
+        super::yaml(&File {
+            groups: m.slos.iter().map(slo_group).collect(),
+        })
+    })
 }

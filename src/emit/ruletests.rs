@@ -632,10 +632,23 @@ fn firing_pairs(
     Ok(out)
 }
 
-/// The generated tests of a run of alerts: their groups as items of the file's `tests`
-/// sequence, and why some alerts have none.
+/// A shared test group: the evaluation interval of its input series, the colour of its units
+/// and the index of their case (see [`super::pack`]).
+type PackKey = (&'static str, u32, u32);
+
+/// The part of a shared test group one chunk wrote: its input series and its alert tests,
+/// as items of the group's sequences (indented under the group), and how many cases.
+struct Piece {
+    series: String,
+    tests: String,
+    cases: usize,
+}
+
+/// The generated tests of a run of alerts: the pieces of shared groups, the groups of their
+/// own (items of the file's `tests` sequence), and why some alerts have none.
 pub struct Chunk {
-    items: String,
+    packs: BTreeMap<PackKey, Piece>,
+    solo: String,
     skipped: Vec<String>,
 }
 
@@ -646,29 +659,136 @@ impl Chunk {
     }
 }
 
-/// The tests of some alerts. Large configs are cut into runs of alerts written on every core
-/// (`crate::par`) and then joined by [`alert_file`].
-pub fn alert_chunk(alerts: &[Alert]) -> Chunk {
-    let mut tests = Vec::new();
+/// A shared group as it is gathered: its input series, its alert tests, and the name of each
+/// test's case.
+type Gathered = (Vec<InputSeries>, Vec<AlertTest>, Vec<String>);
+
+/// Cases sorted into shared groups (by their unit's colour) and groups of their own.
+#[derive(Default)]
+struct Packer {
+    packs: BTreeMap<PackKey, Gathered>,
+    solo: Vec<TestGroup>,
+}
+
+impl Packer {
+    /// The groups of one unit: case `i` to the shared group `(interval, colour, i)`, or all
+    /// of them on their own without a colour.
+    fn add(&mut self, colour: Option<u32>, groups: Vec<TestGroup>) {
+        let Some(c) = colour else {
+            self.solo.extend(groups);
+            return;
+        };
+        for (i, g) in groups.into_iter().enumerate() {
+            let (series, tests, names) = self.packs.entry((g.interval, c, i as u32)).or_default();
+            series.extend(g.input_series);
+            names.extend(std::iter::repeat_n(g.name, g.alert_rule_test.len()));
+            tests.extend(g.alert_rule_test);
+        }
+    }
+
+    /// Serialized: each shared group's sequences as items under the group, each alert test
+    /// after a comment naming its case (promtool has no field for it).
+    fn finish(self, skipped: Vec<String>) -> Chunk {
+        let packs = self
+            .packs
+            .into_iter()
+            .map(|(key, (series, tests, names))| {
+                let piece = Piece {
+                    series: if series.is_empty() {
+                        String::new()
+                    } else {
+                        indented(&super::yaml_body(&series), None)
+                    },
+                    tests: indented(&super::yaml_body(&tests), Some(&names)),
+                    cases: tests.len(),
+                };
+                (key, piece)
+            })
+            .collect();
+        // A sequence serializes alike on its own and as the last value of the file's
+        // mapping (a block sequence under a key is not indented): the unit tests hold the
+        // chunks joined equal to the file serialized at once.
+        let solo = if self.solo.is_empty() {
+            String::new()
+        } else {
+            super::yaml_body(&self.solo)
+        };
+        Chunk {
+            packs,
+            solo,
+            skipped,
+        }
+    }
+}
+
+/// A block sequence moved under a key of a sequence item (two spaces), with `# name` before
+/// the items when `names` are given. Empty lines stay empty (a block scalar's blank line).
+fn indented(items: &str, names: Option<&[String]>) -> String {
+    let mut out = String::with_capacity(items.len() + items.len() / 8);
+    let mut names = names.into_iter().flatten();
+    for line in items.lines() {
+        if line.starts_with("- ")
+            && let Some(name) = names.next()
+        {
+            out.push_str("  # ");
+            out.extend(name.chars().map(|c| if c.is_control() { ' ' } else { c }));
+            out.push('\n');
+        }
+        if !line.is_empty() {
+            out.push_str("  ");
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// What each run of alerts reads, for [`super::pack::colours`]: the selectors of all its
+/// tiers; not known for hand-written cases, which get groups of their own.
+fn alert_units(alerts: &[Alert]) -> Vec<super::pack::Unit<'_>> {
+    tier_runs(alerts)
+        .map(|tiers| super::pack::Unit {
+            reads: if tiers[0].tests.is_empty() {
+                tiers.iter().try_fold(Vec::new(), |mut all, a| {
+                    all.extend(a.kind.reads()?);
+                    Some(all)
+                })
+            } else {
+                None
+            },
+            names: vec![tiers[0].name.as_str()],
+        })
+        .collect()
+}
+
+/// The colour of each run of alerts (see [`super::pack`]), in order; recording rules carry
+/// series from one metric to another.
+pub fn alert_colours(m: &Model) -> Vec<Option<u32>> {
+    let writers: Vec<super::pack::Writer> = m
+        .records
+        .iter()
+        .map(|r| super::pack::Writer {
+            reads: crate::promql::selector::Read::all_in(&r.expr)
+                .map(|reads| reads.into_iter().map(|r| r.metric.into_owned()).collect()),
+            writes: &r.name,
+        })
+        .collect();
+    super::pack::colours(&alert_units(&m.alerts), &writers)
+}
+
+/// The tests of some alerts, given the colour of each of their runs. Large configs are cut
+/// into runs of alerts written on every core (`crate::par`) and then joined by
+/// [`alert_file`].
+pub fn alert_chunk(alerts: &[Alert], colours: &[Option<u32>]) -> Chunk {
+    let mut packer = Packer::default();
     let mut skipped = Vec::new();
-    for tiers in tier_runs(alerts) {
+    for (tiers, &colour) in tier_runs(alerts).zip(colours) {
         match alert_tests(tiers) {
-            Ok(t) => tests.extend(t),
+            Ok(t) => packer.add(colour, t),
             Err(why) => skipped.push(format!("{}: {why}", tiers[0].name)),
         }
     }
-    chunk(&tests, skipped)
-}
-
-fn chunk(tests: &[TestGroup], skipped: Vec<String>) -> Chunk {
-    // A sequence serializes alike on its own and as the last value of the file's mapping (a
-    // block sequence under a key is not indented): the unit tests hold the two equal.
-    let items = if tests.is_empty() {
-        String::new()
-    } else {
-        super::yaml_body(&tests)
-    };
-    Chunk { items, skipped }
+    packer.finish(skipped)
 }
 
 #[derive(Serialize)]
@@ -677,33 +797,84 @@ struct Head {
     evaluation_interval: &'static str,
 }
 
-/// A test file from its chunks: the header, why some alerts have no test, the rule file and
-/// interval, then every chunk's groups in order.
-fn file(rules: String, evaluation_interval: &'static str, chunks: Vec<Chunk>) -> String {
+/// The head of a shared group, as an item of the file's `tests` sequence.
+#[derive(Serialize)]
+struct PackHead {
+    name: String,
+    interval: &'static str,
+}
+
+/// The name of the `n`th of `of` shared groups, with `cases` cases.
+fn pack_name(n: usize, of: usize, cases: usize) -> String {
+    format!("generated cases {n} of {of}: {cases} cases on series no other case here reads")
+}
+
+/// The test files of some chunks: the first with the header, why some alerts have no test,
+/// the rule file and interval, then the shared groups (every chunk's piece of each, in
+/// order), then every chunk's groups of their own. With `split`, each shared group after the
+/// first has a file of its own (the same head), so that promtool runs them on every core.
+fn files(
+    rules: String,
+    evaluation_interval: &'static str,
+    chunks: Vec<Chunk>,
+    split: bool,
+) -> Vec<String> {
     let head = super::yaml(&Head {
         rule_files: vec![rules],
         evaluation_interval,
     });
     // The header stays the first line; the reasons follow it.
     let (header, rest) = head.split_once('\n').unwrap_or((&head, ""));
-    let size = chunks.iter().map(|c| c.items.len()).sum::<usize>();
-    let notes = chunks.iter().flat_map(|c| &c.skipped).map(|s| s.len() + 32);
-    let mut out = String::with_capacity(head.len() + size + notes.sum::<usize>() + 16);
-    out.push_str(header);
-    out.push('\n');
-    for s in chunks.iter().flat_map(|c| &c.skipped) {
-        out.push_str("# no generated test for ");
-        out.push_str(s);
-        out.push('\n');
-    }
-    out.push_str(rest);
-    if size == 0 {
-        out.push_str("tests: []\n");
-    } else {
-        out.push_str("tests:\n");
-        for c in chunks {
-            out.push_str(&c.items);
+    let mut keys: Vec<PackKey> = chunks
+        .iter()
+        .flat_map(|c| c.packs.keys().copied())
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let packs = keys.iter().enumerate().map(|(n, key)| {
+        let pieces: Vec<&Piece> = chunks.iter().filter_map(|c| c.packs.get(key)).collect();
+        let size = pieces.iter().map(|p| p.series.len() + p.tests.len());
+        let mut out = String::with_capacity(size.sum::<usize>() + 256);
+        out.push_str(&super::yaml_body(&[PackHead {
+            name: pack_name(n + 1, keys.len(), pieces.iter().map(|p| p.cases).sum()),
+            interval: key.0,
+        }]));
+        if pieces.iter().all(|p| p.series.is_empty()) {
+            out.push_str("  input_series: []\n");
+        } else {
+            out.push_str("  input_series:\n");
+            pieces.iter().for_each(|p| out.push_str(&p.series));
         }
+        out.push_str("  alert_rule_test:\n");
+        pieces.iter().for_each(|p| out.push_str(&p.tests));
+        out
+    });
+    let mut first = String::new();
+    first.push_str(header);
+    first.push('\n');
+    for s in chunks.iter().flat_map(|c| &c.skipped) {
+        first.push_str("# no generated test for ");
+        first.push_str(s);
+        first.push('\n');
+    }
+    first.push_str(rest);
+    let mut out = vec![first];
+    let solo: usize = chunks.iter().map(|c| c.solo.len()).sum();
+    if keys.is_empty() && solo == 0 {
+        out[0].push_str("tests: []\n");
+        return out;
+    }
+    out[0].push_str("tests:\n");
+    for (n, pack) in packs.enumerate() {
+        if split && n > 0 {
+            out.push(format!("{head}tests:\n{pack}"));
+        } else {
+            out[0].push_str(&pack);
+        }
+    }
+    out[0].reserve(solo);
+    for c in &chunks {
+        out[0].push_str(&c.solo);
     }
     out
 }
@@ -712,50 +883,92 @@ fn rules_path(m: &Model) -> String {
     format!("../rules/{}.rules.yml", m.project.name)
 }
 
-/// The alert test file from the chunks of all alerts, in order.
-pub fn alert_file(m: &Model, chunks: Vec<Chunk>) -> String {
-    file(rules_path(m), "1m", chunks)
+fn slo_rules_path(m: &Model) -> String {
+    format!("../rules/{}.slo.rules.yml", m.project.name)
 }
 
-/// The SLO test file, when there are SLOs, and `Name: why` of each SLO alert without a test.
+/// Configs with this many alerts or more have a file per shared group of alert tests: each
+/// group evaluates every rule, and files run on every core.
+pub const SPLIT_AT: usize = 200;
+
+/// The alert test files (path and text) from the chunks of all alerts, in order.
+pub fn alert_files(m: &Model, chunks: Vec<Chunk>) -> Vec<(String, String)> {
+    let split = m.alerts.len() >= SPLIT_AT;
+    let project = &m.project.name;
+    files(rules_path(m), "1m", chunks, split)
+        .into_iter()
+        .enumerate()
+        .map(|(n, text)| match n {
+            0 => (path(project), text),
+            n => (
+                format!("prometheus/tests/{project}.rules-{}.test.yml", n + 1),
+                text,
+            ),
+        })
+        .collect()
+}
+
 /// The SLO test files (path and text: the 5-minute one, and the 30-minute one when a tier
 /// allows it), and why some tiers have no test.
 pub type SloFiles = (Vec<(String, String)>, Vec<String>);
 
-/// The SLO test files of a model: see [`SloFiles`].
+/// What each SLO reads (its SLI's selectors) and checks (its tiers' alerts).
+fn slo_units(m: &Model) -> Vec<super::pack::Unit<'_>> {
+    m.slos
+        .iter()
+        .map(|slo| super::pack::Unit {
+            reads: Some(slo.sli.reads()),
+            names: slo.tiers.iter().map(|t| t.alert.as_str()).collect(),
+        })
+        .collect()
+}
+
+/// The SLO test files of a model: see [`SloFiles`]. SLOs whose SLIs read different series
+/// share test groups.
 pub fn slo_file(m: &Model) -> Option<SloFiles> {
     if m.slos.is_empty() {
         return None;
     }
-    let (mut tests, mut slow) = (Vec::new(), Vec::new());
+    let colours = super::pack::colours(&slo_units(m), &[]);
+    let (mut fast, mut slow) = (Packer::default(), Packer::default());
     let mut skipped = Vec::new();
-    for slo in &m.slos {
+    for (slo, &colour) in m.slos.iter().zip(&colours) {
+        let (mut f, mut s) = (Vec::new(), Vec::new());
         for tier in &slo.tiers {
             match slo_tests(slo, tier) {
-                Ok((t, false)) => tests.extend(t),
-                Ok((t, true)) => slow.extend(t),
+                Ok((t, false)) => f.extend(t),
+                Ok((t, true)) => s.extend(t),
                 Err(why) => skipped.push(format!("{}: {why}", tier.alert)),
             }
         }
+        fast.add(colour, f);
+        slow.add(colour, s);
     }
     let project = &m.project.name;
-    let mut files = vec![(
-        slo_path(project),
-        file(rules_path(m), "5m", vec![chunk(&tests, skipped.clone())]),
-    )];
-    if !slow.is_empty() {
-        files.push((
-            slo_slow_path(project),
-            file(rules_path(m), "30m", vec![chunk(&slow, Vec::new())]),
-        ));
+    let has_slow = !slow.packs.is_empty() || !slow.solo.is_empty();
+    let one = |interval, packer: Packer, skipped| {
+        files(
+            slo_rules_path(m),
+            interval,
+            vec![packer.finish(skipped)],
+            false,
+        )
+        .remove(0)
+    };
+    let mut out = vec![(slo_path(project), one("5m", fast, skipped.clone()))];
+    if has_slow {
+        out.push((slo_slow_path(project), one("30m", slow, Vec::new())));
     }
-    Some((files, skipped))
+    Some((out, skipped))
 }
 
 /// The alert tests, and the SLO tests when there are SLOs, on one core.
-pub fn emit(m: &Model) -> (String, Vec<String>) {
+pub fn emit(m: &Model) -> (Vec<String>, Vec<String>) {
     (
-        alert_file(m, vec![alert_chunk(&m.alerts)]),
+        alert_files(m, vec![alert_chunk(&m.alerts, &alert_colours(m))])
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect(),
         slo_file(m)
             .map(|(files, _)| files.into_iter().map(|(_, t)| t).collect())
             .unwrap_or_default(),
@@ -774,19 +987,51 @@ mod tests {
         tests: Vec<TestGroup>,
     }
 
-    /// With the reasons for alerts without tests after the header, in alert order.
+    /// With the reasons for alerts without tests after the header, in alert order; the
+    /// shared groups built as typed values.
     fn whole(m: &Model) -> String {
-        let mut tests = Vec::new();
+        let colours = alert_colours(m);
+        let mut packs: BTreeMap<PackKey, TestGroup> = BTreeMap::new();
+        let mut solo = Vec::new();
         let mut notes = String::new();
-        for tiers in tier_runs(&m.alerts) {
-            match alert_tests(tiers) {
-                Ok(t) => tests.extend(t),
-                Err(why) => notes.push_str(&format!(
-                    "# no generated test for {}: {why}\n",
-                    tiers[0].name
-                )),
+        for (tiers, colour) in tier_runs(&m.alerts).zip(&colours) {
+            let groups = match alert_tests(tiers) {
+                Ok(t) => t,
+                Err(why) => {
+                    notes.push_str(&format!(
+                        "# no generated test for {}: {why}\n",
+                        tiers[0].name
+                    ));
+                    continue;
+                }
+            };
+            let Some(c) = colour else {
+                solo.extend(groups);
+                continue;
+            };
+            for (i, g) in groups.into_iter().enumerate() {
+                let p = packs
+                    .entry((g.interval, *c, i as u32))
+                    .or_insert_with(|| TestGroup {
+                        name: String::new(),
+                        interval: g.interval,
+                        input_series: Vec::new(),
+                        alert_rule_test: Vec::new(),
+                    });
+                p.input_series.extend(g.input_series);
+                p.alert_rule_test.extend(g.alert_rule_test);
             }
         }
+        let n = packs.len();
+        let mut tests: Vec<TestGroup> = packs
+            .into_values()
+            .enumerate()
+            .map(|(k, mut g)| {
+                g.name = pack_name(k + 1, n, g.alert_rule_test.len());
+                g
+            })
+            .collect();
+        tests.extend(solo);
         let body = super::super::yaml(&TestFile {
             rule_files: vec![rules_path(m)],
             evaluation_interval: "1m",
@@ -794,6 +1039,25 @@ mod tests {
         });
         let (header, rest) = body.split_once('\n').unwrap();
         format!("{header}\n{notes}{rest}")
+    }
+
+    /// The alert test file of chunks of `size` alerts, without the comments naming cases.
+    fn joined(m: &Model, size: usize) -> String {
+        let colours = alert_colours(m);
+        let mut runs = 0;
+        let mut chunks = Vec::new();
+        for alerts in crate::model::alert_chunks(&m.alerts, size) {
+            let n = tier_runs(alerts).count();
+            chunks.push(alert_chunk(alerts, &colours[runs..runs + n]));
+            runs += n;
+        }
+        let text = files(rules_path(m), "1m", chunks, false).remove(0);
+        let cases = text.lines().filter(|l| l.starts_with("  # ")).count();
+        assert_eq!(cases, text.matches("\n  - eval_time: ").count());
+        text.lines()
+            .filter(|l| !l.starts_with("  # "))
+            .map(|l| format!("{l}\n"))
+            .collect()
     }
 
     fn model(text: &str) -> Model {
@@ -810,11 +1074,11 @@ mod tests {
             synth,
         ] {
             let m = model(&text);
-            let joined = alert_file(&m, m.alerts.chunks(7).map(alert_chunk).collect());
-            assert_eq!(joined, whole(&m));
+            assert_eq!(joined(&m, 7), whole(&m));
+            assert_eq!(joined(&m, 1000), whole(&m));
         }
         let mut m = model(include_str!("../../examples/claude-code/monitoring.toml"));
         m.alerts.clear();
-        assert_eq!(alert_file(&m, vec![alert_chunk(&[])]), whole(&m));
+        assert_eq!(joined(&m, 7), whole(&m));
     }
 }

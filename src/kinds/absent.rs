@@ -2,6 +2,7 @@
 //! renamed, the metric was dropped. The alert carries the labels of the selector's equality
 //! matchers, as `absent()` does.
 
+use crate::promql::selector::Read;
 use super::{Condition, Env, Expect, Key, Kind};
 use crate::cx::Cx;
 use crate::load::RawAlert;
@@ -49,6 +50,10 @@ impl Kind for Absent {
 
     /// None: the warning for a metric no job exports says the alert can never fire, and
     /// this one would always fire.
+    fn reads(&self) -> Option<Vec<Read<'_>>> {
+        Some(vec![Read::of(&self.metric)])
+    }
+
     fn sources(&self) -> Vec<(&'static str, String)> {
         Vec::new()
     }

@@ -4,6 +4,7 @@
 //! means "never yet" (the process has not run once since it started) and is left out: an
 //! age of 56 years would page the moment an exporter restarts.
 
+use crate::promql::selector::Read;
 use super::{Condition, Env, Expect, Key, Kind, Reading};
 use crate::cx::Cx;
 use crate::load::RawAlert;
@@ -49,6 +50,10 @@ impl Kind for Age {
 
     fn vouched(&self) -> bool {
         self.metric.sure
+    }
+
+    fn reads(&self) -> Option<Vec<Read<'_>>> {
+        Some(vec![Read::of(&self.metric)])
     }
 
     fn sources(&self) -> Vec<(&'static str, String)> {

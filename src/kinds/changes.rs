@@ -2,6 +2,7 @@
 //! (`process_start_time_seconds`), flapping states, config reloads. Each series on its own:
 //! `changes(metric[over]) > N`.
 
+use crate::promql::selector::Read;
 use super::{Condition, Env, Expect, Key, Kind, Reading};
 use crate::cx::Cx;
 use crate::load::RawAlert;
@@ -49,6 +50,10 @@ impl Kind for Changes {
 
     fn vouched(&self) -> bool {
         self.metric.sure
+    }
+
+    fn reads(&self) -> Option<Vec<Read<'_>>> {
+        Some(vec![Read::of(&self.metric)])
     }
 
     fn sources(&self) -> Vec<(&'static str, String)> {

@@ -2,6 +2,7 @@
 //! (kube-prometheus' `Watchdog`). Routed to an external dead man's switch, its silence is
 //! what pages: Prometheus, its rules or Alertmanager stopped.
 
+use crate::promql::selector::Read;
 use super::{Condition, Env, Expect, Key, Kind};
 use crate::cx::Cx;
 use crate::load::RawAlert;
@@ -38,6 +39,10 @@ impl Kind for Deadman {
 
     fn vouched(&self) -> bool {
         true
+    }
+
+    fn reads(&self) -> Option<Vec<Read<'_>>> {
+        Some(Vec::new())
     }
 
     fn sources(&self) -> Vec<(&'static str, String)> {

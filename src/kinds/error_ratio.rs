@@ -1,6 +1,7 @@
 //! `error_ratio`: errors over all requests, both sides aggregated by the same labels (so that
 //! a label such as `status` cannot leak into the division and make every ratio 1).
 
+use crate::promql::selector::Read;
 use super::{Condition, Env, Expect, Key, Kind, Reading, Grouping};
 use crate::cx::Cx;
 use crate::gofmt;
@@ -114,6 +115,10 @@ impl Kind for ErrorRatio {
 
     fn vouched(&self) -> bool {
         self.errors.sure && self.total.sure && self.by.plain()
+    }
+
+    fn reads(&self) -> Option<Vec<Read<'_>>> {
+        Some(vec![Read::of(&self.errors), Read::of(&self.total)])
     }
 
     fn sources(&self) -> Vec<(&'static str, String)> {

@@ -2,6 +2,7 @@
 //! certificate that expires within 14 days (`probe_ssl_earliest_cert_expiry`), a token, a
 //! licence. The threshold is the duration, as the user thinks of it: `below = "14d"`.
 
+use crate::promql::selector::Read;
 use super::{Condition, Env, Expect, Key, Kind, Reading};
 use crate::cx::Cx;
 use crate::load::RawAlert;
@@ -47,6 +48,10 @@ impl Kind for Expiry {
 
     fn vouched(&self) -> bool {
         self.metric.sure
+    }
+
+    fn reads(&self) -> Option<Vec<Read<'_>>> {
+        Some(vec![Read::of(&self.metric)])
     }
 
     fn sources(&self) -> Vec<(&'static str, String)> {

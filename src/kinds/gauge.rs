@@ -1,5 +1,6 @@
 //! `gauge`: a gauge (or any instant expression) compared with a number in its stated unit.
 
+use crate::promql::selector::Read;
 use super::{Condition, Env, Expect, Key, Kind, Reading};
 use crate::codes;
 use crate::cx::Cx;
@@ -81,6 +82,10 @@ impl Kind for Gauge {
 
     fn vouched(&self) -> bool {
         false
+    }
+
+    fn reads(&self) -> Option<Vec<Read<'_>>> {
+        self.expr.reads()
     }
 
     fn sources(&self) -> Vec<(&'static str, String)> {

@@ -1,5 +1,6 @@
 //! `increase`: how much a counter grew over a stated period (`over`).
 
+use crate::promql::selector::Read;
 use super::{Condition, Env, Expect, Key, Kind, Reading, Grouping};
 use crate::cx::Cx;
 use crate::load::RawAlert;
@@ -59,6 +60,10 @@ impl Kind for Increase {
 
     fn vouched(&self) -> bool {
         self.metric.sure && self.by.plain()
+    }
+
+    fn reads(&self) -> Option<Vec<Read<'_>>> {
+        Some(vec![Read::of(&self.metric)])
     }
 
     fn sources(&self) -> Vec<(&'static str, String)> {

@@ -1,6 +1,7 @@
 //! `latency_quantile`: a quantile of a histogram, with buckets aggregated by `le` before
 //! `histogram_quantile`.
 
+use crate::promql::selector::Read;
 use super::{Condition, Env, Expect, Key, Kind, Reading, by_clause, plain_labels};
 use crate::codes;
 use crate::cx::Cx;
@@ -72,6 +73,10 @@ impl Kind for LatencyQuantile {
 
     fn vouched(&self) -> bool {
         self.histogram.sure && plain_labels(&self.by)
+    }
+
+    fn reads(&self) -> Option<Vec<Read<'_>>> {
+        Some(self.histogram.reads())
     }
 
     fn sources(&self) -> Vec<(&'static str, String)> {

@@ -8,7 +8,7 @@
 
 use crate::cx::Cx;
 use crate::load::{RawAlert, S};
-use crate::promql::selector::{Histogram, Selector};
+use crate::promql::selector::{Histogram, Read, Selector};
 use crate::quantity::{Duration, Quantity, fmt_num};
 use crate::series::Cases;
 use crate::unit::Unit;
@@ -128,6 +128,9 @@ pub trait Kind: Sized {
     fn vouched(&self) -> bool;
     /// The metric names the alert reads, each with the key that names it.
     fn sources(&self) -> Vec<(&'static str, String)>;
+    /// Every selector its condition reads, so that the generated tests can tell which
+    /// alerts' cases may share a test group; `None` when that is not known.
+    fn reads(&self) -> Option<Vec<Read<'_>>>;
     /// The firing and silent cases of its generated rule test, or why there are none.
     fn cases(&self, c: &Condition) -> Result<Cases, String>;
     /// The threshold as the number the condition compares with.
@@ -191,6 +194,9 @@ macro_rules! registry {
             }
             pub fn sources(&self) -> Vec<(&'static str, String)> {
                 match self { $(AlertKind::$variant(k) => k.sources(),)* }
+            }
+            pub fn reads(&self) -> Option<Vec<Read<'_>>> {
+                match self { $(AlertKind::$variant(k) => k.reads(),)* }
             }
             pub fn cases(&self, c: &Condition) -> Result<Cases, String> {
                 match self { $(AlertKind::$variant(k) => k.cases(c),)* }

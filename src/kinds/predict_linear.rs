@@ -1,6 +1,7 @@
 //! `predict_linear`: a gauge's trend over `window`, extended `horizon` ahead, crosses a
 //! bound: the disk is full within 4 hours (`node_filesystem_avail_bytes` below 0).
 
+use crate::promql::selector::Read;
 use super::{Condition, Env, Expect, Key, Kind, Reading};
 use crate::cx::Cx;
 use crate::load::RawAlert;
@@ -68,6 +69,10 @@ impl Kind for PredictLinear {
 
     fn vouched(&self) -> bool {
         self.metric.sure
+    }
+
+    fn reads(&self) -> Option<Vec<Read<'_>>> {
+        Some(vec![Read::of(&self.metric)])
     }
 
     fn sources(&self) -> Vec<(&'static str, String)> {

@@ -1,6 +1,7 @@
 //! `rate`: a counter's rate, scaled to the period the threshold names (`"100000 per hour"`
 //! compares `rate(..) * 3600`). The period is read here, for the PromQL and the tests alike.
 
+use crate::promql::selector::Read;
 use super::{Condition, Env, Expect, Key, Kind, Reading, Grouping};
 use crate::cx::Cx;
 use crate::gofmt;
@@ -80,6 +81,10 @@ impl Kind for Rate {
 
     fn vouched(&self) -> bool {
         self.metric.sure && self.by.plain()
+    }
+
+    fn reads(&self) -> Option<Vec<Read<'_>>> {
+        Some(vec![Read::of(&self.metric)])
     }
 
     fn sources(&self) -> Vec<(&'static str, String)> {

@@ -1,5 +1,6 @@
 //! `raw`: a complete PromQL condition written by the user. It gets no generated test.
 
+use crate::promql::selector::Read;
 use super::{Condition, Env, Expect, Key, Kind};
 use crate::cx::Cx;
 use crate::load::RawAlert;
@@ -48,6 +49,11 @@ impl Kind for Raw {
 
     fn vouched(&self) -> bool {
         false
+    }
+
+    fn reads(&self) -> Option<Vec<Read<'_>>> {
+        // Only its hand-written cases test it, each in a test group of its own.
+        None
     }
 
     fn sources(&self) -> Vec<(&'static str, String)> {

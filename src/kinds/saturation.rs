@@ -2,6 +2,7 @@
 //! the two jobs' series is explicit. `used` may be a counter of seconds (CPU), then it is
 //! wrapped in `rate(..[window])`.
 
+use crate::promql::selector::Read;
 use super::{Condition, Env, Expect, Key, Kind, Reading};
 use crate::cx::Cx;
 use crate::gofmt;
@@ -96,6 +97,12 @@ impl Kind for Saturation {
 
     fn vouched(&self) -> bool {
         false
+    }
+
+    fn reads(&self) -> Option<Vec<Read<'_>>> {
+        let mut reads = self.used.reads()?;
+        reads.extend(self.capacity.reads()?);
+        Some(reads)
     }
 
     fn sources(&self) -> Vec<(&'static str, String)> {

@@ -2,6 +2,7 @@
 //! state (`not_equals`): a replica that is not ready (`kube_pod_status_ready == 0`), a RAID
 //! array degraded, a job's last run failed.
 
+use crate::promql::selector::Read;
 use super::{Condition, Env, Expect, Key, Kind};
 use crate::codes;
 use crate::cx::Cx;
@@ -75,6 +76,10 @@ impl Kind for State {
 
     fn vouched(&self) -> bool {
         false
+    }
+
+    fn reads(&self) -> Option<Vec<Read<'_>>> {
+        self.expr.reads()
     }
 
     fn sources(&self) -> Vec<(&'static str, String)> {

@@ -1,5 +1,6 @@
 //! `target_down`: a scrape target of a job is down (`up == 0`).
 
+use crate::promql::selector::{LabelMatcher, MatchOp, Read};
 use super::{Condition, Env, Expect, Key, Kind};
 use crate::codes;
 use crate::cx::Cx;
@@ -47,6 +48,17 @@ impl Kind for TargetDown {
 
     fn vouched(&self) -> bool {
         true
+    }
+
+    fn reads(&self) -> Option<Vec<Read<'_>>> {
+        Some(vec![Read::with(
+            "up",
+            vec![LabelMatcher {
+                name: "job".into(),
+                op: MatchOp::Eq,
+                value: self.job.as_str().into(),
+            }],
+        )])
     }
 
     fn sources(&self) -> Vec<(&'static str, String)> {

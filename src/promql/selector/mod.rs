@@ -10,6 +10,9 @@
 //! configs), and `promql-parser` for everything else.
 
 pub mod fast;
+mod read;
+
+pub use read::Read;
 
 use std::fmt;
 
@@ -195,6 +198,16 @@ impl Histogram {
         }
     }
 
+    /// What a rule over it may read: its `_bucket`, `_count` and `_sum` series.
+    pub fn reads(&self) -> Vec<Read<'_>> {
+        ["_bucket", "_count", "_sum"]
+            .map(|suffix| Read {
+                metric: format!("{}{suffix}", self.name).into(),
+                matchers: std::borrow::Cow::Borrowed(&self.matchers),
+            })
+            .into()
+    }
+
     /// The selector of one of its series (`_bucket`, `_count`) with the user's matchers and
     /// `extra`: `h{job="a"}` with `_bucket` and `le="2"` is `h_bucket{job="a", le="2"}`.
     pub fn series(&self, suffix: &str, extra: &str) -> String {
@@ -249,6 +262,14 @@ impl Query {
             text.to_string()
         } else {
             format!("({text})")
+        }
+    }
+
+    /// What it reads; `None` when that is not known (see [`Read::all_in`]).
+    pub fn reads(&self) -> Option<Vec<Read<'_>>> {
+        match self {
+            Query::Selector(s) => Some(vec![Read::of(s)]),
+            Query::Expr(e) => Read::all_in(e),
         }
     }
 
