@@ -22,7 +22,7 @@ for n in $sizes; do
   config="$out/synth-$n.toml"
   target/release/examples/synth --jobs $(((n + 9) / 10)) --alerts "$n" >"$config"
   rm -rf "$out/render-$n"
-  target/release/ccmon render "$config" --out "$out/render-$n" >/dev/null
+  target/release/ccmon render "$config" --out "$out/render-$n" >/dev/null 2>&1
   files=$(ls "$out/render-$n/prometheus/tests" | wc -l)
   groups=$(cat "$out/render-$n"/prometheus/tests/*.yml | grep -c '^- name: ')
   times=()
@@ -30,7 +30,7 @@ for n in $sizes; do
   cases=0
   for _ in $(seq "$runs"); do
     # %e: wall seconds; %M: the largest resident set of the process and its children.
-    /usr/bin/time -f '%e %M' -o "$out/time" target/release/ccmon test "$config" >"$out/log" || {
+    /usr/bin/time -f '%e %M' -o "$out/time" target/release/ccmon test "$config" >"$out/log" 2>&1 || {
       tail -n 20 "$out/log"
       exit 1
     }

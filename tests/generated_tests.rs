@@ -58,6 +58,14 @@ fn every_alert_and_slo_tier_has_a_firing_and_a_silent_case() {
             );
             assert!(!skipped, "{name}: no generated test for {a}");
         }
+        for tier in m.slos.iter().flat_map(|s| &s.tiers) {
+            let timing = format!("  # {} waits for its `for`", tier.alert);
+            assert!(
+                text.contains(&timing),
+                "{name}: no timing case for {}",
+                tier.alert
+            );
+        }
     }
 }
 
@@ -109,9 +117,11 @@ fn generated_tests_fail_when_the_rules_are_altered() {
             "slo:sli_error:ratio_rate1h{slo=\"api-availability\"} > (14.4",
             "slo:sli_error:ratio_rate2h{slo=\"api-availability\"} > (14.4",
         ),
-        // An alert's `for`, and a page tier's.
+        // An alert's `for`, and a page tier's, lengthened and removed.
         ("claude-code.rules.test.yml", "for: 10m", "for: 20m"),
+        ("claude-code.rules.test.yml", "for: 10m", "for: 5m"),
         ("claude-code.slo.test.yml", "for: 2m", "for: 10m"),
+        ("claude-code.slo.test.yml", "for: 2m", "for: 0s"),
         // The ticket tiers, evaluated every 30 minutes in their own file.
         (
             "claude-code.slo-slow.test.yml",
@@ -122,6 +132,19 @@ fn generated_tests_fail_when_the_rules_are_altered() {
             "claude-code.slo-slow.test.yml",
             "slo:sli_error:ratio_rate1d{slo=\"api-availability\"} > (3",
             "slo:sli_error:ratio_rate3d{slo=\"api-availability\"} > (3",
+        ),
+        // A ticket tier's `for` (15m, held for 30m on the 30-minute grid) lengthened.
+        ("claude-code.slo-slow.test.yml", "for: 15m", "for: 1h"),
+        // Short windows lengthened: a page's and a ticket's.
+        (
+            "claude-code.slo.test.yml",
+            "slo:sli_error:ratio_rate5m{slo=\"api-availability\"} > (14.4",
+            "slo:sli_error:ratio_rate30m{slo=\"api-availability\"} > (14.4",
+        ),
+        (
+            "claude-code.slo-slow.test.yml",
+            "slo:sli_error:ratio_rate2h{slo=\"api-availability\"} > (3",
+            "slo:sli_error:ratio_rate6h{slo=\"api-availability\"} > (3",
         ),
     ];
     // Each mutant in its own thread: the SLO tests replay days of series.
@@ -529,8 +552,14 @@ fn generated_tests_pass_for_every_kind_and_option() {
         .filter(|(p, _)| p.starts_with("prometheus/tests/"))
         .collect();
     assert!(files.len() >= 2, "{files:?}");
-    for (path, text) in files {
+    for (path, text) in &files {
         assert!(!text.contains("# no generated test"), "{path}:\n{text}");
+    }
+    // Every SLO tier has its timing case (`for` and short windows).
+    let all: String = files.iter().map(|(_, t)| t.as_str()).collect();
+    for tier in m.slos.iter().flat_map(|s| &s.tiers) {
+        let timing = format!("  # {} waits for its `for`", tier.alert);
+        assert!(all.contains(&timing), "no timing case for {}", tier.alert);
     }
     // The same run as `ccmon test`: every generated test file through promtool.
     let run = ccmon::tools::run_rule_tests(&m).expect("promtool runs");

@@ -17,7 +17,7 @@ use serde::Serialize;
 use super::rules::Annotations;
 use crate::gofmt;
 use crate::kinds::Cmp;
-use crate::model::{Alert, Model, Sli, Slo, SloTier, Tier, tier_runs};
+use crate::model::{Alert, BurnWindow, Model, Sli, Slo, SloTier, Tier, tier_runs};
 use crate::quantity::{Duration, fmt_num};
 use crate::series::{
     Case, InputSeries, Labels, failing, labels_for, labels_for_all, minutes, series,
@@ -41,6 +41,9 @@ pub fn slo_slow_path(project: &str) -> String {
 /// The evaluation interval of the slow SLO tests, and the shortest window they allow: four
 /// evaluations.
 const SLOW_EVERY: Duration = Duration(30 * 60_000);
+
+/// The evaluation interval of the other SLO tests.
+const FAST_EVERY: Duration = Duration(5 * 60_000);
 
 #[derive(Serialize)]
 struct TestGroup {
@@ -144,44 +147,67 @@ fn exp_alerts(case: &Case, firing: &Firing) -> Result<Vec<ExpAlert>, String> {
 }
 
 /// The test groups of a firing case and a silent one, with the rules expected to fire in
-/// each (one rule, or the tiers of an alert the case's value crosses).
+/// each (one rule, or the tiers of an alert the case's value crosses). With `pending`, the
+/// firing case also checks that nothing fires then: a minute before the shortest `for` of the
+/// tiers it fires has passed since the first sample, so a shortened `for` fires too early.
 fn case_groups(
     alertname: &str,
     (fire_by, silent_by): (Firing, Firing),
     eval: Duration,
+    pending: Option<Duration>,
     fire: Case,
     silent: Option<Case>,
     what: (&str, &str),
 ) -> Result<Vec<TestGroup>, String> {
     let eval_time = eval.to_string();
+    let early = pending.map(|t| AlertTest {
+        eval_time: t.to_string(),
+        alertname: alertname.to_string(),
+        exp_alerts: Vec::new(),
+    });
+    let firing = AlertTest {
+        eval_time: eval_time.clone(),
+        alertname: alertname.to_string(),
+        exp_alerts: exp_alerts(&fire, &fire_by)?,
+    };
     let mut groups = vec![TestGroup {
         name: format!("{alertname} fires: {}", what.0),
         interval: "1m",
-        alert_rule_test: vec![AlertTest {
-            eval_time: eval_time.clone(),
-            alertname: alertname.to_string(),
-            exp_alerts: exp_alerts(&fire, &fire_by)?,
-        }],
+        alert_rule_test: early.into_iter().chain([firing]).collect(),
         input_series: fire.series,
     }];
-    if let Some(silent) = silent {
-        let exp_alerts = exp_alerts(&silent, &silent_by)?;
-        groups.push(TestGroup {
-            name: if exp_alerts.is_empty() {
-                format!("{alertname} stays silent: {}", what.1)
-            } else {
-                format!("{alertname} stays at lower tiers: {}", what.1)
-            },
-            interval: "1m",
-            input_series: silent.series,
-            alert_rule_test: vec![AlertTest {
-                eval_time,
-                alertname: alertname.to_string(),
-                exp_alerts,
-            }],
-        });
-    }
+    groups.extend(silent_group(
+        alertname, silent_by, eval_time, silent, what.1,
+    )?);
     Ok(groups)
+}
+
+/// The silent case's group, if the alert has one.
+fn silent_group(
+    alertname: &str,
+    silent_by: Firing,
+    eval_time: String,
+    silent: Option<Case>,
+    what: &str,
+) -> Result<Option<TestGroup>, String> {
+    let Some(silent) = silent else {
+        return Ok(None);
+    };
+    let exp_alerts = exp_alerts(&silent, &silent_by)?;
+    Ok(Some(TestGroup {
+        name: if exp_alerts.is_empty() {
+            format!("{alertname} stays silent: {what}")
+        } else {
+            format!("{alertname} stays at lower tiers: {what}")
+        },
+        interval: "1m",
+        input_series: silent.series,
+        alert_rule_test: vec![AlertTest {
+            eval_time,
+            alertname: alertname.to_string(),
+            exp_alerts,
+        }],
+    }))
 }
 
 /// The firing and silent test groups of an alert, from its kind's cases; for a tiered alert,
@@ -222,10 +248,21 @@ fn alert_tests(tiers: &[Alert]) -> Result<Vec<TestGroup>, String> {
             Ok(firing)
         };
         let silent_by = by(cases.silent.as_ref().map(|c| c.value), false)?;
+        // The shortest `for` of the tiers the firing case fires, less a minute.
+        let mut shortest = None;
+        for u in tiers {
+            if crosses(a, u, cases.fire.value, true)? {
+                shortest = Some(shortest.unwrap_or(u.for_).min(u.for_));
+            }
+        }
+        let pending = shortest
+            .filter(|f| f.millis() >= 60_000)
+            .map(|f| Duration(f.millis() - 60_000));
         groups.extend(case_groups(
             &a.name,
             (by(Some(cases.fire.value), true)?, silent_by),
             cases.eval,
+            pending,
             cases.fire,
             cases.silent,
             (&cases.fire_shows, &cases.silent_shows),
@@ -317,25 +354,40 @@ fn crosses(t: &Alert, u: &Alert, value: f64, fire: bool) -> Result<bool, String>
     }
 }
 
-/// A counter sampled every `step` minutes that grows by `a` a minute for `p` steps, then by
-/// `b` a minute for `q` steps, without a reset at the change.
-fn two_phase(a: f64, p: u64, b: f64, q: u64, step: u64) -> String {
-    let (a, b) = (a * step as f64, b * step as f64);
-    if q == 0 {
-        return format!("0+{a}x{p}");
+/// A counter sampled every `step` minutes that grows by each part's rate (a minute) for its
+/// number of steps, one part after the other, without a reset; a part of no steps is left
+/// out, but the first always gives the counter's first sample, 0.
+fn phases(parts: &[(f64, u64)], step: u64) -> String {
+    let mut out = String::new();
+    let mut value = 0.0;
+    for (i, &(rate, n)) in parts.iter().enumerate() {
+        let inc = rate * step as f64;
+        if i == 0 {
+            out = format!("0+{inc}x{n}");
+            value = inc * n as f64;
+            continue;
+        }
+        if n == 0 {
+            continue;
+        }
+        let start = value + inc;
+        if n == 1 {
+            out.push_str(&format!(" {start}"));
+        } else {
+            out.push_str(&format!(" {start}+{inc}x{}", n - 1));
+        }
+        value = start + inc * (n - 1) as f64;
     }
-    let start = a * p as f64 + b;
-    if q == 1 {
-        return format!("0+{a}x{p} {start}");
-    }
-    format!("0+{a}x{p} {start}+{b}x{}", q - 1)
+    out
 }
 
 /// A traffic scenario for an SLO: `pre` of clean traffic, then `burst` with error ratio `r`,
-/// `per_min` events a minute throughout, sampled every `step` minutes.
+/// then `post` of clean traffic, `per_min` events a minute throughout, sampled every `step`
+/// minutes. Without `post`, the burst runs two samples past its end.
 struct Scenario {
     pre: Duration,
     burst: Duration,
+    post: Duration,
     r: f64,
     per_min: f64,
     step: u64,
@@ -343,10 +395,15 @@ struct Scenario {
 
 fn slo_series(slo: &Slo, sc: &Scenario) -> Option<Vec<InputSeries>> {
     let p = minutes(sc.pre) / sc.step;
-    let q = minutes(sc.burst) / sc.step + 2;
+    let (q, after) = if sc.post.millis() == 0 {
+        (minutes(sc.burst) / sc.step + 2, 0)
+    } else {
+        (minutes(sc.burst) / sc.step, minutes(sc.post) / sc.step + 2)
+    };
     let t = sc.per_min;
     let bad = sc.r * t;
-    let counter2 = |before: f64, during: f64| two_phase(before, p, during, q, sc.step);
+    let counter2 =
+        |before: f64, during: f64| phases(&[(before, p), (during, q), (before, after)], sc.step);
     match &slo.sli {
         // A counted subset (errors, or good events) beside the total: when both are one
         // metric, the rest of the total is a series the subset's selector does not match.
@@ -466,7 +523,7 @@ fn slo_tests(slo: &Slo, tier: &SloTier) -> Result<(Vec<TestGroup>, bool), String
             .map(|h| Duration(base + h * 3_600_000))
             .find(|&burst| {
                 [hi, lo].iter().all(|&r| {
-                    let sc = Scenario { pre, burst, r, per_min, step };
+                    let sc = Scenario { pre, burst, post: Duration(0), r, per_min, step };
                     firing_pairs(tier, hold, budget, &sc, Duration(pre.millis() + burst.millis())).is_ok()
                 })
             })
@@ -474,6 +531,7 @@ fn slo_tests(slo: &Slo, tier: &SloTier) -> Result<(Vec<TestGroup>, bool), String
         let sc = |r| Scenario {
             pre,
             burst,
+            post: Duration(0),
             r,
             per_min,
             step,
@@ -500,6 +558,7 @@ fn slo_tests(slo: &Slo, tier: &SloTier) -> Result<(Vec<TestGroup>, bool), String
             &tier.alert,
             (fire_by, by(lo)?),
             eval,
+            None,
             Case {
                 series: fire,
                 labels: Labels::new(),
@@ -518,6 +577,8 @@ fn slo_tests(slo: &Slo, tier: &SloTier) -> Result<(Vec<TestGroup>, bool), String
     }
     let eval = grid(Duration(longest.millis() + hold.millis() + margin.millis()));
     groups.push(steady_group(slo, tier, hold, eval, per_min, step)?);
+    let timing = Timing::of(slo, tier, slow, step, per_min, longest);
+    groups.extend(timing_group(slo, tier, &timing, &metas, step));
     if step == 5 {
         for g in &mut groups {
             g.interval = "5m";
@@ -559,6 +620,7 @@ fn steady_group(
     let quiet = Scenario {
         pre: Duration(0),
         burst: eval,
+        post: Duration(0),
         r: budget * steady,
         per_min,
         step,
@@ -580,6 +642,178 @@ fn steady_group(
             alertname: tier.alert.clone(),
             exp_alerts: Vec::new(),
         }],
+    })
+}
+
+/// The times a tier's timing case runs on (milliseconds): its file's evaluation interval,
+/// its `for` rounded up to that, the input series' step; the SLO's error budget, the events
+/// a minute of the case and the SLO's minimum traffic (events a second), if any.
+struct Timing {
+    every: u64,
+    hold: u64,
+    step: u64,
+    budget: f64,
+    per_min: f64,
+    min_traffic: Option<f64>,
+}
+
+impl Timing {
+    /// A tier's timing, in its file (`slow`), with series sampled every `step` minutes and
+    /// `per_min` events a minute, or enough for a minimum-traffic guard over the `longest`
+    /// window from the first evaluation on (the window still reaching back before the first
+    /// sample).
+    fn of(
+        slo: &Slo,
+        tier: &SloTier,
+        slow: bool,
+        step: u64,
+        per_min: f64,
+        longest: Duration,
+    ) -> Timing {
+        let every = if slow { SLOW_EVERY } else { FAST_EVERY }.millis();
+        let guarded = slo.min_traffic.map_or(0.0, |min| {
+            2.0 * min * longest.millis() as f64 / 1000.0 / (every / 60_000) as f64
+        });
+        Timing {
+            every,
+            hold: tier.for_.millis().div_ceil(every) * every,
+            step: step * 60_000,
+            budget: slo.budget(),
+            per_min: per_min.max(guarded),
+            min_traffic: slo.min_traffic,
+        }
+    }
+
+    /// Whether a window pair's condition holds at `t` when every request fails from the
+    /// start until `end` and none after; `None` when too close to call. A window that does
+    /// not reach back to the first sample may see one sample more or less of the burst than
+    /// the arithmetic says (where its edge falls): that much more margin.
+    fn holds(&self, w: &BurnWindow, t: u64, end: u64) -> Option<bool> {
+        let threshold = w.factor * self.budget;
+        if t == 0 || threshold >= 1.0 {
+            // No sample yet; or a ratio that can never exceed its threshold.
+            return Some(false);
+        }
+        let mut all = true;
+        if let Some(min) = self.min_traffic {
+            // The guard's rate over the long window: the events since the first sample when
+            // the window reaches back before it (no extrapolation from a counter at zero).
+            let long = w.long.millis();
+            let q = self.per_min * (t.min(long) as f64 / 60_000.0) / (long as f64 / 1000.0) / min;
+            if (0.97..=1.03).contains(&q) {
+                return None;
+            }
+            all &= q > 1.0;
+        }
+        for window in [w.long.millis(), w.short.millis()] {
+            let from = t.saturating_sub(window);
+            let bad = end.min(t).saturating_sub(from) as f64;
+            let q = bad / (t - from) as f64 / threshold;
+            let margin = 0.03
+                + if t >= window {
+                    self.step as f64 / window as f64
+                } else {
+                    0.0
+                };
+            if (1.0 - margin..=1.0 + margin).contains(&q) {
+                return None;
+            }
+            all &= q > 1.0;
+        }
+        Some(all)
+    }
+
+    /// Whether a window pair fires at `t`: its condition held at every evaluation since `t`
+    /// minus the rounded `for`, which is not before the first evaluation with samples.
+    fn fires(&self, w: &BurnWindow, t: u64, end: u64) -> Option<bool> {
+        if t < self.hold + self.every {
+            return self.holds(w, t, end).map(|_| false);
+        }
+        let mut s = t - self.hold;
+        loop {
+            if !self.holds(w, s, end)? {
+                return Some(false);
+            }
+            if s == t {
+                return Some(true);
+            }
+            s += self.every;
+        }
+    }
+}
+
+/// A tier's `for` and short windows at work: every request fails from the start for one
+/// evaluation and the rounded `for`, then none. Every pair's condition holds from the first
+/// evaluation, so none fires one evaluation before `for` has passed and all do when it has
+/// (a `for` lengthened or shortened by an evaluation fails); then, an evaluation after each
+/// short window has seen the burst end, that pair is silent while pairs with longer short
+/// windows still fire (a short window lengthened fails). Each firing pair's value is its long
+/// window's ratio, which reaches back to the first sample: the burst over the time so far.
+/// `None` when some evaluation is too close to call, or a long window too short to be exact.
+fn timing_group(
+    slo: &Slo,
+    tier: &SloTier,
+    timing: &Timing,
+    metas: &[(Labels, Annotations)],
+    step: u64,
+) -> Option<TestGroup> {
+    let every = timing.every;
+    let end = every + timing.hold;
+    let mut checks = vec![end];
+    if timing.hold > 0 {
+        checks.insert(0, timing.hold);
+    }
+    for w in &tier.windows {
+        let t = end + w.short.millis().div_ceil(every) * every + every;
+        if !checks.contains(&t) {
+            checks.push(t);
+        }
+    }
+    checks.sort_unstable();
+    let mut tests = Vec::new();
+    for &t in &checks {
+        let mut firing: Firing = Vec::new();
+        for (w, meta) in tier.windows.iter().zip(metas) {
+            if timing.fires(w, t, end)? {
+                if w.long.millis() <= t {
+                    return None;
+                }
+                let value = (end.min(t) as f64 / t as f64 * 1e9).round() / 1e9;
+                firing.push((&meta.0, &meta.1, Some(value)));
+            }
+        }
+        if t == end && firing.is_empty() {
+            return None;
+        }
+        let case = Case {
+            series: Vec::new(),
+            labels: Labels::new(),
+            value: 0.0,
+        };
+        tests.push(AlertTest {
+            eval_time: Duration(t).to_string(),
+            alertname: tier.alert.clone(),
+            exp_alerts: exp_alerts(&case, &firing).ok()?,
+        });
+    }
+    let last = *checks.last()?;
+    let sc = Scenario {
+        pre: Duration(0),
+        burst: Duration(end),
+        post: Duration(last - end),
+        r: 1.0,
+        per_min: timing.per_min,
+        step,
+    };
+    Some(TestGroup {
+        name: format!(
+            "{} waits for its `for` and lets go with its short windows: every request failing for {}, then none",
+            tier.alert,
+            Duration(end)
+        ),
+        interval: "1m",
+        input_series: slo_series(slo, &sc)?,
+        alert_rule_test: tests,
     })
 }
 
