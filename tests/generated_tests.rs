@@ -59,7 +59,7 @@ fn every_alert_and_slo_tier_has_a_firing_and_a_silent_case() {
             assert!(!skipped, "{name}: no generated test for {a}");
         }
         for tier in m.slos.iter().flat_map(|s| &s.tiers) {
-            let timing = format!("  # {} waits for its `for`", tier.alert);
+            let timing = format!("  # {} fires once its `for` has passed", tier.alert);
             assert!(
                 text.contains(&timing),
                 "{name}: no timing case for {}",
@@ -558,7 +558,7 @@ fn generated_tests_pass_for_every_kind_and_option() {
     // Every SLO tier has its timing case (`for` and short windows).
     let all: String = files.iter().map(|(_, t)| t.as_str()).collect();
     for tier in m.slos.iter().flat_map(|s| &s.tiers) {
-        let timing = format!("  # {} waits for its `for`", tier.alert);
+        let timing = format!("  # {} fires once its `for` has passed", tier.alert);
         assert!(all.contains(&timing), "no timing case for {}", tier.alert);
     }
     // The same run as `ccmon test`: every generated test file through promtool.

@@ -58,6 +58,9 @@ struct AlertTest {
     eval_time: String,
     alertname: String,
     exp_alerts: Vec<ExpAlert>,
+    /// What it checks, where its group's name does not say (a comment in a shared group).
+    #[serde(skip)]
+    note: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -161,11 +164,15 @@ fn case_groups(
 ) -> Result<Vec<TestGroup>, String> {
     let eval_time = eval.to_string();
     let early = pending.map(|t| AlertTest {
+        note: Some(format!(
+            "{alertname} does not fire a minute before its `for` has passed"
+        )),
         eval_time: t.to_string(),
         alertname: alertname.to_string(),
         exp_alerts: Vec::new(),
     });
     let firing = AlertTest {
+        note: None,
         eval_time: eval_time.clone(),
         alertname: alertname.to_string(),
         exp_alerts: exp_alerts(&fire, &fire_by)?,
@@ -203,6 +210,7 @@ fn silent_group(
         interval: "1m",
         input_series: silent.series,
         alert_rule_test: vec![AlertTest {
+            note: None,
             eval_time,
             alertname: alertname.to_string(),
             exp_alerts,
@@ -327,6 +335,7 @@ fn user_groups(tiers: &[Alert]) -> Result<Vec<TestGroup>, String> {
                 })
                 .collect(),
             alert_rule_test: vec![AlertTest {
+                note: None,
                 eval_time: t.at.to_string(),
                 alertname: alert.name.clone(),
                 exp_alerts,
@@ -638,6 +647,7 @@ fn steady_group(
         input_series: slo_series(slo, &quiet)
             .ok_or("ccmon cannot derive series for its selectors")?,
         alert_rule_test: vec![AlertTest {
+            note: None,
             eval_time: eval.to_string(),
             alertname: tier.alert.clone(),
             exp_alerts: Vec::new(),
@@ -790,7 +800,19 @@ fn timing_group(
             labels: Labels::new(),
             value: 0.0,
         };
+        let note = if t < end {
+            format!("{} has not waited its `for` yet", tier.alert)
+        } else if t == end {
+            format!("{} fires once its `for` has passed", tier.alert)
+        } else {
+            format!(
+                "{} {} after the burst: only pairs whose short window still sees it fire",
+                tier.alert,
+                Duration(t - end)
+            )
+        };
         tests.push(AlertTest {
+            note: Some(note),
             eval_time: Duration(t).to_string(),
             alertname: tier.alert.clone(),
             exp_alerts: exp_alerts(&case, &firing).ok()?,
@@ -912,10 +934,12 @@ impl Packer {
             self.solo.extend(groups);
             return;
         };
-        for (i, g) in groups.into_iter().enumerate() {
+        for (i, mut g) in groups.into_iter().enumerate() {
             let (series, tests, names) = self.packs.entry((g.interval, c, i as u32)).or_default();
             series.extend(g.input_series);
-            names.extend(std::iter::repeat_n(g.name, g.alert_rule_test.len()));
+            for t in &mut g.alert_rule_test {
+                names.push(t.note.take().unwrap_or_else(|| g.name.clone()));
+            }
             tests.extend(g.alert_rule_test);
         }
     }
@@ -1123,7 +1147,7 @@ fn slo_rules_path(m: &Model) -> String {
 
 /// Configs with this many alerts or more have a file per shared group of alert tests: each
 /// group evaluates every rule, and files run on every core.
-pub const SPLIT_AT: usize = 200;
+pub const SPLIT_AT: usize = 50;
 
 /// The alert test files (path and text) from the chunks of all alerts, in order.
 pub fn alert_files(m: &Model, chunks: Vec<Chunk>) -> Vec<(String, String)> {
