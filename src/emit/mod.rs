@@ -26,14 +26,18 @@ const TEST_CHUNK: usize = 256;
 
 /// One piece of the work of [`emit`].
 enum Job<'m> {
+    /// The colour of every run of alerts (see [`pack`]): the first job, which the alert
+    /// tests wait for.
+    Colours,
     Rules,
     Rest,
     SloTests,
-    /// Some alerts, and the colour of each of their runs (see [`pack`]).
-    AlertTests(&'m [Alert], &'m [Option<u32>]),
+    /// Some alerts, and the index of their first run.
+    AlertTests(&'m [Alert], usize),
 }
 
 enum Done {
+    Colours,
     Rules(String, Option<String>),
     Rest(Bundle),
     AlertTests(ruletests::Chunk),
@@ -43,20 +47,27 @@ enum Done {
 /// Every output of the model. The rules and the rule tests are the large outputs: they are
 /// written in pieces on every core, the largest first, and joined in order.
 pub fn emit(model: &Model) -> Bundle {
-    let colours = ruletests::alert_colours(model);
-    let mut jobs = vec![Job::Rules, Job::Rest, Job::SloTests];
+    let mut jobs = vec![Job::Colours, Job::Rules, Job::Rest, Job::SloTests];
     let mut runs = 0;
     for alerts in crate::model::alert_chunks(&model.alerts, TEST_CHUNK) {
-        let n = crate::model::tier_runs(alerts).count();
-        jobs.push(Job::AlertTests(alerts, &colours[runs..runs + n]));
-        runs += n;
+        jobs.push(Job::AlertTests(alerts, runs));
+        runs += crate::model::tier_runs(alerts).count();
     }
+    // Work is handed out in order, so the colours are always under way when a chunk of alert
+    // tests waits for them: the other core writes the rules meanwhile.
+    let colours = std::sync::OnceLock::new();
     let done = crate::par::map(&jobs, |job| match job {
+        Job::Colours => {
+            colours.get_or_init(|| ruletests::alert_colours(model));
+            Done::Colours
+        }
         Job::Rules => Done::Rules(rules::emit(model), rules::emit_slo(model)),
         Job::Rest => Done::Rest(emit_rest(model)),
         Job::SloTests => Done::SloTests(ruletests::slo_file(model)),
-        Job::AlertTests(alerts, colours) => {
-            Done::AlertTests(ruletests::alert_chunk(alerts, colours))
+        Job::AlertTests(alerts, first) => {
+            let n = crate::model::tier_runs(alerts).count();
+            let colours: &Vec<Option<u32>> = colours.wait();
+            Done::AlertTests(ruletests::alert_chunk(alerts, &colours[*first..first + n]))
         }
     });
     let project = &model.project.name;
@@ -77,7 +88,7 @@ pub fn emit(model: &Model) -> Bundle {
                 }
                 slo_untested = untested;
             }
-            Done::SloTests(None) => {}
+            Done::SloTests(None) | Done::Colours => {}
             Done::Rest(rest) => b.files.extend(rest.files),
             Done::AlertTests(c) => chunks.push(c),
         }
