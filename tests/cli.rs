@@ -520,7 +520,7 @@ fn a_wrong_route_expectation_fails_with_the_path() {
             .args(["--only", "a warning*", "HighAPILatency"]));
     assert_eq!(code, 1, "{stdout}{stderr}");
     assert!(
-        stdout.contains("route tests: 2 passed, 1 failed; rule tests: 2 cases in 1 files, all passed; 0 of 1 alerts without rule tests; "),
+        stdout.contains("route tests: 2 passed, 1 failed; rule tests: 3 cases in 1 files, all passed; 0 of 1 alerts without rule tests; "),
         "{stdout}"
     );
     for needle in [

@@ -666,3 +666,109 @@ fn an_alerts_reads_cover_its_condition_and_its_cases() {
     }
     assert!(checked > 300, "{checked}");
 }
+
+/// `for` mutations the generated tests do not catch yet (issue 18): these kinds' firing cases
+/// are evaluated with slack after `for`, so a doubled `for` still fires; and a tier or a
+/// count window that is active late does not fire early when `for` is taken away. The test
+/// below fails when a mutation outside this list goes unnoticed; shrink the list as cases
+/// become tight.
+const FOR_NOT_CAUGHT_YET: &[&str] = &[
+    "TooFewWorkers: \"    for: 2m\" -> 4m",
+    "RestartingTooOften: \"    for: 5m\" -> 0s",
+    "PodNotReady: \"    for: 5m\" -> 10m",
+    "QueueDepthMissing: \"    for: 5m\" -> 10m",
+    "HottestCoreTooHot: \"    for: 5m\" -> 10m",
+    "QueueBacklogDelayed: \"    for: 5m\" -> 10m",
+    "QueueBacklogDelayed: \"    for: 5m\" -> 0s",
+    "FilesystemAlmostFull: \"    for: 2m\" -> 4m",
+    "ErrorsBurst: \"    for: 5m\" -> 10m",
+    "ErrorsBurst: \"    for: 1m\" -> 2m",
+    "ErrorsBurst: \"    for: 1m\" -> 0s",
+];
+
+/// Every alert's `for`, whatever its kind: doubled, or taken away, its generated tests fail
+/// (the firing case fires after `for` and checks that nothing fires a minute before it),
+/// but for the gaps listed in [`FOR_NOT_CAUGHT_YET`].
+#[test]
+fn every_kinds_for_is_tested_both_ways() {
+    use ccmon::quantity::Duration;
+    if !require_tool("promtool") {
+        return;
+    }
+    let src = ccmon::diag::source::Source::new("kinds.toml", EVERY_KIND);
+    let (m, _) = common::model_of(&src);
+    let b = ccmon::emit::emit(&m);
+    let rules = b.get("prometheus/rules/kinds.rules.yml").unwrap();
+    // Each `for:` line of an alert with generated cases (hand-written ones say what they check).
+    let mut mutants = Vec::new();
+    let mut offset = 0;
+    for (n, block) in rules.split("\n  - alert: ").enumerate().skip(1) {
+        let name = block.lines().next().unwrap().trim();
+        let handwritten = m
+            .alerts
+            .iter()
+            .any(|a| a.name == name && !a.tests.is_empty());
+        let start = rules[offset..]
+            .find(&format!("\n  - alert: {name}"))
+            .unwrap()
+            + offset;
+        offset = start + 1;
+        let Some(line) = block.lines().find(|l| l.starts_with("    for: ")) else {
+            continue;
+        };
+        if handwritten || n == 0 {
+            continue;
+        }
+        let d = Duration::parse(line.trim_start_matches("    for: ")).unwrap();
+        let at = start + rules[start..].find(line).unwrap();
+        for to in [Duration(d.millis() * 2), Duration(0)] {
+            let mut mutant = rules.to_string();
+            mutant.replace_range(at..at + line.len(), &format!("    for: {to}"));
+            mutants.push((format!("{name}: {line:?} -> {to}"), mutant));
+        }
+    }
+    assert!(mutants.len() >= 20, "{}", mutants.len());
+    let tests: Vec<String> = b
+        .files
+        .keys()
+        .filter(|p| p.starts_with("prometheus/tests/kinds.rules"))
+        .cloned()
+        .collect();
+    let caught: Vec<(String, bool)> = std::thread::scope(|s| {
+        let handles: Vec<_> = mutants
+            .chunks(mutants.len().div_ceil(2))
+            .map(|part| {
+                let (b, tests) = (&b, &tests);
+                s.spawn(move || {
+                    part.iter()
+                        .map(|(what, mutant)| {
+                            let tmp = TempDir::new("gen-for-mutant");
+                            b.write_to(tmp.path()).unwrap();
+                            fs::write(tmp.path().join("prometheus/rules/kinds.rules.yml"), mutant)
+                                .unwrap();
+                            let (ok, _) = run(Command::new("promtool")
+                                .args(["test", "rules"])
+                                .args(tests.iter().map(|t| tmp.path().join(t))));
+                            (what.clone(), !ok)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    let missed: Vec<&String> = caught.iter().filter(|(_, c)| !c).map(|(w, _)| w).collect();
+    eprintln!(
+        "{} `for` mutations, {} caught; not caught: {missed:#?}",
+        caught.len(),
+        caught.len() - missed.len()
+    );
+    let new: Vec<&&String> = missed
+        .iter()
+        .filter(|w| !FOR_NOT_CAUGHT_YET.contains(&w.as_str()))
+        .collect();
+    assert!(new.is_empty(), "`for` mutations not caught: {new:#?}");
+}
