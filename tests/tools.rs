@@ -27,15 +27,19 @@ fn promtool_accepts_config_and_rules_of_every_example() {
             .arg(tmp.path().join("prometheus/prometheus.yml")));
         eprintln!("[{name}] promtool check config:\n{out}");
         assert!(ok, "promtool check config failed for {name}:\n{out}");
-        assert!(out.contains("SUCCESS: 1 rule files found"), "{out}");
-        let rules = tmp.path().join(format!(
-            "prometheus/rules/{}.rules.yml",
-            model_of(&example_source(&name)).0.project.name
+        // The alerts' rule file, and the SLOs' when there are SLOs.
+        let m = model_of(&example_source(&name)).0;
+        let mut files = vec![format!("{}.rules.yml", m.project.name)];
+        if !m.slos.is_empty() {
+            files.push(format!("{}.slo.rules.yml", m.project.name));
+        }
+        let found = format!("SUCCESS: {} rule files found", files.len());
+        assert!(out.contains(&found), "{out}");
+        let (ok, out) = run(Command::new("promtool").arg("check").arg("rules").args(
+            files
+                .iter()
+                .map(|f| tmp.path().join("prometheus/rules").join(f)),
         ));
-        let (ok, out) = run(Command::new("promtool")
-            .arg("check")
-            .arg("rules")
-            .arg(&rules));
         eprintln!("[{name}] promtool check rules:\n{out}");
         assert!(ok, "promtool check rules failed for {name}:\n{out}");
     }
