@@ -42,6 +42,17 @@ impl MatchOp {
             .find(|op| op.as_str() == s)
     }
 
+    /// The operator of a matcher `promql-parser` read.
+    pub fn of_parsed(op: &promql_parser::label::MatchOp) -> MatchOp {
+        use promql_parser::label::MatchOp as P;
+        match op {
+            P::Equal => MatchOp::Eq,
+            P::NotEqual => MatchOp::Ne,
+            P::Re(_) => MatchOp::Re,
+            P::NotRe(_) => MatchOp::NotRe,
+        }
+    }
+
     /// Whether a label whose value is `v` (empty when the label is missing) satisfies
     /// `op value`; regexes are anchored at both ends, as Prometheus and Alertmanager do.
     pub fn matches(self, value: &str, v: &str) -> bool {
@@ -108,7 +119,6 @@ impl Selector {
 
     /// [`Selector::parse`] without the fast path (the property tests compare the two).
     pub fn parse_slow(text: &str) -> Result<Selector, String> {
-        use promql_parser::label::MatchOp as P;
         use promql_parser::parser::Expr;
         let text = text.trim();
         if text.len() > super::MAX_EXPR_LEN {
@@ -128,12 +138,7 @@ impl Selector {
         let mut metric = vs.name.unwrap_or_default();
         let mut matchers = Vec::new();
         for m in vs.matchers.matchers {
-            let op = match m.op {
-                P::Equal => MatchOp::Eq,
-                P::NotEqual => MatchOp::Ne,
-                P::Re(_) => MatchOp::Re,
-                P::NotRe(_) => MatchOp::NotRe,
-            };
+            let op = MatchOp::of_parsed(&m.op);
             if m.name == "__name__" && op == MatchOp::Eq {
                 metric = m.value;
             } else {

@@ -87,7 +87,6 @@ impl<'a> Read<'a> {
     /// Every selector of a PromQL expression; `None` when it does not parse or a selector
     /// names no metric (`{__name__=~".+"}`): what it reads is then not known.
     pub fn all_in(expr: &str) -> Option<Vec<Read<'static>>> {
-        use promql_parser::label::MatchOp as P;
         use promql_parser::parser::Expr;
         let ast = crate::promql::parse_ast(expr).ok()?;
         let mut out = Vec::new();
@@ -108,12 +107,7 @@ impl<'a> Read<'a> {
                 return;
             }
             for m in &vs.matchers.matchers {
-                let op = match m.op {
-                    P::Equal => MatchOp::Eq,
-                    P::NotEqual => MatchOp::Ne,
-                    P::Re(_) => MatchOp::Re,
-                    P::NotRe(_) => MatchOp::NotRe,
-                };
+                let op = MatchOp::of_parsed(&m.op);
                 if m.name == "__name__" && op == MatchOp::Eq {
                     metric = Some(m.value.clone());
                 } else if m.name != "__name__" {
