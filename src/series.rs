@@ -191,10 +191,85 @@ impl GaugeSeries {
     }
 }
 
+/// When the firing case's condition starts to hold, so that its checks can be made at the
+/// exact minute `for` has passed (a doubled `for` then fails them) and a minute before.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Onset {
+    /// ccmon cannot tell to the minute: the case is checked at `eval` only.
+    Unknown,
+    /// The value is there, whole, from this time on (a gauge, a state, no series at all).
+    At(Duration),
+    /// A counter growing steadily from 0, seen through a range of this length (`rate`,
+    /// `increase`): in minute `m` the value is the whole one times `m / range` until the
+    /// range is full, as nothing is extrapolated below zero (Prometheus 2 and 3 agree).
+    Ramp(Duration),
+    /// One change a minute from this time on (`changes`): in minute `from + j` the value is
+    /// `j + 1`, up to the whole one.
+    Count(Duration),
+}
+
+impl Onset {
+    /// The value at `t` of a case whose whole value is `full`; `None` before any.
+    pub fn value_at(self, full: f64, t: Duration) -> Option<f64> {
+        let m = t.millis() / 60_000;
+        match self {
+            Onset::Unknown => None,
+            Onset::At(d) => (t >= d).then_some(full),
+            Onset::Ramp(range) => {
+                let r = range.millis() as f64 / 60_000.0;
+                (m >= 1).then(|| {
+                    if m as f64 >= r {
+                        full
+                    } else {
+                        full * m as f64 / r
+                    }
+                })
+            }
+            Onset::Count(from) => {
+                let from = minutes(from);
+                (m >= from).then(|| ((m - from + 1) as f64).min(full))
+            }
+        }
+    }
+
+    /// The first whole minute at which the value crosses `threshold` (`above` it, or below),
+    /// every minute before it clearly not: `None` when a minute of a ramp comes too close to
+    /// the threshold to tell from float rounding, or a range holds fewer than three samples.
+    pub fn since(self, full: f64, threshold: Option<(bool, f64)>) -> Option<Duration> {
+        let last = match self {
+            Onset::Unknown => return None,
+            Onset::At(d) => return Some(Duration(minutes(d) * 60_000)),
+            Onset::Ramp(range) if range.millis() < 120_000 => return None,
+            Onset::Ramp(range) => minutes(range),
+            Onset::Count(from) => minutes(from) + full.clamp(0.0, 1e6) as u64,
+        };
+        let (above, th) = threshold?;
+        for m in 0..=last {
+            let t = Duration(m * 60_000);
+            let Some(v) = self.value_at(full, t) else {
+                continue;
+            };
+            let d = if above { v - th } else { th - v };
+            // Counts are whole numbers; a ramp's value comes out of Prometheus' float
+            // arithmetic, which may land either side of a threshold it meets.
+            let ramp = matches!(self, Onset::Ramp(_));
+            if ramp && d.abs() <= 1e-9 * th.abs().max(1.0) {
+                return None;
+            }
+            if d > 0.0 {
+                return Some(t);
+            }
+        }
+        None
+    }
+}
+
 /// Both sides of an alert's test, evaluated at `eval`, with what each side shows (for the
 /// names of the test groups).
 pub struct Cases {
     pub eval: Duration,
+    /// When the firing case's condition starts to hold.
+    pub onset: Onset,
     pub fire: Case,
     /// `None` for a kind that never stays silent (a heartbeat).
     pub silent: Option<Case>,
@@ -367,7 +442,7 @@ pub fn check_values(values: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::check_values;
+    use super::{Duration, Onset, check_values};
 
     #[test]
     fn promtool_value_notation_is_read_as_promtool_reads_it() {
@@ -386,5 +461,34 @@ mod tests {
         for bad in ["", "200 x 10", "a", "1+x3", "1+2x", "1+2xa"] {
             assert!(check_values(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn an_onset_says_the_minute_a_threshold_is_crossed() {
+        let min = |m: u64| Duration(m * 60_000);
+        // Twice the threshold over 5m: 2/5, 4/5, 6/5 of it in minutes 1, 2, 3.
+        assert_eq!(
+            Onset::Ramp(min(5)).since(20.0, Some((true, 10.0))),
+            Some(min(3))
+        );
+        assert_eq!(Onset::Ramp(min(5)).value_at(20.0, min(3)), Some(12.0));
+        assert_eq!(Onset::Ramp(min(5)).value_at(20.0, min(9)), Some(20.0));
+        // Half of it, below: from the first minute with two samples.
+        assert_eq!(
+            Onset::Ramp(min(5)).since(5.0, Some((false, 10.0))),
+            Some(min(1))
+        );
+        // Twice the threshold over 4m meets it in minute 2: too close to call.
+        assert_eq!(Onset::Ramp(min(4)).since(20.0, Some((true, 10.0))), None);
+        assert_eq!(Onset::Ramp(min(1)).since(20.0, Some((true, 10.0))), None);
+        // Changes from minute 11: 1, 2, 3, 4; above 3 from minute 14, exactly.
+        assert_eq!(
+            Onset::Count(min(11)).since(6.0, Some((true, 3.0))),
+            Some(min(14))
+        );
+        assert_eq!(Onset::Count(min(11)).value_at(6.0, min(30)), Some(6.0));
+        assert_eq!(Onset::At(Duration(90_000)).since(1.0, None), Some(min(2)));
+        assert_eq!(Onset::Unknown.since(1.0, Some((true, 0.0))), None);
+        assert_eq!(Onset::Ramp(min(5)).since(20.0, None), None);
     }
 }

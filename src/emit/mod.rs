@@ -20,10 +20,6 @@ use serde::Serialize;
 use crate::model::{Alert, Model};
 use crate::output::bundle::{Bundle, HEADER};
 
-/// Alerts per piece of rule-test work: small enough to balance the cores, large enough that
-/// handing out work costs nothing.
-const TEST_CHUNK: usize = 256;
-
 /// One piece of the work of [`emit`].
 enum Job<'m> {
     /// The colour of every run of alerts (see [`pack`]): the first job, which the alert
@@ -32,13 +28,13 @@ enum Job<'m> {
     Rules,
     Rest,
     SloTests,
-    /// Some alerts, and the index of their first run.
+    /// The alerts of a rule file, and the index of their first run.
     AlertTests(&'m [Alert], usize),
 }
 
 enum Done {
     Colours,
-    Rules(String, Option<String>),
+    Rules(Vec<(String, String)>, Option<String>),
     Rest(Bundle),
     AlertTests(ruletests::Chunk),
     SloTests(Option<ruletests::SloFiles>),
@@ -49,7 +45,7 @@ enum Done {
 pub fn emit(model: &Model) -> Bundle {
     let mut jobs = vec![Job::Colours, Job::Rules, Job::Rest, Job::SloTests];
     let mut runs = 0;
-    for alerts in crate::model::alert_chunks(&model.alerts, TEST_CHUNK) {
+    for alerts in rules::chunks(model) {
         jobs.push(Job::AlertTests(alerts, runs));
         runs += crate::model::tier_runs(alerts).count();
     }
@@ -76,8 +72,10 @@ pub fn emit(model: &Model) -> Bundle {
     let mut slo_untested = Vec::new();
     for d in done {
         match d {
-            Done::Rules(t, slo) => {
-                b.add(rules::path(project), t);
+            Done::Rules(files, slo) => {
+                for (path, t) in files {
+                    b.add(path, t);
+                }
                 if let Some(t) = slo {
                     b.add(rules::slo_path(project), t);
                 }

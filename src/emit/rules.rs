@@ -16,6 +16,30 @@ pub fn path(project: &str) -> String {
     format!("prometheus/rules/{project}.rules.yml")
 }
 
+/// Alerts per rule file at most (tiers of one alert are never split): a larger config has
+/// several files, so that the generated tests of each load only its rules. promtool
+/// evaluates every loaded rule at every step of every test group, so one file of every rule
+/// makes the tests grow faster than the alerts.
+pub const ALERTS_PER_FILE: usize = 500;
+
+/// The path of the `n`th rule file (from 0): `<project>.rules.yml`, then
+/// `<project>.rules-2.yml`….
+pub fn chunk_path(project: &str, n: usize) -> String {
+    match n {
+        0 => path(project),
+        n => format!("prometheus/rules/{project}.rules-{}.yml", n + 1),
+    }
+}
+
+/// The alerts of each rule file, in order.
+pub fn chunks(m: &Model) -> Vec<&[Alert]> {
+    let mut chunks = crate::model::alert_chunks(&m.alerts, ALERTS_PER_FILE);
+    if chunks.is_empty() {
+        chunks.push(&[]);
+    }
+    chunks
+}
+
 pub fn slo_path(project: &str) -> String {
     format!("prometheus/rules/{project}.slo.rules.yml")
 }
@@ -225,22 +249,38 @@ fn record(r: &Record) -> Rule<'_> {
     }
 }
 
-/// The rules of one group: its recording rules, then its alerts.
-fn group_rules<'m>(m: &'m Model, dimension: Option<&str>) -> Vec<Rule<'m>> {
+/// The rules of one group in a file: its recording rules (in the first file), then its
+/// alerts among `alerts`.
+fn group_rules<'m>(
+    m: &'m Model,
+    alerts: &'m [Alert],
+    first: bool,
+    dimension: Option<&str>,
+) -> Vec<Rule<'m>> {
     let records = m
         .records
         .iter()
-        .filter(|r| r.dimension.as_deref() == dimension)
+        .filter(|r| first && r.dimension.as_deref() == dimension)
         .map(record);
-    let alerts = m
-        .alerts
+    let alerts = alerts
         .iter()
         .filter(|a| a.dimension.as_deref() == dimension)
         .map(rule);
     records.chain(alerts).collect()
 }
 
-pub fn emit(m: &Model) -> String {
+/// Every rule file but the SLOs': path and text, in order (see [`chunks`]).
+pub fn emit(m: &Model) -> Vec<(String, String)> {
+    chunks(m)
+        .into_iter()
+        .enumerate()
+        .map(|(n, alerts)| (chunk_path(&m.project.name, n), emit_file(m, alerts, n == 0)))
+        .collect()
+}
+
+/// A rule file: a group per dimension, then one for the rest, each with the recording rules
+/// (when `first`) and `alerts` of its own.
+fn emit_file(m: &Model, alerts: &[Alert], first: bool) -> String {
     let mut groups: Vec<Group> = m
         .dimensions
         .iter()
@@ -248,11 +288,11 @@ pub fn emit(m: &Model) -> String {
             name: d.name.as_str().into(),
             interval: d.interval.map(|i| i.to_string()),
             limit: d.limit,
-            rules: group_rules(m, Some(&d.name)),
+            rules: group_rules(m, alerts, first, Some(&d.name)),
         })
         .filter(|g| !g.rules.is_empty())
         .collect();
-    let loose = group_rules(m, None);
+    let loose = group_rules(m, alerts, first, None);
     if !loose.is_empty() {
         groups.push(Group {
             name: m.project.name.as_str().into(),

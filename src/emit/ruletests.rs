@@ -20,7 +20,7 @@ use crate::kinds::Cmp;
 use crate::model::{Alert, BurnWindow, Model, Sli, Slo, SloTier, Tier, tier_runs};
 use crate::quantity::{Duration, fmt_num};
 use crate::series::{
-    Case, InputSeries, Labels, failing, labels_for, labels_for_all, minutes, series,
+    Case, Cases, InputSeries, Labels, failing, labels_for, labels_for_all, minutes, series,
 };
 
 pub fn path(project: &str) -> String {
@@ -149,20 +149,25 @@ fn exp_alerts(case: &Case, firing: &Firing) -> Result<Vec<ExpAlert>, String> {
         .collect()
 }
 
+/// A check of a firing case: when, and what fires then.
+struct Check<'a> {
+    at: Duration,
+    firing: Firing<'a>,
+}
+
 /// The test groups of a firing case and a silent one, with the rules expected to fire in
-/// each (one rule, or the tiers of an alert the case's value crosses). With `pending`, the
-/// firing case also checks that nothing fires then: a minute before the shortest `for` of the
-/// tiers it fires has passed since the first sample, so a shortened `for` fires too early.
+/// each (one rule, or the tiers of an alert the case's value crosses). The firing case is
+/// checked at each of `checks`; with `pending`, also that nothing fires then (a minute before
+/// the first check, so a shortened `for` fires too early).
 fn case_groups(
     alertname: &str,
-    (fire_by, silent_by): (Firing, Firing),
+    (checks, silent_by): (Vec<Check>, Firing),
     eval: Duration,
     pending: Option<Duration>,
     fire: Case,
     silent: Option<Case>,
     what: (&str, &str),
 ) -> Result<Vec<TestGroup>, String> {
-    let eval_time = eval.to_string();
     let early = pending.map(|t| AlertTest {
         note: Some(format!(
             "{alertname} does not fire a minute before its `for` has passed"
@@ -171,20 +176,27 @@ fn case_groups(
         alertname: alertname.to_string(),
         exp_alerts: Vec::new(),
     });
-    let firing = AlertTest {
-        note: None,
-        eval_time: eval_time.clone(),
-        alertname: alertname.to_string(),
-        exp_alerts: exp_alerts(&fire, &fire_by)?,
-    };
+    let mut tests: Vec<AlertTest> = early.into_iter().collect();
+    for (n, c) in checks.iter().enumerate() {
+        tests.push(AlertTest {
+            note: (n > 0).then(|| format!("{alertname} fires: a longer `for` has passed")),
+            eval_time: c.at.to_string(),
+            alertname: alertname.to_string(),
+            exp_alerts: exp_alerts(&fire, &c.firing)?,
+        });
+    }
     let mut groups = vec![TestGroup {
         name: format!("{alertname} fires: {}", what.0),
         interval: "1m",
-        alert_rule_test: early.into_iter().chain([firing]).collect(),
+        alert_rule_test: tests,
         input_series: fire.series,
     }];
     groups.extend(silent_group(
-        alertname, silent_by, eval_time, silent, what.1,
+        alertname,
+        silent_by,
+        eval.to_string(),
+        silent,
+        what.1,
     )?);
     Ok(groups)
 }
@@ -256,19 +268,32 @@ fn alert_tests(tiers: &[Alert]) -> Result<Vec<TestGroup>, String> {
             Ok(firing)
         };
         let silent_by = by(cases.silent.as_ref().map(|c| c.value), false)?;
-        // The shortest `for` of the tiers the firing case fires, less a minute.
-        let mut shortest = None;
-        for u in tiers {
-            if crosses(a, u, cases.fire.value, true)? {
-                shortest = Some(shortest.unwrap_or(u.for_).min(u.for_));
+        let (checks, pending) = match exact_checks(a, tiers, &metas, &cases)? {
+            Some(exact) => exact,
+            None => {
+                // The shortest `for` of the tiers the firing case fires, less a minute.
+                let mut shortest = None;
+                for u in tiers {
+                    if crosses(a, u, cases.fire.value, true)? {
+                        shortest = Some(shortest.unwrap_or(u.for_).min(u.for_));
+                    }
+                }
+                let pending = shortest
+                    .filter(|f| f.millis() >= 60_000)
+                    .map(|f| Duration(f.millis() - 60_000));
+                let firing = by(Some(cases.fire.value), true)?;
+                (
+                    vec![Check {
+                        at: cases.eval,
+                        firing,
+                    }],
+                    pending,
+                )
             }
-        }
-        let pending = shortest
-            .filter(|f| f.millis() >= 60_000)
-            .map(|f| Duration(f.millis() - 60_000));
+        };
         groups.extend(case_groups(
             &a.name,
-            (by(Some(cases.fire.value), true)?, silent_by),
+            (checks, silent_by),
             cases.eval,
             pending,
             cases.fire,
@@ -277,6 +302,59 @@ fn alert_tests(tiers: &[Alert]) -> Result<Vec<TestGroup>, String> {
         )?);
     }
     Ok(groups)
+}
+
+/// The checks of a firing case at the exact minutes, and the check that nothing fires before.
+type Exact<'a> = (Vec<Check<'a>>, Option<Duration>);
+
+/// The checks of a firing case when its kind knows when the condition starts to hold (see
+/// [`Onset`]): at the very minute each tier it crosses has held for its `for`, expecting the
+/// tiers whose `for` has passed by then (with their value then, on a ramp), and a minute
+/// before the first (nothing fires). `None` when the onset of a tier is not known.
+fn exact_checks<'a>(
+    a: &Alert,
+    tiers: &[Alert],
+    metas: &'a [(Labels, Annotations)],
+    cases: &Cases,
+) -> Result<Option<Exact<'a>>, String> {
+    let full = cases.fire.value;
+    let mut due = Vec::new();
+    for (u, meta) in tiers.iter().zip(metas) {
+        if !crosses(a, u, full, true)? {
+            continue;
+        }
+        let threshold = match (u.threshold, u.threshold_value()) {
+            (Some((cmp, _)), Some(th)) => Some((cmp == Cmp::Above, th)),
+            _ => None,
+        };
+        let Some(since) = cases.onset.since(full, threshold) else {
+            return Ok(None);
+        };
+        due.push((Duration(since.millis() + u.for_.millis()), meta));
+    }
+    let mut times: Vec<Duration> = due.iter().map(|d| d.0).collect();
+    times.sort_unstable();
+    times.dedup();
+    if times.last().is_none_or(|&t| t > cases.eval) {
+        return Ok(None);
+    }
+    let checks = times
+        .iter()
+        .map(|&at| {
+            let value = cases.onset.value_at(full, at).filter(|&v| v != full);
+            let firing = due
+                .iter()
+                .filter(|d| d.0 <= at)
+                .map(|d| (&d.1.0, &d.1.1, value))
+                .collect();
+            Check { at, firing }
+        })
+        .collect();
+    let pending = times
+        .first()
+        .filter(|t| t.millis() >= 60_000)
+        .map(|t| Duration(t.millis() - 60_000));
+    Ok(Some((checks, pending)))
 }
 
 /// The test groups of an alert's hand-written cases: its input series, evaluated when the
@@ -565,7 +643,13 @@ fn slo_tests(slo: &Slo, tier: &SloTier) -> Result<(Vec<TestGroup>, bool), String
         }
         groups.extend(case_groups(
             &tier.alert,
-            (fire_by, by(lo)?),
+            (
+                vec![Check {
+                    at: eval,
+                    firing: fire_by,
+                }],
+                by(lo)?,
+            ),
             eval,
             None,
             Case {
@@ -1072,13 +1156,13 @@ fn pack_name(n: usize, of: usize, cases: usize) -> String {
 /// order), then every chunk's groups of their own. With `split`, each shared group after the
 /// first has a file of its own (the same head), so that promtool runs them on every core.
 fn files(
-    rules: String,
+    rule_files: Vec<String>,
     evaluation_interval: &'static str,
     chunks: Vec<Chunk>,
     split: bool,
 ) -> Vec<String> {
     let head = super::yaml(&Head {
-        rule_files: vec![rules],
+        rule_files,
         evaluation_interval,
     });
     // The header stays the first line; the reasons follow it.
@@ -1137,24 +1221,36 @@ fn files(
     out
 }
 
-fn rules_path(m: &Model) -> String {
-    format!("../rules/{}.rules.yml", m.project.name)
+/// The path of rule file `n` from the tests' folder.
+fn rules_path(m: &Model, n: usize) -> String {
+    super::rules::chunk_path(&m.project.name, n).replacen("prometheus/", "../", 1)
 }
 
 fn slo_rules_path(m: &Model) -> String {
     format!("../rules/{}.slo.rules.yml", m.project.name)
 }
 
-/// Configs with this many alerts or more have a file per shared group of alert tests: each
-/// group evaluates every rule, and files run on every core.
+/// Configs with this many alerts or more, in one rule file, have a file per shared group of
+/// alert tests: each group evaluates every rule, and files run on every core. Configs with
+/// several rule files have a test file per rule file instead.
 pub const SPLIT_AT: usize = 50;
 
-/// The alert test files (path and text) from the chunks of all alerts, in order.
+/// The alert test files (path and text) from the chunks of all alerts, one per rule file
+/// (see [`super::rules::chunks`]), in order. The tests of each rule file load only it, and
+/// the first one for the recording rules.
 pub fn alert_files(m: &Model, chunks: Vec<Chunk>) -> Vec<(String, String)> {
-    let split = m.alerts.len() >= SPLIT_AT;
+    let several = chunks.len() > 1;
+    let split = !several && m.alerts.len() >= SPLIT_AT;
     let project = &m.project.name;
-    files(rules_path(m), "1m", chunks, split)
-        .into_iter()
+    let mut out = Vec::new();
+    for (n, chunk) in chunks.into_iter().enumerate() {
+        let mut rule_files = vec![rules_path(m, n)];
+        if n > 0 && !m.records.is_empty() {
+            rule_files.insert(0, rules_path(m, 0));
+        }
+        out.extend(files(rule_files, "1m", vec![chunk], split));
+    }
+    out.into_iter()
         .enumerate()
         .map(|(n, text)| match n {
             0 => (path(project), text),
@@ -1206,7 +1302,7 @@ pub fn slo_file(m: &Model) -> Option<SloFiles> {
     let has_slow = !slow.packs.is_empty() || !slow.solo.is_empty();
     let one = |interval, packer: Packer, skipped| {
         files(
-            slo_rules_path(m),
+            vec![slo_rules_path(m)],
             interval,
             vec![packer.finish(skipped)],
             false,
@@ -1220,10 +1316,24 @@ pub fn slo_file(m: &Model) -> Option<SloFiles> {
     Some((out, skipped))
 }
 
+/// The alert test chunk of each rule file, on one core.
+fn rule_file_chunks(m: &Model) -> Vec<Chunk> {
+    let colours = alert_colours(m);
+    let mut runs = 0;
+    super::rules::chunks(m)
+        .into_iter()
+        .map(|alerts| {
+            let n = tier_runs(alerts).count();
+            runs += n;
+            alert_chunk(alerts, &colours[runs - n..runs])
+        })
+        .collect()
+}
+
 /// The alert tests, and the SLO tests when there are SLOs, on one core.
 pub fn emit(m: &Model) -> (Vec<String>, Vec<String>) {
     (
-        alert_files(m, vec![alert_chunk(&m.alerts, &alert_colours(m))])
+        alert_files(m, rule_file_chunks(m))
             .into_iter()
             .map(|(_, t)| t)
             .collect(),
@@ -1291,7 +1401,7 @@ mod tests {
             .collect();
         tests.extend(solo);
         let body = super::super::yaml(&TestFile {
-            rule_files: vec![rules_path(m)],
+            rule_files: vec![rules_path(m, 0)],
             evaluation_interval: "1m",
             tests,
         });
@@ -1309,7 +1419,7 @@ mod tests {
             chunks.push(alert_chunk(alerts, &colours[runs..runs + n]));
             runs += n;
         }
-        let text = files(rules_path(m), "1m", chunks, false).remove(0);
+        let text = files(vec![rules_path(m, 0)], "1m", chunks, false).remove(0);
         let cases = text.lines().filter(|l| l.starts_with("  # ")).count();
         assert_eq!(cases, text.matches("\n  - eval_time: ").count());
         text.lines()
@@ -1322,6 +1432,67 @@ mod tests {
         let src = crate::diag::source::Source::new("monitoring.toml", text.to_string());
         let mut diags = crate::diag::Diags::default();
         crate::compile(&src, &mut diags).expect("the config compiles")
+    }
+
+    /// Past 500 alerts, each rule file has a test file that loads it (and the first, which
+    /// holds the recording rules) and tests its alerts only.
+    #[test]
+    fn each_rule_file_has_a_test_file_of_its_own() {
+        let text = format!(
+            "{}\n[[record]]\nname = \"job:up:sum\"\nexpr = \"sum by (job) (up)\"\n",
+            crate::synth::generate(60, 600)
+        );
+        let m = model(&text);
+        let b = crate::emit::emit(&m);
+        // In the order of the rule files.
+        let files = |at: &dyn Fn(usize) -> String| -> Vec<(String, &String)> {
+            (0..)
+                .map(at)
+                .map_while(|p| b.files.get(&p).map(|t| (p, t)))
+                .collect()
+        };
+        let rules = files(&|n| crate::emit::rules::chunk_path("synth", n));
+        let tests = files(&|n| match n {
+            0 => path("synth"),
+            n => format!("prometheus/tests/synth.rules-{}.test.yml", n + 1),
+        });
+        let count = |dir: &str| b.files.keys().filter(|p| p.starts_with(dir)).count();
+        assert_eq!((rules.len(), count("prometheus/rules/synth.rules")), (2, 2));
+        assert_eq!((tests.len(), count("prometheus/tests/synth.rules")), (2, 2));
+        let prometheus = &b.files["prometheus/prometheus.yml"];
+        for (n, (path, text)) in rules.iter().enumerate() {
+            let (_, name) = path.rsplit_once('/').unwrap();
+            assert!(prometheus.contains(&format!("- rules/{name}\n")), "{name}");
+            assert_eq!(text.contains("record: job:up:sum"), n == 0, "{name}");
+        }
+        for a in &m.alerts {
+            let rule = format!("- alert: {}\n", a.name);
+            let test = format!("    alertname: {}\n", a.name);
+            let holds = |files: &[(String, &String)]| -> Vec<usize> {
+                let found = files
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| f.1.contains(&rule) || f.1.contains(&test));
+                found.map(|(i, _)| i).collect()
+            };
+            let r = holds(&rules);
+            assert_eq!(r.len(), 1, "{}", a.name);
+            let t = holds(&tests);
+            assert!(
+                t.is_empty() || t == r,
+                "{}: rules {r:?}, tests {t:?}",
+                a.name
+            );
+        }
+        for (n, (path, text)) in tests.iter().enumerate() {
+            let own = rules_path(&m, n);
+            let head = if n == 0 {
+                format!("rule_files:\n- {own}\n")
+            } else {
+                format!("rule_files:\n- {}\n- {own}\n", rules_path(&m, 0))
+            };
+            assert!(text.contains(&head), "{path}: {head}");
+        }
     }
 
     #[test]

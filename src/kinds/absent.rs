@@ -8,7 +8,7 @@ use crate::cx::Cx;
 use crate::load::RawAlert;
 use crate::promql::selector::{MatchOp, Selector};
 use crate::quantity::Duration;
-use crate::series::{Case, Cases, InputSeries, Labels, eval_after, gauge, labels_for, samples, series};
+use crate::series::{Onset, Case, Cases, InputSeries, Labels, eval_after, gauge, labels_for, samples, series};
 use crate::unit::Unit;
 
 #[derive(Debug, Clone)]
@@ -73,6 +73,7 @@ impl Kind for Absent {
         }
         Ok(Cases {
             eval,
+            onset: Onset::At(Duration(0)),
             fire: Case {
                 series: Vec::new(),
                 labels: absent_labels,

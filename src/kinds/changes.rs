@@ -8,7 +8,7 @@ use crate::cx::Cx;
 use crate::load::RawAlert;
 use crate::promql::selector::Selector;
 use crate::quantity::{Duration, fmt_num};
-use crate::series::{Case, Cases, minutes, scraped_labels};
+use crate::series::{Onset, Case, Cases, minutes, scraped_labels};
 use crate::unit::Unit;
 
 #[derive(Debug, Clone)]
@@ -92,6 +92,8 @@ impl Kind for Changes {
         };
         Ok(Cases {
             eval,
+            // `0x{calm}` is `calm + 1` samples: the first change is a minute later.
+            onset: Onset::Count(Duration((calm + 1) * 60_000)),
             fire: case(fire),
             silent: Some(case(silent)),
             fire_shows: format!("{} changes", fmt_num(fire)),

@@ -7,7 +7,7 @@ use super::{Condition, Env, Expect, Key, Kind};
 use crate::cx::Cx;
 use crate::load::RawAlert;
 use crate::quantity::Duration;
-use crate::series::{Case, Cases, Labels, eval_after};
+use crate::series::{Onset, Case, Cases, Labels, eval_after};
 use crate::unit::Unit;
 
 #[derive(Debug, Clone)]
@@ -52,6 +52,7 @@ impl Kind for Deadman {
     /// It fires with no series at all, after its `for`; there is no silent case.
     fn cases(&self, c: &Condition) -> Result<Cases, String> {
         Ok(Cases {
+            onset: Onset::At(Duration(0)),
             eval: eval_after(c.for_, Duration(0)),
             fire: Case {
                 series: Vec::new(),

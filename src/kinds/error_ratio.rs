@@ -8,7 +8,7 @@ use crate::gofmt;
 use crate::load::RawAlert;
 use crate::quantity::Duration;
 use crate::promql::selector::Selector;
-use crate::series::{
+use crate::series::{Onset, 
     Case, Cases, InputSeries, Labels, counter, eval_after, failing, labels_for, samples,
     series, sides, with_by,
 };
@@ -151,6 +151,7 @@ impl Kind for ErrorRatio {
             })
         };
         Ok(Cases {
+            onset: Onset::Unknown,
             eval,
             fire: case(f)?,
             silent: Some(case(s)?),

@@ -8,7 +8,7 @@ use crate::cx::Cx;
 use crate::load::RawAlert;
 use crate::promql::selector::Selector;
 use crate::quantity::Duration;
-use crate::series::{Case, Cases, eval_after, gauge, samples, scraped_labels};
+use crate::series::{Onset, Case, Cases, eval_after, gauge, samples, scraped_labels};
 use crate::unit::Unit;
 
 #[derive(Debug, Clone)]
@@ -85,6 +85,7 @@ pub(super) fn timestamp_cases(
     let case = |d: f64| Case::single(&metric.metric, &labels, gauge(at(now, d), n), d);
     let show = |d: f64| format!("{} {shows}", crate::gofmt::humanize_duration(d));
     Ok(Cases {
+        onset: Onset::Unknown,
         eval,
         fire: case(f),
         silent: Some(case(s)),

@@ -8,7 +8,7 @@ use crate::diag::Diagnostic;
 use crate::load::RawAlert;
 use crate::quantity::fmt_num;
 use crate::promql::selector::Query;
-use crate::series::{Cases, eval_after, gauge, samples, sides};
+use crate::series::{Onset, Cases, eval_after, gauge, samples, sides};
 use crate::unit::Unit;
 
 #[derive(Debug, Clone)]
@@ -102,6 +102,7 @@ impl Kind for Gauge {
         let case = |v: f64| g.case(gauge(v, n), v);
         Ok(Cases {
             eval,
+            onset: Onset::At(g.offset),
             fire: case(f),
             silent: Some(case(s)),
             fire_shows: fmt_num(f),

@@ -9,7 +9,7 @@ use crate::gofmt;
 use crate::load::{NumOrStr, RawAlert, S};
 use crate::promql::selector::Histogram;
 use crate::quantity::{Duration, fmt_num};
-use crate::series::{
+use crate::series::{Onset, 
     Case, Cases, InputSeries, counter, eval_after, labels_for_all, only, samples, series, with_by,
 };
 use crate::unit::Unit;
@@ -138,6 +138,7 @@ impl Kind for LatencyQuantile {
             (below, above)
         };
         Ok(Cases {
+            onset: Onset::Unknown,
             eval,
             fire_shows: format!("quantile {}", gofmt::humanize_duration(fire.value)),
             silent_shows: format!("quantile {}", gofmt::humanize_duration(silent.value)),

@@ -7,7 +7,7 @@ use crate::cx::Cx;
 use crate::load::RawAlert;
 use crate::promql::selector::Selector;
 use crate::quantity::{Duration, fmt_num};
-use crate::series::{Case, Cases, eval_after, minutes, samples, scraped_labels, sides};
+use crate::series::{Onset, Case, Cases, eval_after, minutes, samples, scraped_labels, sides};
 use crate::unit::Unit;
 
 #[derive(Debug, Clone)]
@@ -96,6 +96,7 @@ impl Kind for PredictLinear {
             Case::single(&self.metric.metric, &labels, values, predicted)
         };
         Ok(Cases {
+            onset: Onset::Unknown,
             eval,
             fire: case(f),
             silent: Some(case(s)),

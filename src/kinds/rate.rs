@@ -8,7 +8,7 @@ use crate::gofmt;
 use crate::load::RawAlert;
 use crate::quantity::{Duration, Quantity, fmt_num};
 use crate::promql::selector::Selector;
-use crate::series::{
+use crate::series::{Onset, 
     Case, Cases, InputSeries, counter, eval_after, labels_for, samples, series, sides,
     with_by,
 };
@@ -136,6 +136,7 @@ pub(super) fn counter_cases(
     };
     Ok(Cases {
         eval,
+        onset: Onset::Ramp(window),
         fire: case(f),
         silent: Some(case(s)),
         fire_shows: gofmt::humanize(f),

@@ -9,7 +9,7 @@ use crate::gofmt;
 use crate::load::RawAlert;
 use crate::quantity::Duration;
 use crate::promql::selector::{Query, Selector};
-use crate::series::{
+use crate::series::{Onset, 
     Case, Cases, InputSeries, Labels, TEST_VALUE, counter, eval_after, gauge, labels_for, samples, series,
     sides, with_by,
 };
@@ -152,6 +152,7 @@ impl Kind for Saturation {
             }
         };
         Ok(Cases {
+            onset: Onset::Unknown,
             eval,
             fire: case(f),
             silent: Some(case(s)),

@@ -9,7 +9,7 @@ use crate::cx::Cx;
 use crate::load::{NumOrStr, RawAlert, S};
 use crate::promql::selector::Query;
 use crate::quantity::fmt_num;
-use crate::series::{Cases, eval_after, gauge, samples};
+use crate::series::{Onset, Cases, eval_after, gauge, samples};
 use crate::unit::Unit;
 
 #[derive(Debug, Clone)]
@@ -96,6 +96,7 @@ impl Kind for State {
         let case = |v: f64| g.case(gauge(v, n), v);
         Ok(Cases {
             eval,
+            onset: Onset::At(g.offset),
             fire: case(f),
             silent: Some(case(s)),
             fire_shows: format!("at {}", fmt_num(f)),

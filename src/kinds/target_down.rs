@@ -6,7 +6,7 @@ use crate::codes;
 use crate::cx::Cx;
 use crate::load::RawAlert;
 use crate::promql::quote;
-use crate::series::{Case, Cases, InputSeries, Labels, TEST_VALUE, eval_after, gauge, samples, series};
+use crate::series::{Onset, Case, Cases, InputSeries, Labels, TEST_VALUE, eval_after, gauge, samples, series};
 use crate::quantity::Duration;
 use crate::unit::Unit;
 
@@ -85,6 +85,7 @@ impl Kind for TargetDown {
         };
         Ok(Cases {
             eval,
+            onset: Onset::At(Duration(0)),
             fire: case(0.0),
             silent: Some(case(1.0)),
             fire_shows: "the target is down".into(),
