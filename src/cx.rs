@@ -80,10 +80,7 @@ impl Cx<'_> {
                     codes::UNKNOWN_CHOICE,
                     format!("`{key}` needs Prometheus {since}; the target is {major}.{minor}"),
                 )
-                .at(
-                    span,
-                    format!("Prometheus before {since} refuses this rule key"),
-                )
+                .at(span, format!("Prometheus before {since} refuses this key"))
                 .help("raise `[prometheus] version`, or remove the key"),
             );
         }

@@ -57,9 +57,26 @@ pub use crate::promql_versions::PromqlTarget;
 #[derive(Debug, Clone)]
 pub struct RemoteWrite {
     pub url: String,
+    pub auth: Credentials,
+}
+
+/// How Prometheus authenticates to a server (a remote-write endpoint, a scrape target):
+/// basic auth or a bearer token, their secrets in files.
+#[derive(Debug, Clone, Default)]
+pub struct Credentials {
     pub username: Option<String>,
     pub password_file: Option<String>,
     pub bearer_token_file: Option<String>,
+}
+
+/// A job's TLS settings.
+#[derive(Debug, Clone, Default)]
+pub struct ScrapeTls {
+    pub ca_file: Option<String>,
+    pub cert_file: Option<String>,
+    pub key_file: Option<String>,
+    pub server_name: Option<String>,
+    pub insecure_skip_verify: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -72,6 +89,15 @@ pub struct Job {
     pub scheme: String,
     pub labels: BTreeMap<String, String>,
     pub exports: Vec<String>,
+    pub params: BTreeMap<String, Vec<String>>,
+    pub honor_labels: bool,
+    pub honor_timestamps: bool,
+    /// `None`: no limit.
+    pub sample_limit: Option<u64>,
+    pub label_limit: Option<u64>,
+    pub proxy_url: Option<String>,
+    pub auth: Credentials,
+    pub tls: Option<ScrapeTls>,
 }
 
 #[derive(Debug, Clone)]

@@ -414,3 +414,88 @@ receiver = "payments-pager"
     let slow = to("PaymentsAvailabilitySlowBurn", "email");
     assert_eq!(routed, [absent, fast.clone(), fast, slow.clone(), slow]);
 }
+
+/// Every scrape setting of a job (params, honor flags, limits, proxy, basic auth, bearer
+/// token, TLS with a client certificate) is accepted by `promtool check config`, which also
+/// checks that the files it names exist.
+#[test]
+fn promtool_accepts_every_scrape_setting() {
+    if !require_tool("promtool") {
+        return;
+    }
+    let tmp = TempDir::new("scrape-settings");
+    let file = |name: &str| {
+        let p = tmp.path().join(name);
+        fs::write(&p, "x\n").unwrap();
+        p.display().to_string()
+    };
+    let (password, token) = (file("password"), file("token"));
+    let (ca, cert, key) = (file("ca.pem"), file("client.pem"), file("client-key.pem"));
+    let text = format!(
+        r#"
+[project]
+name = "scrape"
+
+[[job]]
+name = "blackbox"
+targets = ["localhost:9115"]
+metrics_path = "/probe"
+params = {{ module = ["http_2xx"], target = ["https://api.example.com/health"] }}
+honor_labels = true
+honor_timestamps = false
+sample_limit = 5000
+label_limit = 30
+proxy_url = "http://proxy.example.com:3128"
+username = "prometheus"
+password_file = "{password}"
+
+[[job]]
+name = "edge"
+targets = ["edge.example.com:9443"]
+scheme = "https"
+bearer_token_file = "{token}"
+
+[job.tls]
+ca_file = "{ca}"
+cert_file = "{cert}"
+key_file = "{key}"
+server_name = "edge.internal"
+"#
+    );
+    let src = ccmon::diag::source::Source::new("scrape.toml", text);
+    let (m, diags) = model_of(&src);
+    assert!(
+        diags.is_empty(),
+        "{}",
+        ccmon::diag::render_all_human(&src, &diags)
+    );
+    let out = tmp.path().join("out");
+    ccmon::emit::emit(&m).write_to(&out).unwrap();
+    let config = out.join("prometheus/prometheus.yml");
+    let yml = fs::read_to_string(&config).unwrap();
+    for key in [
+        "honor_labels: true",
+        "honor_timestamps: false",
+        "  params:\n    module:\n    - http_2xx\n",
+        "  basic_auth:\n    username: prometheus\n",
+        "  authorization:\n    credentials_file: ",
+        "  tls_config:\n    ca_file: ",
+        "    server_name: edge.internal\n",
+        "  proxy_url: http://proxy.example.com:3128\n",
+        "  sample_limit: 5000\n  label_limit: 30\n",
+    ] {
+        assert!(yml.contains(key), "{key:?} not in:\n{yml}");
+    }
+    let (ok, out) = run(Command::new("promtool")
+        .arg("check")
+        .arg("config")
+        .arg(&config));
+    assert!(ok, "promtool check config:\n{out}\n{yml}");
+    // A file that is not there is what promtool reports: the check is real.
+    fs::remove_file(tmp.path().join("client.pem")).unwrap();
+    let (ok, out) = run(Command::new("promtool")
+        .arg("check")
+        .arg("config")
+        .arg(&config));
+    assert!(!ok && out.contains("client.pem"), "{out}");
+}

@@ -6,8 +6,8 @@ use std::ops::Range;
 use super::Cx;
 use crate::codes;
 use crate::diag::Diagnostic;
-use crate::load::{RawConfig, RawJob, S};
-use crate::model::{Dimension, Job, Project, Prometheus, RemoteWrite};
+use crate::load::{RawConfig, RawJob, RawScrapeTls, S};
+use crate::model::{Credentials, Dimension, Job, Project, Prometheus, RemoteWrite, ScrapeTls};
 use crate::quantity::Duration;
 
 pub fn project(cx: &mut Cx, raw: &RawConfig) -> Project {
@@ -112,34 +112,21 @@ pub fn prometheus(cx: &mut Cx, raw: &RawConfig) -> Prometheus {
         .iter()
         .map(|rw| {
             let rw = rw.get_ref();
-            cx.no_plaintext(rw.password.as_ref(), "password", "password_file");
-            cx.no_plaintext(
-                rw.bearer_token.as_ref(),
-                "bearer_token",
-                "bearer_token_file",
-            );
             url(cx, &rw.url);
-            if let (Some(_), Some(t)) = (&rw.username, &rw.bearer_token_file) {
-                cx.error(
-                    codes::CONFLICTING_SETTINGS,
-                    "remote write takes basic auth or a bearer token, not both",
-                    t.span(),
-                    "second kind of credentials here",
-                );
-            }
-            if let (None, Some(p)) = (&rw.username, &rw.password_file) {
-                cx.error(
-                    codes::INCOMPLETE_KEYS,
-                    "`password_file` needs a `username`",
-                    p.span(),
-                    "basic auth without a user name",
-                );
-            }
+            let auth = credentials(
+                cx,
+                RawCredentials {
+                    username: rw.username.as_ref(),
+                    password: rw.password.as_ref(),
+                    password_file: rw.password_file.as_ref(),
+                    bearer_token: rw.bearer_token.as_ref(),
+                    bearer_token_file: rw.bearer_token_file.as_ref(),
+                },
+                "remote write",
+            );
             RemoteWrite {
                 url: rw.url.get_ref().clone(),
-                username: rw.username.as_ref().map(|u| u.get_ref().clone()),
-                password_file: rw.password_file.as_ref().map(|u| u.get_ref().clone()),
-                bearer_token_file: rw.bearer_token_file.as_ref().map(|u| u.get_ref().clone()),
+                auth,
             }
         })
         .collect();
@@ -371,6 +358,58 @@ fn canonical_host(h: &str) -> &str {
     }
 }
 
+/// The credentials Prometheus uses with a server, as `[[prometheus.remote_write]]` and
+/// `[[job]]` give them.
+pub struct RawCredentials<'a> {
+    pub username: Option<&'a S<String>>,
+    pub password: Option<&'a S<String>>,
+    pub password_file: Option<&'a S<String>>,
+    pub bearer_token: Option<&'a S<String>>,
+    pub bearer_token_file: Option<&'a S<String>>,
+}
+
+/// Basic auth (`username`, `password_file`) or a bearer token (`bearer_token_file`), never a
+/// secret as a value; `what` names the server ("remote write", "job `api`").
+fn credentials(cx: &mut Cx, c: RawCredentials, what: &str) -> Credentials {
+    cx.no_plaintext(c.password, "password", "password_file");
+    cx.no_plaintext(c.bearer_token, "bearer_token", "bearer_token_file");
+    if let (Some(_), Some(t)) = (c.username, c.bearer_token_file) {
+        cx.error(
+            codes::CONFLICTING_SETTINGS,
+            format!("{what} takes basic auth or a bearer token, not both"),
+            t.span(),
+            "second kind of credentials here",
+        );
+    }
+    if let (None, Some(p)) = (c.username, c.password_file) {
+        cx.error(
+            codes::INCOMPLETE_KEYS,
+            "`password_file` needs a `username`",
+            p.span(),
+            "basic auth without a user name",
+        );
+    }
+    let text = |v: Option<&S<String>>| v.map(|v| v.get_ref().clone());
+    Credentials {
+        username: text(c.username),
+        password_file: text(c.password_file),
+        bearer_token_file: text(c.bearer_token_file),
+    }
+}
+
+/// A file Prometheus reads (a secret, a certificate): an absolute path, as the server's
+/// working directory is not the config's.
+fn absolute_file(cx: &mut Cx, f: &S<String>, key: &str) {
+    if !f.get_ref().starts_with('/') {
+        cx.error(
+            codes::UNUSABLE_PATH,
+            format!("`{key}` must be an absolute path"),
+            f.span(),
+            "Prometheus resolves a relative path against the folder of prometheus.yml",
+        );
+    }
+}
+
 /// Every host:port a job scrapes, with the job and the place that first names it.
 type Endpoints = BTreeMap<(String, u16), (String, Range<usize>)>;
 
@@ -418,15 +457,24 @@ fn job(cx: &mut Cx, j: &RawJob, global_interval: Duration, endpoints: &mut Endpo
         .metrics_path
         .as_ref()
         .map_or_else(|| "/metrics".to_string(), |p| p.get_ref().clone());
-    if !metrics_path.starts_with('/')
-        && let Some(p) = &j.metrics_path
-    {
-        cx.error(
-            codes::UNUSABLE_PATH,
-            format!("metrics path `{metrics_path}` must start with `/`"),
-            p.span(),
-            "expected an absolute path",
-        );
+    if let Some(p) = &j.metrics_path {
+        if !metrics_path.starts_with('/') {
+            cx.error(
+                codes::UNUSABLE_PATH,
+                format!("metrics path `{metrics_path}` must start with `/`"),
+                p.span(),
+                "expected an absolute path",
+            );
+        } else if metrics_path.contains(['?', '#']) {
+            cx.push(
+                Diagnostic::error(
+                    codes::UNUSABLE_PATH,
+                    format!("metrics path `{metrics_path}` holds a query"),
+                    )
+                .at(p.span(), "Prometheus escapes `?` into the path: the target gets a path that does not exist")
+                .help("write the path alone and the query in `params`, such as `params = { module = [\"http_2xx\"] }`"),
+            );
+        }
     }
     let scheme = j
         .scheme
@@ -463,6 +511,7 @@ fn job(cx: &mut Cx, j: &RawJob, global_interval: Duration, endpoints: &mut Endpo
             e.get_ref().clone()
         })
         .collect();
+    let x = scrape_settings(cx, j, &name, &scheme);
     Job {
         name,
         targets,
@@ -472,6 +521,167 @@ fn job(cx: &mut Cx, j: &RawJob, global_interval: Duration, endpoints: &mut Endpo
         scheme,
         labels,
         exports,
+        params: x.params,
+        honor_labels: x.honor_labels,
+        honor_timestamps: x.honor_timestamps,
+        sample_limit: x.sample_limit,
+        label_limit: x.label_limit,
+        proxy_url: x.proxy_url,
+        auth: x.auth,
+        tls: x.tls,
+    }
+}
+
+/// What a job says of its scrapes besides the targets and the path.
+struct ScrapeSettings {
+    params: BTreeMap<String, Vec<String>>,
+    honor_labels: bool,
+    honor_timestamps: bool,
+    sample_limit: Option<u64>,
+    label_limit: Option<u64>,
+    proxy_url: Option<String>,
+    auth: Credentials,
+    tls: Option<ScrapeTls>,
+}
+
+fn scrape_settings(cx: &mut Cx, j: &RawJob, name: &str, scheme: &str) -> ScrapeSettings {
+    let mut params = BTreeMap::new();
+    for (k, vs) in &j.params {
+        if k.get_ref().is_empty() || vs.get_ref().is_empty() {
+            cx.error(
+                codes::EMPTY_VALUE,
+                format!("job `{name}`: parameter `{}` without a value", k.get_ref()),
+                if k.get_ref().is_empty() {
+                    k.span()
+                } else {
+                    vs.span()
+                },
+                "expected a name and at least one value, such as `module = [\"http_2xx\"]`",
+            );
+        }
+        let values = vs.get_ref().iter().map(|v| v.get_ref().clone()).collect();
+        params.insert(k.get_ref().clone(), values);
+    }
+    let mut limit = |v: &Option<S<i64>>, key: &str| {
+        let v = v.as_ref()?;
+        match u64::try_from(*v.get_ref()) {
+            Ok(0) => None,
+            Ok(n) => Some(n),
+            Err(_) => {
+                cx.error(
+                    codes::OUT_OF_RANGE,
+                    format!(
+                        "`{key} = {}` is not a number of samples or labels",
+                        v.get_ref()
+                    ),
+                    v.span(),
+                    "expected 0 (no limit) or more",
+                );
+                None
+            }
+        }
+    };
+    let sample_limit = limit(&j.sample_limit, "sample_limit");
+    let label_limit = limit(&j.label_limit, "label_limit");
+    if let Some(l) = &j.label_limit {
+        cx.needs_version(l.span(), "label_limit", (2, 27));
+    }
+    if let Some(u) = &j.proxy_url {
+        url(cx, u);
+    }
+    let auth = credentials(
+        cx,
+        RawCredentials {
+            username: j.username.as_ref(),
+            password: j.password.as_ref(),
+            password_file: j.password_file.as_ref(),
+            bearer_token: j.bearer_token.as_ref(),
+            bearer_token_file: j.bearer_token_file.as_ref(),
+        },
+        &format!("job `{name}`"),
+    );
+    for (f, key) in [
+        (&j.password_file, "password_file"),
+        (&j.bearer_token_file, "bearer_token_file"),
+    ] {
+        if let Some(f) = f {
+            absolute_file(cx, f, key);
+        }
+    }
+    let tls = j.tls.as_ref().map(|t| {
+        if scheme != "https" {
+            cx.error(
+                codes::CONFLICTING_SETTINGS,
+                format!("job `{name}` sets `tls` but scrapes over `{scheme}`"),
+                t.span(),
+                "Prometheus uses TLS settings only with `scheme = \"https\"`",
+            );
+        }
+        scrape_tls(cx, t.get_ref(), name)
+    });
+    ScrapeSettings {
+        params,
+        honor_labels: j.honor_labels.as_ref().is_some_and(|b| *b.get_ref()),
+        honor_timestamps: j.honor_timestamps.as_ref().is_none_or(|b| *b.get_ref()),
+        sample_limit,
+        label_limit,
+        proxy_url: j.proxy_url.as_ref().map(|u| u.get_ref().clone()),
+        auth,
+        tls,
+    }
+}
+
+/// A job's `[job.tls]`: files by absolute path, a client certificate with its key.
+fn scrape_tls(cx: &mut Cx, t: &RawScrapeTls, name: &str) -> ScrapeTls {
+    for (f, key) in [
+        (&t.ca_file, "ca_file"),
+        (&t.cert_file, "cert_file"),
+        (&t.key_file, "key_file"),
+    ] {
+        if let Some(f) = f {
+            absolute_file(cx, f, key);
+        }
+    }
+    match (&t.cert_file, &t.key_file) {
+        (Some(f), None) | (None, Some(f)) => cx.error(
+            codes::INCOMPLETE_KEYS,
+            format!("job `{name}`: a client certificate needs both `cert_file` and `key_file`"),
+            f.span(),
+            "the other one is missing",
+        ),
+        _ => {}
+    }
+    if let Some(s) = &t.server_name
+        && !crate::escape::host_name(s.get_ref())
+    {
+        cx.error(
+            codes::BAD_ADDRESS,
+            format!("`server_name = \"{}\"` is not a host name", s.get_ref()),
+            s.span(),
+            "expected the name in the targets' certificates, such as `api.example.com`",
+        );
+    }
+    let insecure = t.insecure_skip_verify.as_ref().filter(|b| *b.get_ref());
+    if let Some(b) = insecure {
+        cx.push(
+            Diagnostic::warning(
+                codes::INSECURE_TLS,
+                format!("job `{name}`: TLS certificates are not verified"),
+            )
+            .at(
+                b.span(),
+                "anyone on the path can read and change these metrics",
+            )
+            .help("set `ca_file` to the CA that signed the targets' certificates instead"),
+        );
+    }
+    let text = |v: &Option<S<String>>| v.as_ref().map(|v| v.get_ref().clone());
+    ScrapeTls {
+        ca_file: text(&t.ca_file),
+        cert_file: text(&t.cert_file),
+        key_file: text(&t.key_file),
+        server_name: text(&t.server_name),
+        insecure_skip_verify: insecure.is_some(),
     }
 }
 

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::Model;
+use crate::model::{Credentials, Model};
 use crate::quantity::Duration;
 
 #[derive(Serialize)]
@@ -51,8 +51,40 @@ struct ScrapeConfig<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     scrape_timeout: Option<String>,
     metrics_path: &'a str,
+    #[serde(skip_serializing_if = "super::is_false")]
+    honor_labels: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    honor_timestamps: Option<bool>,
     scheme: &'a str,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    params: &'a BTreeMap<String, Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    basic_auth: Option<BasicAuth<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    authorization: Option<Authorization<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tls_config: Option<TlsConfig<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    proxy_url: Option<&'a str>,
     static_configs: Vec<StaticConfig<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sample_limit: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label_limit: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct TlsConfig<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ca_file: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cert_file: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key_file: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    server_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "super::is_false")]
+    insecure_skip_verify: bool,
 }
 
 #[derive(Serialize)]
@@ -94,11 +126,26 @@ pub fn emit(m: &Model) -> String {
                 scrape_timeout: (timeout != default_timeout || j.timeout.is_some())
                     .then(|| timeout.to_string()),
                 metrics_path: &j.metrics_path,
+                honor_labels: j.honor_labels,
+                honor_timestamps: (!j.honor_timestamps).then_some(false),
                 scheme: &j.scheme,
+                params: &j.params,
+                basic_auth: basic_auth(&j.auth),
+                authorization: authorization(&j.auth),
+                tls_config: j.tls.as_ref().map(|t| TlsConfig {
+                    ca_file: t.ca_file.as_deref(),
+                    cert_file: t.cert_file.as_deref(),
+                    key_file: t.key_file.as_deref(),
+                    server_name: t.server_name.as_deref(),
+                    insecure_skip_verify: t.insecure_skip_verify,
+                }),
+                proxy_url: j.proxy_url.as_deref(),
                 static_configs: vec![StaticConfig {
                     targets: &j.targets,
                     labels: &j.labels,
                 }],
+                sample_limit: j.sample_limit,
+                label_limit: j.label_limit,
             }
         })
         .collect();
@@ -129,15 +176,23 @@ pub fn emit(m: &Model) -> String {
             .iter()
             .map(|rw| RemoteWrite {
                 url: &rw.url,
-                basic_auth: rw.username.as_deref().map(|u| BasicAuth {
-                    username: u,
-                    password_file: rw.password_file.as_deref(),
-                }),
-                authorization: rw.bearer_token_file.as_deref().map(|f| Authorization {
-                    credentials_file: f,
-                }),
+                basic_auth: basic_auth(&rw.auth),
+                authorization: authorization(&rw.auth),
             })
             .collect(),
     };
     super::yaml(&cfg)
+}
+
+fn basic_auth(c: &Credentials) -> Option<BasicAuth<'_>> {
+    c.username.as_deref().map(|u| BasicAuth {
+        username: u,
+        password_file: c.password_file.as_deref(),
+    })
+}
+
+fn authorization(c: &Credentials) -> Option<Authorization<'_>> {
+    c.bearer_token_file.as_deref().map(|f| Authorization {
+        credentials_file: f,
+    })
 }

@@ -207,6 +207,49 @@ pub struct RawJob {
     /// Metric names this job is known to export (used to warn on alerts nobody can feed).
     #[serde(default)]
     pub exports: Vec<S<String>>,
+    /// Query parameters of every scrape, each a list of values (`module = ["http_2xx"]` for
+    /// the blackbox exporter). Default: `{}`.
+    #[serde(default)]
+    pub params: BTreeMap<S<String>, S<Vec<S<String>>>>,
+    /// `true`: the labels the target exposes win over the target's own. Default: `false`.
+    pub honor_labels: Option<S<bool>>,
+    /// `false`: the timestamps the target exposes are ignored. Default: `true`.
+    pub honor_timestamps: Option<S<bool>>,
+    /// A scrape with more samples than this fails; 0 is no limit. Default: `0`.
+    pub sample_limit: Option<S<i64>>,
+    /// A scrape with a series of more labels than this fails; 0 is no limit; Prometheus 2.27
+    /// or later. Default: `0`.
+    pub label_limit: Option<S<i64>>,
+    /// The proxy of the scrapes, an `http(s)://` URL without credentials.
+    pub proxy_url: Option<S<String>>,
+    /// Basic-auth user. `basic_auth` is written only when this is set.
+    pub username: Option<S<String>>,
+    /// Refused (CM601): secrets are given as files (`password_file`) only.
+    pub password: Option<S<String>>,
+    /// Basic-auth password file (used only with `username`).
+    pub password_file: Option<S<String>>,
+    /// Refused (CM601): secrets are given as files (`bearer_token_file`) only.
+    pub bearer_token: Option<S<String>>,
+    /// Written as `authorization.credentials_file`.
+    pub bearer_token_file: Option<S<String>>,
+    /// TLS of the scrapes (with `scheme = "https"`): CA, client certificate, server name.
+    pub tls: Option<S<RawScrapeTls>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawScrapeTls {
+    /// The CA certificate that signed the targets' certificates (absolute path). Default: the
+    /// system's CAs.
+    pub ca_file: Option<S<String>>,
+    /// The client certificate (absolute path), with `key_file`.
+    pub cert_file: Option<S<String>>,
+    /// The client certificate's key (absolute path), with `cert_file`.
+    pub key_file: Option<S<String>>,
+    /// The name the targets' certificates must carry, when it is not the target's host.
+    pub server_name: Option<S<String>>,
+    /// `true` switches certificate verification off (warning CM614). Default: `false`.
+    pub insecure_skip_verify: Option<S<bool>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
