@@ -98,6 +98,24 @@ pub struct Job {
     pub proxy_url: Option<String>,
     pub auth: Credentials,
     pub tls: Option<ScrapeTls>,
+    /// `relabel_configs`: the job's rules, then those of `meta_labels`.
+    pub relabel: Vec<Relabel>,
+    /// `metric_relabel_configs`: the job's rules, then those of `drop_metrics` and
+    /// `drop_labels`.
+    pub metric_relabel: Vec<Relabel>,
+}
+
+/// A relabeling rule, as Prometheus reads it; `None` and empty fields take Prometheus'
+/// defaults and are not written.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Relabel {
+    pub action: String,
+    pub source_labels: Vec<String>,
+    pub separator: Option<String>,
+    pub regex: Option<String>,
+    pub modulus: Option<u64>,
+    pub target_label: Option<String>,
+    pub replacement: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -416,8 +416,8 @@ receiver = "payments-pager"
 }
 
 /// Every scrape setting of a job (params, honor flags, limits, proxy, basic auth, bearer
-/// token, TLS with a client certificate) is accepted by `promtool check config`, which also
-/// checks that the files it names exist.
+/// token, TLS with a client certificate, a relabel rule of every action and the recipes) is
+/// accepted by `promtool check config`, which also checks that the files it names exist.
 #[test]
 fn promtool_accepts_every_scrape_setting() {
     if !require_tool("promtool") {
@@ -455,11 +455,67 @@ targets = ["edge.example.com:9443"]
 scheme = "https"
 bearer_token_file = "{token}"
 
+drop_metrics = ["go_gc_.*", "process_.*"]
+drop_labels = ["pod_uid"]
+meta_labels = {{ service = "__meta_consul_service" }}
+
 [job.tls]
 ca_file = "{ca}"
 cert_file = "{cert}"
 key_file = "{key}"
 server_name = "edge.internal"
+
+[[job.relabel]]
+source_labels = ["__address__"]
+regex = "([^:]+):.*"
+target_label = "host"
+replacement = "$1"
+
+[[job.relabel]]
+action = "hashmod"
+source_labels = ["__address__"]
+modulus = 4
+target_label = "__tmp_shard"
+
+[[job.relabel]]
+action = "keep"
+source_labels = ["__tmp_shard"]
+regex = "0|1"
+
+[[job.relabel]]
+action = "labelmap"
+regex = "__meta_consul_(.+)"
+replacement = "consul_${{1}}"
+
+[[job.relabel]]
+action = "lowercase"
+source_labels = ["host"]
+target_label = "host_lower"
+
+[[job.relabel]]
+action = "keepequal"
+source_labels = ["__address__"]
+target_label = "__address__"
+
+[[job.metric_relabel]]
+action = "drop"
+source_labels = ["__name__", "le"]
+separator = "@"
+regex = "http_request_duration_seconds_bucket@(0.005|0.01)"
+
+[[job.metric_relabel]]
+action = "labelkeep"
+regex = "__name__|job|instance|le|host|service"
+
+[[job.metric_relabel]]
+action = "uppercase"
+source_labels = ["service"]
+target_label = "service_upper"
+
+[[job.metric_relabel]]
+action = "dropequal"
+source_labels = ["host"]
+target_label = "service"
 "#
     );
     let src = ccmon::diag::source::Source::new("scrape.toml", text);
@@ -483,6 +539,11 @@ server_name = "edge.internal"
         "    server_name: edge.internal\n",
         "  proxy_url: http://proxy.example.com:3128\n",
         "  sample_limit: 5000\n  label_limit: 30\n",
+        "  relabel_configs:\n  - source_labels:\n    - __address__\n    regex: ([^:]+):.*\n",
+        "    modulus: 4\n    target_label: __tmp_shard\n    action: hashmod\n",
+        "  - source_labels:\n    - __meta_consul_service\n    target_label: service\n    action: replace\n",
+        "  - source_labels:\n    - __name__\n    regex: go_gc_.*|process_.*\n    action: drop\n",
+        "  - regex: pod_uid\n    action: labeldrop\n",
     ] {
         assert!(yml.contains(key), "{key:?} not in:\n{yml}");
     }

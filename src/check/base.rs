@@ -512,6 +512,7 @@ fn job(cx: &mut Cx, j: &RawJob, global_interval: Duration, endpoints: &mut Endpo
         })
         .collect();
     let x = scrape_settings(cx, j, &name, &scheme);
+    let (relabel, metric_relabel) = super::relabel::job_rules(cx, j, &name);
     Job {
         name,
         targets,
@@ -529,6 +530,8 @@ fn job(cx: &mut Cx, j: &RawJob, global_interval: Duration, endpoints: &mut Endpo
         proxy_url: x.proxy_url,
         auth: x.auth,
         tls: x.tls,
+        relabel,
+        metric_relabel,
     }
 }
 

@@ -16,6 +16,7 @@ pub mod promql;
 mod proxy;
 mod receivers;
 mod records;
+mod relabel;
 mod routing;
 mod services;
 mod slo;

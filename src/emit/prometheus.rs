@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{Credentials, Model};
+use crate::model::{Credentials, Model, Relabel};
 use crate::quantity::Duration;
 
 #[derive(Serialize)]
@@ -67,10 +67,46 @@ struct ScrapeConfig<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     proxy_url: Option<&'a str>,
     static_configs: Vec<StaticConfig<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    relabel_configs: Vec<RelabelConfig<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    metric_relabel_configs: Vec<RelabelConfig<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     sample_limit: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     label_limit: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct RelabelConfig<'a> {
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    source_labels: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    separator: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    regex: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    modulus: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    target_label: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replacement: Option<&'a str>,
+    action: &'a str,
+}
+
+fn relabel_configs(rules: &[Relabel]) -> Vec<RelabelConfig<'_>> {
+    rules
+        .iter()
+        .map(|r| RelabelConfig {
+            source_labels: &r.source_labels,
+            separator: r.separator.as_deref(),
+            regex: r.regex.as_deref(),
+            modulus: r.modulus,
+            target_label: r.target_label.as_deref(),
+            replacement: r.replacement.as_deref(),
+            action: &r.action,
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -144,6 +180,8 @@ pub fn emit(m: &Model) -> String {
                     targets: &j.targets,
                     labels: &j.labels,
                 }],
+                relabel_configs: relabel_configs(&j.relabel),
+                metric_relabel_configs: relabel_configs(&j.metric_relabel),
                 sample_limit: j.sample_limit,
                 label_limit: j.label_limit,
             }

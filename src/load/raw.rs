@@ -234,6 +234,48 @@ pub struct RawJob {
     pub bearer_token_file: Option<S<String>>,
     /// TLS of the scrapes (with `scheme = "https"`): CA, client certificate, server name.
     pub tls: Option<S<RawScrapeTls>>,
+    /// Rules applied to each target before it is scraped (`relabel_configs`). Default: `[]`.
+    #[serde(default)]
+    pub relabel: Vec<S<RawRelabel>>,
+    /// Rules applied to each scraped series before it is stored (`metric_relabel_configs`).
+    /// Default: `[]`.
+    #[serde(default)]
+    pub metric_relabel: Vec<S<RawRelabel>>,
+    /// Metric names (regexes, whole names) whose series are dropped after the scrape: one
+    /// `metric_relabel` rule. Default: `[]`.
+    #[serde(default)]
+    pub drop_metrics: Vec<S<String>>,
+    /// Label names (regexes, whole names) removed from every scraped series: one
+    /// `metric_relabel` `labeldrop` rule. Default: `[]`.
+    #[serde(default)]
+    pub drop_labels: Vec<S<String>>,
+    /// Target labels copied from discovery labels, such as `service =
+    /// "__meta_consul_service"`: a `relabel` rule each. Default: `{}`.
+    #[serde(default)]
+    pub meta_labels: BTreeMap<S<String>, S<String>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRelabel {
+    /// `replace`, `keep`, `drop`, `hashmod`, `labelmap`, `labeldrop`, `labelkeep`,
+    /// `lowercase` and `uppercase` (Prometheus 2.36), `keepequal` and `dropequal` (2.41).
+    /// Default: `"replace"`.
+    pub action: Option<S<String>>,
+    /// Labels whose values, joined by `separator`, the regex is matched against. Default: `[]`.
+    #[serde(default)]
+    pub source_labels: Vec<S<String>>,
+    /// Default: `";"`.
+    pub separator: Option<S<String>>,
+    /// Anchored at both ends, as Prometheus does (RE2 syntax). Default: `"(.*)"`.
+    pub regex: Option<S<String>>,
+    /// For `hashmod`: the modulus, above 0.
+    pub modulus: Option<S<i64>>,
+    /// The label written (`replace`, `hashmod`, `lowercase`, `uppercase`) or compared
+    /// (`keepequal`, `dropequal`); `$1` and `${name}` may stand in it for `replace`.
+    pub target_label: Option<S<String>>,
+    /// What `replace` writes and `labelmap` renames to. Default: `"$1"`.
+    pub replacement: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
