@@ -103,6 +103,51 @@ pub struct Job {
     /// `metric_relabel_configs`: the job's rules, then those of `drop_metrics` and
     /// `drop_labels`.
     pub metric_relabel: Vec<Relabel>,
+    /// Where else targets come from.
+    pub discovery: Vec<Discovery>,
+    /// The target groups ccmon writes into `prometheus/targets/<job>.json`, if any.
+    pub target_groups: Vec<TargetGroup>,
+}
+
+impl Job {
+    /// The file ccmon writes the job's [`TargetGroup`]s into, relative to `prometheus.yml`
+    /// (Prometheus resolves `file_sd` paths against its folder).
+    pub fn targets_file(&self) -> String {
+        format!("targets/{}.yml", self.name)
+    }
+}
+
+/// A service discovery of a job.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Discovery {
+    /// Files Prometheus watches (paths as written into `prometheus.yml`).
+    File {
+        files: Vec<String>,
+        refresh: Option<Duration>,
+    },
+    Dns {
+        names: Vec<String>,
+        record: String,
+        port: Option<u16>,
+        refresh: Option<Duration>,
+    },
+    Consul {
+        server: Option<String>,
+        scheme: Option<String>,
+        datacenter: Option<String>,
+        services: Vec<String>,
+        tags: Vec<String>,
+        token_file: Option<String>,
+        refresh: Option<Duration>,
+    },
+}
+
+/// Targets with their labels, as a `file_sd` file holds them.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TargetGroup {
+    pub targets: Vec<String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
 }
 
 /// A relabeling rule, as Prometheus reads it; `None` and empty fields take Prometheus'

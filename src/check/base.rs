@@ -399,7 +399,7 @@ fn credentials(cx: &mut Cx, c: RawCredentials, what: &str) -> Credentials {
 
 /// A file Prometheus reads (a secret, a certificate): an absolute path, as the server's
 /// working directory is not the config's.
-fn absolute_file(cx: &mut Cx, f: &S<String>, key: &str) {
+pub(super) fn absolute_file(cx: &mut Cx, f: &S<String>, key: &str) {
     if !f.get_ref().starts_with('/') {
         cx.error(
             codes::UNUSABLE_PATH,
@@ -425,12 +425,19 @@ pub fn jobs(cx: &mut Cx, raw: &RawConfig, global_interval: Duration) -> Vec<Job>
 /// One `[[job]]`; `endpoints` holds the targets of the jobs before it.
 fn job(cx: &mut Cx, j: &RawJob, global_interval: Duration, endpoints: &mut Endpoints) -> Job {
     let name = cx.name(&j.name, "job");
-    if j.targets.get_ref().is_empty() {
+    if j.target_list().is_empty() && !j.discovers() {
+        let (span, label) = match &j.targets {
+            Some(t) => (t.span(), "expected at least one `host:port`"),
+            None => (
+                j.name.span(),
+                "list `targets`, or discover them (`file_sd`, `dns_sd`, `consul_sd`)",
+            ),
+        };
         cx.error(
             codes::EMPTY_VALUE,
             format!("job `{name}` has no targets"),
-            j.targets.span(),
-            "expected at least one `host:port`",
+            span,
+            label,
         );
     }
     let targets = targets(cx, j, &name, endpoints);
@@ -453,29 +460,7 @@ fn job(cx: &mut Cx, j: &RawJob, global_interval: Duration, endpoints: &mut Endpo
             "Prometheus refuses a timeout longer than the interval",
         );
     }
-    let metrics_path = j
-        .metrics_path
-        .as_ref()
-        .map_or_else(|| "/metrics".to_string(), |p| p.get_ref().clone());
-    if let Some(p) = &j.metrics_path {
-        if !metrics_path.starts_with('/') {
-            cx.error(
-                codes::UNUSABLE_PATH,
-                format!("metrics path `{metrics_path}` must start with `/`"),
-                p.span(),
-                "expected an absolute path",
-            );
-        } else if metrics_path.contains(['?', '#']) {
-            cx.push(
-                Diagnostic::error(
-                    codes::UNUSABLE_PATH,
-                    format!("metrics path `{metrics_path}` holds a query"),
-                    )
-                .at(p.span(), "Prometheus escapes `?` into the path: the target gets a path that does not exist")
-                .help("write the path alone and the query in `params`, such as `params = { module = [\"http_2xx\"] }`"),
-            );
-        }
-    }
+    let metrics_path = metrics_path(cx, j);
     let scheme = j
         .scheme
         .as_ref()
@@ -513,6 +498,18 @@ fn job(cx: &mut Cx, j: &RawJob, global_interval: Duration, endpoints: &mut Endpo
         .collect();
     let x = scrape_settings(cx, j, &name, &scheme);
     let (relabel, metric_relabel) = super::relabel::job_rules(cx, j, &name);
+    let (discovery, target_groups) = super::discovery::job_discovery(cx, j, &name);
+    // Discovered targets get the job's labels by relabeling, as no static group holds them.
+    let mut relabel = relabel;
+    if !discovery.is_empty() {
+        let fixed = labels.iter().map(|(k, v)| crate::model::Relabel {
+            action: "replace".into(),
+            target_label: Some(k.clone()),
+            replacement: Some(v.clone()),
+            ..crate::model::Relabel::default()
+        });
+        relabel.splice(0..0, fixed);
+    }
     Job {
         name,
         targets,
@@ -532,7 +529,37 @@ fn job(cx: &mut Cx, j: &RawJob, global_interval: Duration, endpoints: &mut Endpo
         tls: x.tls,
         relabel,
         metric_relabel,
+        discovery,
+        target_groups,
     }
+}
+
+/// A job's `metrics_path`: absolute, and without a query (which belongs in `params`).
+fn metrics_path(cx: &mut Cx, j: &RawJob) -> String {
+    let path = j
+        .metrics_path
+        .as_ref()
+        .map_or_else(|| "/metrics".to_string(), |p| p.get_ref().clone());
+    if let Some(p) = &j.metrics_path {
+        if !path.starts_with('/') {
+            cx.error(
+                codes::UNUSABLE_PATH,
+                format!("metrics path `{path}` must start with `/`"),
+                p.span(),
+                "expected an absolute path",
+            );
+        } else if path.contains(['?', '#']) {
+            cx.push(
+                Diagnostic::error(
+                    codes::UNUSABLE_PATH,
+                    format!("metrics path `{path}` holds a query"),
+                    )
+                .at(p.span(), "Prometheus escapes `?` into the path: the target gets a path that does not exist")
+                .help("write the path alone and the query in `params`, such as `params = { module = [\"http_2xx\"] }`"),
+            );
+        }
+    }
+    path
 }
 
 /// What a job says of its scrapes besides the targets and the path.
@@ -691,7 +718,7 @@ fn scrape_tls(cx: &mut Cx, t: &RawScrapeTls, name: &str) -> ScrapeTls {
 /// A job's targets, each scraped by one job only, once.
 fn targets(cx: &mut Cx, j: &RawJob, name: &str, endpoints: &mut Endpoints) -> Vec<String> {
     let mut targets = Vec::new();
-    for t in j.targets.get_ref() {
+    for t in j.target_list() {
         let v = address(cx, t);
         if let Some((host, port)) = split_address(&v) {
             let key = (canonical_host(host).to_string(), port);

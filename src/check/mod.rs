@@ -10,6 +10,7 @@ mod alerting;
 mod alerts;
 mod base;
 mod dashboard;
+mod discovery;
 mod integrations;
 mod logs;
 pub mod promql;

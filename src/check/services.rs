@@ -134,7 +134,7 @@ fn node_listen(raw: &RawConfig) -> String {
     raw.jobs
         .iter()
         .find(|j| j.get_ref().name.get_ref() == "node")
-        .and_then(|j| j.get_ref().targets.get_ref().first())
+        .and_then(|j| j.get_ref().target_list().first())
         .and_then(|t| {
             super::base::split_address(t.get_ref()).map(|(h, p)| match h {
                 "localhost" | "127.0.0.1" => format!("127.0.0.1:{p}"),

@@ -108,6 +108,12 @@ pub fn emit(model: &Model) -> Bundle {
 fn emit_rest(model: &Model) -> Bundle {
     let mut b = Bundle::default();
     b.add("prometheus/prometheus.yml", prometheus::emit(model));
+    for j in model.jobs.iter().filter(|j| !j.target_groups.is_empty()) {
+        b.add(
+            format!("prometheus/{}", j.targets_file()),
+            yaml(&j.target_groups),
+        );
+    }
     b.add("alertmanager/alertmanager.yml", alertmanager::emit(model));
     for t in &model.alertmanager.templates {
         b.add(

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{Credentials, Model, Relabel};
+use crate::model::{Credentials, Discovery, Job, Model, Relabel};
 use crate::quantity::Duration;
 
 #[derive(Serialize)]
@@ -66,6 +66,13 @@ struct ScrapeConfig<'a> {
     tls_config: Option<TlsConfig<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     proxy_url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    file_sd_configs: Vec<FileSd<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    dns_sd_configs: Vec<DnsSd<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    consul_sd_configs: Vec<ConsulSd<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     static_configs: Vec<StaticConfig<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     relabel_configs: Vec<RelabelConfig<'a>>,
@@ -75,6 +82,87 @@ struct ScrapeConfig<'a> {
     sample_limit: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     label_limit: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct FileSd<'a> {
+    files: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refresh_interval: Option<String>,
+}
+
+#[derive(Serialize)]
+struct DnsSd<'a> {
+    names: &'a [String],
+    #[serde(rename = "type")]
+    record: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    port: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refresh_interval: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ConsulSd<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    server: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scheme: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    datacenter: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    services: &'a [String],
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    tags: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    authorization: Option<Authorization<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refresh_interval: Option<String>,
+}
+
+/// The discoveries of a job, by kind.
+fn discovery(j: &Job) -> (Vec<FileSd<'_>>, Vec<DnsSd<'_>>, Vec<ConsulSd<'_>>) {
+    let (mut files, mut dns, mut consul) = (Vec::new(), Vec::new(), Vec::new());
+    let every = |r: &Option<Duration>| r.map(|d| d.to_string());
+    for d in &j.discovery {
+        match d {
+            Discovery::File { files: f, refresh } => files.push(FileSd {
+                files: f,
+                refresh_interval: every(refresh),
+            }),
+            Discovery::Dns {
+                names,
+                record,
+                port,
+                refresh,
+            } => dns.push(DnsSd {
+                names,
+                record,
+                port: *port,
+                refresh_interval: every(refresh),
+            }),
+            Discovery::Consul {
+                server,
+                scheme,
+                datacenter,
+                services,
+                tags,
+                token_file,
+                refresh,
+            } => consul.push(ConsulSd {
+                server: server.as_deref(),
+                scheme: scheme.as_deref(),
+                datacenter: datacenter.as_deref(),
+                services,
+                tags,
+                authorization: token_file.as_deref().map(|f| Authorization {
+                    credentials_file: f,
+                }),
+                refresh_interval: every(refresh),
+            }),
+        }
+    }
+    (files, dns, consul)
 }
 
 #[derive(Serialize)]
@@ -156,6 +244,7 @@ pub fn emit(m: &Model) -> String {
             // the global timeout gets its own.
             let timeout = j.timeout.unwrap_or(p.scrape_timeout).min(interval);
             let default_timeout: Duration = p.scrape_timeout.min(p.scrape_interval);
+            let (file_sd_configs, dns_sd_configs, consul_sd_configs) = discovery(j);
             ScrapeConfig {
                 job_name: &j.name,
                 scrape_interval: j.interval.map(|d| d.to_string()),
@@ -176,10 +265,19 @@ pub fn emit(m: &Model) -> String {
                     insecure_skip_verify: t.insecure_skip_verify,
                 }),
                 proxy_url: j.proxy_url.as_deref(),
-                static_configs: vec![StaticConfig {
-                    targets: &j.targets,
-                    labels: &j.labels,
-                }],
+                file_sd_configs,
+                dns_sd_configs,
+                consul_sd_configs,
+                // A job that only discovers its targets has no static ones; its `labels`
+                // then go on through relabeling only if the user writes it.
+                static_configs: if j.targets.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![StaticConfig {
+                        targets: &j.targets,
+                        labels: &j.labels,
+                    }]
+                },
                 relabel_configs: relabel_configs(&j.relabel),
                 metric_relabel_configs: relabel_configs(&j.metric_relabel),
                 sample_limit: j.sample_limit,

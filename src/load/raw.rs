@@ -190,9 +190,9 @@ pub struct RawRemoteWrite {
 pub struct RawJob {
     /// Required. `job_name`; the `job` label of its series.
     pub name: S<String>,
-    /// Required. Scraped endpoints. Two jobs scraping the same host and port is CM402
-    /// (`localhost`, `127.0.0.1` and `::1` count as one host).
-    pub targets: S<Vec<S<String>>>,
+    /// Scraped endpoints; required unless the job discovers its targets. Two jobs scraping
+    /// the same host and port is CM402 (`localhost`, `127.0.0.1` and `::1` count as one host).
+    pub targets: Option<S<Vec<S<String>>>>,
     /// Job scrape interval. Default: global `scrape_interval`.
     pub interval: Option<S<String>>,
     /// Job scrape timeout. Default: global `scrape_timeout`.
@@ -253,6 +253,85 @@ pub struct RawJob {
     /// "__meta_consul_service"`: a `relabel` rule each. Default: `{}`.
     #[serde(default)]
     pub meta_labels: BTreeMap<S<String>, S<String>>,
+    /// Targets from files (`file_sd_configs`): files Prometheus watches, or targets ccmon
+    /// writes into one. Default: `[]`.
+    #[serde(default)]
+    pub file_sd: Vec<S<RawFileSd>>,
+    /// Targets from DNS records (`dns_sd_configs`). Default: `[]`.
+    #[serde(default)]
+    pub dns_sd: Vec<S<RawDnsSd>>,
+    /// Targets from a Consul catalog (`consul_sd_configs`). Default: `[]`.
+    #[serde(default)]
+    pub consul_sd: Vec<S<RawConsulSd>>,
+}
+
+impl RawJob {
+    /// The static targets (none when `targets` is left out).
+    pub fn target_list(&self) -> &[S<String>] {
+        self.targets
+            .as_ref()
+            .map_or(&[], |t| t.get_ref().as_slice())
+    }
+
+    /// Whether the job discovers targets.
+    pub fn discovers(&self) -> bool {
+        !self.file_sd.is_empty() || !self.dns_sd.is_empty() || !self.consul_sd.is_empty()
+    }
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawFileSd {
+    /// Files (absolute paths, or globs in their last part, `*.json` or `*.yml`) that
+    /// Prometheus watches and another tool writes. Not with `targets`.
+    #[serde(default)]
+    pub files: Vec<S<String>>,
+    /// Targets ccmon writes into `prometheus/targets/<job>.json` for Prometheus to watch
+    /// (each `host:port`). Not with `files`.
+    #[serde(default)]
+    pub targets: Vec<S<String>>,
+    /// Labels of the `targets` ccmon writes. Default: `{}`.
+    #[serde(default)]
+    pub labels: BTreeMap<S<String>, S<String>>,
+    /// How often Prometheus rereads the files besides watching them. Default: `"5m"`.
+    pub refresh: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawDnsSd {
+    /// Required. Names to look up.
+    pub names: S<Vec<S<String>>>,
+    /// `SRV`, `A`, `AAAA` (or `MX`, Prometheus 2.38). Default: `"SRV"`.
+    #[serde(rename = "type")]
+    pub record: Option<S<String>>,
+    /// The port of the targets; required for `A`, `AAAA` and `MX`, refused for `SRV`.
+    pub port: Option<S<i64>>,
+    /// Default: `"30s"`.
+    pub refresh: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawConsulSd {
+    /// The Consul agent, `host:port`. Default: `"localhost:8500"`.
+    pub server: Option<S<String>>,
+    /// `http` or `https`. Default: `"http"`.
+    pub scheme: Option<S<String>>,
+    /// Default: the agent's.
+    pub datacenter: Option<S<String>>,
+    /// Services to scrape. Default: every service.
+    #[serde(default)]
+    pub services: Vec<S<String>>,
+    /// Only instances with every one of these tags. Default: `[]`.
+    #[serde(default)]
+    pub tags: Vec<S<String>>,
+    /// Refused (CM601): the ACL token is given as a file (`token_file`) only.
+    pub token: Option<S<String>>,
+    /// The ACL token's file (absolute path), sent as a bearer token.
+    pub token_file: Option<S<String>>,
+    /// Default: `"30s"`.
+    pub refresh: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
