@@ -406,3 +406,238 @@ weight = 1
     };
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
 }
+
+/// The body of `GET path` on a loopback port, if the server answers 200.
+fn http_get(port: u16, path: &str) -> Option<String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    s.write_all(format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").as_bytes())
+        .ok()?;
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).ok()?;
+    let (head, body) = resp.split_once("\r\n\r\n")?;
+    let status = head.lines().next()?;
+    status.contains(" 200 ").then(|| body.to_string())
+}
+
+/// A throwaway CA, a server certificate for 127.0.0.1 and a client certificate, made with
+/// `openssl` in `d`: `ca.pem`, `server.pem`/`server.key`, `client.pem`/`client.key`.
+fn make_certificates(d: &std::path::Path) {
+    let openssl = |args: &[&str]| {
+        let (ok, out) = common::run(Command::new("openssl").args(args).current_dir(d));
+        assert!(ok, "openssl {args:?}: {out}");
+    };
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    openssl(
+        &[
+            &[
+                "req",
+                "-x509",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=ccmon test CA",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+            ][..],
+            &ec,
+        ]
+        .concat(),
+    );
+    for (name, ext) in [
+        (
+            "server",
+            "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n",
+        ),
+        ("client", "extendedKeyUsage=clientAuth\n"),
+    ] {
+        std::fs::write(d.join(format!("{name}.ext")), ext).unwrap();
+        let (key, csr, pem, extfile) = (
+            format!("{name}.key"),
+            format!("{name}.csr"),
+            format!("{name}.pem"),
+            format!("{name}.ext"),
+        );
+        let subj = format!("/CN=ccmon test {name}");
+        openssl(
+            &[
+                &["req", "-subj", &subj, "-keyout", &key, "-out", &csr][..],
+                &ec,
+            ]
+            .concat(),
+        );
+        openssl(&[
+            "x509",
+            "-req",
+            "-days",
+            "1",
+            "-in",
+            &csr,
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-extfile",
+            &extfile,
+            "-out",
+            &pem,
+        ]);
+    }
+}
+
+/// Prometheus on ccmon's output finds two stub exporters through the `file_sd` file ccmon
+/// writes (with the group's and the job's labels), drops a metric by `drop_metrics`, and
+/// scrapes nginx over TLS with a client certificate from a throwaway CA (nginx refuses
+/// scrapes without one); the series are what `/api/v1/series` shows.
+#[test]
+fn prometheus_discovers_drops_and_scrapes_over_tls() {
+    if !require_tool("prometheus") || !require_tool("nginx") || !require_tool("openssl") {
+        return;
+    }
+    let tmp = TempDir::new("live-scrape");
+    let d = tmp.path();
+    make_certificates(d);
+    let exporters: Vec<Stub> = (0..2)
+        .map(|i| {
+            stub(move |_, _| {
+                format!("# TYPE live_kept gauge\nlive_kept {i}\n# TYPE live_dropped gauge\nlive_dropped 1\n")
+            })
+        })
+        .collect();
+    let (prom_port, tls_port) = (free_port(), free_port());
+    let nginx_conf = d.join("tls-nginx.conf");
+    std::fs::write(
+        &nginx_conf,
+        format!(
+            "pid {d}/tls-nginx.pid;\nevents {{}}\nhttp {{\n  access_log off;\n  server {{\n    listen 127.0.0.1:{tls_port} ssl;\n    ssl_certificate {d}/server.pem;\n    ssl_certificate_key {d}/server.key;\n    ssl_client_certificate {d}/ca.pem;\n    ssl_verify_client on;\n    location = /metrics {{\n      default_type \"text/plain; version=0.0.4\";\n      return 200 \"live_tls 1\\n\";\n    }}\n  }}\n}}\n",
+            d = d.display()
+        ),
+    )
+    .unwrap();
+    let _nginx = spawn(
+        "nginx",
+        Command::new("nginx")
+            .arg("-p")
+            .arg(d)
+            .arg("-c")
+            .arg(&nginx_conf)
+            .arg("-e")
+            .arg(d.join("tls-error.log"))
+            .arg("-g")
+            .arg("daemon off;"),
+        &d.join("tls-nginx.out"),
+    );
+    let toml = format!(
+        r#"
+[project]
+name = "live"
+
+[prometheus]
+scrape_interval = "1s"
+scrape_timeout = "1s"
+evaluation_interval = "1s"
+listen = "127.0.0.1:{prom_port}"
+
+[[job]]
+name = "discovered"
+labels = {{ team = "infra" }}
+drop_metrics = ["live_dropped"]
+
+[[job.file_sd]]
+targets = ["127.0.0.1:{a}", "127.0.0.1:{b}"]
+labels = {{ rack = "a" }}
+refresh = "1s"
+
+[[job]]
+name = "tls"
+targets = ["127.0.0.1:{tls_port}"]
+scheme = "https"
+
+[job.tls]
+ca_file = "{d}/ca.pem"
+cert_file = "{d}/client.pem"
+key_file = "{d}/client.key"
+"#,
+        a = exporters[0].port,
+        b = exporters[1].port,
+        d = d.display(),
+    );
+    let out = d.join("out");
+    render(&toml, &out);
+    let _prom = spawn(
+        "prometheus",
+        Command::new("prometheus")
+            .arg(format!(
+                "--config.file={}",
+                out.join("prometheus/prometheus.yml").display()
+            ))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                d.join("prom-data").display()
+            ))
+            .arg(format!("--web.listen-address=127.0.0.1:{prom_port}")),
+        &d.join("prometheus.log"),
+    );
+    // `{job=~"discovered|tls"}`, URL-encoded.
+    let series = "/api/v1/series?match%5B%5D=%7Bjob%3D~%22discovered%7Ctls%22%7D";
+    let mut last = String::new();
+    let want = |body: &str| -> bool {
+        let v: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+        let names: Vec<String> = v["data"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|s| {
+                format!(
+                    "{} {} {} {} {}",
+                    s["__name__"].as_str().unwrap_or(""),
+                    s["job"].as_str().unwrap_or(""),
+                    s["instance"].as_str().unwrap_or(""),
+                    s["rack"].as_str().unwrap_or("-"),
+                    s["team"].as_str().unwrap_or("-"),
+                )
+            })
+            .collect();
+        let kept = |p: u16| names.contains(&format!("live_kept discovered 127.0.0.1:{p} a infra"));
+        kept(exporters[0].port)
+            && kept(exporters[1].port)
+            && names.contains(&format!("live_tls tls 127.0.0.1:{tls_port} - -"))
+    };
+    let ok = wait_until(Duration::from_secs(45), || {
+        last = http_get(prom_port, series).unwrap_or_default();
+        want(&last)
+    });
+    let logs = || {
+        format!(
+            "prometheus.log:\n{}\nnginx:\n{}",
+            std::fs::read_to_string(d.join("prometheus.log")).unwrap_or_default(),
+            std::fs::read_to_string(d.join("tls-error.log")).unwrap_or_default()
+        )
+    };
+    assert!(ok, "series not as expected within 45 s: {last}\n{}", logs());
+    assert!(
+        !last.contains("live_dropped"),
+        "a dropped metric was stored: {last}"
+    );
+    // The TLS target refuses a scrape without the client certificate: the check is real.
+    let mut s = TcpStream::connect(("127.0.0.1", tls_port)).unwrap();
+    s.write_all(b"GET /metrics HTTP/1.0\r\n\r\n").unwrap();
+    let mut plain = String::new();
+    let _ = s.read_to_string(&mut plain);
+    assert!(
+        plain.contains("400"),
+        "nginx answered a plain request: {plain}"
+    );
+    eprintln!(
+        "live scrape: 2 discovered targets with their labels, live_dropped dropped, TLS target up"
+    );
+}
