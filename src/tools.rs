@@ -154,9 +154,19 @@ pub fn check_with_tools(model: &Model, diags: &mut Diags, locate: Locate) {
     }
     let out = dir.join("out");
     if on_path("promtool") {
+        let config = match prometheus_with_stand_ins(model, &out, &dir) {
+            Ok(c) => c,
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    codes::TOOL_MISSING,
+                    format!("cannot write stand-ins for the server's files: {e}"),
+                ));
+                return;
+            }
+        };
         let (ok, text) = run(Command::new("promtool")
             .args(["check", "config"])
-            .arg(out.join("prometheus/prometheus.yml")));
+            .arg(config));
         if !ok {
             reject(
                 diags,
@@ -192,6 +202,65 @@ pub fn check_with_tools(model: &Model, diags: &mut Diags, locate: Locate) {
     }
     check_systemd(model, diags, &dir, locate);
     let _ = fs::remove_dir_all(&dir);
+}
+
+/// The files on the Prometheus server that `prometheus.yml` names and promtool checks exist:
+/// TLS files, passwords and tokens of the jobs and remote writes.
+fn server_files(model: &Model) -> Vec<&str> {
+    fn creds(c: &crate::model::Credentials) -> impl Iterator<Item = &str> {
+        [&c.password_file, &c.bearer_token_file]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+    }
+    let mut files = Vec::new();
+    for j in &model.jobs {
+        files.extend(creds(&j.auth));
+        if let Some(t) = &j.tls {
+            files.extend(
+                [&t.ca_file, &t.cert_file, &t.key_file]
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str),
+            );
+        }
+        for d in &j.discovery {
+            if let crate::model::Discovery::Consul {
+                token_file: Some(f),
+                ..
+            } = d
+            {
+                files.push(f.as_str());
+            }
+        }
+    }
+    for rw in &model.prometheus.remote_write {
+        files.extend(creds(&rw.auth));
+    }
+    files.sort_unstable();
+    files.dedup();
+    files
+}
+
+/// The `prometheus.yml` promtool checks: the rendered one, or, when it names files of the
+/// server, a copy beside it (so that rule and target files resolve alike) naming stand-ins
+/// for them under `dir`, as this machine is not the server.
+fn prometheus_with_stand_ins(model: &Model, out: &Path, dir: &Path) -> std::io::Result<PathBuf> {
+    let rendered = out.join("prometheus/prometheus.yml");
+    let files = server_files(model);
+    if files.is_empty() {
+        return Ok(rendered);
+    }
+    let mut text = fs::read_to_string(&rendered)?;
+    for (n, f) in files.iter().enumerate() {
+        let stand_in = dir.join(format!("server-file-{n}"));
+        fs::write(&stand_in, "stand-in\n")?;
+        // Each path is a whole YAML scalar on its own line, after `key: `.
+        text = text.replace(&format!(": {f}\n"), &format!(": {}\n", stand_in.display()));
+    }
+    let copy = out.join("prometheus/prometheus.check.yml");
+    fs::write(&copy, text)?;
+    Ok(copy)
 }
 
 /// `nginx -t` on nginx.conf, with a stand-in for the certificates and paths of the server.

@@ -693,3 +693,49 @@ token_file = "{token}"
         .arg(&config));
     assert!(!ok, "{out_text}");
 }
+
+/// `validate --with-tools` runs on a machine that is not the server: the certificates,
+/// passwords and tokens a job names are not there, and promtool, which checks that they
+/// exist, gets stand-ins for them; what is wrong in the rest is still reported.
+#[test]
+fn validate_with_tools_stands_in_for_the_servers_files() {
+    if !require_tool("promtool") || !require_tool("amtool") {
+        return;
+    }
+    let text = r#"
+[project]
+name = "edge"
+
+[prometheus]
+[[prometheus.remote_write]]
+url = "https://metrics.example.com/api/v1/write"
+username = "edge"
+password_file = "/etc/prometheus/secrets/remote-write"
+
+[[job]]
+name = "edge"
+targets = ["edge.example.com:9443"]
+scheme = "https"
+bearer_token_file = "/etc/prometheus/secrets/edge-token"
+
+[job.tls]
+ca_file = "/etc/prometheus/tls/ca.pem"
+cert_file = "/etc/prometheus/tls/client.pem"
+key_file = "/etc/prometheus/tls/client-key.pem"
+"#;
+    let src = ccmon::diag::source::Source::new("edge.toml", text);
+    let (m, diags) = model_of(&src);
+    assert!(
+        diags.is_empty(),
+        "{}",
+        ccmon::diag::render_all_human(&src, &diags)
+    );
+    assert!(!std::path::Path::new("/etc/prometheus/tls/client.pem").exists());
+    let mut with_tools = ccmon::diag::Diags::default();
+    ccmon::tools::check_with_tools(&m, &mut with_tools, &|_| None);
+    assert!(
+        !with_tools.has_errors(),
+        "{}",
+        ccmon::diag::render_all_human(&src, &with_tools)
+    );
+}
