@@ -245,7 +245,11 @@ fn server_files(model: &Model) -> Vec<&str> {
 /// The `prometheus.yml` promtool checks: the rendered one, or, when it names files of the
 /// server, a copy beside it (so that rule and target files resolve alike) naming stand-ins
 /// for them under `dir`, as this machine is not the server.
-fn prometheus_with_stand_ins(model: &Model, out: &Path, dir: &Path) -> std::io::Result<PathBuf> {
+pub fn prometheus_with_stand_ins(
+    model: &Model,
+    out: &Path,
+    dir: &Path,
+) -> std::io::Result<PathBuf> {
     let rendered = out.join("prometheus/prometheus.yml");
     let files = server_files(model);
     if files.is_empty() {

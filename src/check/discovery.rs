@@ -13,6 +13,14 @@ pub fn job_discovery(cx: &mut Cx, j: &RawJob, job: &str) -> (Vec<Discovery>, Vec
     let mut out = Vec::new();
     let mut groups = Vec::new();
     let mut written: Option<Option<Duration>> = None;
+    // A job that relabels `__address__` (the blackbox exporter's) scrapes another address
+    // than its targets, which may then be anything, such as URLs to probe.
+    let readdressed = j.relabel.iter().any(|r| {
+        r.get_ref()
+            .target_label
+            .as_ref()
+            .is_some_and(|t| t.get_ref() == "__address__")
+    });
     for f in &j.file_sd {
         let refresh = refresh(cx, f.get_ref().refresh.as_ref());
         match file_sd(cx, f, job) {
@@ -23,7 +31,7 @@ pub fn job_discovery(cx: &mut Cx, j: &RawJob, job: &str) -> (Vec<Discovery>, Vec
                     targets: f
                         .targets
                         .iter()
-                        .map(|t| super::base::address(cx, t))
+                        .map(|t| target(cx, t, readdressed))
                         .collect(),
                     labels: cx.labels(&f.labels),
                 });
@@ -51,6 +59,24 @@ pub fn job_discovery(cx: &mut Cx, j: &RawJob, job: &str) -> (Vec<Discovery>, Vec
     out.extend(j.dns_sd.iter().map(|d| dns_sd(cx, d.get_ref(), job)));
     out.extend(j.consul_sd.iter().map(|c| consul_sd(cx, c.get_ref())));
     (out, groups)
+}
+
+/// A target ccmon writes: `host:port`, or, when the job relabels `__address__`, any text
+/// without blanks.
+fn target(cx: &mut Cx, t: &S<String>, readdressed: bool) -> String {
+    if !readdressed {
+        return super::base::address(cx, t);
+    }
+    let v = t.get_ref();
+    if v.is_empty() || v.contains(char::is_whitespace) {
+        cx.error(
+            codes::EMPTY_VALUE,
+            format!("target `{v}` is empty or has blanks"),
+            t.span(),
+            "expected the value `__address__` starts with, such as a URL to probe",
+        );
+    }
+    v.clone()
 }
 
 fn refresh(cx: &mut Cx, r: Option<&S<String>>) -> Option<Duration> {

@@ -232,7 +232,9 @@ fn port(cx: &mut Cx, v: &Option<S<i64>>, default: u16) -> u16 {
 
 pub fn proxy(cx: &mut Cx, raw: &RawConfig, project: &Project, jobs: &[Job]) -> Option<Proxy> {
     let p = raw.proxy.as_ref().map(S::get_ref);
-    if p.is_some_and(|p| !enabled(&p.enabled)) || (p.is_none() && jobs.is_empty()) {
+    // Without `[proxy]`, nginx fronts the first job's static targets, if it has any.
+    let nothing_to_front = jobs.first().is_none_or(|j| j.targets.is_empty());
+    if p.is_some_and(|p| !enabled(&p.enabled)) || (p.is_none() && nothing_to_front) {
         return None;
     }
     let nginx_version = nginx_version(cx, p.and_then(|p| p.nginx_version.as_ref()));
