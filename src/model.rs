@@ -96,6 +96,7 @@ pub struct Job {
     pub sample_limit: Option<u64>,
     pub label_limit: Option<u64>,
     pub proxy_url: Option<String>,
+    pub scrape_protocols: Vec<String>,
     pub auth: Credentials,
     pub tls: Option<ScrapeTls>,
     /// `relabel_configs`: the job's rules, then those of `meta_labels`.

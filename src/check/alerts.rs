@@ -27,6 +27,8 @@ pub struct JobIndex<'a> {
     by_name: HashMap<&'a str, &'a Job>,
     exact: HashSet<&'a str>,
     prefixes: Vec<&'a str>,
+    /// Whether some job's `metric_relabel` keeps or drops series by metric name.
+    filters_names: bool,
 }
 
 impl<'a> JobIndex<'a> {
@@ -47,7 +49,25 @@ impl<'a> JobIndex<'a> {
             by_name: jobs.iter().map(|j| (j.name.as_str(), j)).collect(),
             exact,
             prefixes,
+            filters_names: jobs
+                .iter()
+                .flat_map(|j| &j.metric_relabel)
+                .any(|r| by_name(r).is_some()),
         }
+    }
+
+    /// Whether every job drops the series of `metric` after the scrape (a `drop` or `keep`
+    /// rule on `__name__` alone, as `drop_metrics` writes), so that no series of it is stored.
+    fn dropped_everywhere(&self, metric: &str) -> bool {
+        self.filters_names
+            && !self.jobs.is_empty()
+            && self.jobs.iter().all(|j| {
+                j.metric_relabel.iter().any(|r| match by_name(r) {
+                    Some((true, re)) => crate::regexes::full_match(re, metric),
+                    Some((false, re)) => !crate::regexes::full_match(re, metric),
+                    None => false,
+                })
+            })
     }
 
     fn get(&self, name: &str) -> Option<&'a Job> {
@@ -61,6 +81,17 @@ impl<'a> JobIndex<'a> {
     fn exported(&self, metric: &str) -> bool {
         self.exact.contains(metric) || self.prefixes.iter().any(|p| metric.starts_with(p))
     }
+}
+
+/// A `metric_relabel` rule that drops (`true`) or keeps (`false`) series by their metric name
+/// alone, and its regex.
+fn by_name(r: &crate::model::Relabel) -> Option<(bool, &str)> {
+    let drop = match r.action.as_str() {
+        "drop" => true,
+        "keep" => false,
+        _ => return None,
+    };
+    (r.source_labels == ["__name__"]).then(|| (drop, r.regex.as_deref().unwrap_or("(.*)")))
 }
 
 impl kinds::Jobs for JobIndex<'_> {
@@ -875,7 +906,7 @@ fn strip_go_actions(s: &str) -> String {
 /// or, by its colon, a recorded metric no recording rule records (where there are some).
 fn source_check(cx: &mut Cx, a: &RawAlert, kind: &AlertKind, jobs: &JobIndex) {
     let records = !jobs.recorded.is_empty();
-    if !jobs.declares_exports() && !records {
+    if !jobs.declares_exports() && !records && !jobs.filters_names {
         return;
     }
     let present = present(a);
@@ -885,6 +916,11 @@ fn source_check(cx: &mut Cx, a: &RawAlert, kind: &AlertKind, jobs: &JobIndex) {
         };
         let (what, help) = if jobs.recorded.contains(m.as_str()) {
             continue;
+        } else if jobs.dropped_everywhere(&m) {
+            (
+                format!("every job drops `{m}` after the scrape"),
+                "take it out of the job's `drop_metrics` (or its `metric_relabel` rule), or alert on another metric",
+            )
         } else if records && m.contains(':') {
             (
                 format!("no recording rule records `{m}`"),

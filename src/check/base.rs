@@ -525,6 +525,7 @@ fn job(cx: &mut Cx, j: &RawJob, global_interval: Duration, endpoints: &mut Endpo
         sample_limit: x.sample_limit,
         label_limit: x.label_limit,
         proxy_url: x.proxy_url,
+        scrape_protocols: x.scrape_protocols,
         auth: x.auth,
         tls: x.tls,
         relabel,
@@ -570,8 +571,44 @@ struct ScrapeSettings {
     sample_limit: Option<u64>,
     label_limit: Option<u64>,
     proxy_url: Option<String>,
+    scrape_protocols: Vec<String>,
     auth: Credentials,
     tls: Option<ScrapeTls>,
+}
+
+/// The exposition formats Prometheus 2.49 and later can ask for.
+const PROTOCOLS: &[&str] = &[
+    "PrometheusProto",
+    "OpenMetricsText1.0.0",
+    "OpenMetricsText0.0.1",
+    "PrometheusText0.0.4",
+];
+
+fn scrape_protocols(cx: &mut Cx, j: &RawJob, name: &str) -> Vec<String> {
+    if let Some(first) = j.scrape_protocols.first() {
+        cx.needs_version(first.span(), "scrape_protocols", (2, 49));
+    }
+    let mut seen = Vec::new();
+    for p in &j.scrape_protocols {
+        let v = p.get_ref();
+        if !PROTOCOLS.contains(&v.as_str()) {
+            cx.error(
+                codes::UNKNOWN_CHOICE,
+                format!("job `{name}`: unknown scrape protocol `{v}`"),
+                p.span(),
+                "expected `PrometheusProto`, `OpenMetricsText1.0.0`, `OpenMetricsText0.0.1` or `PrometheusText0.0.4`",
+            );
+        } else if seen.contains(v) {
+            cx.error(
+                codes::DUPLICATE_NAME,
+                format!("job `{name}` lists scrape protocol `{v}` twice"),
+                p.span(),
+                "Prometheus refuses a protocol listed twice",
+            );
+        }
+        seen.push(v.clone());
+    }
+    seen
 }
 
 fn scrape_settings(cx: &mut Cx, j: &RawJob, name: &str, scheme: &str) -> ScrapeSettings {
@@ -656,6 +693,7 @@ fn scrape_settings(cx: &mut Cx, j: &RawJob, name: &str, scheme: &str) -> ScrapeS
         sample_limit,
         label_limit,
         proxy_url: j.proxy_url.as_ref().map(|u| u.get_ref().clone()),
+        scrape_protocols: scrape_protocols(cx, j, name),
         auth,
         tls,
     }

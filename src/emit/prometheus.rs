@@ -51,6 +51,8 @@ struct ScrapeConfig<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     scrape_timeout: Option<String>,
     metrics_path: &'a str,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    scrape_protocols: &'a [String],
     #[serde(skip_serializing_if = "super::is_false")]
     honor_labels: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -251,6 +253,7 @@ pub fn emit(m: &Model) -> String {
                 scrape_timeout: (timeout != default_timeout || j.timeout.is_some())
                     .then(|| timeout.to_string()),
                 metrics_path: &j.metrics_path,
+                scrape_protocols: &j.scrape_protocols,
                 honor_labels: j.honor_labels,
                 honor_timestamps: (!j.honor_timestamps).then_some(false),
                 scheme: &j.scheme,
@@ -331,4 +334,22 @@ fn authorization(c: &Credentials) -> Option<Authorization<'_>> {
     c.bearer_token_file.as_deref().map(|f| Authorization {
         credentials_file: f,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    /// Keys the promtool of CI (2.42) does not know yet are written where newer releases
+    /// read them, in the order given.
+    #[test]
+    fn scrape_protocols_are_written_in_order_for_2_49() {
+        let text = "[project]\nname = \"p\"\n\n[prometheus]\nversion = \"2.49\"\n\n[[job]]\nname = \"api\"\ntargets = [\"localhost:8080\"]\nscrape_protocols = [\"OpenMetricsText1.0.0\", \"PrometheusText0.0.4\"]\n";
+        let src = crate::diag::source::Source::new("monitoring.toml", text.to_string());
+        let mut diags = crate::diag::Diags::default();
+        let m = crate::compile(&src, &mut diags).expect("the config compiles");
+        let yml = super::emit(&m);
+        assert!(
+            yml.contains("- job_name: api\n  metrics_path: /metrics\n  scrape_protocols:\n  - OpenMetricsText1.0.0\n  - PrometheusText0.0.4\n"),
+            "{yml}"
+        );
+    }
 }

@@ -222,6 +222,11 @@ pub struct RawJob {
     pub label_limit: Option<S<i64>>,
     /// The proxy of the scrapes, an `http(s)://` URL without credentials.
     pub proxy_url: Option<S<String>>,
+    /// The exposition formats asked for, in order of preference (`PrometheusProto`,
+    /// `OpenMetricsText1.0.0`, `OpenMetricsText0.0.1`, `PrometheusText0.0.4`); Prometheus
+    /// 2.49 or later. Default: Prometheus' own order.
+    #[serde(default)]
+    pub scrape_protocols: Vec<S<String>>,
     /// Basic-auth user. `basic_auth` is written only when this is set.
     pub username: Option<S<String>>,
     /// Refused (CM601): secrets are given as files (`password_file`) only.
