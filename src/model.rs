@@ -141,6 +141,23 @@ pub enum Discovery {
         token_file: Option<String>,
         refresh: Option<Duration>,
     },
+    Ec2 {
+        region: Option<String>,
+        port: Option<u16>,
+        /// Filter names and their values.
+        filters: Vec<(String, Vec<String>)>,
+        role_arn: Option<String>,
+        profile: Option<String>,
+        refresh: Option<Duration>,
+    },
+    Kubernetes {
+        role: String,
+        api_server: Option<String>,
+        kubeconfig_file: Option<String>,
+        namespaces: Vec<String>,
+        label_selector: Option<String>,
+        field_selector: Option<String>,
+    },
 }
 
 /// Targets with their labels, as a `file_sd` file holds them.

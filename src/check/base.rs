@@ -430,7 +430,7 @@ fn job(cx: &mut Cx, j: &RawJob, global_interval: Duration, endpoints: &mut Endpo
             Some(t) => (t.span(), "expected at least one `host:port`"),
             None => (
                 j.name.span(),
-                "list `targets`, or discover them (`file_sd`, `dns_sd`, `consul_sd`)",
+                "list `targets`, or discover them (`file_sd`, `dns_sd`, `consul_sd`, `ec2_sd`, `kubernetes_sd`)",
             ),
         };
         cx.error(

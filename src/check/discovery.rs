@@ -4,7 +4,7 @@
 
 use super::Cx;
 use crate::codes;
-use crate::load::{RawConsulSd, RawDnsSd, RawFileSd, RawJob, S};
+use crate::load::{RawConsulSd, RawDnsSd, RawEc2Sd, RawFileSd, RawJob, RawKubernetesSd, S};
 use crate::model::{Discovery, TargetGroup};
 use crate::quantity::Duration;
 
@@ -58,6 +58,8 @@ pub fn job_discovery(cx: &mut Cx, j: &RawJob, job: &str) -> (Vec<Discovery>, Vec
     }
     out.extend(j.dns_sd.iter().map(|d| dns_sd(cx, d.get_ref(), job)));
     out.extend(j.consul_sd.iter().map(|c| consul_sd(cx, c.get_ref())));
+    out.extend(j.ec2_sd.iter().map(|e| ec2_sd(cx, e.get_ref())));
+    out.extend(j.kubernetes_sd.iter().map(|k| kubernetes_sd(cx, k, job)));
     (out, groups)
 }
 
@@ -239,5 +241,100 @@ fn consul_sd(cx: &mut Cx, c: &RawConsulSd) -> Discovery {
         tags: list(&c.tags),
         token_file: text(&c.token_file),
         refresh: refresh(cx, c.refresh.as_ref()),
+    }
+}
+
+fn ec2_sd(cx: &mut Cx, e: &RawEc2Sd) -> Discovery {
+    cx.no_plaintext_help(
+        e.secret_key.as_ref(),
+        "secret_key",
+        "leave credentials to the instance profile, or name a `profile` of the server's shared credentials file, or a `role_arn`",
+    );
+    let port = e
+        .port
+        .as_ref()
+        .and_then(|p| match u16::try_from(*p.get_ref()) {
+            Ok(n) if n > 0 => Some(n),
+            _ => {
+                cx.error(
+                    codes::BAD_ADDRESS,
+                    format!("port {} is out of range", p.get_ref()),
+                    p.span(),
+                    "expected 1 to 65535",
+                );
+                None
+            }
+        });
+    let text = |v: &Option<S<String>>| v.as_ref().map(|v| v.get_ref().clone());
+    let filters = e
+        .filters
+        .iter()
+        .map(|f| {
+            let f = f.get_ref();
+            if f.values.is_empty() {
+                cx.error(
+                    codes::EMPTY_VALUE,
+                    format!("EC2 filter `{}` has no values", f.name.get_ref()),
+                    f.name.span(),
+                    "expected at least one value",
+                );
+            }
+            let values = f.values.iter().map(|v| v.get_ref().clone()).collect();
+            (f.name.get_ref().clone(), values)
+        })
+        .collect();
+    Discovery::Ec2 {
+        region: text(&e.region),
+        port,
+        filters,
+        role_arn: text(&e.role_arn),
+        profile: text(&e.profile),
+        refresh: refresh(cx, e.refresh.as_ref()),
+    }
+}
+
+/// The roles Prometheus' Kubernetes discovery knows.
+const ROLES: &[&str] = &[
+    "node",
+    "service",
+    "pod",
+    "endpoints",
+    "endpointslice",
+    "ingress",
+];
+
+fn kubernetes_sd(cx: &mut Cx, k: &S<RawKubernetesSd>, job: &str) -> Discovery {
+    let raw = k.get_ref();
+    let role = raw.role.get_ref();
+    if !ROLES.contains(&role.as_str()) {
+        cx.error(
+            codes::UNKNOWN_CHOICE,
+            format!("job `{job}`: unknown Kubernetes role `{role}`"),
+            raw.role.span(),
+            "expected `node`, `service`, `pod`, `endpoints`, `endpointslice` or `ingress`",
+        );
+    }
+    if let Some(u) = &raw.api_server {
+        super::base::url(cx, u);
+    }
+    if let Some(f) = &raw.kubeconfig_file {
+        super::base::absolute_file(cx, f, "kubeconfig_file");
+        if raw.api_server.is_some() {
+            cx.error(
+                codes::CONFLICTING_SETTINGS,
+                format!("job `{job}`: `kubeconfig_file` and `api_server` together"),
+                f.span(),
+                "Prometheus refuses both: the kubeconfig names its API server",
+            );
+        }
+    }
+    let text = |v: &Option<S<String>>| v.as_ref().map(|v| v.get_ref().clone());
+    Discovery::Kubernetes {
+        role: role.clone(),
+        api_server: text(&raw.api_server),
+        kubeconfig_file: text(&raw.kubeconfig_file),
+        namespaces: raw.namespaces.iter().map(|n| n.get_ref().clone()).collect(),
+        label_selector: text(&raw.label_selector),
+        field_selector: text(&raw.field_selector),
     }
 }

@@ -75,6 +75,10 @@ struct ScrapeConfig<'a> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     consul_sd_configs: Vec<ConsulSd<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    ec2_sd_configs: Vec<Ec2Sd<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    kubernetes_sd_configs: Vec<KubernetesSd<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     static_configs: Vec<StaticConfig<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     relabel_configs: Vec<RelabelConfig<'a>>,
@@ -122,13 +126,71 @@ struct ConsulSd<'a> {
     refresh_interval: Option<String>,
 }
 
+#[derive(Serialize)]
+struct Ec2Sd<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role_arn: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    profile: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refresh_interval: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    port: Option<u16>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    filters: Vec<Ec2Filter<'a>>,
+}
+
+#[derive(Serialize)]
+struct Ec2Filter<'a> {
+    name: &'a str,
+    values: &'a [String],
+}
+
+#[derive(Serialize)]
+struct KubernetesSd<'a> {
+    role: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    api_server: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kubeconfig_file: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    namespaces: Option<Namespaces<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    selectors: Vec<Selector<'a>>,
+}
+
+#[derive(Serialize)]
+struct Namespaces<'a> {
+    names: &'a [String],
+}
+
+#[derive(Serialize)]
+struct Selector<'a> {
+    role: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+}
+
 /// The discoveries of a job, by kind.
-fn discovery(j: &Job) -> (Vec<FileSd<'_>>, Vec<DnsSd<'_>>, Vec<ConsulSd<'_>>) {
-    let (mut files, mut dns, mut consul) = (Vec::new(), Vec::new(), Vec::new());
+#[derive(Default)]
+struct Discoveries<'a> {
+    files: Vec<FileSd<'a>>,
+    dns: Vec<DnsSd<'a>>,
+    consul: Vec<ConsulSd<'a>>,
+    ec2: Vec<Ec2Sd<'a>>,
+    kubernetes: Vec<KubernetesSd<'a>>,
+}
+
+fn discovery(j: &Job) -> Discoveries<'_> {
+    let mut out = Discoveries::default();
     let every = |r: &Option<Duration>| r.map(|d| d.to_string());
     for d in &j.discovery {
         match d {
-            Discovery::File { files: f, refresh } => files.push(FileSd {
+            Discovery::File { files: f, refresh } => out.files.push(FileSd {
                 files: f,
                 refresh_interval: every(refresh),
             }),
@@ -137,7 +199,7 @@ fn discovery(j: &Job) -> (Vec<FileSd<'_>>, Vec<DnsSd<'_>>, Vec<ConsulSd<'_>>) {
                 record,
                 port,
                 refresh,
-            } => dns.push(DnsSd {
+            } => out.dns.push(DnsSd {
                 names,
                 record,
                 port: *port,
@@ -151,7 +213,7 @@ fn discovery(j: &Job) -> (Vec<FileSd<'_>>, Vec<DnsSd<'_>>, Vec<ConsulSd<'_>>) {
                 tags,
                 token_file,
                 refresh,
-            } => consul.push(ConsulSd {
+            } => out.consul.push(ConsulSd {
                 server: server.as_deref(),
                 scheme: scheme.as_deref(),
                 datacenter: datacenter.as_deref(),
@@ -162,9 +224,49 @@ fn discovery(j: &Job) -> (Vec<FileSd<'_>>, Vec<DnsSd<'_>>, Vec<ConsulSd<'_>>) {
                 }),
                 refresh_interval: every(refresh),
             }),
+            Discovery::Ec2 {
+                region,
+                port,
+                filters,
+                role_arn,
+                profile,
+                refresh,
+            } => out.ec2.push(Ec2Sd {
+                region: region.as_deref(),
+                role_arn: role_arn.as_deref(),
+                profile: profile.as_deref(),
+                refresh_interval: every(refresh),
+                port: *port,
+                filters: filters
+                    .iter()
+                    .map(|(name, values)| Ec2Filter { name, values })
+                    .collect(),
+            }),
+            Discovery::Kubernetes {
+                role,
+                api_server,
+                kubeconfig_file,
+                namespaces,
+                label_selector,
+                field_selector,
+            } => out.kubernetes.push(KubernetesSd {
+                role,
+                api_server: api_server.as_deref(),
+                kubeconfig_file: kubeconfig_file.as_deref(),
+                namespaces: (!namespaces.is_empty()).then_some(Namespaces { names: namespaces }),
+                selectors: if label_selector.is_some() || field_selector.is_some() {
+                    vec![Selector {
+                        role,
+                        label: label_selector.as_deref(),
+                        field: field_selector.as_deref(),
+                    }]
+                } else {
+                    Vec::new()
+                },
+            }),
         }
     }
-    (files, dns, consul)
+    out
 }
 
 #[derive(Serialize)]
@@ -246,7 +348,7 @@ pub fn emit(m: &Model) -> String {
             // the global timeout gets its own.
             let timeout = j.timeout.unwrap_or(p.scrape_timeout).min(interval);
             let default_timeout: Duration = p.scrape_timeout.min(p.scrape_interval);
-            let (file_sd_configs, dns_sd_configs, consul_sd_configs) = discovery(j);
+            let sd = discovery(j);
             ScrapeConfig {
                 job_name: &j.name,
                 scrape_interval: j.interval.map(|d| d.to_string()),
@@ -268,9 +370,11 @@ pub fn emit(m: &Model) -> String {
                     insecure_skip_verify: t.insecure_skip_verify,
                 }),
                 proxy_url: j.proxy_url.as_deref(),
-                file_sd_configs,
-                dns_sd_configs,
-                consul_sd_configs,
+                file_sd_configs: sd.files,
+                dns_sd_configs: sd.dns,
+                consul_sd_configs: sd.consul,
+                ec2_sd_configs: sd.ec2,
+                kubernetes_sd_configs: sd.kubernetes,
                 // A job that only discovers its targets has no static ones; its `labels`
                 // then go on through relabeling only if the user writes it.
                 static_configs: if j.targets.is_empty() {

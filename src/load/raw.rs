@@ -268,6 +268,59 @@ pub struct RawJob {
     /// Targets from a Consul catalog (`consul_sd_configs`). Default: `[]`.
     #[serde(default)]
     pub consul_sd: Vec<S<RawConsulSd>>,
+    /// Targets from EC2 instances (`ec2_sd_configs`). Default: `[]`.
+    #[serde(default)]
+    pub ec2_sd: Vec<S<RawEc2Sd>>,
+    /// Targets from a Kubernetes API (`kubernetes_sd_configs`). Default: `[]`.
+    #[serde(default)]
+    pub kubernetes_sd: Vec<S<RawKubernetesSd>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawEc2Sd {
+    /// The AWS region. Default: the instance's own, from its metadata.
+    pub region: Option<S<String>>,
+    /// The port scraped on each instance's private IP. Default: `80`.
+    pub port: Option<S<i64>>,
+    /// Instance filters, such as `{ name = "tag:env", values = ["prod"] }`. Default: `[]`.
+    #[serde(default)]
+    pub filters: Vec<S<RawEc2Filter>>,
+    /// A role to assume.
+    pub role_arn: Option<S<String>>,
+    /// A profile of the shared credentials file.
+    pub profile: Option<S<String>>,
+    /// Refused (CM601): credentials come from the instance profile, `profile` or `role_arn`.
+    pub secret_key: Option<S<String>>,
+    /// Default: `"60s"`.
+    pub refresh: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawEc2Filter {
+    /// Required. An EC2 filter name (`tag:env`, `instance-state-name`).
+    pub name: S<String>,
+    /// Required. Values any of which matches.
+    pub values: Vec<S<String>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawKubernetesSd {
+    /// Required. `node`, `service`, `pod`, `endpoints`, `endpointslice` or `ingress`.
+    pub role: S<String>,
+    /// The API server's URL. Default: in-cluster configuration.
+    pub api_server: Option<S<String>>,
+    /// A kubeconfig file (absolute path); not with `api_server`.
+    pub kubeconfig_file: Option<S<String>>,
+    /// Namespaces to watch. Default: every namespace.
+    #[serde(default)]
+    pub namespaces: Vec<S<String>>,
+    /// Label selector, such as `app=api` (written as a selector of the role).
+    pub label_selector: Option<S<String>>,
+    /// Field selector, such as `status.phase=Running`.
+    pub field_selector: Option<S<String>>,
 }
 
 impl RawJob {
@@ -280,7 +333,11 @@ impl RawJob {
 
     /// Whether the job discovers targets.
     pub fn discovers(&self) -> bool {
-        !self.file_sd.is_empty() || !self.dns_sd.is_empty() || !self.consul_sd.is_empty()
+        !self.file_sd.is_empty()
+            || !self.dns_sd.is_empty()
+            || !self.consul_sd.is_empty()
+            || !self.ec2_sd.is_empty()
+            || !self.kubernetes_sd.is_empty()
     }
 }
 
