@@ -418,14 +418,24 @@ pub fn jobs(cx: &mut Cx, raw: &RawConfig, global_interval: Duration) -> Vec<Job>
     let mut endpoints = Endpoints::new();
     raw.jobs
         .iter()
-        .map(|j| job(cx, j.get_ref(), global_interval, &mut endpoints))
+        .map(|j| {
+            // A `targets` of the wrong type was reported and removed: it is not also missing.
+            let removed = cx.was_removed(&j.span(), "targets");
+            job(cx, j.get_ref(), global_interval, &mut endpoints, removed)
+        })
         .collect()
 }
 
 /// One `[[job]]`; `endpoints` holds the targets of the jobs before it.
-fn job(cx: &mut Cx, j: &RawJob, global_interval: Duration, endpoints: &mut Endpoints) -> Job {
+fn job(
+    cx: &mut Cx,
+    j: &RawJob,
+    global_interval: Duration,
+    endpoints: &mut Endpoints,
+    targets_removed: bool,
+) -> Job {
     let name = cx.name(&j.name, "job");
-    if j.target_list().is_empty() && !j.discovers() {
+    if j.target_list().is_empty() && !j.discovers() && !targets_removed {
         let (span, label) = match &j.targets {
             Some(t) => (t.span(), "expected at least one `host:port`"),
             None => (
