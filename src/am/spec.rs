@@ -188,7 +188,7 @@ const SLACK_CONFIRM: &[Opt] = &[
     o("dismiss_text", Ty::Tmpl),
 ];
 
-const SLACK_ACTION: &[Opt] = &[
+pub static SLACK_ACTION: &[Opt] = &[
     o("type", Ty::Tmpl),
     o("text", Ty::Tmpl),
     o("url", Ty::Tmpl),
@@ -201,7 +201,7 @@ const SLACK_ACTION: &[Opt] = &[
 const PD_LINK: &[Opt] = &[o("href", Ty::Tmpl), o("text", Ty::Tmpl)];
 const PD_IMAGE: &[Opt] = &[o("src", Ty::Tmpl), o("alt", Ty::Tmpl), o("href", Ty::Tmpl)];
 
-const OPSGENIE_RESPONDER: &[Opt] = &[
+pub static OPSGENIE_RESPONDER: &[Opt] = &[
     o("id", Ty::Tmpl),
     o("name", Ty::Tmpl),
     o("username", Ty::Tmpl),

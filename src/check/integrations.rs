@@ -229,21 +229,71 @@ fn value(
             }
             Some(Value::Object(m))
         }
-        Ty::Objs(inner) => match val.get_ref() {
-            Any::List(items) => {
-                let w = format!("`{}` of {what}", k.get_ref());
-                Some(Value::Array(
-                    items
-                        .iter()
-                        .map(|i| Value::Object(table(cx, inner, i, &w, v)))
-                        .collect(),
-                ))
-            }
-            _ => {
-                wrong(cx, val, k, "a list of tables");
-                None
-            }
-        },
+        Ty::Objs(inner) => objs(cx, inner, k, val, what, v),
+    }
+}
+
+/// A list of tables, each read against `inner`.
+fn objs(
+    cx: &mut Cx,
+    inner: &[Opt],
+    k: &S<String>,
+    val: &S<Any>,
+    what: &str,
+    v: AmVersion,
+) -> Option<Value> {
+    match val.get_ref() {
+        Any::List(items) => {
+            let w = format!("`{}` of {what}", k.get_ref());
+            Some(Value::Array(
+                items
+                    .iter()
+                    .map(|i| {
+                        let m = table(cx, inner, i, &w, v);
+                        item_rules(cx, inner, &m, i.span(), &w);
+                        Value::Object(m)
+                    })
+                    .collect(),
+            ))
+        }
+        _ => {
+            wrong(cx, val, k, "a list of tables");
+            None
+        }
+    }
+}
+
+/// What Alertmanager needs of an item of a list: a Slack action's `type`, `text`, and `url`
+/// or `name`; an Opsgenie responder's `type`, and its `id`, `name` or `username`.
+fn item_rules(
+    cx: &mut Cx,
+    inner: &[Opt],
+    m: &Map<String, Value>,
+    at: std::ops::Range<usize>,
+    what: &str,
+) {
+    let set = |k: &str| {
+        m.get(k)
+            .and_then(Value::as_str)
+            .is_some_and(|s| !s.is_empty())
+    };
+    let needs: &[&[&str]] = if std::ptr::eq(inner, crate::am::spec::SLACK_ACTION) {
+        &[&["type"], &["text"], &["url", "name"]]
+    } else if std::ptr::eq(inner, crate::am::spec::OPSGENIE_RESPONDER) {
+        &[&["type"], &["id", "name", "username"]]
+    } else {
+        &[]
+    };
+    for group in needs {
+        if !group.iter().any(|k| set(k)) {
+            let names: Vec<String> = group.iter().map(|k| format!("`{k}`")).collect();
+            cx.error(
+                codes::MISSING_KEY,
+                format!("an item of {what} needs {}", names.join(" or ")),
+                at.clone(),
+                "Alertmanager refuses the configuration without it",
+            );
+        }
     }
 }
 

@@ -127,7 +127,10 @@ fn has(options: &Map<String, Value>, g: &Globals, key: &str) -> bool {
     match key.strip_prefix("global.") {
         Some("slack_api_url_file") => g.slack_api_url_file,
         Some(k) => g.global.contains_key(k),
-        None => options.contains_key(key),
+        // Alertmanager takes an empty value for none.
+        None => options
+            .get(key)
+            .is_some_and(|v| v.as_str().is_none_or(|s| !s.is_empty())),
     }
 }
 
@@ -146,7 +149,8 @@ fn needs(
             continue;
         }
         // A key removed as a plain secret or as too new was reported already.
-        let written = |k: &str| t.get_ref().get(k).is_some();
+        let empty = |k: &str| options.get(k).and_then(Value::as_str) == Some("");
+        let written = |k: &str| t.get_ref().get(k).is_some() && !empty(k);
         let secret_of = |o: &spec::Opt| matches!(o.ty, spec::Ty::Secret(f) if group.contains(&f));
         if group.iter().any(|k| written(k))
             || spec.opts.iter().any(|o| secret_of(o) && written(o.key))
