@@ -400,7 +400,14 @@ fn credentials(cx: &mut Cx, c: RawCredentials, what: &str) -> Credentials {
 /// A file Prometheus reads (a secret, a certificate): an absolute path, as the server's
 /// working directory is not the config's.
 pub(super) fn absolute_file(cx: &mut Cx, f: &S<String>, key: &str) {
-    if !f.get_ref().starts_with('/') {
+    if f.get_ref().contains(char::is_control) {
+        cx.error(
+            codes::UNUSABLE_PATH,
+            format!("`{key}` holds a control character"),
+            f.span(),
+            "no file the server reads has one in its path",
+        );
+    } else if !f.get_ref().starts_with('/') {
         cx.error(
             codes::UNUSABLE_PATH,
             format!("`{key}` must be an absolute path"),

@@ -58,7 +58,7 @@ pub fn job_discovery(cx: &mut Cx, j: &RawJob, job: &str) -> (Vec<Discovery>, Vec
     }
     out.extend(j.dns_sd.iter().map(|d| dns_sd(cx, d.get_ref(), job)));
     out.extend(j.consul_sd.iter().map(|c| consul_sd(cx, c.get_ref())));
-    out.extend(j.ec2_sd.iter().map(|e| ec2_sd(cx, e.get_ref())));
+    out.extend(j.ec2_sd.iter().map(|e| ec2_sd(cx, e, job)));
     out.extend(j.kubernetes_sd.iter().map(|k| kubernetes_sd(cx, k, job)));
     (out, groups)
 }
@@ -244,7 +244,21 @@ fn consul_sd(cx: &mut Cx, c: &RawConsulSd) -> Discovery {
     }
 }
 
-fn ec2_sd(cx: &mut Cx, e: &RawEc2Sd) -> Discovery {
+fn ec2_sd(cx: &mut Cx, raw: &S<RawEc2Sd>, job: &str) -> Discovery {
+    let e = raw.get_ref();
+    // Without a region, Prometheus asks the instance's metadata, and refuses the whole
+    // configuration on a machine that is not in EC2 (promtool in CI, for one).
+    if e.region
+        .as_ref()
+        .is_none_or(|r| r.get_ref().trim().is_empty())
+    {
+        cx.error(
+            codes::MISSING_KEY,
+            format!("job `{job}`: `ec2_sd` needs a `region`"),
+            e.region.as_ref().map_or(raw.span(), S::span),
+            "Prometheus refuses it without one wherever EC2's metadata cannot be reached",
+        );
+    }
     cx.no_plaintext_help(
         e.secret_key.as_ref(),
         "secret_key",

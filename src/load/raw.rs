@@ -279,7 +279,7 @@ pub struct RawJob {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawEc2Sd {
-    /// The AWS region. Default: the instance's own, from its metadata.
+    /// Required. The AWS region.
     pub region: Option<S<String>>,
     /// The port scraped on each instance's private IP. Default: `80`.
     pub port: Option<S<i64>>,
