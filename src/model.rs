@@ -110,12 +110,10 @@ pub struct Job {
     pub target_groups: Vec<TargetGroup>,
 }
 
-impl Job {
-    /// The file ccmon writes the job's [`TargetGroup`]s into, relative to `prometheus.yml`
-    /// (Prometheus resolves `file_sd` paths against its folder).
-    pub fn targets_file(&self) -> String {
-        format!("targets/{}.yml", self.name)
-    }
+/// The file ccmon writes a job's [`TargetGroup`]s into, relative to `prometheus.yml`
+/// (Prometheus resolves `file_sd` paths against its folder).
+pub fn targets_file(job: &str) -> String {
+    format!("targets/{job}.yml")
 }
 
 /// A service discovery of a job.

@@ -154,7 +154,7 @@ pub fn check_with_tools(model: &Model, diags: &mut Diags, locate: Locate) {
     }
     let out = dir.join("out");
     if on_path("promtool") {
-        let config = match prometheus_with_stand_ins(model, &out, &dir) {
+        let config = match prometheus_with_stand_ins(&out, &dir) {
             Ok(c) => c,
             Err(e) => {
                 diags.push(Diagnostic::error(
@@ -204,66 +204,52 @@ pub fn check_with_tools(model: &Model, diags: &mut Diags, locate: Locate) {
     let _ = fs::remove_dir_all(&dir);
 }
 
-/// The files on the Prometheus server that `prometheus.yml` names and promtool checks exist:
-/// TLS files, passwords and tokens of the jobs and remote writes.
-fn server_files(model: &Model) -> Vec<&str> {
-    fn creds(c: &crate::model::Credentials) -> impl Iterator<Item = &str> {
-        [&c.password_file, &c.bearer_token_file]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-    }
-    let mut files = Vec::new();
-    for j in &model.jobs {
-        files.extend(creds(&j.auth));
-        if let Some(t) = &j.tls {
-            files.extend(
-                [&t.ca_file, &t.cert_file, &t.key_file]
-                    .into_iter()
-                    .flatten()
-                    .map(String::as_str),
-            );
-        }
-        for d in &j.discovery {
-            if let crate::model::Discovery::Consul {
-                token_file: Some(f),
-                ..
-            } = d
-            {
-                files.push(f.as_str());
+/// The keys of `prometheus.yml` that name a file of the server whose existence promtool
+/// checks: TLS files, passwords and tokens (of jobs, discoveries and remote writes).
+const SERVER_FILE_KEYS: [&str; 6] = [
+    "ca_file: ",
+    "cert_file: ",
+    "key_file: ",
+    "password_file: ",
+    "credentials_file: ",
+    "bearer_token_file: ",
+];
+
+/// `prometheus.yml` text with a stand-in file under `dir` for every absolute path of the
+/// server it names (see [`SERVER_FILE_KEYS`]), as this machine is not the server.
+pub fn with_stand_ins(text: &str, dir: &Path) -> std::io::Result<String> {
+    let mut out = String::with_capacity(text.len());
+    for (n, line) in text.lines().enumerate() {
+        let at = SERVER_FILE_KEYS
+            .iter()
+            .find_map(|k| line.find(k).map(|i| i + k.len()));
+        let value = at.map(|i| line[i..].trim_matches(|c| c == '"' || c == '\''));
+        match (at, value) {
+            (Some(i), Some(v)) if v.starts_with('/') => {
+                let stand_in = dir.join(format!("server-file-{n}"));
+                fs::write(&stand_in, "stand-in\n")?;
+                out.push_str(&line[..i]);
+                out.push_str(&stand_in.display().to_string());
             }
+            _ => out.push_str(line),
         }
+        out.push('\n');
     }
-    for rw in &model.prometheus.remote_write {
-        files.extend(creds(&rw.auth));
-    }
-    files.sort_unstable();
-    files.dedup();
-    files
+    Ok(out)
 }
 
 /// The `prometheus.yml` promtool checks: the rendered one, or, when it names files of the
 /// server, a copy beside it (so that rule and target files resolve alike) naming stand-ins
-/// for them under `dir`, as this machine is not the server.
-pub fn prometheus_with_stand_ins(
-    model: &Model,
-    out: &Path,
-    dir: &Path,
-) -> std::io::Result<PathBuf> {
+/// for them under `dir`.
+pub fn prometheus_with_stand_ins(out: &Path, dir: &Path) -> std::io::Result<PathBuf> {
     let rendered = out.join("prometheus/prometheus.yml");
-    let files = server_files(model);
-    if files.is_empty() {
+    let text = fs::read_to_string(&rendered)?;
+    let checked = with_stand_ins(&text, dir)?;
+    if checked == text {
         return Ok(rendered);
     }
-    let mut text = fs::read_to_string(&rendered)?;
-    for (n, f) in files.iter().enumerate() {
-        let stand_in = dir.join(format!("server-file-{n}"));
-        fs::write(&stand_in, "stand-in\n")?;
-        // Each path is a whole YAML scalar on its own line, after `key: `.
-        text = text.replace(&format!(": {f}\n"), &format!(": {}\n", stand_in.display()));
-    }
     let copy = out.join("prometheus/prometheus.check.yml");
-    fs::write(&copy, text)?;
+    fs::write(&copy, checked)?;
     Ok(copy)
 }
 

@@ -2151,36 +2151,6 @@ fn put(path: &Path, text: &str) {
     let _ = fs::write(path, text);
 }
 
-/// `prometheus.yml` with stand-ins, under `dir`, for the server's files it names by absolute
-/// path (certificates, passwords, tokens): promtool checks that they exist, and this machine
-/// is not the server (as `validate --with-tools` does, see `tools::prometheus_with_stand_ins`).
-fn with_stand_ins(text: &str, dir: &Path) -> String {
-    const KEYS: [&str; 6] = [
-        "ca_file: ",
-        "cert_file: ",
-        "key_file: ",
-        "password_file: ",
-        "credentials_file: ",
-        "bearer_token_file: ",
-    ];
-    let mut out = String::with_capacity(text.len());
-    for (n, line) in text.lines().enumerate() {
-        let hit = KEYS.iter().find_map(|k| line.find(k).map(|i| i + k.len()));
-        let value = hit.map(|i| line[i..].trim_matches(|c| c == '"' || c == '\''));
-        match (hit, value) {
-            (Some(i), Some(v)) if v.starts_with('/') => {
-                let f = dir.join(format!("stand-in-{n}"));
-                put(&f, "stand-in\n");
-                out.push_str(&line[..i]);
-                out.push_str(&f.display().to_string());
-            }
-            _ => out.push_str(line),
-        }
-        out.push('\n');
-    }
-    out
-}
-
 impl Harness {
     fn fresh(&mut self, tag: &str) -> PathBuf {
         self.serial += 1;
@@ -2388,7 +2358,9 @@ impl Harness {
             let d = self.fresh("prom");
             for (p, t) in fs {
                 if p == "prometheus/prometheus.yml" {
-                    put(&d.join(p), &with_stand_ins(t, &d));
+                    // promtool checks that the server's files it names exist, as
+                    // `validate --with-tools` has it do: they get stand-ins.
+                    put(&d.join(p), &ccmon::tools::with_stand_ins(t, &d).unwrap());
                 } else {
                     put(&d.join(p), t);
                 }

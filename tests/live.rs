@@ -96,6 +96,24 @@ fn webhook() -> (Stub, Arc<Mutex<Vec<String>>>) {
     (s, got)
 }
 
+/// Prometheus on the rendered `prometheus.yml` in `out`, its data and log in `d`.
+fn prometheus(out: &std::path::Path, d: &std::path::Path, port: u16) -> Proc {
+    spawn(
+        "prometheus",
+        Command::new("prometheus")
+            .arg(format!(
+                "--config.file={}",
+                out.join("prometheus/prometheus.yml").display()
+            ))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                d.join("prom-data").display()
+            ))
+            .arg(format!("--web.listen-address=127.0.0.1:{port}")),
+        &d.join("prometheus.log"),
+    )
+}
+
 fn render(toml: &str, dir: &std::path::Path) -> ccmon::model::Model {
     let src = ccmon::diag::source::Source::new("live.toml", toml);
     let (m, _) = common::model_of(&src);
@@ -225,20 +243,7 @@ equal = ["job"]
             .arg("--cluster.listen-address="),
         &d.join("alertmanager.log"),
     );
-    let _prom = spawn(
-        "prometheus",
-        Command::new("prometheus")
-            .arg(format!(
-                "--config.file={}",
-                out.join("prometheus/prometheus.yml").display()
-            ))
-            .arg(format!(
-                "--storage.tsdb.path={}",
-                d.join("prom-data").display()
-            ))
-            .arg(format!("--web.listen-address=127.0.0.1:{prom_port}")),
-        &d.join("prometheus.log"),
-    );
+    let _prom = prometheus(&out, d, prom_port);
     let started = Instant::now();
     let arrived = wait_until(Duration::from_secs(45), || {
         oncall_got
@@ -573,20 +578,7 @@ key_file = "{d}/client.key"
     );
     let out = d.join("out");
     render(&toml, &out);
-    let _prom = spawn(
-        "prometheus",
-        Command::new("prometheus")
-            .arg(format!(
-                "--config.file={}",
-                out.join("prometheus/prometheus.yml").display()
-            ))
-            .arg(format!(
-                "--storage.tsdb.path={}",
-                d.join("prom-data").display()
-            ))
-            .arg(format!("--web.listen-address=127.0.0.1:{prom_port}")),
-        &d.join("prometheus.log"),
-    );
+    let _prom = prometheus(&out, d, prom_port);
     // `{job=~"discovered|tls"}`, URL-encoded.
     let series = "/api/v1/series?match%5B%5D=%7Bjob%3D~%22discovered%7Ctls%22%7D";
     let mut last = String::new();

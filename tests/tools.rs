@@ -22,8 +22,7 @@ fn promtool_accepts_config_and_rules_of_every_example() {
         let tmp = TempDir::new("promtool");
         render_to(&name, tmp.path());
         // The server's files a job names (certificates, tokens) get stand-ins.
-        let (m, _) = model_of(&example_source(&name));
-        let config = ccmon::tools::prometheus_with_stand_ins(&m, tmp.path(), tmp.path()).unwrap();
+        let config = ccmon::tools::prometheus_with_stand_ins(tmp.path(), tmp.path()).unwrap();
         let (ok, out) = run(Command::new("promtool")
             .arg("check")
             .arg("config")

@@ -397,6 +397,22 @@ fn credentials(cx: &mut Cx, c: RawCredentials, what: &str) -> Credentials {
     }
 }
 
+/// A port from 1 to 65535, or a CM204 error at it.
+pub(super) fn port_number(cx: &mut Cx, p: &S<i64>) -> Option<u16> {
+    match u16::try_from(*p.get_ref()) {
+        Ok(n) if n > 0 => Some(n),
+        _ => {
+            cx.error(
+                codes::BAD_ADDRESS,
+                format!("port {} is out of range", p.get_ref()),
+                p.span(),
+                "expected 1 to 65535",
+            );
+            None
+        }
+    }
+}
+
 /// A file Prometheus reads (a secret, a certificate): an absolute path, as the server's
 /// working directory is not the config's.
 pub(super) fn absolute_file(cx: &mut Cx, f: &S<String>, key: &str) {

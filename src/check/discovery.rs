@@ -52,7 +52,7 @@ pub fn job_discovery(cx: &mut Cx, j: &RawJob, job: &str) -> (Vec<Discovery>, Vec
             );
         }
         out.push(Discovery::File {
-            files: vec![format!("targets/{job}.yml")],
+            files: vec![crate::model::targets_file(job)],
             refresh,
         });
     }
@@ -173,18 +173,7 @@ fn dns_sd(cx: &mut Cx, d: &RawDnsSd, job: &str) -> Discovery {
     let port = d
         .port
         .as_ref()
-        .and_then(|p| match u16::try_from(*p.get_ref()) {
-            Ok(n) if n > 0 => Some(n),
-            _ => {
-                cx.error(
-                    codes::BAD_ADDRESS,
-                    format!("port {} is out of range", p.get_ref()),
-                    p.span(),
-                    "expected 1 to 65535",
-                );
-                None
-            }
-        });
+        .and_then(|p| super::base::port_number(cx, p));
     match (&d.port, record.as_str()) {
         (Some(p), "SRV") => cx.error(
             codes::KEY_NOT_FOR_KIND,
@@ -267,18 +256,7 @@ fn ec2_sd(cx: &mut Cx, raw: &S<RawEc2Sd>, job: &str) -> Discovery {
     let port = e
         .port
         .as_ref()
-        .and_then(|p| match u16::try_from(*p.get_ref()) {
-            Ok(n) if n > 0 => Some(n),
-            _ => {
-                cx.error(
-                    codes::BAD_ADDRESS,
-                    format!("port {} is out of range", p.get_ref()),
-                    p.span(),
-                    "expected 1 to 65535",
-                );
-                None
-            }
-        });
+        .and_then(|p| super::base::port_number(cx, p));
     let text = |v: &Option<S<String>>| v.as_ref().map(|v| v.get_ref().clone());
     let filters = e
         .filters

@@ -213,21 +213,9 @@ fn tls_settings(cx: &mut Cx, t: &crate::load::RawTls) -> Tls {
 }
 
 fn port(cx: &mut Cx, v: &Option<S<i64>>, default: u16) -> u16 {
-    match v {
-        None => default,
-        Some(p) => match u16::try_from(*p.get_ref()) {
-            Ok(x) if x > 0 => x,
-            _ => {
-                cx.error(
-                    codes::BAD_ADDRESS,
-                    format!("port {} is out of range", p.get_ref()),
-                    p.span(),
-                    "expected 1 to 65535",
-                );
-                default
-            }
-        },
-    }
+    v.as_ref()
+        .and_then(|p| super::base::port_number(cx, p))
+        .unwrap_or(default)
 }
 
 pub fn proxy(cx: &mut Cx, raw: &RawConfig, project: &Project, jobs: &[Job]) -> Option<Proxy> {

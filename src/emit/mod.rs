@@ -110,7 +110,7 @@ fn emit_rest(model: &Model) -> Bundle {
     b.add("prometheus/prometheus.yml", prometheus::emit(model));
     for j in model.jobs.iter().filter(|j| !j.target_groups.is_empty()) {
         b.add(
-            format!("prometheus/{}", j.targets_file()),
+            format!("prometheus/{}", crate::model::targets_file(&j.name)),
             yaml(&j.target_groups),
         );
     }
