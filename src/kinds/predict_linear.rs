@@ -95,10 +95,13 @@ impl Kind for PredictLinear {
             let values = format!("{}{}1x{n}", fmt_num(start), if step > 0.0 { "+" } else { "-" });
             Case::single(&self.metric.metric, &labels, values, predicted)
         };
+        // The trend keeps going: the firing side must already hold `for` before `eval`, so
+        // the prediction is `f` then and further past the bound at `eval`.
+        let held = step * minutes(c.for_) as f64;
         Ok(Cases {
             onset: Onset::Unknown,
             eval,
-            fire: case(f),
+            fire: case(f + held),
             silent: Some(case(s)),
             fire_shows: format!("predicted {}", fmt_num(f)),
             silent_shows: format!("predicted {}", fmt_num(s)),
