@@ -175,7 +175,7 @@ const SIGV4: &[Opt] = &[
     o("role_arn", Ty::Str),
 ];
 
-const SLACK_FIELD: &[Opt] = &[
+pub static SLACK_FIELD: &[Opt] = &[
     o("title", Ty::Tmpl),
     o("value", Ty::Tmpl),
     o("short", Ty::Bool),

@@ -264,7 +264,8 @@ fn objs(
 }
 
 /// What Alertmanager needs of an item of a list: a Slack action's `type`, `text`, and `url`
-/// or `name`; an Opsgenie responder's `type`, and its `id`, `name` or `username`.
+/// or `name`; a Slack field's `title` and `value`; an Opsgenie responder's `type`, and its
+/// `id`, `name` or `username`.
 fn item_rules(
     cx: &mut Cx,
     inner: &[Opt],
@@ -279,6 +280,8 @@ fn item_rules(
     };
     let needs: &[&[&str]] = if std::ptr::eq(inner, crate::am::spec::SLACK_ACTION) {
         &[&["type"], &["text"], &["url", "name"]]
+    } else if std::ptr::eq(inner, crate::am::spec::SLACK_FIELD) {
+        &[&["title"], &["value"]]
     } else if std::ptr::eq(inner, crate::am::spec::OPSGENIE_RESPONDER) {
         &[&["type"], &["id", "name", "username"]]
     } else {
