@@ -95,6 +95,23 @@ enum Command {
         #[arg(long, default_value = "UTC")]
         timezone: String,
     },
+    /// After a deploy: ask the running Prometheus and Alertmanager whether they run what
+    /// ccmon renders and are well (exit 0 healthy, 1 unhealthy, 2 trouble).
+    Health {
+        #[arg(default_value = "monitoring.toml")]
+        config: PathBuf,
+        /// Prometheus' URL (plain HTTP). Default: its listen address in the config.
+        #[arg(long)]
+        prometheus: Option<String>,
+        /// Alertmanager's URL (plain HTTP). Default: its listen address in the config.
+        #[arg(long)]
+        alertmanager: Option<String>,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+        format: DiffFormat,
+        /// Ask again every 5 seconds until healthy or this long has passed (`2m`).
+        #[arg(long)]
+        wait: Option<String>,
+    },
     /// Print the JSON schema of monitoring.toml (for editors; committed in schema/).
     Schema,
 }
@@ -191,6 +208,13 @@ fn run(cmd: Command) -> u8 {
             any_time,
             timezone,
         } => routes(&config, at.as_deref(), any_time, &timezone),
+        Command::Health {
+            config,
+            prometheus,
+            alertmanager,
+            format,
+            wait,
+        } => health(&config, prometheus, alertmanager, format, wait.as_deref()),
         Command::Schema => {
             print!("{}", crate::schema::json_schema());
             EXIT_OK
@@ -202,6 +226,78 @@ fn run(cmd: Command) -> u8 {
             deny_warnings,
             with_tools,
         } => validate(&config, format, deny_warnings, with_tools),
+    }
+}
+
+/// The URL of a server that listens on `listen`, under the path of its external URL (its
+/// routes' prefix).
+fn server_url(listen: &str, external: Option<&str>) -> String {
+    let path = external
+        .and_then(|u| u.split_once("://"))
+        .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
+        .unwrap_or_default();
+    format!("http://{}{path}", crate::check::reachable(listen))
+}
+
+/// `ccmon health`.
+fn health(
+    config: &Path,
+    prometheus: Option<String>,
+    alertmanager: Option<String>,
+    format: DiffFormat,
+    wait: Option<&str>,
+) -> u8 {
+    let model = match compile_reporting(config) {
+        Ok(Some(m)) => m,
+        Ok(None) => return EXIT_TROUBLE,
+        Err(code) => return code,
+    };
+    let wait = match wait.map(crate::quantity::Duration::parse) {
+        None => std::time::Duration::ZERO,
+        Some(Ok(d)) => std::time::Duration::from_millis(d.0),
+        Some(Err(e)) => return trouble(codes::BAD_DURATION, &format!("--wait: {e}")),
+    };
+    let p = prometheus.unwrap_or_else(|| {
+        server_url(
+            &model.prometheus.listen,
+            model.prometheus.external_url.as_deref(),
+        )
+    });
+    let a = alertmanager.unwrap_or_else(|| {
+        server_url(
+            &model.alertmanager.listen,
+            model.alertmanager.external_url.as_deref(),
+        )
+    });
+    let endpoints = crate::health::http::Endpoint::parse(&p)
+        .and_then(|p| Ok((p, crate::health::http::Endpoint::parse(&a)?)));
+    let (prometheus, alertmanager) = match endpoints {
+        Ok(e) => e,
+        Err(e) => return trouble(codes::BAD_URL_OR_EMAIL, &e),
+    };
+    let options = crate::health::Options {
+        prometheus,
+        alertmanager,
+        timeout: std::time::Duration::from_secs(5),
+    };
+    let bundle = crate::emit::emit(&model);
+    let until = std::time::Instant::now() + wait;
+    let report = loop {
+        let r = crate::health::run(&model, &bundle, &options);
+        if r.healthy || std::time::Instant::now() >= until {
+            break r;
+        }
+        std::thread::sleep(std::time::Duration::from_secs(5));
+    };
+    let text = match format {
+        DiffFormat::Human => crate::health::render_human(&report),
+        DiffFormat::Json => crate::health::render_json(&report),
+    };
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    if report.healthy {
+        EXIT_OK
+    } else {
+        EXIT_PROBLEMS
     }
 }
 

@@ -15,6 +15,7 @@ pub mod emit;
 pub mod escape;
 pub mod gofmt;
 pub mod gotemplate;
+pub mod health;
 pub mod kinds;
 pub mod load;
 pub mod model;

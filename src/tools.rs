@@ -197,6 +197,9 @@ pub fn check_with_tools(model: &Model, diags: &mut Diags, locate: Locate) {
     } else {
         skipped("amtool");
     }
+    if model.blackbox.is_some() {
+        check_blackbox(diags, &out, &dir, locate);
+    }
     if model.proxy.is_some() {
         check_nginx(model, diags, &dir, locate);
     }
@@ -286,6 +289,32 @@ fn check_nginx(model: &Model, diags: &mut Diags, dir: &Path, locate: Locate) {
 }
 
 /// `systemd-analyze verify` on the units, with a stand-in for the programs and users.
+/// The blackbox exporter's own check of `blackbox.yml` (Debian names it
+/// `prometheus-blackbox-exporter`).
+fn check_blackbox(diags: &mut Diags, out: &Path, dir: &Path, locate: Locate) {
+    let Some(tool) = ["prometheus-blackbox-exporter", "blackbox_exporter"]
+        .into_iter()
+        .find(|t| on_path(t))
+    else {
+        skipped("prometheus-blackbox-exporter");
+        return;
+    };
+    let (ok, text) = run(Command::new(tool).arg("--config.check").arg(format!(
+        "--config.file={}",
+        out.join("blackbox/blackbox.yml").display()
+    )));
+    if !ok {
+        reject(
+            diags,
+            "blackbox exporter --config.check",
+            "blackbox.yml",
+            &text,
+            dir,
+            locate,
+        );
+    }
+}
+
 fn check_systemd(model: &Model, diags: &mut Diags, dir: &Path, locate: Locate) {
     if on_path("systemd-analyze") {
         let sd = dir.join("systemd");

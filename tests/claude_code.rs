@@ -147,6 +147,8 @@ fn rules_hold_the_eight_seed_alerts_in_one_group_per_dimension() {
             "resources",
             "security",
             "cost",
+            // Self-monitoring's alerts, in the project's own group.
+            "claude-code",
         ]
     );
     let slo = yaml(&out("prometheus/rules/claude-code.slo.rules.yml"));
@@ -224,10 +226,16 @@ fn alertmanager_routes_by_severity_with_matchers_only() {
     let a = yaml(&text);
     assert_eq!(a["route"]["receiver"], "team");
     let routes = a["route"]["routes"].as_array().unwrap();
-    assert_eq!(routes[0]["receiver"], "on-call");
-    assert_eq!(strs(&routes[0]["matchers"]), vec![r#"severity="critical""#]);
-    assert_eq!(routes[1]["receiver"], "dev");
-    assert_eq!(strs(&routes[1]["matchers"]), vec![r#"severity="warning""#]);
+    // The heartbeat's own route comes first (self-monitoring).
+    assert_eq!(routes[0]["receiver"], "deadman");
+    assert_eq!(
+        strs(&routes[0]["matchers"]),
+        vec![r#"alertname="Watchdog""#]
+    );
+    assert_eq!(routes[1]["receiver"], "on-call");
+    assert_eq!(strs(&routes[1]["matchers"]), vec![r#"severity="critical""#]);
+    assert_eq!(routes[2]["receiver"], "dev");
+    assert_eq!(strs(&routes[2]["matchers"]), vec![r#"severity="warning""#]);
     let inhibit = &a["inhibit_rules"][0];
     assert_eq!(strs(&inhibit["equal"]), vec!["job", "slo"]);
     assert!(!strs(&inhibit["equal"]).contains(&"alertname".to_string()));

@@ -11,8 +11,8 @@
 //!
 //! For each mutant, `ccmon::compile` is `validate`. What it accepts is emitted and judged by the
 //! real tools, in batches: `promtool check config` (which also checks the rule files),
-//! `amtool check-config`, `nginx -T` and `systemd-analyze verify` (any output is a
-//! rejection). A batch that fails is halved until each failing file is alone (systemd-analyze
+//! `amtool check-config`, `nginx -T`, `systemd-analyze verify` (any output is a
+//! rejection) and the blackbox exporter's `--config.check`. A batch that fails is halved until each failing file is alone (systemd-analyze
 //! names the units it complains about, and a suspect unit is checked again alone under its own
 //! name), so a verdict is always the tool's verdict on one file. Identical files are judged
 //! once. A second, cheap oracle looks for values that became
@@ -2074,6 +2074,7 @@ struct Tools {
     amtool: bool,
     nginx: bool,
     systemd: bool,
+    blackbox: bool,
 }
 
 /// The unmutated example, as the mutants see it (after a TOML round trip).
@@ -2126,6 +2127,7 @@ struct Harness {
     am: HashMap<u64, Verdict>,
     units: HashMap<u64, Verdict>,
     nginx: HashMap<u64, (Verdict, Vec<Directive>)>,
+    blackbox: HashMap<u64, Verdict>,
     stats: Stats,
     findings: Vec<Finding>,
 }
@@ -2161,6 +2163,18 @@ impl Harness {
 
     fn count(&mut self, tool: &'static str) {
         *self.stats.runs.entry(tool).or_default() += 1;
+    }
+
+    /// The blackbox exporter's own check of a `blackbox.yml`.
+    fn blackbox_check(&mut self, text: &str) -> Verdict {
+        let dir = self.fresh("blackbox");
+        let path = dir.join("blackbox.yml");
+        put(&path, text);
+        self.count("blackbox exporter");
+        let (ok, out) = run(Command::new("prometheus-blackbox-exporter")
+            .arg("--config.check")
+            .arg(format!("--config.file={}", path.display())));
+        if ok { Ok(()) } else { Err(out) }
     }
 
     /// The model with nginx's files under `dir` and backends on loopback, keeping the user's
@@ -2539,6 +2553,19 @@ impl Harness {
                 }
                 acc.nginx = Some(key);
             }
+            if self.tools.blackbox
+                && let Some(t) = bundle.get("blackbox/blackbox.yml")
+            {
+                let key = hash_of(t);
+                if !self.blackbox.contains_key(&key) {
+                    let v = self.blackbox_check(t);
+                    self.blackbox.insert(key, v);
+                }
+                if let Some(Err(e)) = self.blackbox.get(&key) {
+                    acc.findings
+                        .push(("blackbox exporter --config.check", e.clone()));
+                }
+            }
             if self.tools.systemd {
                 let mut stand_in: Option<Bundle> = None;
                 for (p, text) in bundle
@@ -2883,6 +2910,7 @@ fn validate_accepts_nothing_the_real_tools_reject() {
         amtool: require_tool("amtool"),
         nginx: require_tool("nginx") && require_tool("openssl"),
         systemd: require_tool("systemd-analyze"),
+        blackbox: require_tool("prometheus-blackbox-exporter"),
     };
     if !(tools.promtool || tools.amtool || tools.nginx || tools.systemd) {
         eprintln!("SKIPPED: none of the tools is installed");
@@ -2921,6 +2949,7 @@ fn validate_accepts_nothing_the_real_tools_reject() {
         am: HashMap::new(),
         units: HashMap::new(),
         nginx: HashMap::new(),
+        blackbox: HashMap::new(),
         stats: Stats::default(),
         findings: Vec::new(),
     };

@@ -300,7 +300,7 @@ fn nginx_spreads_3_2_1_and_reuses_upstream_connections() {
     let backends: Vec<Stub> = (0..3)
         .map(|i| stub(move |_, _| format!("backend {i}\n")))
         .collect();
-    let port = free_port();
+    let (port, status) = (free_port(), free_port());
     let toml = format!(
         r#"
 [project]
@@ -319,6 +319,9 @@ server_names = ["localhost"]
 pid_file = "{dir}/nginx.pid"
 access_log = "{dir}/access.log"
 error_log = "{dir}/error.log"
+
+[self_monitoring]
+nginx_status = "127.0.0.1:{status}"
 
 [[proxy.backend]]
 address = "127.0.0.1:{b0}"
@@ -410,6 +413,13 @@ weight = 1
         resp
     };
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    // The counters the nginx exporter reads (self-monitoring), on their own loopback port.
+    let counters = http_get(status, "/stub_status").unwrap_or_default();
+    assert!(
+        counters.starts_with("Active connections:")
+            && counters.contains("accepts handled requests"),
+        "stub_status: {counters:?}"
+    );
 }
 
 /// The body of `GET path` on a loopback port, if the server answers 200.

@@ -346,6 +346,10 @@ fn an_slo_page_with_a_team_label_reaches_the_team_pager() {
 [project]
 name = "shop"
 
+# The SLO's alerts only.
+[self_monitoring]
+enabled = false
+
 [[job]]
 name = "payments"
 targets = ["localhost:8080"]
@@ -764,5 +768,97 @@ key_file = "/etc/prometheus/tls/client-key.pem"
         !with_tools.has_errors(),
         "{}",
         ccmon::diag::render_all_human(&src, &with_tools)
+    );
+}
+
+/// The blackbox exporter accepts the module of every kind of health check, and promtool the
+/// probe jobs; every example's `blackbox.yml` too.
+#[test]
+fn blackbox_exporter_accepts_every_health_check() {
+    if !require_tool("prometheus-blackbox-exporter") || !require_tool("promtool") {
+        return;
+    }
+    let toml = r#"
+[project]
+name = "probes"
+
+[[health]]
+name = "api"
+http = "http://localhost:8080/health"
+status = [200, 204]
+body = '"status":\s*"ok"'
+method = "HEAD"
+timeout = "3s"
+interval = "30s"
+
+[[health]]
+name = "public"
+http = "https://claude-code.company.com/health"
+ca_file = "/etc/prometheus/ca.crt"
+certificate_expiry = "21d"
+
+[[health]]
+name = "sandbox"
+tcp = "localhost:9323"
+
+[[health]]
+name = "smtp"
+tcp = "smtp.company.com:465"
+tls = true
+
+[[health]]
+name = "dns"
+dns = "claude-code.company.com"
+server = "10.0.0.2"
+record = "AAAA"
+"#;
+    let src = ccmon::diag::source::Source::new("probes.toml", toml);
+    let (m, diags) = model_of(&src);
+    assert!(diags.is_empty(), "{diags:?}");
+    let mut names: Vec<String> = vec!["probes".into()];
+    names.extend(examples());
+    for name in names {
+        let tmp = TempDir::new("blackbox");
+        let m = if name == "probes" {
+            m.clone()
+        } else {
+            model_of(&example_source(&name)).0
+        };
+        if m.blackbox.is_none() {
+            continue;
+        }
+        ccmon::emit::emit(&m).write_to(tmp.path()).unwrap();
+        let (ok, out) = run(Command::new("prometheus-blackbox-exporter")
+            .arg("--config.check")
+            .arg(format!(
+                "--config.file={}",
+                tmp.path().join("blackbox/blackbox.yml").display()
+            )));
+        eprintln!(
+            "[{name}] blackbox exporter --config.check: {}",
+            out.lines().last().unwrap_or("")
+        );
+        assert!(ok && out.contains("Config file is ok"), "[{name}]\n{out}");
+        let config = ccmon::tools::prometheus_with_stand_ins(tmp.path(), tmp.path()).unwrap();
+        let (ok, out) = run(Command::new("promtool")
+            .args(["check", "config"])
+            .arg(config));
+        assert!(ok, "[{name}] promtool check config:\n{out}");
+    }
+    // One module per check, each alert reading its own probe job.
+    let b = m.blackbox.as_ref().unwrap();
+    assert_eq!(b.modules.len(), 6, "five checks and Filebeat's");
+    let text = ccmon::emit::emit(&m).files["prometheus/rules/probes.rules.yml"].clone();
+    for want in [
+        r#"probe_success{job="probe-api"} == 0"#,
+        r#"probe_ssl_earliest_cert_expiry{job="probe-public"} - time() < 1814400"#,
+        r#"probe_ssl_earliest_cert_expiry{job="probe-smtp"} - time() < 1209600"#,
+        r#"probe_success{job="probe-dns"} == 0"#,
+    ] {
+        assert!(text.contains(want), "no `{want}` in\n{text}");
+    }
+    assert!(
+        !text.contains("probe-sandbox\"} - time()"),
+        "a plain TCP check has no certificate"
     );
 }

@@ -156,6 +156,7 @@ pub fn alertmanager(
     alerts: &[Alert],
     slos: &[Slo],
     dir: Option<&std::path::Path>,
+    deadman: Option<&super::stack::Deadman>,
 ) -> Alertmanager {
     let who: Vec<Who> = alerts
         .iter()
@@ -201,21 +202,13 @@ pub fn alertmanager(
     };
     let mut route = match &raw.route {
         Some(r) => root_route(cx, r.get_ref(), &refs, &who),
-        None => Route {
-            receiver: None,
-            matchers: Vec::new(),
-            group_by: None,
-            group_wait: None,
-            group_interval: None,
-            repeat_interval: None,
-            continue_: false,
-            routes: Vec::new(),
-            mute: Vec::new(),
-            active: Vec::new(),
-        },
+        None => Route::default(),
     };
     if route.receiver.is_none() {
         route.receiver = root_receiver(cx, raw, alerts, &mut receivers);
+    }
+    if let Some(d) = deadman {
+        route.routes.insert(0, deadman_route(cx, d, &mut receivers));
     }
     let mut inhibits: Vec<Inhibit> = raw
         .inhibits
@@ -267,6 +260,43 @@ pub fn alertmanager(
         route,
         inhibits,
         route_tests,
+    }
+}
+
+/// The heartbeat's route, first in the tree: to `deadman_receiver`, or to a receiver named
+/// `deadman` (generated without integrations when there is none), sent again every
+/// `deadman_interval` so that its switch sees it stop within that time.
+fn deadman_route(cx: &mut Cx, d: &super::stack::Deadman, receivers: &mut Vec<Receiver>) -> Route {
+    let names = || receivers.iter().map(|r| r.name.clone()).collect::<Vec<_>>();
+    let receiver = match &d.receiver {
+        Some(r) => {
+            if !names().contains(r.get_ref()) {
+                cx.unknown_ref(codes::UNKNOWN_RECEIVER, "receiver", r, names());
+            }
+            r.get_ref().clone()
+        }
+        None => {
+            if !names().iter().any(|n| n == "deadman") {
+                receivers.push(Receiver {
+                    name: "deadman".into(),
+                    integrations: Vec::new(),
+                    pages: false,
+                });
+            }
+            "deadman".into()
+        }
+    };
+    Route {
+        receiver: Some(receiver),
+        matchers: vec![Matcher {
+            name: "alertname".into(),
+            op: crate::promql::selector::MatchOp::Eq,
+            value: d.alert.clone(),
+        }],
+        group_wait: Some(Duration(0)),
+        group_interval: Some(d.interval),
+        repeat_interval: Some(d.interval),
+        ..Route::default()
     }
 }
 
@@ -386,7 +416,9 @@ fn root_receiver(
 ) -> Option<String> {
     match receivers.first() {
         Some(first) => Some(first.name.clone()),
-        None if alerts.is_empty() && raw.alerts.is_empty() => {
+        // Only the stack's own alerts (self-monitoring): they wait in Alertmanager's UI and
+        // `ccmon health` until a receiver is declared.
+        None if raw.alerts.is_empty() && alerts.iter().all(|a| a.slo.is_none()) => {
             receivers.push(Receiver {
                 name: "default".into(),
                 integrations: Vec::new(),
@@ -778,8 +810,13 @@ fn pages_reach_someone(
         if to.is_empty() || !to.iter().all(|r| silent(r)) {
             continue;
         }
-        warned.push(name);
         let span = who_span(raw, *w);
+        // The stack's own alerts go where the user's of their severity go: the warning is
+        // the user's alerts' to give.
+        if matches!(w, Who::Alert(a) if a.generated) {
+            continue;
+        }
+        warned.push(name);
         let mut d = Diagnostic::warning(
             codes::PAGE_REACHES_NO_ONE,
             format!(

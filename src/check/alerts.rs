@@ -8,7 +8,7 @@ use super::{Cx, backticked, closest};
 use crate::codes;
 use crate::diag::Diagnostic;
 use crate::kinds::{self, AlertKind, Cmp, Reading};
-use crate::load::{NumOrStr, RawAlert, RawConfig, S};
+use crate::load::{NumOrStr, RawAlert, S};
 use crate::model::{Alert, Dimension, Job, Prometheus, Record, Severity, TierPos};
 use crate::quantity::{Duration, Quantity};
 use crate::unit::Unit;
@@ -27,6 +27,8 @@ pub struct JobIndex<'a> {
     by_name: HashMap<&'a str, &'a Job>,
     exact: HashSet<&'a str>,
     prefixes: Vec<&'a str>,
+    /// Whether the user lists `exports` for some job: metric sources are checked then.
+    declared: bool,
     /// Whether some job's `metric_relabel` keeps or drops series by metric name.
     filters_names: bool,
 }
@@ -35,6 +37,10 @@ impl<'a> JobIndex<'a> {
     pub fn new(jobs: &'a [Job], records: &'a [Record]) -> Self {
         let mut exact = HashSet::new();
         let mut prefixes = Vec::new();
+        let mut declared = false;
+        for j in jobs {
+            declared |= !j.generated && !j.exports.is_empty();
+        }
         for e in jobs.iter().flat_map(|j| &j.exports) {
             match e.strip_suffix('*') {
                 Some(p) => prefixes.push(p),
@@ -44,6 +50,7 @@ impl<'a> JobIndex<'a> {
             }
         }
         JobIndex {
+            declared,
             jobs,
             recorded: records.iter().map(|r| r.name.as_str()).collect(),
             by_name: jobs.iter().map(|j| (j.name.as_str(), j)).collect(),
@@ -59,9 +66,17 @@ impl<'a> JobIndex<'a> {
     /// Whether every job drops the series of `metric` after the scrape (a `drop` or `keep`
     /// rule on `__name__` alone, as `drop_metrics` writes), so that no series of it is stored.
     fn dropped_everywhere(&self, metric: &str) -> bool {
+        // The jobs that may export it: those whose `exports` list it, or list nothing.
+        let mut sources = self.jobs.iter().filter(|j| {
+            j.exports.is_empty()
+                || j.exports.iter().any(|e| match e.strip_suffix('*') {
+                    Some(p) => metric.starts_with(p),
+                    None => e == metric,
+                })
+        });
         self.filters_names
-            && !self.jobs.is_empty()
-            && self.jobs.iter().all(|j| {
+            && sources.clone().next().is_some()
+            && sources.all(|j| {
                 j.metric_relabel.iter().any(|r| match by_name(r) {
                     Some((true, re)) => crate::regexes::full_match(re, metric),
                     Some((false, re)) => !crate::regexes::full_match(re, metric),
@@ -75,11 +90,22 @@ impl<'a> JobIndex<'a> {
     }
 
     fn declares_exports(&self) -> bool {
-        !self.exact.is_empty() || !self.prefixes.is_empty()
+        self.declared
     }
 
+    /// Whether some job exports `metric`; every job has the series Prometheus writes for each
+    /// scrape (`up`, `scrape_*`).
     fn exported(&self, metric: &str) -> bool {
-        self.exact.contains(metric) || self.prefixes.iter().any(|p| metric.starts_with(p))
+        const PER_SCRAPE: &[&str] = &[
+            "up",
+            "scrape_duration_seconds",
+            "scrape_samples_scraped",
+            "scrape_samples_post_metric_relabeling",
+            "scrape_series_added",
+        ];
+        PER_SCRAPE.contains(&metric)
+            || self.exact.contains(metric)
+            || self.prefixes.iter().any(|p| metric.starts_with(p))
     }
 }
 
@@ -106,19 +132,19 @@ impl kinds::Jobs for JobIndex<'_> {
 
 pub fn alerts(
     cx: &mut Cx,
-    raw: &RawConfig,
+    raw: &[S<RawAlert>],
     jobs: &[Job],
     records: &[Record],
     dims: &[Dimension],
     prom: &Prometheus,
 ) -> Vec<Alert> {
-    cx.unique(raw.alerts.iter().map(|a| &a.get_ref().name), "alert");
+    cx.unique(raw.iter().map(|a| &a.get_ref().name), "alert");
     let jobs = JobIndex::new(jobs, records);
     let jobs = &jobs;
     let (text, removed, severities) = (cx.text, cx.removed, &cx.severities);
     // Every alert is checked on its own, and parsing PromQL dominates large configs: runs of
     // alerts are checked on every core, each run with its own diagnostics, joined in order.
-    let runs: Vec<&[S<RawAlert>]> = raw.alerts.chunks(256).collect();
+    let runs: Vec<&[S<RawAlert>]> = raw.chunks(256).collect();
     let done = crate::par::map(&runs, |run| {
         let mut diags = crate::diag::Diags::default();
         let mut cx = Cx {
@@ -134,17 +160,13 @@ pub fn alerts(
         }
         (diags, alerts)
     });
-    let mut out = Vec::with_capacity(raw.alerts.len());
+    let mut out = Vec::with_capacity(raw.len());
     for (diags, alerts) in done {
         cx.diags.append(diags);
         out.extend(alerts);
     }
     // Every kind builds or reports why not: a model that looks valid holds every alert.
-    let rules: usize = raw
-        .alerts
-        .iter()
-        .map(|a| a.get_ref().tiers.len().max(1))
-        .sum();
+    let rules: usize = raw.iter().map(|a| a.get_ref().tiers.len().max(1)).sum();
     assert!(
         out.len() == rules || cx.diags.has_errors(),
         "ccmon bug: an alert was left out of the model without a diagnostic"
@@ -428,6 +450,7 @@ fn alert(
         tier: None,
         tests: user_tests(cx, a),
         slo: None,
+        generated: false,
     };
     if alert.threshold_value().is_none() && !no_threshold_placeholder(cx, a) {
         return None;

@@ -565,6 +565,7 @@ fn job(
         metric_relabel,
         discovery,
         target_groups,
+        generated: false,
     }
 }
 

@@ -51,6 +51,7 @@ pub fn logs(cx: &mut Cx, raw: &RawConfig, project: &Project) -> Option<Logs> {
             super::base::url(cx, &k.get_ref().host);
             k.get_ref().host.get_ref().clone()
         }),
+        http: None,
     })
 }
 

@@ -11,6 +11,8 @@ mod alerts;
 mod base;
 mod dashboard;
 mod discovery;
+mod generated;
+mod health;
 mod integrations;
 mod logs;
 pub mod promql;
@@ -21,6 +23,7 @@ mod relabel;
 mod routing;
 mod services;
 mod slo;
+mod stack;
 pub mod template;
 
 use crate::codes;
@@ -54,15 +57,45 @@ pub fn check_in(
     cx.severities = project.severities.clone();
     let prometheus = base::prometheus(&mut cx, raw);
     cx.promql = prometheus.promql.clone();
-    let jobs = base::jobs(&mut cx, raw, prometheus.scrape_interval);
+    let mut jobs = base::jobs(&mut cx, raw, prometheus.scrape_interval);
+    let mut logs = logs::logs(&mut cx, raw, &project);
+    let mut proxy = proxy::proxy(&mut cx, raw, &project, &jobs);
+    let ops = operations(
+        &mut cx,
+        raw,
+        &prometheus,
+        &mut jobs,
+        logs.is_some(),
+        proxy.is_some(),
+    );
+    if let Some(l) = &mut logs {
+        l.http = ops.plan.filebeat_http.clone();
+    }
+    if let Some(p) = &mut proxy {
+        p.status_listen = ops.plan.nginx_status.clone();
+    }
     let dimensions = base::dimensions(&mut cx, raw);
     let records = records::records(&mut cx, raw, &dimensions);
-    let alerts = alerts::alerts(&mut cx, raw, &jobs, &records, &dimensions, &prometheus);
+    let mut alerts = alerts::alerts(
+        &mut cx,
+        &raw.alerts,
+        &jobs,
+        &records,
+        &dimensions,
+        &prometheus,
+    );
+    let extra = generated::alerts(
+        &mut cx,
+        &ops.alerts,
+        &alerts,
+        (&jobs, &records, &dimensions, &prometheus),
+    );
+    alerts.extend(extra);
     let slos = slo::slos(&mut cx, raw, &alerts);
-    let mut alerts = alerts;
     alerts.extend(slo::absent_alerts(&slos));
     slo::group_names(&mut cx, raw, &project.name, &alerts, &slos);
-    let alertmanager = alerting::alertmanager(&mut cx, raw, &alerts, &slos, dir);
+    let alertmanager =
+        alerting::alertmanager(&mut cx, raw, &alerts, &slos, dir, ops.plan.deadman.as_ref());
     let mut prometheus = prometheus;
     // The SLI over an SLO's period reads that whole period back from the TSDB.
     if let Some(longest) = slos.iter().map(|s| s.period).max()
@@ -86,9 +119,7 @@ pub fn check_in(
             .push(base::reachable(&alertmanager.listen));
     }
     secret_files(&mut cx, raw);
-    let logs = logs::logs(&mut cx, raw, &project);
     let dashboard = dashboard::dashboard(&mut cx, raw, &project, &alerts, &dimensions, &prometheus);
-    let proxy = proxy::proxy(&mut cx, raw, &project, &jobs);
     let paths = services::install_paths();
     let services = services::services(
         &mut cx,
@@ -99,6 +130,8 @@ pub fn check_in(
             alertmanager: &alertmanager,
             logs: logs.is_some(),
             paths: &paths,
+            blackbox: ops.blackbox.as_ref().map(|b| b.listen.as_str()),
+            nginx_status: proxy.as_ref().and_then(|p| p.status_listen.as_deref()),
         },
     );
     if cx.diags.has_errors() {
@@ -117,8 +150,85 @@ pub fn check_in(
         dashboard,
         proxy,
         services,
+        blackbox: ops.blackbox,
         paths,
     })
+}
+
+/// What health checks and self-monitoring add: jobs (into `jobs`), the blackbox exporter's
+/// modules, the alerts to generate, and the rest of the plan.
+struct Operations {
+    plan: stack::Plan,
+    blackbox: Option<crate::model::Blackbox>,
+    alerts: Vec<generated::Generated>,
+}
+
+fn operations(
+    cx: &mut Cx,
+    raw: &RawConfig,
+    prometheus: &crate::model::Prometheus,
+    jobs: &mut Vec<crate::model::Job>,
+    logs: bool,
+    proxy: bool,
+) -> Operations {
+    let global = prometheus.scrape_interval;
+    let mut checks = health::checks(cx, &raw.health, global);
+    let listens = services::listens(raw);
+    let plan = stack::plan(
+        cx,
+        raw,
+        jobs,
+        &stack::Stack {
+            prometheus_listen: &prometheus.listen,
+            alertmanager_listen: listens.alertmanager,
+            node_listen: listens.node,
+            blackbox_listen: listens.blackbox.clone(),
+            nginx_exporter_listen: listens.nginx_exporter,
+            probes: !checks.is_empty(),
+            proxy,
+            logs,
+            global_interval: global,
+        },
+    );
+    for c in &checks {
+        if let Some(j) = jobs.iter().find(|j| j.name == health::job_name(&c.name)) {
+            cx.error(
+                codes::DUPLICATE_NAME,
+                format!("job `{}` is defined twice", j.name),
+                c.origin.clone(),
+                "this health check's probe job has that name",
+            );
+        }
+    }
+    // Where the user lists `exports` (and so has metric sources checked), a job of theirs
+    // named as a part of the stack is taken to export what that part does.
+    if jobs.iter().any(|j| !j.exports.is_empty()) {
+        for (name, exports) in &plan.exports {
+            if let Some(j) = jobs
+                .iter_mut()
+                .find(|j| j.name == *name && j.exports.is_empty())
+            {
+                j.exports = exports.iter().map(|e| e.to_string()).collect();
+            }
+        }
+    }
+    jobs.extend(plan.jobs.iter().cloned());
+    checks.extend(plan.checks.iter().cloned());
+    let target = base::reachable(&listens.blackbox);
+    let mut alerts = plan.alerts.clone();
+    for c in &checks {
+        jobs.push(health::job(c, &target, c.interval.unwrap_or(global)));
+        alerts.extend(health::alerts(c, &cx.severities));
+    }
+    let blackbox = (!checks.is_empty()).then(|| crate::model::Blackbox {
+        listen: listens.blackbox,
+        modules: checks.into_iter().map(|c| c.module).collect(),
+    });
+    Operations {
+        plan,
+        blackbox,
+        alerts,
+    }
 }
 
 /// The files that hold secrets, read by the servers: absolute paths (a relative one resolves
@@ -158,6 +268,7 @@ fn enabled(e: &Option<S<bool>>) -> bool {
 
 pub(crate) use crate::cx::Cx;
 pub use crate::cx::is_metric_name;
+pub use base::reachable;
 
 #[cfg(test)]
 mod tests {

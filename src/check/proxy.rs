@@ -303,6 +303,7 @@ pub fn proxy(cx: &mut Cx, raw: &RawConfig, project: &Project, jobs: &[Job]) -> O
         buffer_size,
         buffers,
         busy_buffers_size,
+        status_listen: None,
     })
 }
 

@@ -24,14 +24,18 @@ enum Stack {
     Alertmanager,
     NodeExporter,
     Filebeat,
+    BlackboxExporter,
+    NginxExporter,
 }
 
 impl Stack {
-    const ALL: [Stack; 4] = [
+    const ALL: [Stack; 6] = [
         Stack::Prometheus,
         Stack::Alertmanager,
         Stack::NodeExporter,
         Stack::Filebeat,
+        Stack::BlackboxExporter,
+        Stack::NginxExporter,
     ];
 
     /// The unit's file stem.
@@ -41,6 +45,8 @@ impl Stack {
             Stack::Alertmanager => "alertmanager",
             Stack::NodeExporter => "node-exporter",
             Stack::Filebeat => "filebeat",
+            Stack::BlackboxExporter => "blackbox-exporter",
+            Stack::NginxExporter => "nginx-exporter",
         }
     }
 
@@ -51,6 +57,8 @@ impl Stack {
             Stack::Alertmanager => s.alertmanager.as_ref(),
             Stack::NodeExporter => s.node_exporter.as_ref(),
             Stack::Filebeat => s.filebeat.as_ref(),
+            Stack::BlackboxExporter => s.blackbox_exporter.as_ref(),
+            Stack::NginxExporter => s.nginx_exporter.as_ref(),
         }
     }
 
@@ -77,6 +85,16 @@ impl Stack {
                 "root",
                 "Filebeat log shipper",
             ),
+            Stack::BlackboxExporter => (
+                "/usr/bin/prometheus-blackbox-exporter",
+                "prometheus",
+                "Prometheus blackbox exporter (health checks)",
+            ),
+            Stack::NginxExporter => (
+                "/usr/bin/prometheus-nginx-exporter",
+                "prometheus",
+                "Prometheus nginx exporter (nginx stub_status)",
+            ),
         }
     }
 
@@ -87,6 +105,8 @@ impl Stack {
             Stack::Alertmanager => r.listen.as_ref().map(|l| (l, "set `listen` in `[alertmanager]`: Prometheus' Alertmanager target follows it there")),
             Stack::Filebeat => r.listen.as_ref().map(|l| (l, "Filebeat listens on no port")),
             Stack::NodeExporter => r.config_dir.as_ref().map(|c| (c, "the node exporter reads no configuration file")),
+            Stack::NginxExporter => r.config_dir.as_ref().map(|c| (c, "the nginx exporter reads no configuration file")),
+            Stack::BlackboxExporter => None,
         }
     }
 }
@@ -99,6 +119,38 @@ pub struct StackConfig<'a> {
     /// Whether `[logs]` is on (Filebeat's unit is then on by default).
     pub logs: bool,
     pub paths: &'a InstallPaths,
+    /// The blackbox exporter's address, when there are health checks.
+    pub blackbox: Option<&'a str>,
+    /// nginx's `stub_status` address, when the nginx exporter reads it.
+    pub nginx_status: Option<&'a str>,
+}
+
+/// Where the stack's helpers listen, as `[services]` and `[alertmanager]` set them (checked
+/// with their sections) or by default.
+pub struct Listens {
+    pub alertmanager: String,
+    pub node: String,
+    pub blackbox: String,
+    pub nginx_exporter: String,
+}
+
+pub fn listens(raw: &RawConfig) -> Listens {
+    let s = raw.services.as_ref().map(S::get_ref);
+    let listen = |unit: Stack, default: &str| {
+        s.and_then(|s| unit.raw(s))
+            .and_then(|r| r.get_ref().listen.as_ref())
+            .map_or_else(|| default.to_string(), |l| l.get_ref().clone())
+    };
+    Listens {
+        alertmanager: raw
+            .alertmanager
+            .as_ref()
+            .and_then(|a| a.get_ref().listen.as_ref())
+            .map_or_else(|| "127.0.0.1:9093".into(), |l| l.get_ref().clone()),
+        node: listen(Stack::NodeExporter, &node_listen(raw)),
+        blackbox: listen(Stack::BlackboxExporter, super::stack::BLACKBOX_LISTEN),
+        nginx_exporter: listen(Stack::NginxExporter, super::stack::NGINX_EXPORTER_LISTEN),
+    }
 }
 
 pub fn services(cx: &mut Cx, raw: &RawConfig, stack: &StackConfig) -> Vec<Service> {
@@ -107,7 +159,12 @@ pub fn services(cx: &mut Cx, raw: &RawConfig, stack: &StackConfig) -> Vec<Servic
     let mut out = Vec::new();
     for unit in Stack::ALL {
         let r = s.and_then(|s| unit.raw(s)).map(S::get_ref);
-        let default_on = unit != Stack::Filebeat || stack.logs;
+        let default_on = match unit {
+            Stack::Filebeat => stack.logs,
+            Stack::BlackboxExporter => stack.blackbox.is_some(),
+            Stack::NginxExporter => stack.nginx_status.is_some(),
+            _ => true,
+        };
         if !r.map_or(default_on, |r| {
             r.enabled.as_ref().map_or(default_on, |b| *b.get_ref())
         }) {
@@ -221,6 +278,27 @@ fn stack_service(
         Stack::NodeExporter => (
             ServiceKind::NodeExporter {
                 listen: listen(node_listen),
+            },
+            vec![],
+        ),
+        Stack::BlackboxExporter => (
+            ServiceKind::BlackboxExporter {
+                config_dir: config_dir(&paths.prometheus_dir),
+                listen: listen(stack.blackbox.unwrap_or(super::stack::BLACKBOX_LISTEN)),
+            },
+            vec![],
+        ),
+        Stack::NginxExporter => (
+            ServiceKind::NginxExporter {
+                listen: listen(super::stack::NGINX_EXPORTER_LISTEN),
+                status_url: format!(
+                    "http://{}/stub_status",
+                    super::base::reachable(
+                        stack
+                            .nginx_status
+                            .unwrap_or(super::stack::NGINX_STATUS_LISTEN)
+                    )
+                ),
             },
             vec![],
         ),

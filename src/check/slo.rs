@@ -281,6 +281,7 @@ pub fn absent_alerts(slos: &[Slo]) -> Vec<Alert> {
                 tier: None,
                 tests: Vec::new(),
                 slo: Some(slo.name.clone()),
+                generated: false,
             })
         })
         .collect()

@@ -42,6 +42,13 @@ struct Config<'a> {
     ilm_enabled: Option<bool>,
     #[serde(rename = "setup.kibana", skip_serializing_if = "Option::is_none")]
     kibana: Option<Kibana<'a>>,
+    /// Filebeat's own HTTP endpoint (its state as JSON), for self-monitoring.
+    #[serde(rename = "http.enabled", skip_serializing_if = "Option::is_none")]
+    http_enabled: Option<bool>,
+    #[serde(rename = "http.host", skip_serializing_if = "Option::is_none")]
+    http_host: Option<&'a str>,
+    #[serde(rename = "http.port", skip_serializing_if = "Option::is_none")]
+    http_port: Option<u16>,
 }
 
 #[derive(Serialize)]
@@ -140,6 +147,9 @@ pub fn emit(m: &Model, logs: &Logs) -> String {
             .kibana
             .as_deref()
             .map(|host| Kibana { host: text(host) }),
+        http_enabled: logs.http.as_ref().map(|_| true),
+        http_host: logs.http.as_ref().map(|h| h.0.as_str()),
+        http_port: logs.http.as_ref().map(|h| h.1),
     };
     super::yaml(&cfg)
 }

@@ -43,7 +43,10 @@ fn panels_of<'a>(m: &'a Model, d: &'a Dashboard) -> Vec<Panel> {
             // A tier after the first, or an SLO's absent-metric alert (its SLO row shows it).
             let already = shown.contains(a.name.as_str())
                 || a.tier.is_some_and(|t| t.index > 0)
-                || a.slo.is_some();
+                || a.slo.is_some()
+                // The stack's own alerts outside the user's dimensions: `ccmon health` and
+                // Alertmanager show them, the service's dashboard does not.
+                || (a.generated && a.dimension.is_none());
             if already {
                 continue;
             }

@@ -5,6 +5,7 @@
 //! user input: anything that could be wrong was rejected by `check`.
 
 pub mod alertmanager;
+pub mod blackbox;
 pub mod filebeat;
 pub mod grafana;
 pub mod nginx;
@@ -120,6 +121,9 @@ fn emit_rest(model: &Model) -> Bundle {
             format!("alertmanager/{}/{}", alertmanager::TEMPLATE_DIR, t.name),
             format!("{{{{/* {HEADER} */ -}}}}\n{}", t.text),
         );
+    }
+    if let Some(bb) = &model.blackbox {
+        b.add("blackbox/blackbox.yml", blackbox::emit(bb));
     }
     if let Some(logs) = &model.logs {
         b.add("filebeat/filebeat.yml", filebeat::emit(model, logs));

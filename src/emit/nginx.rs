@@ -50,6 +50,7 @@ struct ProxyCtx<'a> {
     buffers: Option<&'a str>,
     busy_buffers_size: Option<&'a str>,
     health_path: Option<String>,
+    status_listen: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -104,6 +105,7 @@ pub fn emit(_m: &Model, p: &Proxy) -> String {
             buffers: p.buffers.as_deref(),
             busy_buffers_size: p.busy_buffers_size.as_deref(),
             health_path: p.health_path.as_deref().map(|h| token(nginx::uri_path(h))),
+            status_listen: p.status_listen.as_deref(),
         },
         balance: match p.balance {
             Balance::RoundRobin => None,

@@ -76,6 +76,15 @@ fn args(s: &Service) -> Vec<String> {
             f
         }
         ServiceKind::NodeExporter { listen } => vec![format!("--web.listen-address={listen}")],
+        ServiceKind::BlackboxExporter { config_dir, listen } => vec![
+            format!("--config.file={config_dir}/blackbox.yml"),
+            format!("--web.listen-address={listen}"),
+        ],
+        // Two dashes: the Go flag package of 0.x and kingpin of 1.x both read them.
+        ServiceKind::NginxExporter { listen, status_url } => vec![
+            format!("--nginx.scrape-uri={status_url}"),
+            format!("--web.listen-address={listen}"),
+        ],
         ServiceKind::Filebeat {
             config_dir,
             home,

@@ -113,6 +113,13 @@ pub struct RawConfig {
     /// The systemd units to generate.
     #[serde(default)]
     pub services: Option<S<RawServices>>,
+    /// Health checks, probed by the blackbox exporter: each a probe job and its alerts.
+    #[serde(default, rename = "health")]
+    pub health: Vec<S<RawHealth>>,
+    /// The stack watching itself: scrape jobs for its own servers, alerts on their failures,
+    /// a dead man's switch. On by default.
+    #[serde(default)]
+    pub self_monitoring: Option<S<RawSelfMonitoring>>,
     /// Keys that recovery removed after a structure error, as (span of the table that held
     /// them, key). `check` does not report them missing a second time.
     #[serde(skip)]
@@ -1275,6 +1282,12 @@ pub struct RawServices {
     pub filebeat: Option<S<RawService>>,
     /// `[services.node_exporter]` → `node-exporter.service`. Default: unit generated.
     pub node_exporter: Option<S<RawService>>,
+    /// `[services.blackbox_exporter]` → `blackbox-exporter.service`. Default: unit generated
+    /// when there are health checks.
+    pub blackbox_exporter: Option<S<RawService>>,
+    /// `[services.nginx_exporter]` → `nginx-exporter.service`. Default: unit generated when
+    /// `[proxy]` is on and self-monitoring watches nginx.
+    pub nginx_exporter: Option<S<RawService>>,
     /// `[[services.app]]` → `<name>.service`. Default: `[]`.
     #[serde(default, rename = "app")]
     pub apps: Vec<S<RawApp>>,
@@ -1327,4 +1340,91 @@ pub struct RawApp {
     /// Default: `[]`.
     #[serde(default)]
     pub read_write_paths: Vec<S<String>>,
+}
+
+/// A health check: what is probed, what counts as healthy, and the alert when it is not.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawHealth {
+    /// Required. The check's name: its probe job is `probe-<name>`, its blackbox module
+    /// `<name>`.
+    pub name: S<String>,
+    /// An `http://` or `https://` URL that must answer. One of `http`, `tcp`, `dns`.
+    pub http: Option<S<String>>,
+    /// A `host:port` that must accept a connection.
+    pub tcp: Option<S<String>>,
+    /// A name that must resolve, asked of `server`.
+    pub dns: Option<S<String>>,
+    /// `dns`: the DNS server, `host:port` or `host`. Required with `dns`.
+    pub server: Option<S<String>>,
+    /// `dns`: the record type asked for. Default: `"A"`.
+    pub record: Option<S<String>>,
+    /// `http`: the accepted status codes. Default: any 2xx.
+    pub status: Option<S<Vec<S<i64>>>>,
+    /// `http`: a regular expression (RE2) the body must match.
+    pub body: Option<S<String>>,
+    /// `http`: the request method. Default: `"GET"`.
+    pub method: Option<S<String>>,
+    /// `tcp`: a TLS handshake is made after connecting. Default: `false`.
+    pub tls: Option<S<bool>>,
+    /// `https` or `tcp` with `tls`: a CA file to verify the certificate with (absolute path).
+    pub ca_file: Option<S<String>>,
+    /// How soon before the certificate's expiry the certificate alert fires (`https` and TLS
+    /// checks only). `"0s"` turns the certificate alert off. Default: `"14d"`.
+    pub certificate_expiry: Option<S<String>>,
+    /// How often the check runs. Default: the global `scrape_interval`.
+    pub interval: Option<S<String>>,
+    /// How long one probe may take. Default: `"5s"` (at most the interval).
+    pub timeout: Option<S<String>>,
+    /// How long the check must fail before the alert fires. Default: `"2m"`.
+    #[serde(rename = "for")]
+    pub for_: Option<S<String>>,
+    /// The alert's `severity`. Default: `"critical"`.
+    pub severity: Option<S<String>>,
+    /// The alert's name. Default: the check's name in CamelCase + `ProbeFailing`
+    /// (`llm-gateway` → `LlmGatewayProbeFailing`).
+    pub alert: Option<S<String>>,
+    /// The alert's dimension (rule group, dashboard row). Default: none.
+    pub dimension: Option<S<String>>,
+    /// The alert's `summary`. Default: says which check fails.
+    pub summary: Option<S<String>>,
+}
+
+/// What of the stack watches itself. Every part is on by default.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSelfMonitoring {
+    /// Whether any of it is generated. Default: `true`.
+    pub enabled: Option<S<bool>>,
+    /// Scrape Prometheus itself; alert on failed rule evaluations, a failed reload, no
+    /// Alertmanager. Default: `true`.
+    pub prometheus: Option<S<bool>>,
+    /// Scrape Alertmanager; alert on failed notifications and a failed reload. Default: `true`.
+    pub alertmanager: Option<S<bool>>,
+    /// Scrape the node exporter (unless a job named `node` exists); alert on disks filling and
+    /// memory pressure. Default: `true`.
+    pub node: Option<S<bool>>,
+    /// Scrape the blackbox exporter when there are health checks. Default: `true`.
+    pub blackbox: Option<S<bool>>,
+    /// nginx's `stub_status` on loopback, read by the nginx exporter, scraped (with `[proxy]`).
+    /// Default: `true`.
+    pub nginx: Option<S<bool>>,
+    /// Where nginx serves `stub_status` for the nginx exporter (allowed from loopback only).
+    /// Default: `"127.0.0.1:8081"`.
+    pub nginx_status: Option<S<String>>,
+    /// Filebeat's HTTP endpoint on loopback, probed (with `[logs]`). Default: `true`.
+    pub filebeat: Option<S<bool>>,
+    /// Alert when a scraped target is down, for every job. Default: `true`.
+    pub targets: Option<S<bool>>,
+    /// The `Watchdog` alert that always fires, routed to `deadman_receiver`. Default: `true`.
+    pub deadman: Option<S<bool>>,
+    /// The receiver the `Watchdog` heartbeat goes to (a dead man's switch service); its own
+    /// route, first in the tree. Required with `deadman` on when there are receivers.
+    pub deadman_receiver: Option<S<String>>,
+    /// How often the heartbeat is sent again. Default: `"1m"`.
+    pub deadman_interval: Option<S<String>>,
+    /// The disk alert fires when a filesystem has less free space than this. Default: `"10%"`.
+    pub disk_free_below: Option<S<NumOrStr>>,
+    /// The memory alert fires when less memory than this is available. Default: `"10%"`.
+    pub memory_available_below: Option<S<NumOrStr>>,
 }

@@ -210,6 +210,8 @@ def convert(doc, no_tiers=False):
     out.append(table("[project]", [("name", PROJECT),
                                    ("severities", severities_used(groups))]))
     out.append(table("[prometheus]", [("version", PROMETHEUS_VERSION)]))
+    # Only kube-prometheus' rules: ccmon's self-monitoring would add its own.
+    out.append(table("[self_monitoring]", [("enabled", False)]))
     out.append(table("[[receiver]]", [("name", "webhook")]))
     out.append(table("[[receiver.webhook]]", [("url", WEBHOOK_URL)]))
 
