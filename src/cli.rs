@@ -112,6 +112,48 @@ enum Command {
         #[arg(long)]
         wait: Option<String>,
     },
+    /// On the server (the snapshot timer runs it): a TSDB snapshot through Prometheus' admin
+    /// API, the older ones beyond --keep removed. Exit 0 done, 2 trouble.
+    Snapshot {
+        /// Prometheus' URL (plain HTTP).
+        #[arg(long, default_value = "http://127.0.0.1:9090")]
+        prometheus: String,
+        /// Prometheus' data folder (`--storage.tsdb.path`).
+        #[arg(long)]
+        data_dir: PathBuf,
+        /// How many snapshots are kept.
+        #[arg(long, default_value_t = 7)]
+        keep: usize,
+    },
+    /// On the server (the backup timer runs it): a tar.gz of PATHS in --dir, the older ones
+    /// beyond --keep removed. Exit 0 done, 2 trouble.
+    Backup {
+        /// Where the archives are written.
+        #[arg(long)]
+        dir: PathBuf,
+        #[arg(long, default_value_t = 30)]
+        keep: usize,
+        /// What is archived (absolute paths).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// On the server: restore a snapshot into Prometheus' data folder. The unit is stopped,
+    /// the current data moved aside (kept), the snapshot copied in, the unit started, and
+    /// Prometheus asked until ready. Exit 0 done, 2 trouble.
+    Restore {
+        /// The snapshot folder (`<data>/snapshots/<name>`).
+        snapshot: PathBuf,
+        #[arg(long)]
+        data_dir: PathBuf,
+        /// The systemd unit to stop and start (`--no-systemd`: none).
+        #[arg(long, default_value = "prometheus")]
+        unit: String,
+        #[arg(long)]
+        no_systemd: bool,
+        /// Asked for readiness after the start.
+        #[arg(long, default_value = "http://127.0.0.1:9090")]
+        prometheus: String,
+    },
     /// Print the JSON schema of monitoring.toml (for editors; committed in schema/).
     Schema,
 }
@@ -215,6 +257,31 @@ fn run(cmd: Command) -> u8 {
             format,
             wait,
         } => health(&config, prometheus, alertmanager, format, wait.as_deref()),
+        Command::Snapshot {
+            prometheus,
+            data_dir,
+            keep,
+        } => done(
+            crate::health::http::Endpoint::parse(&prometheus)
+                .and_then(|p| crate::maintain::snapshot(&p, &data_dir, keep)),
+        ),
+        Command::Backup { dir, keep, paths } => done(crate::maintain::backup(&dir, keep, &paths)),
+        Command::Restore {
+            snapshot,
+            data_dir,
+            unit,
+            no_systemd,
+            prometheus,
+        } => done(
+            crate::health::http::Endpoint::parse(&prometheus).and_then(|p| {
+                crate::maintain::restore(&crate::maintain::Restore {
+                    snapshot: &snapshot,
+                    data_dir: &data_dir,
+                    unit: (!no_systemd).then_some(unit.as_str()),
+                    prometheus: (!no_systemd).then_some(&p),
+                })
+            }),
+        ),
         Command::Schema => {
             print!("{}", crate::schema::json_schema());
             EXIT_OK
@@ -227,16 +294,6 @@ fn run(cmd: Command) -> u8 {
             with_tools,
         } => validate(&config, format, deny_warnings, with_tools),
     }
-}
-
-/// The URL of a server that listens on `listen`, under the path of its external URL (its
-/// routes' prefix).
-fn server_url(listen: &str, external: Option<&str>) -> String {
-    let path = external
-        .and_then(|u| u.split_once("://"))
-        .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
-        .unwrap_or_default();
-    format!("http://{}{path}", crate::check::reachable(listen))
 }
 
 /// `ccmon health`.
@@ -258,13 +315,13 @@ fn health(
         Some(Err(e)) => return trouble(codes::BAD_DURATION, &format!("--wait: {e}")),
     };
     let p = prometheus.unwrap_or_else(|| {
-        server_url(
+        crate::check::server_url(
             &model.prometheus.listen,
             model.prometheus.external_url.as_deref(),
         )
     });
     let a = alertmanager.unwrap_or_else(|| {
-        server_url(
+        crate::check::server_url(
             &model.alertmanager.listen,
             model.alertmanager.external_url.as_deref(),
         )
@@ -298,6 +355,21 @@ fn health(
         EXIT_OK
     } else {
         EXIT_PROBLEMS
+    }
+}
+
+/// The end of a maintenance command: its message on stdout (exit 0), or why it failed on
+/// stderr (exit 2).
+fn done(r: Result<String, String>) -> u8 {
+    match r {
+        Ok(msg) => {
+            println!("{msg}");
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("ccmon: {e}");
+            EXIT_TROUBLE
+        }
     }
 }
 

@@ -81,6 +81,7 @@ codes! {
     PAGE_NOT_PAGED = "CM612", "page alert that reaches no paging receiver";
     RECEIVER_UNREACHED = "CM613", "receiver that no alert reaches";
     INSECURE_TLS = "CM614", "TLS certificate verification switched off";
+    ADMIN_API_EXPOSED = "CM615", "Prometheus' admin API reachable from the network";
     TOOL_REJECTS = "CM701", "a real tool rejects the generated output";
     TOOL_MISSING = "CM702", "a tool the command needs is missing or cannot run";
 }

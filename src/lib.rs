@@ -18,6 +18,7 @@ pub mod gotemplate;
 pub mod health;
 pub mod kinds;
 pub mod load;
+pub mod maintain;
 pub mod model;
 pub mod output;
 pub mod par;

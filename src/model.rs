@@ -26,6 +26,8 @@ pub struct Model {
     pub services: Vec<Service>,
     /// The blackbox exporter's probes, when there are health checks.
     pub blackbox: Option<Blackbox>,
+    /// Snapshots, backups, log rotation and cleanup.
+    pub maintenance: Option<Maintenance>,
     /// Where the generated files are installed on the servers (flags and paths point here).
     pub paths: InstallPaths,
 }
@@ -157,6 +159,29 @@ pub fn targets_file(job: &str) -> String {
 pub struct Blackbox {
     pub listen: String,
     pub modules: Vec<ProbeModule>,
+}
+
+/// Maintenance: what the timers run, what logrotate rotates, what systemd-tmpfiles cleans.
+#[derive(Debug, Clone)]
+pub struct Maintenance {
+    /// The ccmon program on the server.
+    pub ccmon: String,
+    /// Where the snapshot timer asks Prometheus (its listen address and route prefix).
+    pub prometheus_url: String,
+    /// Prometheus' data folder (snapshots are made under it) and its user.
+    pub storage_path: String,
+    pub prometheus_user: String,
+    pub retention: Duration,
+    /// (schedule, how many kept); `None`: off.
+    pub snapshots: Option<(String, u32)>,
+    pub backups: Option<(String, u32)>,
+    pub backup_dir: String,
+    pub backup_paths: Vec<String>,
+    /// Log files (globs) rotated daily.
+    pub rotate: Vec<String>,
+    /// nginx's logs and its pid file: rotated, then nginx reopens them (`USR1`).
+    pub nginx_logs: Option<(Vec<String>, String)>,
+    pub cleanup: Vec<String>,
 }
 
 /// A blackbox exporter module: how one health check probes.
@@ -774,6 +799,8 @@ pub enum ServiceKind {
         retention: Duration,
         listen: String,
         external_url: Option<String>,
+        /// `--web.enable-admin-api`, for snapshots.
+        admin_api: bool,
     },
     Alertmanager {
         /// The folder that holds `alertmanager.yml` on the server.

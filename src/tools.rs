@@ -93,6 +93,14 @@ pub fn systemd_stand_in(model: &Model, dir: &Path) -> std::io::Result<Model> {
             s.binary = stub.display().to_string();
         }
     }
+    if let Some(mt) = &mut m.maintenance
+        && !Path::new(&mt.ccmon).is_file()
+    {
+        let stub = dir.join("stub-ccmon");
+        fs::write(&stub, "#!/bin/sh\nexit 0\n")?;
+        fs::set_permissions(&stub, fs::Permissions::from_mode(0o755))?;
+        mt.ccmon = stub.display().to_string();
+    }
     Ok(m)
 }
 
@@ -200,6 +208,7 @@ pub fn check_with_tools(model: &Model, diags: &mut Diags, locate: Locate) {
     if model.blackbox.is_some() {
         check_blackbox(diags, &out, &dir, locate);
     }
+    check_logrotate(diags, &out, &dir, locate);
     if model.proxy.is_some() {
         check_nginx(model, diags, &dir, locate);
     }
@@ -308,6 +317,40 @@ fn check_blackbox(diags: &mut Diags, out: &Path, dir: &Path, locate: Locate) {
             diags,
             "blackbox exporter --config.check",
             "blackbox.yml",
+            &text,
+            dir,
+            locate,
+        );
+    }
+}
+
+/// `logrotate -d` (it only reads) over the rendered logrotate file, with a state file of its
+/// own.
+fn check_logrotate(diags: &mut Diags, out: &Path, dir: &Path, locate: Locate) {
+    let Some(file) = fs::read_dir(out.join("logrotate"))
+        .ok()
+        .and_then(|mut d| d.next())
+        .and_then(Result::ok)
+    else {
+        return;
+    };
+    let tool = ["logrotate", "/usr/sbin/logrotate"]
+        .into_iter()
+        .find(|t| on_path(t) || Path::new(t).is_file());
+    let Some(tool) = tool else {
+        skipped("logrotate");
+        return;
+    };
+    let (ok, text) = run(Command::new(tool)
+        .arg("-d")
+        .arg("-s")
+        .arg(dir.join("logrotate.state"))
+        .arg(file.path()));
+    if !ok || text.contains("error:") {
+        reject(
+            diags,
+            "logrotate -d",
+            "the logrotate file",
             &text,
             dir,
             locate,

@@ -63,7 +63,7 @@ fn render_writes_every_output_and_the_manifest() {
         .args(["render", "examples/claude-code/monitoring.toml", "--out"])
         .arg(tmp.path()));
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("\n20 changed, 0 unchanged in "), "{stdout}");
+    assert!(stdout.contains("\n26 changed, 0 unchanged in "), "{stdout}");
     let files = common::files_below(tmp.path());
     assert!(files.contains(&".ccmon-manifest".to_string()));
     assert!(!files.iter().any(|f| f.starts_with(".ccmon-staging")));
@@ -615,7 +615,7 @@ fn render_leaves_unchanged_files_untouched() {
     let stdout = render();
     assert!(
         stdout.ends_with(&format!(
-            "0 changed, 20 unchanged in {}\n",
+            "0 changed, 26 unchanged in {}\n",
             out_dir.display()
         )),
         "{stdout}"
@@ -636,7 +636,7 @@ fn render_leaves_unchanged_files_untouched() {
     );
     assert!(
         stdout.ends_with(&format!(
-            "1 changed, 19 unchanged in {}\n",
+            "1 changed, 25 unchanged in {}\n",
             out_dir.display()
         )),
         "{stdout}"

@@ -342,3 +342,186 @@ enabled = false
     );
     assert_eq!(human.status.code(), Some(1));
 }
+
+/// Prometheus' answer to an instant query at `time`, as text.
+fn query_at(port: u16, q: &str, time: f64) -> String {
+    let e = ccmon::health::http::Endpoint::parse(&format!("http://127.0.0.1:{port}")).unwrap();
+    let path = format!(
+        "/api/v1/query?query={}&time={time}",
+        ccmon::health::http::encode(q)
+    );
+    match e.get(&path, Duration::from_secs(5)) {
+        Ok((200, body)) => {
+            let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+            v["data"]["result"].to_string()
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+fn ccmon_cmd(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ccmon"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// `ccmon snapshot` keeps the newest N; a snapshot restored with `ccmon restore` into a fresh
+/// data folder answers a query exactly as the original did; a restore into a used folder
+/// moves its data aside.
+#[test]
+fn a_snapshot_restored_into_a_fresh_folder_returns_the_same_results() {
+    if !require_tool("prometheus") {
+        return;
+    }
+    let tmp = TempDir::new("snapshot-live");
+    let d = tmp.path();
+    let exporter = stub(
+        "# TYPE restore_probe gauge\nrestore_probe{kind=\"a\"} 42\nrestore_probe{kind=\"b\"} 7\n",
+    );
+    let (p1, p2) = (free_port(), free_port());
+    let config = |jobs: bool| {
+        let mut c = "global:\n  scrape_interval: 1s\n".to_string();
+        if jobs {
+            c.push_str(&format!(
+                "scrape_configs:\n- job_name: probe\n  static_configs:\n  - targets: ['127.0.0.1:{}']\n",
+                exporter.port
+            ));
+        }
+        c
+    };
+    std::fs::write(d.join("scrape.yml"), config(true)).unwrap();
+    std::fs::write(d.join("empty.yml"), config(false)).unwrap();
+    let data = d.join("data");
+    let _prom = spawn(
+        "prometheus",
+        Command::new("prometheus")
+            .arg(format!("--config.file={}", d.join("scrape.yml").display()))
+            .arg(format!("--storage.tsdb.path={}", data.display()))
+            .arg(format!("--web.listen-address=127.0.0.1:{p1}"))
+            .arg("--web.enable-admin-api"),
+        &d.join("prometheus.log"),
+    );
+    let q = "count_over_time(restore_probe[10m])";
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64()
+    };
+    let mut t0 = 0.0;
+    let mut before = String::new();
+    let enough = wait_until(Duration::from_secs(60), || {
+        t0 = now().floor();
+        before = query_at(p1, q, t0);
+        let v: serde_json::Value = serde_json::from_str(&before).unwrap_or_default();
+        v.as_array().is_some_and(|a| {
+            a.len() == 2
+                && a.iter().all(|s| {
+                    s["value"][1]
+                        .as_str()
+                        .and_then(|x| x.parse::<u32>().ok())
+                        .unwrap_or(0)
+                        >= 5
+                })
+        })
+    });
+    assert!(
+        enough,
+        "too few samples: {before}\n{}",
+        std::fs::read_to_string(d.join("prometheus.log")).unwrap_or_default()
+    );
+    let url = format!("http://127.0.0.1:{p1}");
+    let data_s = data.display().to_string();
+    for _ in 0..3 {
+        let (code, out) = ccmon_cmd(&[
+            "snapshot",
+            "--prometheus",
+            &url,
+            "--data-dir",
+            &data_s,
+            "--keep",
+            "2",
+        ]);
+        assert_eq!(code, 0, "{out}");
+        std::thread::sleep(Duration::from_millis(1100));
+    }
+    let mut snaps: Vec<_> = std::fs::read_dir(data.join("snapshots"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    snaps.sort();
+    assert_eq!(snaps.len(), 2, "--keep 2 keeps two: {snaps:?}");
+    let newest = snaps.last().unwrap().display().to_string();
+
+    let fresh = d.join("fresh");
+    let (code, out) = ccmon_cmd(&[
+        "restore",
+        &newest,
+        "--data-dir",
+        &fresh.display().to_string(),
+        "--no-systemd",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let _restored = spawn(
+        "prometheus",
+        Command::new("prometheus")
+            .arg(format!("--config.file={}", d.join("empty.yml").display()))
+            .arg(format!("--storage.tsdb.path={}", fresh.display()))
+            .arg(format!("--web.listen-address=127.0.0.1:{p2}")),
+        &d.join("restored.log"),
+    );
+    let mut after = String::new();
+    let same = wait_until(Duration::from_secs(60), || {
+        after = query_at(p2, q, t0);
+        after == before
+    });
+    assert!(
+        same,
+        "restored data answers {after}, the original {before}\n{}",
+        std::fs::read_to_string(d.join("restored.log")).unwrap_or_default()
+    );
+    eprintln!(
+        "snapshot live: 3 snapshots, 2 kept; restored data answers {q} as the original: {after}"
+    );
+
+    // A used folder is moved aside, not overwritten.
+    let used = d.join("used");
+    std::fs::create_dir_all(&used).unwrap();
+    std::fs::write(used.join("old-data"), "x").unwrap();
+    let (code, out) = ccmon_cmd(&[
+        "restore",
+        &newest,
+        "--data-dir",
+        &used.display().to_string(),
+        "--no-systemd",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let aside: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("used.before-restore-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "{out}");
+    assert!(d.join(&aside[0]).join("old-data").is_file());
+    // Not a snapshot: refused before anything is touched.
+    let (code, out) = ccmon_cmd(&[
+        "restore",
+        &d.display().to_string(),
+        "--data-dir",
+        &used.display().to_string(),
+        "--no-systemd",
+    ]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("not a snapshot"), "{out}");
+}

@@ -862,3 +862,124 @@ record = "AAAA"
         "a plain TCP check has no certificate"
     );
 }
+
+/// The maintenance files: `logrotate -d` accepts every example's; a forced logrotate run in a
+/// temporary root rotates the service's log (copied and truncated) and nginx's; and
+/// `systemd-tmpfiles` makes the backup folder and deletes only the files past the retention.
+#[test]
+fn logrotate_and_tmpfiles_do_what_the_maintenance_files_say() {
+    if !require_tool("logrotate") || !require_tool("systemd-tmpfiles") {
+        return;
+    }
+    for name in examples() {
+        let tmp = TempDir::new("logrotate-d");
+        render_to(&name, tmp.path());
+        let Some(f) = fs::read_dir(tmp.path().join("logrotate"))
+            .ok()
+            .and_then(|mut d| d.next())
+            .and_then(Result::ok)
+        else {
+            continue;
+        };
+        let (ok, out) = run(Command::new("logrotate")
+            .arg("-d")
+            .arg("-s")
+            .arg(tmp.path().join("state"))
+            .arg(f.path()));
+        let handled = out
+            .lines()
+            .find(|l| l.starts_with("Handling"))
+            .unwrap_or("");
+        eprintln!("[{name}] logrotate -d: {handled}");
+        assert!(
+            ok && !out.contains("error:"),
+            "[{name}] logrotate -d:\n{out}"
+        );
+    }
+    let tmp = TempDir::new("logrotate-run");
+    let d = tmp.path();
+    let (app, web) = (d.join("log/app"), d.join("log/nginx"));
+    fs::create_dir_all(&app).unwrap();
+    fs::create_dir_all(&web).unwrap();
+    fs::write(app.join("app.log"), "line 1\nline 2\n").unwrap();
+    fs::write(web.join("access.log"), "GET /\n").unwrap();
+    let toml = format!(
+        r#"
+[project]
+name = "shop"
+
+[[job]]
+name = "shop"
+targets = ["localhost:8080"]
+
+[logs]
+[[logs.input]]
+id = "app"
+paths = ["{d}/log/app/*.log"]
+
+[proxy]
+access_log = "{d}/log/nginx/access.log"
+error_log = "{d}/log/nginx/error.log"
+pid_file = "{d}/nginx.pid"
+
+[[proxy.backend]]
+address = "localhost:8080"
+
+[maintenance]
+retention = "3d"
+backup_dir = "/var/backups/shop"
+cleanup = ["/var/cache/shop"]
+"#,
+        d = d.display()
+    );
+    let src = ccmon::diag::source::Source::new("shop.toml", toml);
+    let (m, diags) = model_of(&src);
+    assert!(diags.is_empty(), "{diags:?}");
+    let out = d.join("out");
+    ccmon::emit::emit(&m).write_to(&out).unwrap();
+    let conf = out.join("logrotate/shop");
+    let (ok, text) = run(Command::new("logrotate")
+        .arg("-f")
+        .arg("-s")
+        .arg(d.join("state"))
+        .arg(&conf));
+    assert!(ok, "logrotate -f:\n{text}");
+    assert_eq!(
+        fs::read_to_string(app.join("app.log.1")).unwrap(),
+        "line 1\nline 2\n"
+    );
+    assert_eq!(
+        fs::read_to_string(app.join("app.log")).unwrap(),
+        "",
+        "copytruncate"
+    );
+    assert!(web.join("access.log.1").is_file(), "nginx's log rotated");
+    eprintln!("logrotate -f in a temporary root: app.log and access.log rotated");
+
+    let root = d.join("root");
+    let cache = root.join("var/cache/shop");
+    fs::create_dir_all(&cache).unwrap();
+    let old = cache.join("old");
+    fs::write(&old, "x").unwrap();
+    fs::write(cache.join("new"), "x").unwrap();
+    let ten_days = std::time::SystemTime::now() - std::time::Duration::from_secs(10 * 86400);
+    let f = fs::File::options().write(true).open(&old).unwrap();
+    f.set_times(
+        fs::FileTimes::new()
+            .set_accessed(ten_days)
+            .set_modified(ten_days),
+    )
+    .unwrap();
+    drop(f);
+    let (ok, text) = run(Command::new("systemd-tmpfiles")
+        .args(["--create", "--clean"])
+        .arg(format!("--root={}", root.display()))
+        .arg(out.join("tmpfiles/shop.conf")));
+    assert!(ok, "systemd-tmpfiles:\n{text}");
+    assert!(
+        root.join("var/backups/shop").is_dir(),
+        "the backup folder is made"
+    );
+    assert!(!old.exists(), "a file past the retention is deleted");
+    assert!(cache.join("new").exists(), "a recent file is kept");
+}

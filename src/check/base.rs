@@ -350,6 +350,16 @@ pub fn reachable(listen: &str) -> String {
     }
 }
 
+/// The URL of a server that listens on `listen`, under the path of its external URL (its
+/// routes' prefix): where `ccmon health` and the maintenance timers ask it.
+pub fn server_url(listen: &str, external: Option<&str>) -> String {
+    let path = external
+        .and_then(|u| u.split_once("://"))
+        .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
+        .unwrap_or_default();
+    format!("http://{}{path}", reachable(listen))
+}
+
 /// Loopback spellings are one host: `localhost:9100` and `127.0.0.1:9100` clash.
 fn canonical_host(h: &str) -> &str {
     match h {

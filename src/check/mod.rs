@@ -15,6 +15,7 @@ mod generated;
 mod health;
 mod integrations;
 mod logs;
+mod maintenance;
 pub mod promql;
 mod proxy;
 mod receivers;
@@ -97,22 +98,7 @@ pub fn check_in(
     let alertmanager =
         alerting::alertmanager(&mut cx, raw, &alerts, &slos, dir, ops.plan.deadman.as_ref());
     let mut prometheus = prometheus;
-    // The SLI over an SLO's period reads that whole period back from the TSDB.
-    if let Some(longest) = slos.iter().map(|s| s.period).max()
-        && longest > prometheus.retention
-    {
-        match raw.prometheus.as_ref().and_then(|p| p.get_ref().retention.as_ref()) {
-            None => prometheus.retention = longest,
-            Some(r) => cx.push(
-                Diagnostic::error(
-                    codes::DURATION_OUT_OF_RANGE,
-                    format!("retention {} is shorter than the SLO period {longest}", prometheus.retention),
-                )
-                .at(r.span(), "the SLO's ratio over its period would be computed from part of it")
-                .help(format!("keep at least `{longest}`, or leave `retention` out (it then defaults to the longest SLO period)")),
-            ),
-        }
-    }
+    slo_retention(&mut cx, raw, &slos, &mut prometheus);
     if prometheus.alertmanagers.is_empty() {
         prometheus
             .alertmanagers
@@ -121,6 +107,17 @@ pub fn check_in(
     secret_files(&mut cx, raw);
     let dashboard = dashboard::dashboard(&mut cx, raw, &project, &alerts, &dimensions, &prometheus);
     let paths = services::install_paths();
+    let maintenance = maintenance::maintenance(
+        &mut cx,
+        raw,
+        &maintenance::Env {
+            project: &project,
+            prometheus: &prometheus,
+            logs: logs.as_ref(),
+            proxy: proxy.as_ref(),
+            paths: &paths,
+        },
+    );
     let services = services::services(
         &mut cx,
         raw,
@@ -132,6 +129,7 @@ pub fn check_in(
             paths: &paths,
             blackbox: ops.blackbox.as_ref().map(|b| b.listen.as_str()),
             nginx_status: proxy.as_ref().and_then(|p| p.status_listen.as_deref()),
+            snapshots: maintenance.as_ref().is_some_and(|m| m.snapshots.is_some()),
         },
     );
     if cx.diags.has_errors() {
@@ -151,8 +149,34 @@ pub fn check_in(
         proxy,
         services,
         blackbox: ops.blackbox,
+        maintenance,
         paths,
     })
+}
+
+/// The SLI over an SLO's period reads that whole period back from the TSDB: the retention
+/// grows to the longest period, or is an error when set shorter.
+fn slo_retention(
+    cx: &mut Cx,
+    raw: &RawConfig,
+    slos: &[crate::model::Slo],
+    prometheus: &mut crate::model::Prometheus,
+) {
+    if let Some(longest) = slos.iter().map(|s| s.period).max()
+        && longest > prometheus.retention
+    {
+        match raw.prometheus.as_ref().and_then(|p| p.get_ref().retention.as_ref()) {
+            None => prometheus.retention = longest,
+            Some(r) => cx.push(
+                Diagnostic::error(
+                    codes::DURATION_OUT_OF_RANGE,
+                    format!("retention {} is shorter than the SLO period {longest}", prometheus.retention),
+                )
+                .at(r.span(), "the SLO's ratio over its period would be computed from part of it")
+                .help(format!("keep at least `{longest}`, or leave `retention` out (it then defaults to the longest SLO period)")),
+            ),
+        }
+    }
 }
 
 /// What health checks and self-monitoring add: jobs (into `jobs`), the blackbox exporter's
@@ -268,7 +292,7 @@ fn enabled(e: &Option<S<bool>>) -> bool {
 
 pub(crate) use crate::cx::Cx;
 pub use crate::cx::is_metric_name;
-pub use base::reachable;
+pub use base::{reachable, server_url};
 
 #[cfg(test)]
 mod tests {

@@ -123,6 +123,8 @@ pub struct StackConfig<'a> {
     pub blackbox: Option<&'a str>,
     /// nginx's `stub_status` address, when the nginx exporter reads it.
     pub nginx_status: Option<&'a str>,
+    /// Maintenance takes snapshots: Prometheus' admin API is on.
+    pub snapshots: bool,
 }
 
 /// Where the stack's helpers listen, as `[services]` and `[alertmanager]` set them (checked
@@ -263,6 +265,7 @@ fn stack_service(
                 retention: prom.retention,
                 listen: listen(&prom.listen),
                 external_url: prom.external_url.clone(),
+                admin_api: stack.snapshots,
             },
             vec![prom.storage_path.clone()],
         ),

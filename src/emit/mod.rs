@@ -8,6 +8,7 @@ pub mod alertmanager;
 pub mod blackbox;
 pub mod filebeat;
 pub mod grafana;
+pub mod maintenance;
 pub mod nginx;
 mod pack;
 pub mod prometheus;
@@ -133,6 +134,9 @@ fn emit_rest(model: &Model) -> Bundle {
     }
     if let Some(p) = &model.proxy {
         b.add("nginx/nginx.conf", nginx::emit(model, p));
+    }
+    if let Some(mt) = &model.maintenance {
+        maintenance::emit(model, mt, &mut b);
     }
     for s in &model.services {
         b.add(

@@ -27,7 +27,7 @@ struct Ctx {
 }
 
 /// A value `check` has already accepted.
-fn token<T: ToString>(r: Result<T, Refusal>) -> String {
+pub(super) fn token<T: ToString>(r: Result<T, Refusal>) -> String {
     r.map(|t| t.to_string())
         .unwrap_or_else(|why| panic!("ccmon bug: check let through a systemd value: {why}"))
 }
@@ -41,6 +41,7 @@ fn args(s: &Service) -> Vec<String> {
             retention,
             listen,
             external_url,
+            admin_api,
         } => {
             let mut f = vec![
                 format!("--config.file={config_dir}/prometheus.yml"),
@@ -53,6 +54,10 @@ fn args(s: &Service) -> Vec<String> {
                     .iter()
                     .map(|u| format!("--web.external-url={u}")),
             );
+            if *admin_api {
+                // The snapshot timer's `POST /api/v1/admin/tsdb/snapshot`.
+                f.push("--web.enable-admin-api".into());
+            }
             f
         }
         ServiceKind::Alertmanager {
@@ -110,18 +115,23 @@ fn args(s: &Service) -> Vec<String> {
     args
 }
 
-pub fn emit(_m: &Model, s: &Service) -> String {
-    // One option per line; a value given as the next word stays on its option's line.
-    let flags = args(s);
-    let mut exec = token(systemd::program(&s.binary));
+/// `ExecStart=`'s value: the program, then one option per line; a value given as the next
+/// word stays on its option's line.
+pub(super) fn command_line(binary: &str, flags: &[String], expand_env: bool) -> String {
+    let mut exec = token(systemd::program(binary));
     for (i, f) in flags.iter().enumerate() {
         let is_value = i > 0
             && !f.starts_with('-')
             && flags[i - 1].starts_with('-')
             && !flags[i - 1].contains('=');
         exec.push_str(if is_value { " " } else { " \\\n    " });
-        exec.push_str(&token(systemd::word(f, s.expand_env)));
+        exec.push_str(&token(systemd::word(f, expand_env)));
     }
+    exec
+}
+
+pub fn emit(_m: &Model, s: &Service) -> String {
+    let exec = command_line(&s.binary, &args(s), s.expand_env);
     let ctx = Ctx {
         header: HEADER,
         description: token(systemd::text(&s.description)),

@@ -59,6 +59,20 @@ impl Endpoint {
 
     /// GETs `path` (with its query, already encoded): the status and the body.
     pub fn get(&self, path: &str, timeout: Duration) -> Result<(u16, String), String> {
+        self.request("GET", path, timeout)
+    }
+
+    /// POSTs to `path` with an empty body.
+    pub fn post(&self, path: &str, timeout: Duration) -> Result<(u16, String), String> {
+        self.request("POST", path, timeout)
+    }
+
+    fn request(
+        &self,
+        method: &str,
+        path: &str,
+        timeout: Duration,
+    ) -> Result<(u16, String), String> {
         let addrs: Vec<_> = (self.host.as_str(), self.port)
             .to_socket_addrs()
             .map_err(|e| format!("{}: {e}", self.url()))?
@@ -66,7 +80,7 @@ impl Endpoint {
         let mut last = format!("{}: no address", self.url());
         for a in addrs {
             match TcpStream::connect_timeout(&a, timeout) {
-                Ok(s) => return self.exchange(s, path, timeout),
+                Ok(s) => return self.exchange(s, method, path, timeout),
                 Err(e) => last = format!("{}: {e}", self.url()),
             }
         }
@@ -76,6 +90,7 @@ impl Endpoint {
     fn exchange(
         &self,
         mut s: TcpStream,
+        method: &str,
         path: &str,
         timeout: Duration,
     ) -> Result<(u16, String), String> {
@@ -89,7 +104,7 @@ impl Endpoint {
         };
         write!(
             s,
-            "GET {}{path} HTTP/1.1\r\nHost: {host}:{}\r\nAccept: application/json\r\nUser-Agent: ccmon-health\r\nConnection: close\r\n\r\n",
+            "{method} {}{path} HTTP/1.1\r\nHost: {host}:{}\r\nAccept: application/json\r\nUser-Agent: ccmon\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
             self.prefix, self.port
         )
         .map_err(fail)?;

@@ -120,6 +120,9 @@ pub struct RawConfig {
     /// a dead man's switch. On by default.
     #[serde(default)]
     pub self_monitoring: Option<S<RawSelfMonitoring>>,
+    /// Snapshots, backups, log rotation and cleanup, run by systemd timers. On by default.
+    #[serde(default)]
+    pub maintenance: Option<S<RawMaintenance>>,
     /// Keys that recovery removed after a structure error, as (span of the table that held
     /// them, key). `check` does not report them missing a second time.
     #[serde(skip)]
@@ -1427,4 +1430,37 @@ pub struct RawSelfMonitoring {
     pub disk_free_below: Option<S<NumOrStr>>,
     /// The memory alert fires when less memory than this is available. Default: `"10%"`.
     pub memory_available_below: Option<S<NumOrStr>>,
+}
+
+/// Maintenance: TSDB snapshots and configuration backups on timers (run by `ccmon` on the
+/// server), log rotation, and cleanup of old files.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawMaintenance {
+    /// Whether any of it is generated. Default: `true`.
+    pub enabled: Option<S<bool>>,
+    /// The ccmon program on the server, which the timers run. Default:
+    /// `"/usr/local/bin/ccmon"`.
+    pub ccmon: Option<S<String>>,
+    /// How long rotated logs and the files under `cleanup` are kept. Default: `"30d"`.
+    pub retention: Option<S<String>>,
+    /// When Prometheus' TSDB is snapshotted (systemd `OnCalendar=`). Default: `"daily"`.
+    pub snapshot_schedule: Option<S<String>>,
+    /// How many snapshots are kept; `0` turns snapshots off. Default: `7`.
+    pub snapshots_kept: Option<S<i64>>,
+    /// When the configuration is backed up (systemd `OnCalendar=`). Default: `"daily"`.
+    pub backup_schedule: Option<S<String>>,
+    /// How many backups are kept; `0` turns backups off. Default: `30`.
+    pub backups_kept: Option<S<i64>>,
+    /// Where backups are written. Default: `"/var/backups/<project>"`.
+    pub backup_dir: Option<S<String>>,
+    /// What is backed up. Default: the folders of the generated configuration,
+    /// `/etc/ccmon` (where `monitoring.toml` is kept on the server) and the apps' units.
+    pub backup_paths: Option<S<Vec<S<String>>>>,
+    /// Log files rotated daily and kept `retention` days. Default: the `[logs]` inputs' paths
+    /// and nginx's logs.
+    pub rotate: Option<S<Vec<S<String>>>>,
+    /// Folders whose files older than `retention` are deleted (a cache). Default: `[]`.
+    #[serde(default)]
+    pub cleanup: Vec<S<String>>,
 }
