@@ -665,3 +665,62 @@ fn test_only_a_pattern_that_names_nothing_is_trouble() {
         "{stderr}"
     );
 }
+
+/// `ccmon backup` archives what exists, names what does not, keeps the newest N, and leaves
+/// no partial archive; with nothing to back up it is trouble.
+#[test]
+fn backup_archives_the_paths_and_keeps_the_newest() {
+    let tmp = TempDir::new("cli-backup");
+    let d = tmp.path();
+    let conf = d.join("etc/prometheus");
+    fs::create_dir_all(&conf).unwrap();
+    fs::write(conf.join("prometheus.yml"), "global: {}\n").unwrap();
+    let dir = d.join("backups");
+    let run = || {
+        out(ccmon()
+            .arg("backup")
+            .arg("--dir")
+            .arg(&dir)
+            .args(["--keep", "2"])
+            .arg(&conf)
+            .arg(d.join("etc/missing")))
+    };
+    for _ in 0..3 {
+        let (code, stdout, stderr) = run();
+        assert_eq!(code, 0, "{stderr}");
+        assert!(stdout.contains("not found, not backed up:"), "{stdout}");
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+    }
+    let mut names: Vec<String> = fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(
+        names
+            .iter()
+            .all(|n| n.starts_with("backup-") && n.ends_with(".tar.gz"))
+    );
+    let listing = Command::new("tar")
+        .arg("-tzf")
+        .arg(dir.join(&names[1]))
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&listing.stdout);
+    assert!(
+        listing.contains("etc/prometheus/prometheus.yml"),
+        "{listing}"
+    );
+    let (code, _, stderr) = out(ccmon()
+        .arg("backup")
+        .arg("--dir")
+        .arg(&dir)
+        .arg(d.join("nothing-here")));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("none of the paths to back up exists"),
+        "{stderr}"
+    );
+}
