@@ -17,6 +17,10 @@ use std::time::Duration;
 use common::net::{Proc, free_port, read_request, wait_until};
 use common::{TempDir, require_tool};
 
+/// The tests of this file one at a time: each takes free ports and starts servers on them
+/// later, and a stub of the other test could take such a port in between.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// A stub HTTP server: `ok` says whether it answers 200 with `body` (else 503); `alive`
 /// whether it answers at all (else it closes every connection at once).
 struct Stub {
@@ -117,6 +121,7 @@ fn health_reports_a_healthy_stack_then_a_failing_probe_and_a_stopped_target() {
             return;
         }
     }
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let tmp = TempDir::new("health-live");
     let d = tmp.path();
     let api = stub("ok\n");
@@ -382,6 +387,7 @@ fn a_snapshot_restored_into_a_fresh_folder_returns_the_same_results() {
     if !require_tool("prometheus") {
         return;
     }
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let tmp = TempDir::new("snapshot-live");
     let d = tmp.path();
     let exporter = stub(

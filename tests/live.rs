@@ -16,6 +16,10 @@ use std::time::{Duration, Instant};
 use common::net::{Proc, free_port, read_request, wait_until};
 use common::{TempDir, require_tool};
 
+/// The tests of this file one at a time: each takes free ports and starts servers on them
+/// later, and a stub of another test could take such a port in between.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
 fn spawn(name: &'static str, cmd: &mut Command, log: &std::path::Path) -> Proc {
     let out = std::fs::File::create(log).unwrap();
     let err = out.try_clone().unwrap();
@@ -131,6 +135,7 @@ fn alerts_reach_the_right_receiver_and_inhibited_warnings_do_not() {
     {
         return;
     }
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let alertmanager = alertmanager.unwrap();
     let tmp = TempDir::new("live-alerts");
     let api = stub(|_, _| "# TYPE live_errors gauge\nlive_errors 5\n".to_string());
@@ -295,6 +300,7 @@ fn nginx_spreads_3_2_1_and_reuses_upstream_connections() {
     if !require_tool("nginx") {
         return;
     }
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let tmp = TempDir::new("live-nginx");
     let d = tmp.path();
     let backends: Vec<Stub> = (0..3)
@@ -518,6 +524,7 @@ fn prometheus_discovers_drops_and_scrapes_over_tls() {
     if !require_tool("prometheus") || !require_tool("nginx") || !require_tool("openssl") {
         return;
     }
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let tmp = TempDir::new("live-scrape");
     let d = tmp.path();
     make_certificates(d);
