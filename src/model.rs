@@ -721,6 +721,9 @@ pub struct Panel {
     pub queries: Vec<Query>,
     /// A red threshold line, in the panel's unit.
     pub threshold: Option<f64>,
+    /// Values under the threshold are the bad side (an alert with `below`): red under it,
+    /// green from it.
+    pub bad_below: bool,
     pub width: u32,
     pub height: u32,
 }

@@ -134,6 +134,7 @@ fn panel(
         })
         .collect();
     let mut threshold = None;
+    let mut bad_below = false;
     let mut dimension = p.dimension.as_ref().map(|d| d.get_ref().clone());
     if let Some(a) = &p.alert {
         match by_name.get(a.get_ref().as_str()).copied() {
@@ -146,6 +147,9 @@ fn panel(
                 }
                 unit.get_or_insert_with(|| alert.unit());
                 threshold = alert.threshold_value();
+                bad_below = alert
+                    .threshold
+                    .is_some_and(|(c, _)| c == crate::kinds::Cmp::Below);
                 if dimension.is_none() {
                     dimension = alert.dimension.clone();
                 }
@@ -178,6 +182,7 @@ fn panel(
         unit,
         queries,
         threshold,
+        bad_below,
         width: panel_size(
             cx,
             &p.width,

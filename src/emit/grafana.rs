@@ -61,6 +61,9 @@ fn panels_of<'a>(m: &'a Model, d: &'a Dashboard) -> Vec<Panel> {
                     legend: None,
                 }],
                 threshold: a.threshold_value(),
+                bad_below: a
+                    .threshold
+                    .is_some_and(|(c, _)| c == crate::kinds::Cmp::Below),
                 width: 12,
                 height: 8,
             });
@@ -81,6 +84,7 @@ fn slo_panels(slo: &crate::model::Slo) -> Vec<Panel> {
         unit: Some(unit),
         queries,
         threshold,
+        bad_below: false,
         width,
         height: 8,
     };
@@ -183,9 +187,16 @@ fn panel_json(p: &Panel, id: u32, pos: Value, ds: &str) -> Value {
             t
         })
         .collect();
-    let mut steps = vec![json!({"color": "green", "value": null})];
+    // The base colour is the side below the first step: red below a `below` alert's
+    // threshold, green below any other.
+    let (under, over) = if p.bad_below {
+        ("red", "green")
+    } else {
+        ("green", "red")
+    };
+    let mut steps = vec![json!({"color": under, "value": null})];
     if let Some(t) = p.threshold {
-        steps.push(json!({"color": "red", "value": t}));
+        steps.push(json!({"color": over, "value": t}));
     }
     let mut defaults = json!({
         "thresholds": {"mode": "absolute", "steps": steps},
@@ -414,5 +425,81 @@ mod tests {
         for u in crate::unit::Unit::ALL {
             assert_eq!(crate::unit::Unit::parse(super::unit_id(u)), Some(u));
         }
+    }
+
+    /// The panel of an alert with `below` is red under its threshold and green from it; one
+    /// with `above`, green under and red from.
+    #[test]
+    fn thresholds_follow_the_alerts_direction() {
+        let text = r#"
+[project]
+name = "certs"
+
+[self_monitoring]
+enabled = false
+
+[[job]]
+name = "web"
+targets = ["localhost:8080"]
+
+[[alert]]
+name = "CertificateExpiring"
+kind = "expiry"
+metric = "probe_ssl_earliest_cert_expiry"
+below = "14d"
+severity = "warning"
+summary = "expires"
+
+[[alert]]
+name = "TooManyErrors"
+kind = "gauge"
+expr = "errors"
+above = 10
+severity = "warning"
+summary = "errors"
+
+[[receiver]]
+name = "ops"
+[[receiver.webhook]]
+url = "http://127.0.0.1:9095/"
+"#;
+        let src = crate::diag::source::Source::new("certs.toml", text);
+        let mut diags = crate::diag::Diags::default();
+        let m = crate::compile(&src, &mut diags).unwrap_or_else(|| panic!("{diags:?}"));
+        let b = crate::emit::emit(&m);
+        let (_, json) = b
+            .files
+            .iter()
+            .find(|(p, _)| p.starts_with("grafana/dashboards/"))
+            .unwrap();
+        let d: serde_json::Value = serde_json::from_str(json).unwrap();
+        let steps = |title: &str| -> Vec<(String, serde_json::Value)> {
+            let p = d["panels"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["title"] == title)
+                .unwrap_or_else(|| panic!("no panel {title}"));
+            p["fieldConfig"]["defaults"]["thresholds"]["steps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| (s["color"].as_str().unwrap().to_string(), s["value"].clone()))
+                .collect()
+        };
+        assert_eq!(
+            steps("CertificateExpiring"),
+            [
+                ("red".to_string(), serde_json::Value::Null),
+                ("green".to_string(), serde_json::json!(1_209_600.0)),
+            ]
+        );
+        assert_eq!(
+            steps("TooManyErrors"),
+            [
+                ("green".to_string(), serde_json::Value::Null),
+                ("red".to_string(), serde_json::json!(10.0)),
+            ]
+        );
     }
 }
