@@ -63,6 +63,7 @@ codes! {
     UNKNOWN_ALERT = "CM304", "reference to an unknown alert";
     RECORD_CYCLE = "CM305", "recording rules that read each other in a cycle";
     UNKNOWN_TIME_INTERVAL = "CM306", "reference to an unknown time interval";
+    UNKNOWN_VARIABLE = "CM307", "reference to an unknown dashboard variable";
     DUPLICATE_NAME = "CM401", "duplicate name";
     PORT_CLASH = "CM402", "two jobs scrape the same host:port";
     BAD_PROMQL = "CM501", "malformed PromQL";

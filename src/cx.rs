@@ -303,11 +303,22 @@ impl Cx<'_> {
     /// Reports what [`parse_error`] found in a user-written expression, at its span, or else
     /// what the targeted Prometheus lacks.
     pub fn report_expr(&mut self, s: &S<String>, what: &str, why: Option<String>) -> bool {
-        let why = why.or_else(|| crate::promql::parse::version_error(s.get_ref(), &self.promql));
+        self.report_expr_as(s, s.get_ref(), what, why)
+    }
+
+    /// [`Cx::report_expr`] of `s` as `expr` reads it: the same text with dashboard variables
+    /// replaced by text of their length, so that places in one are places in the other.
+    pub fn report_expr_as(
+        &mut self,
+        s: &S<String>,
+        expr: &str,
+        what: &str,
+        why: Option<String>,
+    ) -> bool {
+        let why = why.or_else(|| crate::promql::parse::version_error(expr, &self.promql));
         let Some(why) = why else {
             return true;
         };
-        let expr = s.get_ref();
         let (span, label) = match crate::promql::parse::error_position(expr, &why) {
             Some(r) => {
                 let column = expr[..r.start].chars().count() + 1;

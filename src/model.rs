@@ -702,6 +702,26 @@ pub struct Dashboard {
     pub datasource_uid: String,
     pub prometheus_url: String,
     pub panels: Vec<Panel>,
+    /// Template variables after `$datasource`.
+    pub variables: Vec<Variable>,
+}
+
+/// A dashboard template variable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variable {
+    pub name: String,
+    pub label: Option<String>,
+    pub kind: VarKind,
+    pub multi: bool,
+    pub include_all: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum VarKind {
+    /// The Prometheus data source's variable query.
+    Query(String),
+    Custom(Vec<String>),
+    Interval(Vec<String>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -324,7 +324,8 @@ fn dashboard_is_provisioning_ready_with_the_seed_panels() {
         );
         ids.push(p["id"].as_u64().unwrap());
         if p["type"] != "row" {
-            assert_eq!(p["datasource"]["uid"], "prometheus");
+            // Every panel asks the data source chosen in `$datasource`.
+            assert_eq!(p["datasource"]["uid"], "${datasource}");
             for (i, t) in p["targets"].as_array().unwrap().iter().enumerate() {
                 assert_eq!(t["refId"].as_str().unwrap(), ["A", "B", "C"][i]);
             }
@@ -333,6 +334,13 @@ fn dashboard_is_provisioning_ready_with_the_seed_panels() {
     let n = ids.len();
     ids.dedup();
     assert_eq!(ids.len(), n, "panel ids repeat");
+    // ... whose default is the provisioned Prometheus; `$job` narrows the request rate.
+    let vars = d["templating"]["list"].as_array().unwrap();
+    assert_eq!(vars[0]["name"], "datasource");
+    assert_eq!(vars[0]["type"], "datasource");
+    assert_eq!(vars[0]["current"]["value"], "prometheus");
+    assert_eq!(vars[1]["name"], "job");
+    assert_eq!(vars[1]["type"], "query");
     let ds = yaml(&out("grafana/provisioning/datasources/claude-code.yaml"));
     assert_eq!(ds["datasources"][0]["uid"], "prometheus");
     let prov = yaml(&out("grafana/provisioning/dashboards/claude-code.yaml"));

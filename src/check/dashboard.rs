@@ -25,7 +25,8 @@ pub fn dashboard(
         return None;
     }
     let uid = uid(cx, d.and_then(|d| d.uid.as_ref()), project);
-    let panels = d.map_or_else(Vec::new, |d| panels(cx, d, alerts, dims));
+    let variables = d.map_or_else(Vec::new, |d| super::variables::variables(cx, &d.variables));
+    let panels = d.map_or_else(Vec::new, |d| panels(cx, d, alerts, dims, &variables));
     let refresh = cx.positive_duration(d.and_then(|d| d.refresh.as_ref()), Duration::from_secs(30));
     let prometheus_url = d.and_then(|d| d.prometheus_url.as_ref()).map_or_else(
         || format!("http://{}", prom.listen),
@@ -52,6 +53,7 @@ pub fn dashboard(
             .map_or_else(|| "prometheus".into(), |t| t.get_ref().clone()),
         prometheus_url,
         panels,
+        variables,
     })
 }
 
@@ -80,7 +82,13 @@ fn uid(cx: &mut Cx, u: Option<&S<String>>, project: &Project) -> String {
 }
 
 /// `[[dashboard.panel]]`, every query parsed on every core first, reported in order.
-fn panels(cx: &mut Cx, d: &RawDashboard, alerts: &[Alert], dims: &[Dimension]) -> Vec<Panel> {
+fn panels(
+    cx: &mut Cx,
+    d: &RawDashboard,
+    alerts: &[Alert],
+    dims: &[Dimension],
+    vars: &[crate::model::Variable],
+) -> Vec<Panel> {
     let by_name: HashMap<&str, &Alert> = alerts.iter().map(|a| (a.name.as_str(), a)).collect();
     cx.unique(d.panels.iter().map(|p| &p.get_ref().title), "panel");
     let exprs: Vec<&S<String>> = d
@@ -89,13 +97,19 @@ fn panels(cx: &mut Cx, d: &RawDashboard, alerts: &[Alert], dims: &[Dimension]) -
         .flat_map(|p| &p.get_ref().queries)
         .map(|q| &q.get_ref().expr)
         .collect();
-    let verdicts = crate::par::map(&exprs, |e| super::promql::parse_error(e.get_ref()));
+    // Variables are replaced by text of their length: errors keep their places.
+    for e in &exprs {
+        super::variables::report_unknown(cx, e, vars);
+    }
+    let verdicts = crate::par::map(&exprs, |e| {
+        super::promql::parse_error(&super::variables::substitute(e.get_ref(), vars))
+    });
     let mut verdicts = verdicts.into_iter();
     let mut panels = Vec::new();
     for p in &d.panels {
         let p = p.get_ref();
         let why: Vec<Option<String>> = verdicts.by_ref().take(p.queries.len()).collect();
-        panels.push(panel(cx, p, why, &by_name, alerts, dims));
+        panels.push(panel(cx, p, why, &by_name, alerts, dims, vars));
     }
     panels
 }
@@ -109,6 +123,7 @@ fn panel(
     by_name: &HashMap<&str, &Alert>,
     alerts: &[Alert],
     dims: &[Dimension],
+    vars: &[crate::model::Variable],
 ) -> Panel {
     let kind = panel_kind(cx, p);
     if let Some(dim) = &p.dimension
@@ -123,7 +138,9 @@ fn panel(
     }
     let mut unit = p.unit.as_ref().and_then(|u| super::alerts::unit_of(cx, u));
     for (q, why) in p.queries.iter().zip(why) {
-        cx.report_expr(&q.get_ref().expr, "panel query", why);
+        let e = &q.get_ref().expr;
+        let read = super::variables::substitute(e.get_ref(), vars);
+        cx.report_expr_as(e, &read, "panel query", why);
     }
     let mut queries: Vec<Query> = p
         .queries

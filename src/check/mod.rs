@@ -26,6 +26,7 @@ mod services;
 mod slo;
 mod stack;
 pub mod template;
+mod variables;
 
 use crate::codes;
 use crate::diag::{Diagnostic, Diags};

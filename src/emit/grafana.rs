@@ -9,7 +9,7 @@ use crate::unit::Unit;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::model::{Dashboard, Model, Panel, PanelKind, Query};
+use crate::model::{Dashboard, Model, Panel, PanelKind, Query, VarKind};
 use crate::output::bundle::{Bundle, HEADER};
 
 /// The dashboard JSON schema version written (Grafana 10.4; later versions migrate it).
@@ -169,7 +169,80 @@ fn datasource(uid: &str) -> Value {
     json!({"type": "prometheus", "uid": uid})
 }
 
-fn panel_json(p: &Panel, id: u32, pos: Value, ds: &str) -> Value {
+/// Every panel and query asks the data source chosen in `$datasource`.
+const DATASOURCE_VAR: &str = "${datasource}";
+
+/// `templating.list`: `$datasource` (the provisioned Prometheus by default), then the
+/// declared variables.
+fn templating(d: &Dashboard) -> Vec<Value> {
+    let mut list = vec![json!({
+        "name": "datasource",
+        "label": "Data source",
+        "type": "datasource",
+        "query": "prometheus",
+        "current": {"text": d.datasource_uid, "value": d.datasource_uid},
+        "hide": 0,
+        "refresh": 1,
+        "regex": "",
+        "options": [],
+    })];
+    for v in &d.variables {
+        let mut j = json!({
+            "name": v.name,
+            "label": v.label.as_deref().unwrap_or(&v.name),
+            "hide": 0,
+            "multi": v.multi,
+            "includeAll": v.include_all,
+            "current": {},
+            "options": [],
+        });
+        let o = j.as_object_mut().expect("an object");
+        match &v.kind {
+            VarKind::Query(q) => {
+                o.insert("type".into(), json!("query"));
+                o.insert("datasource".into(), datasource(DATASOURCE_VAR));
+                o.insert("definition".into(), json!(q));
+                o.insert(
+                    "query".into(),
+                    json!({"query": q, "refId": "PrometheusVariableQueryEditor-VariableQuery"}),
+                );
+                // Refreshed when the time range changes: a label that appears shows up.
+                o.insert("refresh".into(), json!(2));
+                o.insert("sort".into(), json!(1));
+                o.insert("regex".into(), json!(""));
+            }
+            VarKind::Custom(values) | VarKind::Interval(values) => {
+                let interval = matches!(v.kind, VarKind::Interval(_));
+                o.insert(
+                    "type".into(),
+                    json!(if interval { "interval" } else { "custom" }),
+                );
+                o.insert("query".into(), json!(values.join(",")));
+                o.insert(
+                    "options".into(),
+                    json!(
+                        values
+                            .iter()
+                            .enumerate()
+                            .map(|(i, x)| json!({"text": x, "value": x, "selected": i == 0}))
+                            .collect::<Vec<_>>()
+                    ),
+                );
+                o.insert(
+                    "current".into(),
+                    json!({"text": values[0], "value": values[0]}),
+                );
+                if interval {
+                    o.insert("auto".into(), json!(false));
+                }
+            }
+        }
+        list.push(j);
+    }
+    list
+}
+
+fn panel_json(p: &Panel, id: u32, pos: Value) -> Value {
     let targets: Vec<Value> = p
         .queries
         .iter()
@@ -177,7 +250,7 @@ fn panel_json(p: &Panel, id: u32, pos: Value, ds: &str) -> Value {
         .map(|(i, q)| {
             let ref_id = char::from(b'A' + (i % 26) as u8).to_string();
             let mut t = json!({
-                "datasource": datasource(ds),
+                "datasource": datasource(DATASOURCE_VAR),
                 "expr": q.expr,
                 "refId": ref_id,
             });
@@ -219,7 +292,7 @@ fn panel_json(p: &Panel, id: u32, pos: Value, ds: &str) -> Value {
         }),
     };
     json!({
-        "datasource": datasource(ds),
+        "datasource": datasource(DATASOURCE_VAR),
         "fieldConfig": {"defaults": defaults, "overrides": []},
         "gridPos": pos,
         "id": id,
@@ -244,12 +317,7 @@ fn dashboard_json(m: &Model, d: &Dashboard) -> Value {
         id
     };
     for p in panels.iter().filter(|p| p.dimension.is_none()) {
-        out.push(panel_json(
-            p,
-            next_id(),
-            layout.place(p.width, p.height),
-            &d.datasource_uid,
-        ));
+        out.push(panel_json(p, next_id(), layout.place(p.width, p.height)));
     }
     let mut rows: Vec<(String, Vec<Panel>)> = Vec::new();
     for dim in &m.dimensions {
@@ -282,12 +350,7 @@ fn dashboard_json(m: &Model, d: &Dashboard) -> Value {
         }));
         layout.new_line();
         for p in &mine {
-            out.push(panel_json(
-                p,
-                next_id(),
-                layout.place(p.width, p.height),
-                &d.datasource_uid,
-            ));
+            out.push(panel_json(p, next_id(), layout.place(p.width, p.height)));
         }
     }
     json!({
@@ -301,7 +364,7 @@ fn dashboard_json(m: &Model, d: &Dashboard) -> Value {
         "refresh": d.refresh.to_string(),
         "schemaVersion": SCHEMA_VERSION,
         "tags": d.tags,
-        "templating": {"list": []},
+        "templating": {"list": templating(d)},
         "time": {"from": d.time_from, "to": "now"},
         "timepicker": {},
         "timezone": "browser",

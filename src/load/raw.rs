@@ -1137,6 +1137,32 @@ pub struct RawDashboard {
     /// `[[dashboard.panel]]`. Default: `[]`.
     #[serde(default, rename = "panel")]
     pub panels: Vec<S<RawPanel>>,
+    /// `[[dashboard.variable]]`: template variables (`$datasource` is always there).
+    /// Default: `[]`.
+    #[serde(default, rename = "variable")]
+    pub variables: Vec<S<RawVariable>>,
+}
+
+/// A dashboard template variable.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawVariable {
+    /// Required. Its name, used as `$name` in queries.
+    pub name: S<String>,
+    /// `query` (its choices come from Prometheus), `custom` (a fixed list) or `interval` (a
+    /// list of durations). Default: `"query"`.
+    pub kind: Option<S<String>>,
+    /// `query`: `label_values(<selector>, <label>)`, `label_values(<label>)`, `label_names()`,
+    /// `metrics(<regex>)` or `query_result(<PromQL>)`.
+    pub query: Option<S<String>>,
+    /// `custom` and `interval`: the choices.
+    pub values: Option<S<Vec<S<String>>>>,
+    /// Shown instead of the name. Default: the name.
+    pub label: Option<S<String>>,
+    /// Several values may be chosen (use `=~"$name"` in matchers). Default: `false`.
+    pub multi: Option<S<bool>>,
+    /// An `All` choice. Default: `false`.
+    pub include_all: Option<S<bool>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
