@@ -728,6 +728,31 @@ pub enum VarKind {
 pub enum PanelKind {
     TimeSeries,
     Stat,
+    Gauge,
+    BarGauge,
+    /// The queries' current values as rows (instant queries).
+    Table,
+    /// Markdown, no query.
+    Text,
+}
+
+impl PanelKind {
+    /// The names in `kind = ".."`, which are Grafana's panel types.
+    pub const ALL: [(&'static str, PanelKind); 6] = [
+        ("timeseries", PanelKind::TimeSeries),
+        ("stat", PanelKind::Stat),
+        ("gauge", PanelKind::Gauge),
+        ("bargauge", PanelKind::BarGauge),
+        ("table", PanelKind::Table),
+        ("text", PanelKind::Text),
+    ];
+
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, k)| *k == self)
+            .map_or("timeseries", |(n, _)| n)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -744,6 +769,12 @@ pub struct Panel {
     /// Values under the threshold are the bad side (an alert with `below`): red under it,
     /// green from it.
     pub bad_below: bool,
+    /// The value range of gauges and axes; Grafana's automatic range when `None`.
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub decimals: Option<u32>,
+    /// A text panel's markdown.
+    pub content: Option<String>,
     pub width: u32,
     pub height: u32,
 }

@@ -178,7 +178,7 @@ fn panel(
                 alerts.iter().map(|x| x.name.clone()),
             ),
         }
-    } else if queries.is_empty() {
+    } else if queries.is_empty() && kind != PanelKind::Text {
         cx.push(
             Diagnostic::error(
                 codes::INCOMPLETE_KEYS,
@@ -191,6 +191,7 @@ fn panel(
             .help("add a query, or name the alert whose value it plots with `alert = \"...\"`"),
         );
     }
+    let (min, max, decimals) = display(cx, p);
     Panel {
         title: p.title.get_ref().clone(),
         alert: p.alert.as_ref().map(|a| a.get_ref().clone()),
@@ -200,10 +201,17 @@ fn panel(
         queries,
         threshold,
         bad_below,
+        min,
+        max,
+        decimals,
+        content: text_content(cx, p, kind),
         width: panel_size(
             cx,
             &p.width,
-            if kind == PanelKind::Stat { 6 } else { 12 },
+            match kind {
+                PanelKind::Stat | PanelKind::Gauge => 6,
+                _ => 12,
+            },
             24,
         ),
         height: panel_size(cx, &p.height, 8, 100),
@@ -212,19 +220,116 @@ fn panel(
 
 /// `kind`: `timeseries` (the default) or `stat`.
 fn panel_kind(cx: &mut Cx, p: &RawPanel) -> PanelKind {
-    match p.kind.as_ref().map(|k| k.get_ref().as_str()) {
-        None | Some("timeseries") => PanelKind::TimeSeries,
-        Some("stat") => PanelKind::Stat,
-        Some(other) => {
-            let k = p.kind.as_ref().map_or(0..0, S::span);
+    let Some(k) = &p.kind else {
+        return PanelKind::TimeSeries;
+    };
+    match PanelKind::ALL.iter().find(|(n, _)| n == k.get_ref()) {
+        Some((_, kind)) => *kind,
+        None => {
+            let other = k.get_ref();
+            let names: Vec<String> = PanelKind::ALL.iter().map(|(n, _)| n.to_string()).collect();
             let mut diag =
-                Diagnostic::error(codes::UNKNOWN_KIND, format!("unknown panel kind `{other}`"))
-                    .at(k, "expected `timeseries` or `stat`");
+                Diagnostic::error(codes::UNKNOWN_KIND, format!("unknown panel kind `{other}`")).at(
+                    k.span(),
+                    format!("expected {}", crate::suggest::backticked(&names)),
+                );
             if other == "graph" {
                 diag = diag.help("`graph` is Grafana's removed Angular panel: use `timeseries`");
             }
             cx.push(diag);
             PanelKind::TimeSeries
+        }
+    }
+}
+
+/// `min`, `max` (above `min`) and `decimals`.
+fn display(cx: &mut Cx, p: &RawPanel) -> (Option<f64>, Option<f64>, Option<u32>) {
+    let (min, max) = (range_end(cx, &p.min), range_end(cx, &p.max));
+    if let (Some(lo), Some(hi), Some(m)) = (min, max, &p.max)
+        && lo >= hi
+    {
+        cx.error(
+            codes::CONFLICTING_SETTINGS,
+            format!("`max` {hi} is not above `min` {lo}"),
+            m.span(),
+            "Grafana would draw an empty range",
+        );
+    }
+    let decimals = p
+        .decimals
+        .as_ref()
+        .and_then(|d| match u32::try_from(*d.get_ref()) {
+            Ok(n) if n <= 10 => Some(n),
+            _ => {
+                cx.error(
+                    codes::OUT_OF_RANGE,
+                    format!("`decimals` {} is out of range", d.get_ref()),
+                    d.span(),
+                    "expected 0 to 10",
+                );
+                None
+            }
+        });
+    (min, max, decimals)
+}
+
+/// `min` or `max`: a plain number (in the panel's unit, as Grafana reads it).
+fn range_end(cx: &mut Cx, v: &Option<S<crate::load::NumOrStr>>) -> Option<f64> {
+    use crate::load::NumOrStr;
+    let v = v.as_ref()?;
+    match v.get_ref() {
+        NumOrStr::Int(i) => Some(*i as f64),
+        NumOrStr::Float(f) if f.is_finite() => Some(*f),
+        _ => {
+            cx.error(
+                codes::BAD_THRESHOLD,
+                "a panel's `min` and `max` are plain numbers",
+                v.span(),
+                "in the panel's unit, such as `0` and `100` for percent",
+            );
+            None
+        }
+    }
+}
+
+/// A text panel's `content`, required there and nowhere else; a text panel shows no query and
+/// no alert.
+fn text_content(cx: &mut Cx, p: &RawPanel, kind: PanelKind) -> Option<String> {
+    if kind != PanelKind::Text {
+        if let Some(c) = &p.content {
+            cx.error(
+                codes::KEY_NOT_FOR_KIND,
+                "`content` is for `text` panels",
+                c.span(),
+                "this panel shows queries",
+            );
+        }
+        return None;
+    }
+    for (key, span) in [
+        ("alert", p.alert.as_ref().map(S::span)),
+        ("query", p.queries.first().map(S::span)),
+        ("unit", p.unit.as_ref().map(S::span)),
+    ] {
+        if let Some(span) = span {
+            cx.error(
+                codes::KEY_NOT_FOR_KIND,
+                format!("a `text` panel takes no `{key}`"),
+                span,
+                "it shows its `content` only",
+            );
+        }
+    }
+    match &p.content {
+        Some(c) => Some(c.get_ref().clone()),
+        None => {
+            cx.error(
+                codes::INCOMPLETE_KEYS,
+                format!("text panel `{}` has no `content`", p.title.get_ref()),
+                p.title.span(),
+                "write the markdown it shows in `content`",
+            );
+            None
         }
     }
 }

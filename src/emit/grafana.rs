@@ -64,6 +64,10 @@ fn panels_of<'a>(m: &'a Model, d: &'a Dashboard) -> Vec<Panel> {
                 bad_below: a
                     .threshold
                     .is_some_and(|(c, _)| c == crate::kinds::Cmp::Below),
+                min: None,
+                max: None,
+                decimals: None,
+                content: None,
                 width: 12,
                 height: 8,
             });
@@ -85,6 +89,10 @@ fn slo_panels(slo: &crate::model::Slo) -> Vec<Panel> {
         queries,
         threshold,
         bad_below: false,
+        min: None,
+        max: None,
+        decimals: None,
+        content: None,
         width,
         height: 8,
     };
@@ -275,6 +283,15 @@ fn panel_json(p: &Panel, id: u32, pos: Value) -> Value {
         "thresholds": {"mode": "absolute", "steps": steps},
         "unit": unit_id(p.unit.unwrap_or(Unit::Count)),
     });
+    for (key, v) in [("min", p.min), ("max", p.max)] {
+        if let Some(v) = v {
+            defaults[key] = json!(v);
+        }
+    }
+    if let Some(d) = p.decimals {
+        defaults["decimals"] = json!(d);
+    }
+    let reduce = json!({"calcs": ["lastNotNull"], "fields": "", "values": false});
     let options = match p.kind {
         PanelKind::TimeSeries => {
             if p.threshold.is_some() {
@@ -288,8 +305,43 @@ fn panel_json(p: &Panel, id: u32, pos: Value) -> Value {
         PanelKind::Stat => json!({
             "colorMode": "value",
             "graphMode": "area",
-            "reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": false},
+            "reduceOptions": reduce,
         }),
+        PanelKind::Gauge => json!({
+            "orientation": "auto",
+            "reduceOptions": reduce,
+            "showThresholdLabels": false,
+            "showThresholdMarkers": true,
+        }),
+        PanelKind::BarGauge => json!({
+            "displayMode": "gradient",
+            "orientation": "horizontal",
+            "reduceOptions": reduce,
+            "showUnfilled": true,
+        }),
+        PanelKind::Table => json!({"showHeader": true, "cellHeight": "sm"}),
+        PanelKind::Text => {
+            return json!({
+                "gridPos": pos,
+                "id": id,
+                "options": {"mode": "markdown", "content": p.content.as_deref().unwrap_or("")},
+                "title": p.title,
+                "type": "text",
+            });
+        }
+    };
+    let targets: Vec<Value> = if p.kind == PanelKind::Table {
+        // One row per series, at the end of the range.
+        targets
+            .into_iter()
+            .map(|mut t| {
+                t["format"] = json!("table");
+                t["instant"] = json!(true);
+                t
+            })
+            .collect()
+    } else {
+        targets
     };
     json!({
         "datasource": datasource(DATASOURCE_VAR),
@@ -299,7 +351,7 @@ fn panel_json(p: &Panel, id: u32, pos: Value) -> Value {
         "options": options,
         "targets": targets,
         "title": p.title,
-        "type": match p.kind { PanelKind::TimeSeries => "timeseries", PanelKind::Stat => "stat" },
+        "type": p.kind.name(),
     })
 }
 
@@ -487,6 +539,67 @@ mod tests {
         }
         for u in crate::unit::Unit::ALL {
             assert_eq!(crate::unit::Unit::parse(super::unit_id(u)), Some(u));
+        }
+    }
+
+    /// One panel of every kind: its Grafana type, the options it is written with, `min`,
+    /// `max` and `decimals`, instant table queries, and a text panel's markdown alone.
+    #[test]
+    fn every_panel_kind_is_written_as_grafana_reads_it() {
+        let mut text = String::from(
+            "[project]\nname = \"kinds\"\n\n[self_monitoring]\nenabled = false\n\n[[job]]\nname = \"web\"\ntargets = [\"localhost:8080\"]\n\n[dashboard]\nalert_panels = false\n",
+        );
+        for (name, _) in crate::model::PanelKind::ALL {
+            if name == "text" {
+                text.push_str("\n[[dashboard.panel]]\ntitle = \"text\"\nkind = \"text\"\ncontent = \"# On call\\nSee the runbook.\"\n");
+            } else {
+                text.push_str(&format!(
+                    "\n[[dashboard.panel]]\ntitle = \"{name}\"\nkind = \"{name}\"\nunit = \"percent\"\nmin = 0\nmax = 1\ndecimals = 1\n[[dashboard.panel.query]]\nexpr = 'sum by (job) (rate(x[$__rate_interval]))'\n"
+                ));
+            }
+        }
+        let src = crate::diag::source::Source::new("kinds.toml", text);
+        let mut diags = crate::diag::Diags::default();
+        let m = crate::compile(&src, &mut diags).unwrap_or_else(|| panic!("{diags:?}"));
+        assert!(diags.is_empty(), "{diags:?}");
+        let b = crate::emit::emit(&m);
+        let json = &b.files["grafana/dashboards/kinds.json"];
+        let d: serde_json::Value = serde_json::from_str(json).unwrap();
+        let panels = d["panels"].as_array().unwrap();
+        assert_eq!(panels.len(), crate::model::PanelKind::ALL.len());
+        for p in panels {
+            let kind = p["type"].as_str().unwrap();
+            assert_eq!(p["title"], kind);
+            if kind == "text" {
+                assert_eq!(p["options"]["mode"], "markdown");
+                assert_eq!(p["options"]["content"], "# On call\nSee the runbook.");
+                assert!(p.get("targets").is_none() && p.get("datasource").is_none());
+                continue;
+            }
+            let defaults = &p["fieldConfig"]["defaults"];
+            assert_eq!(
+                (
+                    defaults["min"].clone(),
+                    defaults["max"].clone(),
+                    defaults["decimals"].clone()
+                ),
+                (
+                    serde_json::json!(0.0),
+                    serde_json::json!(1.0),
+                    serde_json::json!(1)
+                ),
+                "{kind}"
+            );
+            assert_eq!(p["datasource"]["uid"], "${datasource}");
+            let t = &p["targets"][0];
+            assert_eq!(t["refId"], "A");
+            assert_eq!(t["instant"] == true, kind == "table", "{kind}");
+            if ["stat", "gauge", "bargauge"].contains(&kind) {
+                assert_eq!(
+                    p["options"]["reduceOptions"]["calcs"][0], "lastNotNull",
+                    "{kind}"
+                );
+            }
         }
     }
 

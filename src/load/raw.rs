@@ -1173,8 +1173,17 @@ pub struct RawPanel {
     /// Row the panel is placed in; none places it at the top. Default: the alert's dimension,
     /// if `alert` is set.
     pub dimension: Option<S<String>>,
-    /// Grafana panel type (`graph` is refused). Default: `"timeseries"`.
+    /// Grafana panel type: `timeseries`, `stat`, `gauge`, `bargauge`, `table` or `text`
+    /// (`graph` is refused). Default: `"timeseries"`.
     pub kind: Option<S<String>>,
+    /// `text`: the markdown shown.
+    pub content: Option<S<String>>,
+    /// Lowest value of the gauge or axis. Default: Grafana's automatic range.
+    pub min: Option<S<NumOrStr>>,
+    /// Highest value of the gauge or axis. Default: Grafana's automatic range.
+    pub max: Option<S<NumOrStr>>,
+    /// Decimals shown. Default: Grafana's choice.
+    pub decimals: Option<S<i64>>,
     /// Value unit. Default: the alert's unit, if `alert` is set, else `short`.
     pub unit: Option<S<String>>,
     /// The alert this panel shows: its value is plotted when the panel has no query, its
