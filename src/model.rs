@@ -775,6 +775,8 @@ pub struct Panel {
     pub decimals: Option<u32>,
     /// A text panel's markdown.
     pub content: Option<String>,
+    /// The runbook of the alert it plots: a link on the panel.
+    pub runbook: Option<String>,
     pub width: u32,
     pub height: u32,
 }

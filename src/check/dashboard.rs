@@ -152,6 +152,7 @@ fn panel(
         .collect();
     let mut threshold = None;
     let mut bad_below = false;
+    let mut runbook = None;
     let mut dimension = p.dimension.as_ref().map(|d| d.get_ref().clone());
     if let Some(a) = &p.alert {
         match by_name.get(a.get_ref().as_str()).copied() {
@@ -167,6 +168,7 @@ fn panel(
                 bad_below = alert
                     .threshold
                     .is_some_and(|(c, _)| c == crate::kinds::Cmp::Below);
+                runbook = alert.runbook.clone();
                 if dimension.is_none() {
                     dimension = alert.dimension.clone();
                 }
@@ -205,6 +207,7 @@ fn panel(
         max,
         decimals,
         content: text_content(cx, p, kind),
+        runbook,
         width: panel_size(
             cx,
             &p.width,

@@ -68,6 +68,7 @@ fn panels_of<'a>(m: &'a Model, d: &'a Dashboard) -> Vec<Panel> {
                 max: None,
                 decimals: None,
                 content: None,
+                runbook: a.runbook.clone(),
                 width: 12,
                 height: 8,
             });
@@ -93,6 +94,7 @@ fn slo_panels(slo: &crate::model::Slo) -> Vec<Panel> {
         max: None,
         decimals: None,
         content: None,
+        runbook: None,
         width,
         height: 8,
     };
@@ -175,6 +177,23 @@ impl Layout {
 
 fn datasource(uid: &str) -> Value {
     json!({"type": "prometheus", "uid": uid})
+}
+
+/// Firing alerts marked on every time series: a red mark from `ALERTS`, titled with the
+/// alert's name, tagged with its severity.
+fn firing_annotation() -> Value {
+    json!({
+        "name": "Alerts firing",
+        "datasource": datasource(DATASOURCE_VAR),
+        "enable": true,
+        "hide": false,
+        "iconColor": "red",
+        "expr": "ALERTS{alertstate=\"firing\"}",
+        "step": "60s",
+        "titleFormat": "{{alertname}}",
+        "tagKeys": "severity",
+        "useValueForTime": false,
+    })
 }
 
 /// Every panel and query asks the data source chosen in `$datasource`.
@@ -343,7 +362,7 @@ fn panel_json(p: &Panel, id: u32, pos: Value) -> Value {
     } else {
         targets
     };
-    json!({
+    let mut panel = json!({
         "datasource": datasource(DATASOURCE_VAR),
         "fieldConfig": {"defaults": defaults, "overrides": []},
         "gridPos": pos,
@@ -352,7 +371,11 @@ fn panel_json(p: &Panel, id: u32, pos: Value) -> Value {
         "targets": targets,
         "title": p.title,
         "type": p.kind.name(),
-    })
+    });
+    if let Some(r) = &p.runbook {
+        panel["links"] = json!([{"title": "Runbook", "url": r, "targetBlank": true}]);
+    }
+    panel
 }
 
 fn dashboard_json(m: &Model, d: &Dashboard) -> Value {
@@ -406,7 +429,7 @@ fn dashboard_json(m: &Model, d: &Dashboard) -> Value {
         }
     }
     json!({
-        "annotations": {"list": []},
+        "annotations": {"list": [firing_annotation()]},
         "description": HEADER,
         "editable": false,
         "graphTooltip": 1,
@@ -625,6 +648,7 @@ metric = "probe_ssl_earliest_cert_expiry"
 below = "14d"
 severity = "warning"
 summary = "expires"
+runbook = "https://runbooks.example.com/certificates"
 
 [[alert]]
 name = "TooManyErrors"
@@ -669,6 +693,21 @@ url = "http://127.0.0.1:9095/"
                 ("red".to_string(), serde_json::Value::Null),
                 ("green".to_string(), serde_json::json!(1_209_600.0)),
             ]
+        );
+        // The alert's runbook is a link on its panel; firing alerts are marked on the graphs.
+        let cert = d["panels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["title"] == "CertificateExpiring")
+            .unwrap();
+        assert_eq!(
+            cert["links"][0]["url"],
+            "https://runbooks.example.com/certificates"
+        );
+        assert_eq!(
+            d["annotations"]["list"][0]["expr"],
+            "ALERTS{alertstate=\"firing\"}"
         );
         assert_eq!(
             steps("TooManyErrors"),
