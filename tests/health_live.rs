@@ -8,13 +8,13 @@ mod common;
 use std::io::{BufReader, Write};
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::Duration;
 
-use common::net::{Proc, free_port, read_request, wait_until};
+use common::net::{free_port, prometheus, read_request, spawn, wait_until};
 use common::{TempDir, require_tool};
 
 /// The tests of this file one at a time: each takes free ports and starts servers on them
@@ -65,18 +65,6 @@ fn stub(body: &'static str) -> Stub {
         }
     });
     Stub { port, ok, alive }
-}
-
-fn spawn(name: &str, cmd: &mut Command, log: &Path) -> Proc {
-    let out = std::fs::File::create(log).unwrap();
-    let err = out.try_clone().unwrap();
-    Proc(
-        cmd.stdin(Stdio::null())
-            .stdout(Stdio::from(out))
-            .stderr(Stdio::from(err))
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {name}: {e}")),
-    )
 }
 
 /// `ccmon health` on the config: its exit code and its JSON report.
@@ -199,20 +187,7 @@ enabled = false
         "{}",
         String::from_utf8_lossy(&rendered.stderr)
     );
-    let _prom = spawn(
-        "prometheus",
-        Command::new("prometheus")
-            .arg(format!(
-                "--config.file={}",
-                out.join("prometheus/prometheus.yml").display()
-            ))
-            .arg(format!(
-                "--storage.tsdb.path={}",
-                d.join("prom-data").display()
-            ))
-            .arg(format!("--web.listen-address=127.0.0.1:{prom}")),
-        &d.join("prometheus.log"),
-    );
+    let _prom = prometheus(&out, d, prom);
     let _am = spawn(
         "alertmanager",
         Command::new("prometheus-alertmanager")

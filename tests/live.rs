@@ -7,30 +7,18 @@ mod common;
 use std::collections::BTreeMap;
 use std::io::{BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::net::{Proc, free_port, read_request, wait_until};
+use common::net::{free_port, prometheus, read_request, spawn, wait_until};
 use common::{TempDir, require_tool};
 
 /// The tests of this file one at a time: each takes free ports and starts servers on them
 /// later, and a stub of another test could take such a port in between.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-
-fn spawn(name: &'static str, cmd: &mut Command, log: &std::path::Path) -> Proc {
-    let out = std::fs::File::create(log).unwrap();
-    let err = out.try_clone().unwrap();
-    let child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::from(out))
-        .stderr(Stdio::from(err))
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
-    Proc(child)
-}
 
 fn respond(stream: &mut TcpStream, body: &str, keep_alive: bool) -> bool {
     let conn = if keep_alive { "keep-alive" } else { "close" };
@@ -98,24 +86,6 @@ fn webhook() -> (Stub, Arc<Mutex<Vec<String>>>) {
         String::new()
     });
     (s, got)
-}
-
-/// Prometheus on the rendered `prometheus.yml` in `out`, its data and log in `d`.
-fn prometheus(out: &std::path::Path, d: &std::path::Path, port: u16) -> Proc {
-    spawn(
-        "prometheus",
-        Command::new("prometheus")
-            .arg(format!(
-                "--config.file={}",
-                out.join("prometheus/prometheus.yml").display()
-            ))
-            .arg(format!(
-                "--storage.tsdb.path={}",
-                d.join("prom-data").display()
-            ))
-            .arg(format!("--web.listen-address=127.0.0.1:{port}")),
-        &d.join("prometheus.log"),
-    )
 }
 
 fn render(toml: &str, dir: &std::path::Path) -> ccmon::model::Model {
