@@ -85,21 +85,21 @@ pub fn nginx_stand_in(model: &Model, dir: &Path) -> Result<Model, String> {
 /// executable in `dir`.
 pub fn systemd_stand_in(model: &Model, dir: &Path) -> std::io::Result<Model> {
     let mut m = model.clone();
-    for s in &mut m.services {
-        if !Path::new(&s.binary).is_file() {
-            let stub = dir.join(format!("stub-{}", s.name));
+    // A program that is not installed here becomes `dir/stub-<name>`, which exits 0.
+    let stand_in = |program: &mut String, name: &str| -> std::io::Result<()> {
+        if !Path::new(program.as_str()).is_file() {
+            let stub = dir.join(format!("stub-{name}"));
             fs::write(&stub, "#!/bin/sh\nexit 0\n")?;
             fs::set_permissions(&stub, fs::Permissions::from_mode(0o755))?;
-            s.binary = stub.display().to_string();
+            *program = stub.display().to_string();
         }
+        Ok(())
+    };
+    for s in &mut m.services {
+        stand_in(&mut s.binary, &s.name)?;
     }
-    if let Some(mt) = &mut m.maintenance
-        && !Path::new(&mt.ccmon).is_file()
-    {
-        let stub = dir.join("stub-ccmon");
-        fs::write(&stub, "#!/bin/sh\nexit 0\n")?;
-        fs::set_permissions(&stub, fs::Permissions::from_mode(0o755))?;
-        mt.ccmon = stub.display().to_string();
+    if let Some(mt) = &mut m.maintenance {
+        stand_in(&mut mt.ccmon, "ccmon")?;
     }
     Ok(m)
 }

@@ -97,33 +97,33 @@ fn panels(
         .flat_map(|p| &p.get_ref().queries)
         .map(|q| &q.get_ref().expr)
         .collect();
-    // Variables are replaced by text of their length: errors keep their places.
+    // Variables are replaced by text of their length, once: errors keep their places.
+    let mut read = Vec::with_capacity(exprs.len());
     for e in &exprs {
-        super::variables::report_unknown(cx, e, vars);
+        let (text, unknown) = super::variables::substitute_checked(e.get_ref(), vars);
+        super::variables::report_unknown(cx, e, unknown, vars);
+        read.push(text);
     }
-    let verdicts = crate::par::map(&exprs, |e| {
-        super::promql::parse_error(&super::variables::substitute(e.get_ref(), vars))
-    });
-    let mut verdicts = verdicts.into_iter();
+    let verdicts = crate::par::map(&read, |r| super::promql::parse_error(r));
+    let mut verdicts = verdicts.into_iter().zip(read);
     let mut panels = Vec::new();
     for p in &d.panels {
         let p = p.get_ref();
-        let why: Vec<Option<String>> = verdicts.by_ref().take(p.queries.len()).collect();
-        panels.push(panel(cx, p, why, &by_name, alerts, dims, vars));
+        let why: Vec<(Option<String>, String)> = verdicts.by_ref().take(p.queries.len()).collect();
+        panels.push(panel(cx, p, why, &by_name, alerts, dims));
     }
     panels
 }
 
-/// One panel: its kind, dimension, unit and queries (`why`: each query's parse error), or
-/// what it takes from the alert it plots.
+/// One panel: its kind, dimension, unit and queries (`why`: each query's parse error and the
+/// text it was parsed as), or what it takes from the alert it plots.
 fn panel(
     cx: &mut Cx,
     p: &RawPanel,
-    why: Vec<Option<String>>,
+    why: Vec<(Option<String>, String)>,
     by_name: &HashMap<&str, &Alert>,
     alerts: &[Alert],
     dims: &[Dimension],
-    vars: &[crate::model::Variable],
 ) -> Panel {
     let kind = panel_kind(cx, p);
     if let Some(dim) = &p.dimension
@@ -137,10 +137,8 @@ fn panel(
         );
     }
     let mut unit = p.unit.as_ref().and_then(|u| super::alerts::unit_of(cx, u));
-    for (q, why) in p.queries.iter().zip(why) {
-        let e = &q.get_ref().expr;
-        let read = super::variables::substitute(e.get_ref(), vars);
-        cx.report_expr_as(e, &read, "panel query", why);
+    for (q, (why, read)) in p.queries.iter().zip(why) {
+        cx.report_expr_as(&q.get_ref().expr, &read, "panel query", why);
     }
     let mut queries: Vec<Query> = p
         .queries

@@ -206,7 +206,7 @@ fn what(cx: &mut Cx, h: &S<RawHealth>) -> Option<(String, Prober, bool)> {
         return Some((target, Prober::Tcp { tls, ca_file }, tls));
     }
     let d = r.dns.as_ref()?;
-    dns(cx, r, d, ca_file)
+    dns(cx, r, d)
 }
 
 fn http(
@@ -285,12 +285,7 @@ fn http(
     )
 }
 
-fn dns(
-    cx: &mut Cx,
-    r: &RawHealth,
-    d: &S<String>,
-    ca_file: Option<String>,
-) -> Option<(String, Prober, bool)> {
+fn dns(cx: &mut Cx, r: &RawHealth, d: &S<String>) -> Option<(String, Prober, bool)> {
     if !crate::escape::host_name(d.get_ref()) {
         cx.error(
             codes::BAD_ADDRESS,
@@ -307,7 +302,6 @@ fn dns(
             "a DNS check sees no certificate",
         );
     }
-    let _ = ca_file;
     let Some(server) = &r.server else {
         cx.push(
             Diagnostic::error(codes::INCOMPLETE_KEYS, "a `dns` check needs a `server`")

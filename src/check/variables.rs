@@ -225,7 +225,7 @@ pub fn substitute_checked(expr: &str, vars: &[Variable]) -> (String, Vec<(usize,
 }
 
 /// [`substitute_checked`] without the unknown references.
-pub fn substitute(expr: &str, vars: &[Variable]) -> String {
+fn substitute(expr: &str, vars: &[Variable]) -> String {
     substitute_checked(expr, vars).0
 }
 
@@ -239,10 +239,14 @@ fn in_range(before: &str) -> bool {
 }
 
 /// Reports the references of a panel query to variables that are not declared.
-pub fn report_unknown(cx: &mut Cx, q: &S<String>, vars: &[Variable]) {
-    let text = q.get_ref();
-    // The query as stored is trimmed; offsets are in the text as written.
-    for (start, end, name) in substitute_checked(text, vars).1 {
+/// `unknown` is what [`substitute_checked`] found in `q`.
+pub fn report_unknown(
+    cx: &mut Cx,
+    q: &S<String>,
+    unknown: Vec<(usize, usize, String)>,
+    vars: &[Variable],
+) {
+    for (start, end, name) in unknown {
         let span = cx.inner_span(q, start, end);
         let mut d = Diagnostic::error(
             codes::UNKNOWN_VARIABLE,

@@ -94,6 +94,8 @@ type Series = (serde_json::Map<String, Value>, f64);
 
 struct Api<'a> {
     o: &'a Options,
+    /// Prometheus' `/api/v1/alerts`, asked once for the checks that read it.
+    alerts: std::cell::OnceCell<Result<Value, String>>,
 }
 
 impl Api<'_> {
@@ -119,6 +121,14 @@ impl Api<'_> {
     /// The `data` of a Prometheus API answer.
     fn prom(&self, path: &str) -> Result<Value, String> {
         Ok(self.json(&self.o.prometheus, path)?["data"].take())
+    }
+
+    /// Prometheus' alerts, asked once.
+    fn alerts(&self) -> Result<&Value, String> {
+        self.alerts
+            .get_or_init(|| self.prom("/api/v1/alerts"))
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// An instant query's series, as (labels, value).
@@ -159,7 +169,10 @@ fn show(labels: &serde_json::Map<String, Value>) -> String {
 /// Every check, in order; the Prometheus checks are skipped when Prometheus is not ready,
 /// the Alertmanager ones when Alertmanager is not.
 pub fn run(model: &Model, bundle: &Bundle, o: &Options) -> Report {
-    let api = Api { o };
+    let api = Api {
+        o,
+        alerts: std::cell::OnceCell::new(),
+    };
     let mut checks = Vec::new();
     let prom_ready = api.ready(&o.prometheus);
     let am_ready = api.ready(&o.alertmanager);
@@ -436,7 +449,7 @@ fn deadman(model: &Model) -> Option<&str> {
 }
 
 fn firing(api: &Api, model: &Model, _: &Bundle) -> Result<Check, String> {
-    let data = api.prom("/api/v1/alerts")?;
+    let data = api.alerts()?;
     let heartbeat = deadman(model);
     let items: Vec<String> = data["alerts"]
         .as_array()
@@ -468,7 +481,7 @@ fn heartbeat(api: &Api, model: &Model, _: &Bundle) -> Result<Check, String> {
     let Some(name) = deadman(model) else {
         return Ok(skipped("heartbeat", "no dead man's switch"));
     };
-    let data = api.prom("/api/v1/alerts")?;
+    let data = api.alerts()?;
     let fires = data["alerts"].as_array().into_iter().flatten().any(|a| {
         a["labels"]["alertname"].as_str() == Some(name) && a["state"].as_str() == Some("firing")
     });
