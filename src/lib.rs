@@ -15,6 +15,7 @@ pub mod emit;
 pub mod escape;
 pub mod gofmt;
 pub mod gotemplate;
+pub mod grafana_units;
 pub mod health;
 pub mod kinds;
 pub mod load;

@@ -762,7 +762,8 @@ pub struct Panel {
     pub alert: Option<String>,
     pub dimension: Option<String>,
     pub kind: PanelKind,
-    pub unit: Option<Unit>,
+    /// Grafana's unit id.
+    pub unit: Option<String>,
     pub queries: Vec<Query>,
     /// A red threshold line, in the panel's unit.
     pub threshold: Option<f64>,

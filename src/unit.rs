@@ -8,7 +8,9 @@ pub enum Unit {
     Usd,
     Bytes,
     Seconds,
-    /// A ratio, shown as a percentage (`0.05` is 5 %).
+    /// A ratio, shown as a percentage (`0.05` is 5 %): Grafana's `percentunit`.
+    Ratio,
+    /// A percentage already multiplied by 100 (`5` is 5 %): Grafana's `percent`.
     Percent,
     RequestsPerSecond,
     /// A plain count, or a value without a stated unit.
@@ -18,10 +20,11 @@ pub enum Unit {
 }
 
 impl Unit {
-    pub const ALL: [Unit; 7] = [
+    pub const ALL: [Unit; 8] = [
         Unit::Usd,
         Unit::Bytes,
         Unit::Seconds,
+        Unit::Ratio,
         Unit::Percent,
         Unit::RequestsPerSecond,
         Unit::Count,
@@ -34,6 +37,7 @@ impl Unit {
             Unit::Usd => "USD",
             Unit::Bytes => "bytes",
             Unit::Seconds => "seconds",
+            Unit::Ratio => "ratio",
             Unit::Percent => "percent",
             Unit::RequestsPerSecond => "requests_per_second",
             Unit::Count => "count",
@@ -50,14 +54,41 @@ impl Unit {
                 .map(|(_, u)| *u)
         })
     }
+
+    /// Grafana's id of the unit.
+    pub fn grafana_id(self) -> &'static str {
+        match self {
+            Unit::Usd => "currencyUSD",
+            Unit::Bytes => "bytes",
+            Unit::Seconds => "s",
+            Unit::Ratio => "percentunit",
+            Unit::Percent => "percent",
+            Unit::RequestsPerSecond => "reqps",
+            Unit::Count => "short",
+            Unit::None => "none",
+        }
+    }
 }
 
-/// Grafana unit ids accepted as input for the units whose name differs (the emitter,
-/// `emit::grafana`, holds the ids it writes; a test there keeps the two in step).
+/// Grafana unit ids accepted as input for the units whose name differs.
 pub const GRAFANA_ALIASES: &[(&str, Unit)] = &[
     ("currencyUSD", Unit::Usd),
     ("s", Unit::Seconds),
-    ("percentunit", Unit::Percent),
+    ("percentunit", Unit::Ratio),
     ("reqps", Unit::RequestsPerSecond),
     ("short", Unit::Count),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_unit_is_read_back_from_its_name_and_its_grafana_id() {
+        for u in Unit::ALL {
+            assert_eq!(Unit::parse(u.name()), Some(u));
+            assert_eq!(Unit::parse(u.grafana_id()), Some(u));
+            assert!(crate::grafana_units::is_known(u.grafana_id()), "{u:?}");
+        }
+    }
+}

@@ -880,7 +880,13 @@ fn threshold(cx: &mut Cx, t: &S<NumOrStr>, kind: &str, unit: Option<Unit>) -> Op
         );
         return None;
     }
-    Some(q)
+    // A value in percent (0 to 100) compares `"90%"` as 90.
+    Some(match q {
+        Quantity::Ratio { value, .. } if unit == Some(Unit::Percent) => {
+            Quantity::Number((value * 100.0 * 1e9).round() / 1e9)
+        }
+        q => q,
+    })
 }
 
 /// Placeholders ccmon fills in summaries and descriptions, and a light check of Go templates.

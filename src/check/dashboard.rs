@@ -136,7 +136,7 @@ fn panel(
             dims.iter().map(|x| x.name.clone()),
         );
     }
-    let mut unit = p.unit.as_ref().and_then(|u| super::alerts::unit_of(cx, u));
+    let mut unit = p.unit.as_ref().and_then(|u| panel_unit(cx, u));
     for (q, (why, read)) in p.queries.iter().zip(why) {
         cx.report_expr_as(&q.get_ref().expr, &read, "panel query", why);
     }
@@ -161,7 +161,7 @@ fn panel(
                         legend: None,
                     });
                 }
-                unit.get_or_insert_with(|| alert.unit());
+                unit.get_or_insert_with(|| alert.unit().grafana_id().to_string());
                 threshold = alert.threshold_value();
                 bad_below = alert
                     .threshold
@@ -217,6 +217,33 @@ fn panel(
         ),
         height: panel_size(cx, &p.height, 8, 100),
     }
+}
+
+/// A panel's `unit`: a ccmon unit name (`ratio`, `seconds`...) or any Grafana unit id, exact
+/// in case (`percent` is 0 to 100, `percentunit` 0 to 1).
+fn panel_unit(cx: &mut Cx, u: &S<String>) -> Option<String> {
+    let v = u.get_ref();
+    if let Some(unit) = crate::unit::Unit::parse(v) {
+        return Some(unit.grafana_id().to_string());
+    }
+    if crate::grafana_units::is_known(v) {
+        return Some(v.clone());
+    }
+    let mut d = Diagnostic::error(codes::UNKNOWN_KIND, format!("unknown unit `{v}`")).at(
+        u.span(),
+        "neither a ccmon unit nor a Grafana unit id (Grafana would print it after each value)",
+    );
+    d = match crate::grafana_units::closest(v) {
+        Some(c) => d.help(format!(
+            "did you mean `{c}` ({})? Grafana's unit ids are case-sensitive",
+            crate::grafana_units::category(c).unwrap_or("Misc")
+        )),
+        None => d.help(
+            "use a Grafana unit id such as `percent` (0-100), `percentunit` (0-1), `ms`, `bytes` or `reqps`, or `suffix:<text>` for any other unit",
+        ),
+    };
+    cx.push(d);
+    None
 }
 
 /// `kind`: `timeseries` (the default) or `stat`.

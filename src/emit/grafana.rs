@@ -19,19 +19,6 @@ pub fn dashboard_path(d: &Dashboard) -> String {
     format!("grafana/dashboards/{}.json", d.uid)
 }
 
-/// Grafana's id of a unit.
-pub fn unit_id(u: Unit) -> &'static str {
-    match u {
-        Unit::Usd => "currencyUSD",
-        Unit::Bytes => "bytes",
-        Unit::Seconds => "s",
-        Unit::Percent => "percentunit",
-        Unit::RequestsPerSecond => "reqps",
-        Unit::Count => "short",
-        Unit::None => "none",
-    }
-}
-
 /// Panels of the dashboard in display order: custom panels first, then one per alert not
 /// already shown by a custom panel.
 fn panels_of<'a>(m: &'a Model, d: &'a Dashboard) -> Vec<Panel> {
@@ -55,7 +42,7 @@ fn panels_of<'a>(m: &'a Model, d: &'a Dashboard) -> Vec<Panel> {
                 alert: Some(a.name.clone()),
                 dimension: a.dimension.clone(),
                 kind: PanelKind::TimeSeries,
-                unit: Some(a.unit()),
+                unit: Some(a.unit().grafana_id().to_string()),
                 queries: vec![Query {
                     expr: a.value_expr(),
                     legend: None,
@@ -86,7 +73,7 @@ fn slo_panels(slo: &crate::model::Slo) -> Vec<Panel> {
         alert: None,
         dimension: None,
         kind,
-        unit: Some(unit),
+        unit: Some(unit.grafana_id().to_string()),
         queries,
         threshold,
         bad_below: false,
@@ -116,7 +103,7 @@ fn slo_panels(slo: &crate::model::Slo) -> Vec<Panel> {
         panel(
             format!("{} SLI ({})", slo.name, slo.period),
             PanelKind::Stat,
-            Unit::Percent,
+            Unit::Ratio,
             vec![q(
                 format!("1 - {}{sel}", error_ratio_name(slo.period)),
                 "SLI",
@@ -127,7 +114,7 @@ fn slo_panels(slo: &crate::model::Slo) -> Vec<Panel> {
         panel(
             format!("{} error budget remaining", slo.name),
             PanelKind::Stat,
-            Unit::Percent,
+            Unit::Ratio,
             vec![q(format!("{BUDGET_REMAINING}{sel}"), "budget left")],
             None,
             6,
@@ -220,7 +207,6 @@ fn templating(d: &Dashboard) -> Vec<Value> {
             "hide": 0,
             "multi": v.multi,
             "includeAll": v.include_all,
-            "current": {},
             "options": [],
         });
         let o = j.as_object_mut().expect("an object");
@@ -228,7 +214,6 @@ fn templating(d: &Dashboard) -> Vec<Value> {
             VarKind::Query(q) => {
                 o.insert("type".into(), json!("query"));
                 o.insert("datasource".into(), datasource(DATASOURCE_VAR));
-                o.insert("definition".into(), json!(q));
                 o.insert(
                     "query".into(),
                     json!({"query": q, "refId": "PrometheusVariableQueryEditor-VariableQuery"}),
@@ -300,7 +285,7 @@ fn panel_json(p: &Panel, id: u32, pos: Value) -> Value {
     }
     let mut defaults = json!({
         "thresholds": {"mode": "absolute", "steps": steps},
-        "unit": unit_id(p.unit.unwrap_or(Unit::Count)),
+        "unit": p.unit.as_deref().unwrap_or("short"),
     });
     for (key, v) in [("min", p.min), ("max", p.max)] {
         if let Some(v) = v {
@@ -555,16 +540,6 @@ pub fn emit(m: &Model, d: &Dashboard, b: &mut Bundle) {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn the_grafana_ids_users_may_write_are_those_written() {
-        for (id, unit) in crate::unit::GRAFANA_ALIASES {
-            assert_eq!(super::unit_id(*unit), *id);
-        }
-        for u in crate::unit::Unit::ALL {
-            assert_eq!(crate::unit::Unit::parse(super::unit_id(u)), Some(u));
-        }
-    }
-
     /// One panel of every kind: its Grafana type, the options it is written with, `min`,
     /// `max` and `decimals`, instant table queries, and a text panel's markdown alone.
     #[test]
@@ -577,7 +552,7 @@ mod tests {
                 text.push_str("\n[[dashboard.panel]]\ntitle = \"text\"\nkind = \"text\"\ncontent = \"# On call\\nSee the runbook.\"\n");
             } else {
                 text.push_str(&format!(
-                    "\n[[dashboard.panel]]\ntitle = \"{name}\"\nkind = \"{name}\"\nunit = \"percent\"\nmin = 0\nmax = 1\ndecimals = 1\n[[dashboard.panel.query]]\nexpr = 'sum by (job) (rate(x[$__rate_interval]))'\n"
+                    "\n[[dashboard.panel]]\ntitle = \"{name}\"\nkind = \"{name}\"\nunit = \"ratio\"\nmin = 0\nmax = 1\ndecimals = 1\n[[dashboard.panel.query]]\nexpr = 'sum by (job) (rate(x[$__rate_interval]))'\n"
                 ));
             }
         }

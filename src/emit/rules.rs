@@ -102,7 +102,8 @@ pub fn value_template(unit: Unit) -> &'static str {
     const DURATION: &str = "{{ $value | humanizeDuration }}";
     match unit {
         Unit::Usd => "{{ $value | printf \"%.2f\" }}",
-        Unit::Percent => PERCENT,
+        Unit::Ratio => PERCENT,
+        Unit::Percent => "{{ $value | humanize }}%",
         Unit::Seconds => DURATION,
         Unit::Bytes => "{{ $value | humanize1024 }}B",
         Unit::RequestsPerSecond | Unit::Count | Unit::None => "{{ $value | humanize }}",

@@ -89,7 +89,7 @@ impl Kind for ErrorRatio {
     }
 
     fn unit(&self) -> Unit {
-        Unit::Percent
+        Unit::Ratio
     }
 
     fn value(&self, _: &Condition) -> String {

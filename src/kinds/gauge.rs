@@ -29,7 +29,7 @@ impl Kind for Gauge {
     /// A plain number; in percent a ratio too (of any size), in seconds a duration.
     fn expect(unit: Option<Unit>) -> Option<Expect> {
         let readings: &'static [Reading] = match unit {
-            Some(Unit::Percent) => &[Reading::Number, Reading::AnyRatio],
+            Some(Unit::Ratio | Unit::Percent) => &[Reading::Number, Reading::AnyRatio],
             Some(Unit::Seconds) => &[Reading::Number, Reading::Seconds],
             Some(Unit::Bytes) => &[Reading::Number, Reading::Bytes],
             _ => &[Reading::Number],

@@ -70,7 +70,7 @@ impl Kind for Saturation {
     }
 
     fn unit(&self) -> Unit {
-        Unit::Percent
+        Unit::Ratio
     }
 
     fn value(&self, _: &Condition) -> String {
