@@ -734,17 +734,23 @@ pub enum PanelKind {
     Table,
     /// Markdown, no query.
     Text,
+    /// A histogram's buckets over time (queries of `le` series, format `heatmap`).
+    Heatmap,
+    /// Each series' state over time, as coloured bands (with value mappings).
+    StateTimeline,
 }
 
 impl PanelKind {
     /// The names in `kind = ".."`, which are Grafana's panel types.
-    pub const ALL: [(&'static str, PanelKind); 6] = [
+    pub const ALL: [(&'static str, PanelKind); 8] = [
         ("timeseries", PanelKind::TimeSeries),
         ("stat", PanelKind::Stat),
         ("gauge", PanelKind::Gauge),
         ("bargauge", PanelKind::BarGauge),
         ("table", PanelKind::Table),
         ("text", PanelKind::Text),
+        ("heatmap", PanelKind::Heatmap),
+        ("state-timeline", PanelKind::StateTimeline),
     ];
 
     pub fn name(self) -> &'static str {
@@ -780,12 +786,81 @@ pub struct Panel {
     pub runbook: Option<String>,
     pub width: u32,
     pub height: u32,
+    pub legend: Legend,
+    /// Stacking of a time series: `normal` or `percent`.
+    pub stack: Option<&'static str>,
+    /// Colour steps stated by the user, the first without a value (it replaces the steps
+    /// made from `threshold`).
+    pub steps: Option<Vec<(Option<f64>, String)>>,
+    /// Table column renames, (Grafana's name, title).
+    pub rename: Vec<(String, String)>,
+    pub mappings: Vec<Mapping>,
 }
 
-#[derive(Debug, Clone)]
+impl Panel {
+    /// A panel of a kind with nothing set but its title.
+    pub fn new(title: impl Into<String>, kind: PanelKind) -> Panel {
+        Panel {
+            title: title.into(),
+            alert: None,
+            dimension: None,
+            kind,
+            unit: None,
+            queries: Vec::new(),
+            threshold: None,
+            bad_below: false,
+            min: None,
+            max: None,
+            decimals: None,
+            content: None,
+            runbook: None,
+            width: 12,
+            height: 8,
+            legend: Legend::default(),
+            stack: None,
+            steps: None,
+            rename: Vec::new(),
+            mappings: Vec::new(),
+        }
+    }
+}
+
+/// A panel's legend: Grafana's display mode (`list`, `table`, `hidden`), placement and the
+/// reducers shown per series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Legend {
+    pub mode: &'static str,
+    pub placement: &'static str,
+    pub values: Vec<String>,
+}
+
+impl Default for Legend {
+    fn default() -> Self {
+        Legend {
+            mode: "list",
+            placement: "bottom",
+            values: Vec::new(),
+        }
+    }
+}
+
+/// A value mapping: a value or a range shown as text, in a colour.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mapping {
+    pub value: Option<String>,
+    pub range: Option<(Option<f64>, Option<f64>)>,
+    pub text: String,
+    pub color: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
 pub struct Query {
     pub expr: String,
     pub legend: Option<String>,
+    /// Overrides of this query's series: unit, colour, right axis.
+    pub unit: Option<String>,
+    pub color: Option<String>,
+    pub right_axis: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

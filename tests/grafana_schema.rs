@@ -127,9 +127,8 @@ fn every_golden_dashboard_satisfies_grafanas_schema_and_the_lint() {
     }
 }
 
-/// The fixture has one panel of every kind, with the options each kind takes.
-#[test]
-fn one_panel_of_every_kind_satisfies_grafanas_schema_and_the_lint() {
+/// `tests/grafana/every-panel.toml` rendered: its dashboards as (file name, JSON).
+fn every_panel() -> Vec<(String, String)> {
     let config = root().join("tests/grafana/every-panel.toml");
     let out = TempDir::new("every-panel");
     let run = Command::new(env!("CARGO_BIN_EXE_ccmon"))
@@ -149,6 +148,13 @@ fn one_panel_of_every_kind_satisfies_grafanas_schema_and_the_lint() {
         let text = std::fs::read_to_string(out.path().join("grafana/dashboards").join(&f)).unwrap();
         dashboards.push((f, text));
     }
+    dashboards
+}
+
+/// The fixture has one panel of every kind, with the options each kind takes.
+#[test]
+fn one_panel_of_every_kind_satisfies_grafanas_schema_and_the_lint() {
+    let dashboards = every_panel();
     let mut kinds = std::collections::BTreeSet::new();
     for (name, text) in &dashboards {
         let v: Value = serde_json::from_str(text).unwrap();
@@ -216,4 +222,78 @@ fn the_schema_check_rejects_a_wrong_enum_an_unknown_key_and_a_wrong_type() {
     }
     assert!(report.contains("\"threshold\""), "{report}");
     assert!(report.contains("refreshInterval"), "{report}");
+}
+
+/// Each option lands where Grafana reads it.
+#[test]
+fn panel_options_are_written_where_grafana_reads_them() {
+    let (_, text) = every_panel().remove(0);
+    let d: Value = serde_json::from_str(&text).unwrap();
+    let panel = |title: &str| {
+        d["panels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["title"] == title)
+            .unwrap_or_else(|| panic!("no panel {title}"))
+            .clone()
+    };
+    let rate = panel("Request rate");
+    let steps = &rate["fieldConfig"]["defaults"]["thresholds"]["steps"];
+    assert_eq!(
+        steps,
+        &serde_json::json!([
+            {"color": "green", "value": null},
+            {"color": "orange", "value": 800.0},
+            {"color": "dark-red", "value": 1000.0}
+        ])
+    );
+    assert_eq!(
+        rate["fieldConfig"]["defaults"]["custom"]["stacking"]["mode"],
+        "normal"
+    );
+    assert_eq!(rate["options"]["legend"]["displayMode"], "table");
+    assert_eq!(rate["options"]["legend"]["placement"], "right");
+    assert_eq!(
+        rate["options"]["legend"]["calcs"],
+        serde_json::json!(["mean", "max", "lastNotNull"])
+    );
+    let o = &rate["fieldConfig"]["overrides"][0];
+    assert_eq!(
+        o["matcher"],
+        serde_json::json!({"id": "byFrameRefID", "options": "B"})
+    );
+    assert_eq!(
+        o["properties"][0],
+        serde_json::json!({"id": "unit", "value": "percentunit"})
+    );
+    assert_eq!(o["properties"][2]["id"], "custom.axisPlacement");
+
+    let heat = panel("Latency");
+    assert_eq!(heat["targets"][0]["format"], "heatmap");
+    assert_eq!(heat["targets"][0]["legendFormat"], "{{le}}");
+    assert_eq!(heat["options"]["calculate"], false);
+    assert_eq!(heat["options"]["yAxis"]["unit"], "s");
+
+    let up = panel("Up");
+    let m = &up["fieldConfig"]["defaults"]["mappings"];
+    assert_eq!(m[0]["type"], "value");
+    assert_eq!(m[0]["options"]["0"]["text"], "down");
+    assert_eq!(m[1]["options"]["1"]["color"], "green");
+    assert_eq!(up["options"]["legend"]["showLegend"], false);
+
+    let table = panel("Targets");
+    assert_eq!(table["targets"][0]["instant"], true);
+    let organize = &table["transformations"][0];
+    assert_eq!(organize["id"], "organize");
+    assert_eq!(organize["options"]["renameByName"]["instance"], "Target");
+    assert_eq!(organize["options"]["excludeByName"]["Time"], true);
+    let range = &table["fieldConfig"]["defaults"]["mappings"][0];
+    assert_eq!(
+        (range["type"].as_str(), range["options"]["to"].as_f64()),
+        (Some("range"), Some(0.5))
+    );
+
+    let memory = panel("Memory used");
+    assert_eq!(memory["fieldConfig"]["defaults"]["unit"], "percent");
 }

@@ -136,17 +136,17 @@ fn panel(
             dims.iter().map(|x| x.name.clone()),
         );
     }
-    let mut unit = p.unit.as_ref().and_then(|u| panel_unit(cx, u));
+    let mut unit = p
+        .unit
+        .as_ref()
+        .and_then(|u| super::panel_options::panel_unit(cx, u));
     for (q, (why, read)) in p.queries.iter().zip(why) {
         cx.report_expr_as(&q.get_ref().expr, &read, "panel query", why);
     }
     let mut queries: Vec<Query> = p
         .queries
         .iter()
-        .map(|q| Query {
-            expr: q.get_ref().expr.get_ref().trim().to_string(),
-            legend: q.get_ref().legend.as_ref().map(|l| l.get_ref().clone()),
-        })
+        .map(|q| super::panel_options::query(cx, q.get_ref(), kind))
         .collect();
     let mut threshold = None;
     let mut bad_below = false;
@@ -158,7 +158,7 @@ fn panel(
                 if queries.is_empty() {
                     queries.push(Query {
                         expr: alert.value_expr(),
-                        legend: None,
+                        ..Query::default()
                     });
                 }
                 unit.get_or_insert_with(|| alert.unit().grafana_id().to_string());
@@ -192,6 +192,7 @@ fn panel(
         );
     }
     let (min, max, decimals) = display(cx, p);
+    let o = super::panel_options::options(cx, p, kind);
     Panel {
         title: p.title.get_ref().clone(),
         alert: p.alert.as_ref().map(|a| a.get_ref().clone()),
@@ -216,34 +217,12 @@ fn panel(
             24,
         ),
         height: panel_size(cx, &p.height, 8, 100),
+        legend: o.legend,
+        stack: o.stack,
+        steps: o.steps,
+        rename: o.rename,
+        mappings: o.mappings,
     }
-}
-
-/// A panel's `unit`: a ccmon unit name (`ratio`, `seconds`...) or any Grafana unit id, exact
-/// in case (`percent` is 0 to 100, `percentunit` 0 to 1).
-fn panel_unit(cx: &mut Cx, u: &S<String>) -> Option<String> {
-    let v = u.get_ref();
-    if let Some(unit) = crate::unit::Unit::parse(v) {
-        return Some(unit.grafana_id().to_string());
-    }
-    if crate::grafana_units::is_known(v) {
-        return Some(v.clone());
-    }
-    let mut d = Diagnostic::error(codes::UNKNOWN_KIND, format!("unknown unit `{v}`")).at(
-        u.span(),
-        "neither a ccmon unit nor a Grafana unit id (Grafana would print it after each value)",
-    );
-    d = match crate::grafana_units::closest(v) {
-        Some(c) => d.help(format!(
-            "did you mean `{c}` ({})? Grafana's unit ids are case-sensitive",
-            crate::grafana_units::category(c).unwrap_or("Misc")
-        )),
-        None => d.help(
-            "use a Grafana unit id such as `percent` (0-100), `percentunit` (0-1), `ms`, `bytes` or `reqps`, or `suffix:<text>` for any other unit",
-        ),
-    };
-    cx.push(d);
-    None
 }
 
 /// `kind`: `timeseries` (the default) or `stat`.

@@ -16,6 +16,7 @@ mod health;
 mod integrations;
 mod logs;
 mod maintenance;
+mod panel_options;
 pub mod promql;
 mod proxy;
 mod receivers;

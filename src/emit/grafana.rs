@@ -38,26 +38,19 @@ fn panels_of<'a>(m: &'a Model, d: &'a Dashboard) -> Vec<Panel> {
                 continue;
             }
             panels.push(Panel {
-                title: a.name.clone(),
                 alert: Some(a.name.clone()),
                 dimension: a.dimension.clone(),
-                kind: PanelKind::TimeSeries,
                 unit: Some(a.unit().grafana_id().to_string()),
                 queries: vec![Query {
                     expr: a.value_expr(),
-                    legend: None,
+                    ..Query::default()
                 }],
                 threshold: a.threshold_value(),
                 bad_below: a
                     .threshold
                     .is_some_and(|(c, _)| c == crate::kinds::Cmp::Below),
-                min: None,
-                max: None,
-                decimals: None,
-                content: None,
                 runbook: a.runbook.clone(),
-                width: 12,
-                height: 8,
+                ..Panel::new(a.name.clone(), PanelKind::TimeSeries)
             });
         }
     }
@@ -69,25 +62,16 @@ fn slo_panels(slo: &crate::model::Slo) -> Vec<Panel> {
     use crate::slo::{BUDGET_REMAINING, OBJECTIVE, error_ratio_name, selector};
     let sel = selector(slo);
     let panel = |title: String, kind, unit: Unit, queries: Vec<Query>, threshold, width| Panel {
-        title,
-        alert: None,
-        dimension: None,
-        kind,
         unit: Some(unit.grafana_id().to_string()),
         queries,
         threshold,
-        bad_below: false,
-        min: None,
-        max: None,
-        decimals: None,
-        content: None,
-        runbook: None,
         width,
-        height: 8,
+        ..Panel::new(title, kind)
     };
     let q = |expr: String, legend: &str| Query {
         expr,
         legend: Some(legend.to_string()),
+        ..Query::default()
     };
     let burn = |w: &str| {
         let w = crate::quantity::Duration::parse(w).unwrap_or(slo.period);
@@ -254,26 +238,52 @@ fn templating(d: &Dashboard) -> Vec<Value> {
     list
 }
 
-fn panel_json(p: &Panel, id: u32, pos: Value) -> Value {
-    let targets: Vec<Value> = p
-        .queries
+fn ref_id(i: usize) -> String {
+    char::from(b'A' + (i % 26) as u8).to_string()
+}
+
+/// The queries as Grafana targets: tables ask instant values, heatmaps bucket series.
+fn targets(p: &Panel) -> Vec<Value> {
+    p.queries
         .iter()
         .enumerate()
         .map(|(i, q)| {
-            let ref_id = char::from(b'A' + (i % 26) as u8).to_string();
             let mut t = json!({
                 "datasource": datasource(DATASOURCE_VAR),
                 "expr": q.expr,
-                "refId": ref_id,
+                "refId": ref_id(i),
             });
-            if let Some(l) = &q.legend {
+            let legend = match (&q.legend, p.kind) {
+                (Some(l), _) => Some(l.as_str()),
+                (None, PanelKind::Heatmap) => Some("{{le}}"),
+                (None, _) => None,
+            };
+            if let Some(l) = legend {
                 t["legendFormat"] = json!(l);
+            }
+            match p.kind {
+                // One row per series, at the end of the range.
+                PanelKind::Table => {
+                    t["format"] = json!("table");
+                    t["instant"] = json!(true);
+                }
+                PanelKind::Heatmap => t["format"] = json!("heatmap"),
+                _ => {}
             }
             t
         })
-        .collect();
-    // The base colour is the side below the first step: red below a `below` alert's
-    // threshold, green below any other.
+        .collect()
+}
+
+/// Colour steps: the user's, else green with the alert's threshold in red (reversed for a
+/// `below` alert: red under the threshold, green from it).
+fn threshold_steps(p: &Panel) -> Vec<Value> {
+    if let Some(steps) = &p.steps {
+        return steps
+            .iter()
+            .map(|(v, c)| json!({"color": c, "value": v}))
+            .collect();
+    }
     let (under, over) = if p.bad_below {
         ("red", "green")
     } else {
@@ -283,8 +293,71 @@ fn panel_json(p: &Panel, id: u32, pos: Value) -> Value {
     if let Some(t) = p.threshold {
         steps.push(json!({"color": over, "value": t}));
     }
+    steps
+}
+
+fn mappings(p: &Panel) -> Vec<Value> {
+    p.mappings
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let mut result = json!({"text": m.text, "index": i});
+            if let Some(c) = &m.color {
+                result["color"] = json!(c);
+            }
+            match (&m.value, m.range) {
+                (Some(v), _) => json!({"type": "value", "options": {v.as_str(): result}}),
+                (None, Some((lo, hi))) => {
+                    json!({"type": "range", "options": {"from": lo, "to": hi, "result": result}})
+                }
+                (None, None) => unreachable!("a mapping has a value or a range"),
+            }
+        })
+        .collect()
+}
+
+/// Per-query overrides: the series of a query (by its refId) in its own unit, colour, axis.
+fn overrides(p: &Panel) -> Vec<Value> {
+    let mut out = Vec::new();
+    for (i, q) in p.queries.iter().enumerate() {
+        let mut props = Vec::new();
+        if let Some(u) = &q.unit {
+            props.push(json!({"id": "unit", "value": u}));
+        }
+        if let Some(c) = &q.color {
+            props.push(json!({"id": "color", "value": {"mode": "fixed", "fixedColor": c}}));
+        }
+        if q.right_axis {
+            props.push(json!({"id": "custom.axisPlacement", "value": "right"}));
+        }
+        if !props.is_empty() {
+            out.push(json!({
+                "matcher": {"id": "byFrameRefID", "options": ref_id(i)},
+                "properties": props,
+            }));
+        }
+    }
+    out
+}
+
+fn legend(p: &Panel) -> Value {
+    let l = &p.legend;
+    let mut j = json!({
+        "displayMode": l.mode,
+        "placement": l.placement,
+        "showLegend": l.mode != "hidden",
+    });
+    if !l.values.is_empty() {
+        j["calcs"] = json!(l.values);
+    }
+    j
+}
+
+/// `fieldConfig.defaults`: thresholds, unit, range, decimals, mappings, and what the kind
+/// draws with (`custom`).
+fn field_defaults(p: &Panel) -> Value {
     let mut defaults = json!({
-        "thresholds": {"mode": "absolute", "steps": steps},
+        "thresholds": {"mode": "absolute", "steps": threshold_steps(p)},
         "unit": p.unit.as_deref().unwrap_or("short"),
     });
     for (key, v) in [("min", p.min), ("max", p.max)] {
@@ -295,17 +368,40 @@ fn panel_json(p: &Panel, id: u32, pos: Value) -> Value {
     if let Some(d) = p.decimals {
         defaults["decimals"] = json!(d);
     }
-    let reduce = json!({"calcs": ["lastNotNull"], "fields": "", "values": false});
-    let options = match p.kind {
+    if !p.mappings.is_empty() {
+        defaults["mappings"] = json!(mappings(p));
+    }
+    match p.kind {
         PanelKind::TimeSeries => {
-            if p.threshold.is_some() {
-                defaults["custom"] = json!({"thresholdsStyle": {"mode": "line"}});
+            let mut custom = serde_json::Map::new();
+            if p.threshold.is_some() || p.steps.is_some() {
+                custom.insert("thresholdsStyle".into(), json!({"mode": "line"}));
             }
-            json!({
-                "legend": {"displayMode": "list", "placement": "bottom", "showLegend": true},
-                "tooltip": {"mode": "multi", "sort": "none"},
-            })
+            if let Some(mode) = p.stack {
+                custom.insert("stacking".into(), json!({"mode": mode, "group": "A"}));
+                custom.insert("fillOpacity".into(), json!(30));
+            }
+            if !custom.is_empty() {
+                defaults["custom"] = Value::Object(custom);
+            }
         }
+        PanelKind::StateTimeline => {
+            defaults["color"] = json!({"mode": "thresholds"});
+            defaults["custom"] = json!({"fillOpacity": 70, "lineWidth": 0});
+        }
+        _ => {}
+    }
+    defaults
+}
+
+/// `options`, by kind.
+fn kind_options(p: &Panel) -> Value {
+    let reduce = json!({"calcs": ["lastNotNull"], "fields": "", "values": false});
+    match p.kind {
+        PanelKind::TimeSeries => json!({
+            "legend": legend(p),
+            "tooltip": {"mode": "multi", "sort": "none"},
+        }),
         PanelKind::Stat => json!({
             "colorMode": "value",
             "graphMode": "area",
@@ -325,38 +421,62 @@ fn panel_json(p: &Panel, id: u32, pos: Value) -> Value {
         }),
         PanelKind::Table => json!({"showHeader": true, "cellHeight": "sm"}),
         PanelKind::Text => {
-            return json!({
-                "gridPos": pos,
-                "id": id,
-                "options": {"mode": "markdown", "content": p.content.as_deref().unwrap_or("")},
-                "title": p.title,
-                "type": "text",
-            });
+            json!({"mode": "markdown", "content": p.content.as_deref().unwrap_or("")})
         }
-    };
-    let targets: Vec<Value> = if p.kind == PanelKind::Table {
-        // One row per series, at the end of the range.
-        targets
-            .into_iter()
-            .map(|mut t| {
-                t["format"] = json!("table");
-                t["instant"] = json!(true);
-                t
-            })
-            .collect()
-    } else {
-        targets
-    };
+        // Buckets as Prometheus counts them (no recalculation), upper bounds on the y axis.
+        PanelKind::Heatmap => json!({
+            "calculate": false,
+            "cellGap": 1,
+            "color": {"mode": "scheme", "scheme": "Oranges", "scale": "exponential", "exponent": 0.5, "steps": 64, "reverse": false},
+            "yAxis": {"axisPlacement": "left", "unit": p.unit.as_deref().unwrap_or("short")},
+            "rowsFrame": {"layout": "le"},
+            "tooltip": {"mode": "single", "yHistogram": true},
+            "legend": {"show": true},
+            "exemplars": {"color": "rgba(255,0,255,0.7)"},
+        }),
+        PanelKind::StateTimeline => json!({
+            "showValue": "auto",
+            "alignValue": "left",
+            "mergeValues": true,
+            "rowHeight": 0.9,
+            "legend": legend(p),
+            "tooltip": {"mode": "single", "sort": "none"},
+        }),
+    }
+}
+
+fn panel_json(p: &Panel, id: u32, pos: Value) -> Value {
+    if p.kind == PanelKind::Text {
+        return json!({
+            "gridPos": pos,
+            "id": id,
+            "options": kind_options(p),
+            "title": p.title,
+            "type": "text",
+        });
+    }
     let mut panel = json!({
         "datasource": datasource(DATASOURCE_VAR),
-        "fieldConfig": {"defaults": defaults, "overrides": []},
+        "fieldConfig": {"defaults": field_defaults(p), "overrides": overrides(p)},
         "gridPos": pos,
         "id": id,
-        "options": options,
-        "targets": targets,
+        "options": kind_options(p),
+        "targets": targets(p),
         "title": p.title,
         "type": p.kind.name(),
     });
+    if p.kind == PanelKind::Table {
+        // Instant values need no time column; the user's titles replace Grafana's names.
+        let rename: serde_json::Map<String, Value> = p
+            .rename
+            .iter()
+            .map(|(a, b)| (a.clone(), json!(b)))
+            .collect();
+        panel["transformations"] = json!([{
+            "id": "organize",
+            "options": {"excludeByName": {"Time": true}, "indexByName": {}, "renameByName": rename},
+        }]);
+    }
     if let Some(r) = &p.runbook {
         panel["links"] = json!([{"title": "Runbook", "url": r, "targetBlank": true}]);
     }

@@ -142,4 +142,25 @@ mod tests {
         assert_eq!((cases.fire.value, cases.silent.as_ref().unwrap().value), (1.5, 6.0));
         assert_eq!(g("w").unit(), Unit::Count);
     }
+
+    /// `percent` is a value of 0 to 100 (Grafana's `percent`), `ratio` one of 0 to 1: `"90%"`
+    /// is 90 in the first and 0.9 in the second, and `{value}` prints each as a percentage.
+    #[test]
+    fn a_threshold_in_percent_compares_in_the_unit_of_the_value() {
+        for (unit, cmp, shown) in [
+            ("percent", "> 90", "{{ $value | humanize }}%"),
+            ("ratio", "> 0.9", "{{ $value | humanizePercentage }}"),
+        ] {
+            let text = format!(
+                "[project]\nname = \"p\"\n[[job]]\nname = \"node\"\ntargets = [\"localhost:9100\"]\n[[receiver]]\nname = \"ops\"\n[[receiver.webhook]]\nurl = \"http://127.0.0.1:9095/\"\n[[alert]]\nname = \"CpuBusy\"\nkind = \"gauge\"\nexpr = \"cpu_busy\"\nunit = \"{unit}\"\nabove = \"90%\"\nfor = \"5m\"\nseverity = \"warning\"\nsummary = \"cpu at {{value}}\"\n"
+            );
+            let src = crate::diag::source::Source::new("monitoring.toml", text);
+            let mut diags = crate::diag::Diags::default();
+            let m = crate::compile(&src, &mut diags).unwrap_or_else(|| panic!("{diags:?}"));
+            let a = m.alerts.iter().find(|a| a.name == "CpuBusy").unwrap();
+            assert_eq!(a.expr(), format!("cpu_busy {cmp}"), "{unit}");
+            let ann = crate::emit::rules::annotations(a);
+            assert_eq!(ann["summary"], format!("cpu at {shown}"), "{unit}");
+        }
+    }
 }

@@ -1173,8 +1173,8 @@ pub struct RawPanel {
     /// Row the panel is placed in; none places it at the top. Default: the alert's dimension,
     /// if `alert` is set.
     pub dimension: Option<S<String>>,
-    /// Grafana panel type: `timeseries`, `stat`, `gauge`, `bargauge`, `table` or `text`
-    /// (`graph` is refused). Default: `"timeseries"`.
+    /// Grafana panel type: `timeseries`, `stat`, `gauge`, `bargauge`, `table`, `text`,
+    /// `heatmap` or `state-timeline` (`graph` is refused). Default: `"timeseries"`.
     pub kind: Option<S<String>>,
     /// `text`: the markdown shown.
     pub content: Option<S<String>>,
@@ -1194,9 +1194,54 @@ pub struct RawPanel {
     pub width: Option<S<i64>>,
     /// Grid rows. Default: `8`.
     pub height: Option<S<i64>>,
+    /// `timeseries` and `state-timeline`: the legend, `list`, `table` or `hidden`. Default:
+    /// `"list"`.
+    pub legend: Option<S<String>>,
+    /// Where the legend is: `bottom` or `right`. Default: `"bottom"`.
+    pub legend_placement: Option<S<String>>,
+    /// Values shown in the legend for each series, Grafana reducer ids such as `lastNotNull`,
+    /// `mean`, `max`. Default: `[]`.
+    pub legend_values: Option<S<Vec<S<String>>>>,
+    /// `timeseries`: series stacked, `none`, `normal` or `percent`. Default: `"none"`.
+    pub stack: Option<S<String>>,
+    /// Colour steps: the first has only a `color` (the base), each next a `value` above the
+    /// one before. Default: the alert's threshold in red, else green only.
+    pub thresholds: Option<S<Vec<S<RawStep>>>>,
+    /// `table`: column titles by the name Grafana gives them (`Value`, `instance`, `Value
+    /// #A`). Default: `{}`.
+    pub rename: Option<S<BTreeMap<String, S<String>>>>,
+    /// `[[dashboard.panel.mapping]]`: values shown as text (and colour). Default: `[]`.
+    #[serde(default, rename = "mapping")]
+    pub mappings: Vec<S<RawMapping>>,
     /// `[[dashboard.panel.query]]`. Default: `[]`.
     #[serde(default, rename = "query")]
     pub queries: Vec<S<RawQuery>>,
+}
+
+/// A colour step of a panel's thresholds.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawStep {
+    /// Where the colour starts; none for the first step (the base colour).
+    pub value: Option<S<NumOrStr>>,
+    /// Required. A Grafana colour name (`green`, `dark-red`...) or `#rrggbb`.
+    pub color: S<String>,
+}
+
+/// A value mapping: a value, or a range, shown as text.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawMapping {
+    /// The value mapped (`"0"`, `"1"`). Either this or `from` and `to`.
+    pub value: Option<S<NumOrStr>>,
+    /// Lowest value of the range mapped.
+    pub from: Option<S<NumOrStr>>,
+    /// Highest value of the range mapped.
+    pub to: Option<S<NumOrStr>>,
+    /// Required. Shown instead of the value.
+    pub text: S<String>,
+    /// Its colour. Default: the thresholds' colour.
+    pub color: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -1206,6 +1251,13 @@ pub struct RawQuery {
     pub expr: S<String>,
     /// `legendFormat`.
     pub legend: Option<S<String>>,
+    /// This query's own unit (an override). Default: the panel's.
+    pub unit: Option<S<String>>,
+    /// This query's colour (an override). Default: Grafana's palette.
+    pub color: Option<S<String>>,
+    /// `timeseries`: the axis it is drawn against, `left` or `right` (an override). Default:
+    /// `"left"`.
+    pub axis: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
