@@ -66,11 +66,11 @@ fn stages(c: &mut Criterion) {
                 b.iter(|| e::filebeat::emit(&model, logs))
             });
         }
-        if let Some(d) = &model.dashboard {
+        if !model.dashboards.is_empty() {
             g.bench_function(BenchmarkId::new("emit_grafana", n), |b| {
                 b.iter(|| {
                     let mut bundle = ccmon::output::bundle::Bundle::default();
-                    e::grafana::emit(&model, d, &mut bundle);
+                    e::grafana::emit(&model, &mut bundle);
                     bundle
                 })
             });

@@ -21,7 +21,8 @@ pub struct Model {
     pub slos: Vec<Slo>,
     pub alertmanager: Alertmanager,
     pub logs: Option<Logs>,
-    pub dashboard: Option<Dashboard>,
+    /// The dashboards, linked to each other when several.
+    pub dashboards: Vec<Dashboard>,
     pub proxy: Option<Proxy>,
     pub services: Vec<Service>,
     /// The blackbox exporter's probes, when there are health checks.
@@ -704,6 +705,21 @@ pub struct Dashboard {
     pub panels: Vec<Panel>,
     /// Template variables after `$datasource`.
     pub variables: Vec<Variable>,
+    /// The dimensions whose alert panels and SLO rows it shows; `None`: all.
+    pub dimensions: Option<Vec<String>>,
+    /// The other dashboards, (title, uid), linked from this one.
+    pub links: Vec<(String, String)>,
+}
+
+impl Dashboard {
+    /// Whether the dimension's alert panels and SLO rows are on this dashboard.
+    pub fn shows(&self, dimension: Option<&str>) -> bool {
+        match (&self.dimensions, dimension) {
+            (None, _) => true,
+            (Some(ds), Some(d)) => ds.iter().any(|x| x == d),
+            (Some(_), None) => false,
+        }
+    }
 }
 
 /// A dashboard template variable.

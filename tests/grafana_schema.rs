@@ -227,7 +227,10 @@ fn the_schema_check_rejects_a_wrong_enum_an_unknown_key_and_a_wrong_type() {
 /// Each option lands where Grafana reads it.
 #[test]
 fn panel_options_are_written_where_grafana_reads_them() {
-    let (_, text) = every_panel().remove(0);
+    let (_, text) = every_panel()
+        .into_iter()
+        .find(|(n, _)| n == "every-panel.json")
+        .unwrap();
     let d: Value = serde_json::from_str(&text).unwrap();
     let panel = |title: &str| {
         d["panels"]
@@ -296,4 +299,49 @@ fn panel_options_are_written_where_grafana_reads_them() {
 
     let memory = panel("Memory used");
     assert_eq!(memory["fieldConfig"]["defaults"]["unit"], "percent");
+}
+
+/// Several `[[dashboard]]`: each links to the others; a dimension's alert panels are on the
+/// dashboards that show that dimension.
+#[test]
+fn several_dashboards_link_to_each_other_and_share_out_the_dimensions() {
+    let dashboards = every_panel();
+    let names: Vec<&str> = dashboards.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["every-panel-traffic.json", "every-panel.json"]);
+    let parse = |i: usize| serde_json::from_str::<Value>(&dashboards[i].1).unwrap();
+    let (traffic, overview) = (parse(0), parse(1));
+    let link = |d: &Value| {
+        (
+            d["links"][0]["url"].clone(),
+            d["links"][0]["title"].clone(),
+            d["links"].as_array().unwrap().len(),
+        )
+    };
+    assert_eq!(
+        link(&overview),
+        (
+            serde_json::json!("/d/every-panel-traffic"),
+            serde_json::json!("Traffic"),
+            1
+        )
+    );
+    assert_eq!(
+        link(&traffic),
+        (
+            serde_json::json!("/d/every-panel"),
+            serde_json::json!("Every panel"),
+            1
+        )
+    );
+    assert_eq!(traffic["links"][0]["keepTime"], true);
+    let titles = |d: &Value| -> Vec<String> {
+        d["panels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(titles(&traffic), ["Traffic", "ApiErrors"]);
+    assert!(!titles(&overview).contains(&"ApiErrors".to_string()));
 }

@@ -12,18 +12,97 @@ use crate::load::{RawConfig, RawDashboard, RawPanel, S};
 use crate::model::{Alert, Dashboard, Dimension, Panel, PanelKind, Project, Prometheus, Query};
 use crate::quantity::Duration;
 
-pub fn dashboard(
+/// `[dashboard]`, or each `[[dashboard]]`: several are linked to each other and provisioned
+/// with one datasource.
+pub fn dashboards(
     cx: &mut Cx,
     raw: &RawConfig,
     project: &Project,
     alerts: &[Alert],
     dims: &[Dimension],
     prom: &Prometheus,
-) -> Option<Dashboard> {
-    let d = raw.dashboard.as_ref().map(S::get_ref);
-    if d.is_some_and(|d| !enabled(&d.enabled)) {
-        return None;
+) -> Vec<Dashboard> {
+    let items = match &raw.dashboard {
+        None => vec![None],
+        Some(d) => d.get_ref().items(d.span()).into_iter().map(Some).collect(),
+    };
+    let several = items.len() > 1;
+    let mut out: Vec<Dashboard> = Vec::new();
+    let mut uids: HashMap<String, std::ops::Range<usize>> = HashMap::new();
+    for (i, item) in items.into_iter().enumerate() {
+        let d = item.as_ref().map(|(d, _)| *d);
+        if d.is_some_and(|d| !enabled(&d.enabled)) {
+            continue;
+        }
+        let dash = dashboard(cx, d, project, alerts, dims, prom);
+        if several
+            && i > 0
+            && let Some((d, span)) = &item
+            && d.uid.is_none()
+        {
+            cx.error(
+                codes::INCOMPLETE_KEYS,
+                "each dashboard after the first needs a `uid`",
+                span.clone(),
+                "the first takes the project's name; the others need their own",
+            );
+            continue;
+        }
+        if let Some(u) = d.and_then(|d| d.uid.as_ref()) {
+            if let Some(first) = uids.get(&dash.uid) {
+                cx.push(
+                    Diagnostic::error(
+                        codes::DUPLICATE_NAME,
+                        format!("two dashboards have the uid `{}`", dash.uid),
+                    )
+                    .at(u.span(), "the second")
+                    .also(first.clone(), "the first")
+                    .help("Grafana keeps one dashboard per uid: give each its own"),
+                );
+            }
+            uids.insert(dash.uid.clone(), u.span());
+        } else {
+            let span = item.as_ref().map_or(0..0, |(_, s)| s.clone());
+            uids.entry(dash.uid.clone()).or_insert(span);
+        }
+        if let Some(first) = out.first()
+            && (first.datasource_uid != dash.datasource_uid
+                || first.prometheus_url != dash.prometheus_url)
+            && let Some((raw, span)) = &item
+        {
+            let at = raw
+                .datasource_uid
+                .as_ref()
+                .or(raw.prometheus_url.as_ref())
+                .map_or(span.clone(), S::span);
+            cx.error(
+                codes::CONFLICTING_SETTINGS,
+                "the dashboards ask different datasources",
+                at,
+                "one Prometheus datasource is provisioned for all of them",
+            );
+        }
+        out.push(dash);
     }
+    // Every dashboard links to the others, in the order written.
+    let all: Vec<(String, String)> = out
+        .iter()
+        .map(|d| (d.title.clone(), d.uid.clone()))
+        .collect();
+    for d in &mut out {
+        d.links = all.iter().filter(|(_, u)| *u != d.uid).cloned().collect();
+    }
+    out
+}
+
+fn dashboard(
+    cx: &mut Cx,
+    d: Option<&RawDashboard>,
+    project: &Project,
+    alerts: &[Alert],
+    dims: &[Dimension],
+    prom: &Prometheus,
+) -> Dashboard {
     let uid = uid(cx, d.and_then(|d| d.uid.as_ref()), project);
     let variables = d.map_or_else(Vec::new, |d| super::variables::variables(cx, &d.variables));
     let panels = d.map_or_else(Vec::new, |d| panels(cx, d, alerts, dims, &variables));
@@ -35,7 +114,25 @@ pub fn dashboard(
             u.get_ref().clone()
         },
     );
-    Some(Dashboard {
+    let dimensions = d.and_then(|d| d.dimensions.as_ref()).map(|ds| {
+        ds.get_ref()
+            .iter()
+            .filter(|dim| {
+                let known = dims.iter().any(|x| &x.name == dim.get_ref());
+                if !known {
+                    cx.unknown_ref(
+                        codes::UNKNOWN_DIMENSION,
+                        "dimension",
+                        dim,
+                        dims.iter().map(|x| x.name.clone()),
+                    );
+                }
+                known
+            })
+            .map(|dim| dim.get_ref().clone())
+            .collect()
+    });
+    Dashboard {
         title: d
             .and_then(|d| d.title.as_ref())
             .map_or_else(|| project.name.clone(), |t| t.get_ref().clone()),
@@ -54,7 +151,9 @@ pub fn dashboard(
         prometheus_url,
         panels,
         variables,
-    })
+        dimensions,
+        links: Vec::new(),
+    }
 }
 
 /// `uid`: what Grafana accepts as a dashboard uid (the project's name when absent).

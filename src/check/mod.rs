@@ -107,7 +107,8 @@ pub fn check_in(
             .push(base::reachable(&alertmanager.listen));
     }
     secret_files(&mut cx, raw);
-    let dashboard = dashboard::dashboard(&mut cx, raw, &project, &alerts, &dimensions, &prometheus);
+    let dashboards =
+        dashboard::dashboards(&mut cx, raw, &project, &alerts, &dimensions, &prometheus);
     let paths = services::install_paths();
     let maintenance = maintenance::maintenance(
         &mut cx,
@@ -147,7 +148,7 @@ pub fn check_in(
         slos,
         alertmanager,
         logs,
-        dashboard,
+        dashboards,
         proxy,
         services,
         blackbox: ops.blackbox,

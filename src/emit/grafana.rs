@@ -26,7 +26,7 @@ fn panels_of<'a>(m: &'a Model, d: &'a Dashboard) -> Vec<Panel> {
     let shown: std::collections::HashSet<&str> =
         d.panels.iter().filter_map(|p| p.alert.as_deref()).collect();
     if d.alert_panels {
-        for a in &m.alerts {
+        for a in m.alerts.iter().filter(|a| d.shows(a.dimension.as_deref())) {
             // A tier after the first, or an SLO's absent-metric alert (its SLO row shows it).
             let already = shown.contains(a.name.as_str())
                 || a.tier.is_some_and(|t| t.index > 0)
@@ -483,6 +483,27 @@ fn panel_json(p: &Panel, id: u32, pos: Value) -> Value {
     panel
 }
 
+/// Links to the other dashboards, keeping the time range and the variables.
+fn links(d: &Dashboard) -> Vec<Value> {
+    d.links
+        .iter()
+        .map(|(title, uid)| {
+            json!({
+                "title": title,
+                "type": "link",
+                "url": format!("/d/{uid}"),
+                "icon": "dashboard",
+                "tooltip": "",
+                "tags": [],
+                "asDropdown": false,
+                "targetBlank": false,
+                "includeVars": true,
+                "keepTime": true,
+            })
+        })
+        .collect()
+}
+
 fn dashboard_json(m: &Model, d: &Dashboard) -> Value {
     let panels = panels_of(m, d);
     let mut out: Vec<Value> = Vec::new();
@@ -512,7 +533,7 @@ fn dashboard_json(m: &Model, d: &Dashboard) -> Value {
         };
         rows.push((title, mine));
     }
-    for slo in &m.slos {
+    for slo in m.slos.iter().filter(|s| d.shows(Some(&s.dimension))) {
         rows.push((
             format!("SLO {} — {} over {}", slo.name, slo.target_text, slo.period),
             slo_panels(slo),
@@ -539,7 +560,7 @@ fn dashboard_json(m: &Model, d: &Dashboard) -> Value {
         "editable": false,
         "graphTooltip": 1,
         "id": null,
-        "links": [],
+        "links": links(d),
         "panels": out,
         "refresh": d.refresh.to_string(),
         "schemaVersion": SCHEMA_VERSION,
@@ -613,11 +634,17 @@ pub fn dashboards_dir(project: &str) -> String {
     format!("/var/lib/grafana/dashboards/{project}")
 }
 
-pub fn emit(m: &Model, d: &Dashboard, b: &mut Bundle) {
-    let mut json = serde_json::to_string_pretty(&dashboard_json(m, d))
-        .unwrap_or_else(|e| panic!("ccmon bug: dashboard JSON failed to serialize: {e}"));
-    json.push('\n');
-    b.add(dashboard_path(d), json);
+/// Each dashboard, and the provisioning of all of them: one provider, one datasource.
+pub fn emit(m: &Model, b: &mut Bundle) {
+    for d in &m.dashboards {
+        let mut json = serde_json::to_string_pretty(&dashboard_json(m, d))
+            .unwrap_or_else(|e| panic!("ccmon bug: dashboard JSON failed to serialize: {e}"));
+        json.push('\n');
+        b.add(dashboard_path(d), json);
+    }
+    let Some(d) = m.dashboards.first() else {
+        return;
+    };
     let project = &m.project.name;
     b.add(
         format!("grafana/provisioning/dashboards/{project}.yaml"),

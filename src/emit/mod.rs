@@ -129,9 +129,7 @@ fn emit_rest(model: &Model) -> Bundle {
     if let Some(logs) = &model.logs {
         b.add("filebeat/filebeat.yml", filebeat::emit(model, logs));
     }
-    if let Some(d) = &model.dashboard {
-        grafana::emit(model, d, &mut b);
-    }
+    grafana::emit(model, &mut b);
     if let Some(p) = &model.proxy {
         b.add("nginx/nginx.conf", nginx::emit(model, p));
     }

@@ -54,6 +54,57 @@ impl<T: JsonSchema> JsonSchema for S<T> {
     }
 }
 
+/// A table written once (`[dashboard]`) or as an array of tables (`[[dashboard]]`).
+#[derive(Debug, JsonSchema)]
+#[serde(untagged)]
+pub enum OneOrMany<T> {
+    One(T),
+    Many(Vec<S<T>>),
+}
+
+impl<T> OneOrMany<T> {
+    /// Each table with its span (`whole` is the span of a single table).
+    pub fn items(&self, whole: Range<usize>) -> Vec<(&T, Range<usize>)> {
+        match self {
+            OneOrMany::One(t) => vec![(t, whole)],
+            OneOrMany::Many(v) => v.iter().map(|t| (t.get_ref(), t.span())).collect(),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for V<T> {
+            type Value = OneOrMany<T>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a table or an array of tables")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                T::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(OneOrMany::One)
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut v = Vec::new();
+                while let Some(t) = seq.next_element::<S<T>>()? {
+                    v.push(t);
+                }
+                Ok(OneOrMany::Many(v))
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
 /// A number or a string with a unit (`0.05`, `"5%"`, `"2s"`, `"100000 per hour"`).
 #[derive(Debug, Clone, Deserialize, PartialEq, JsonSchema)]
 #[serde(untagged)]
@@ -104,9 +155,10 @@ pub struct RawConfig {
     /// Log shipping with Filebeat.
     #[serde(default)]
     pub logs: Option<S<RawLogs>>,
-    /// The Grafana dashboard and its provisioning.
+    /// The Grafana dashboard and its provisioning: `[dashboard]`, or `[[dashboard]]` for
+    /// several, linked to each other.
     #[serde(default)]
-    pub dashboard: Option<S<RawDashboard>>,
+    pub dashboard: Option<S<OneOrMany<RawDashboard>>>,
     /// The nginx load balancer in front of the service.
     #[serde(default)]
     pub proxy: Option<S<RawProxy>>,
@@ -1134,6 +1186,9 @@ pub struct RawDashboard {
     pub datasource_uid: Option<S<String>>,
     /// The datasource URL. Default: `http://<[prometheus] listen>`.
     pub prometheus_url: Option<S<String>>,
+    /// The dimensions whose alert panels and SLO rows this dashboard shows (its own panels
+    /// are shown wherever they are placed). Default: every dimension.
+    pub dimensions: Option<S<Vec<S<String>>>>,
     /// `[[dashboard.panel]]`. Default: `[]`.
     #[serde(default, rename = "panel")]
     pub panels: Vec<S<RawPanel>>,
