@@ -239,10 +239,19 @@ summary = "only {value} workers ready"
 name = "DiskAlmostFull"
 kind = "gauge"
 expr = "disk_used_ratio"
-unit = "percent"
+unit = "ratio"
 above = "90%"
 severity = "warning"
 summary = "disk at {value}"
+
+[[alert]]
+name = "CpuBusy"
+kind = "gauge"
+expr = "cpu_busy_percent"
+unit = "percent"
+above = "90%"
+severity = "warning"
+summary = "cpu at {value}"
 
 [[alert]]
 name = "SlowBatch"
