@@ -19,6 +19,45 @@ use crate::diag::{self, Diagnostic, Diags};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Colour: auto (on a terminal, never with NO_COLOR), always or never.
+    #[arg(long, value_enum, global = true, default_value_t = Color::Auto)]
+    color: Color,
+    /// Print problems only: no success line, no list of written files.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+}
+
+/// How output is printed, from the global flags: set once in [`main`].
+#[derive(Clone, Copy)]
+struct Style {
+    color: Color,
+    quiet: bool,
+}
+
+static STYLE: std::sync::OnceLock<Style> = std::sync::OnceLock::new();
+
+fn style() -> Style {
+    STYLE.get().copied().unwrap_or(Style {
+        color: Color::Never,
+        quiet: false,
+    })
+}
+
+/// Whether to colour what goes to stdout (`true`) or stderr.
+fn colored(stdout: bool) -> bool {
+    use std::io::IsTerminal;
+    match style().color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && if stdout {
+                    std::io::stdout().is_terminal()
+                } else {
+                    std::io::stderr().is_terminal()
+                }
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -65,9 +104,6 @@ enum Command {
         semantic: bool,
         #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
         format: DiffFormat,
-        /// Colour: auto (only on a terminal, never with NO_COLOR), always or never.
-        #[arg(long, value_enum, default_value_t = Color::Auto)]
-        color: Color,
     },
     /// Render, then run `promtool test rules` on the rule tests ccmon generated for every alert
     /// (exit 0 pass, 1 fail, 2 trouble such as promtool missing).
@@ -156,6 +192,35 @@ enum Command {
     },
     /// Print the JSON schema of monitoring.toml (for editors; committed in schema/).
     Schema,
+    /// Write a starter monitoring.toml (an example built into ccmon) that validates and
+    /// renders as written. Exit 0 written, 2 trouble (such as a monitoring.toml already there).
+    Init {
+        /// The folder to write it in (made when missing).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Which example: `minimal` (one job, one alert, one receiver) or `claude-code` (the
+        /// whole seed deployment).
+        #[arg(long, value_enum, default_value_t = Example::Minimal)]
+        example: Example,
+        /// Replace a monitoring.toml that is already there.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Example {
+    Minimal,
+    ClaudeCode,
+}
+
+impl Example {
+    fn text(self) -> &'static str {
+        match self {
+            Example::Minimal => include_str!("../examples/minimal/monitoring.toml"),
+            Example::ClaudeCode => include_str!("../examples/claude-code/monitoring.toml"),
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -171,7 +236,7 @@ enum Color {
     Never,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Human,
     Json,
@@ -182,14 +247,37 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_PROBLEMS: u8 = 1;
 pub const EXIT_TROUBLE: u8 = 2;
 
+/// Diagnostics: human ones on stderr (coloured on a terminal), machine formats on stdout.
 fn print_diags(src: &Source, diags: &Diags, format: Format) {
     let text = match format {
-        Format::Human => diag::render_all_human(src, diags),
+        Format::Human => {
+            let text = diag::render_all_human(src, diags);
+            if colored(false) {
+                diag::paint(&text)
+            } else {
+                text
+            }
+        }
         Format::Json => diag::render_all_json(src, diags),
         Format::Github => diag::render_all_github(src, diags),
     };
-    let mut err = std::io::stderr().lock();
-    let _ = err.write_all(text.as_bytes());
+    if format == Format::Human {
+        let _ = std::io::stderr().lock().write_all(text.as_bytes());
+    } else {
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    }
+}
+
+/// The success line: what the config holds and how many files it renders to.
+fn ok_line(m: &crate::model::Model, files: usize) -> String {
+    let n = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
+    format!(
+        "ok: {}, {}, {}, {}",
+        n(m.alerts.len(), "alert", "alerts"),
+        n(m.slos.len(), "SLO", "SLOs"),
+        n(m.alertmanager.receivers.len(), "receiver", "receivers"),
+        n(files, "file", "files"),
+    )
 }
 
 /// Trouble outside the config's content (exit 2), reported like any diagnostic.
@@ -230,6 +318,10 @@ pub fn main() -> i32 {
             };
         }
     };
+    let _ = STYLE.set(Style {
+        color: cli.color,
+        quiet: cli.quiet,
+    });
     i32::from(run(cli.command))
 }
 
@@ -241,8 +333,7 @@ fn run(cmd: Command) -> u8 {
             stat,
             semantic,
             format,
-            color,
-        } => diff(&config, &against, stat, semantic, format, color),
+        } => diff(&config, &against, stat, semantic, format),
         Command::Test { config, only } => test(&config, &only),
         Command::Routes {
             config,
@@ -282,6 +373,11 @@ fn run(cmd: Command) -> u8 {
                 })
             }),
         ),
+        Command::Init {
+            dir,
+            example,
+            force,
+        } => init(&dir, example, force),
         Command::Schema => {
             print!("{}", crate::schema::json_schema());
             EXIT_OK
@@ -374,14 +470,7 @@ fn done(r: Result<String, String>) -> u8 {
 }
 
 /// `ccmon diff`.
-fn diff(
-    config: &Path,
-    against: &Path,
-    stat: bool,
-    semantic: bool,
-    format: DiffFormat,
-    color: Color,
-) -> u8 {
+fn diff(config: &Path, against: &Path, stat: bool, semantic: bool, format: DiffFormat) -> u8 {
     let model = match compile_reporting(config) {
         Ok(m) => m,
         Err(code) => return code,
@@ -395,14 +484,7 @@ fn diff(
         Ok(r) => r,
         Err(e) => return trouble(codes::OUTPUT_FOLDER, &format!("{e:#}")),
     };
-    let color = match color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => {
-            use std::io::IsTerminal;
-            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-        }
-    };
+    let color = colored(true);
     let text = match (format, stat) {
         (DiffFormat::Json, _) => crate::output::diff::render_json(&report),
         (DiffFormat::Human, true) => crate::output::diff::render_stat(&report, color),
@@ -595,23 +677,69 @@ fn render(config: &Path, out: &Path, force: bool) -> u8 {
             out.display()
         );
     }
+    let quiet = style().quiet;
     for f in &report.removed {
-        eprintln!("removed {f}: ccmon no longer generates it");
+        if !quiet {
+            eprintln!("removed {f}: ccmon no longer generates it");
+        }
     }
     for f in &report.kept_edited {
         eprintln!("warning: kept {f}: ccmon no longer generates it, but it was edited by hand");
     }
-    for f in &report.changed {
-        println!("wrote {f}");
+    if !quiet {
+        for f in &report.changed {
+            eprintln!("wrote {f}");
+        }
+        eprintln!(
+            "{}; {} changed, {} unchanged in {}",
+            ok_line(&model, bundle.files.len()),
+            report.changed.len(),
+            report.unchanged,
+            out.display()
+        );
     }
-    println!(
-        "{} changed, {} unchanged in {}",
-        report.changed.len(),
-        report.unchanged,
-        out.display()
-    );
     // The process ends here: freeing a large model piece by piece only costs time.
     std::mem::forget((model, bundle));
+    EXIT_OK
+}
+
+/// `ccmon init`: the example's text, its `#:schema` line (a path inside ccmon's repository)
+/// replaced by how to get the schema.
+fn init(dir: &Path, example: Example, force: bool) -> u8 {
+    let path = dir.join("monitoring.toml");
+    if path.exists() && !force {
+        let d = Diagnostic::error(
+            codes::NOT_OURS,
+            format!("{} is already there", path.display()),
+        )
+        .help("edit it, or replace it with `ccmon init --force`");
+        return trouble_diag(&path.display().to_string(), d, Format::Human);
+    }
+    let body: String = example
+        .text()
+        .lines()
+        .filter(|l| !l.starts_with("#:schema"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let text = format!(
+        "# Written by `ccmon init`. Check it with `ccmon validate`, write the outputs with\n\
+         # `ccmon render --out out`; every key is in ccmon's docs/format.md. For completion in an\n\
+         # editor: `ccmon schema > monitoring.schema.json`, then `#:schema ./monitoring.schema.json`\n\
+         # as the first line.\n\n{body}"
+    );
+    let written = std::fs::create_dir_all(dir).and_then(|()| std::fs::write(&path, text));
+    if let Err(e) = written {
+        return trouble(
+            codes::OUTPUT_FOLDER,
+            &format!("cannot write {}: {e}", path.display()),
+        );
+    }
+    if !style().quiet {
+        eprintln!(
+            "wrote {}; next: `ccmon validate {0}`, then `ccmon render {0} --out out`",
+            path.display()
+        );
+    }
     EXIT_OK
 }
 
@@ -637,20 +765,21 @@ fn validate(config: &Path, format: Format, deny_warnings: bool, with_tools: bool
                 Some(a.expr.as_ref().map_or(a.kind.span(), |e| e.span()))
             };
             crate::tools::check_with_tools(m, &mut diags, &locate);
-            coverage = Some(crate::emit::emit(m).coverage);
-        } else {
-            // Emitting proves the outputs can be built; nothing is written.
-            coverage = Some(crate::emit::emit(m).coverage);
         }
+        // Emitting proves the outputs can be built; nothing is written.
+        let b = crate::emit::emit(m);
+        coverage = Some((b.coverage, b.files.len()));
     }
     print_diags(&src, &diags, format);
-    if let (Some(c), Format::Human) = (&coverage, format) {
-        eprintln!("{}", c.summary());
-    }
     let warnings = diags.count(diag::Severity::Warning);
-    if model.is_none() || diags.has_errors() || (deny_warnings && warnings > 0) {
-        EXIT_PROBLEMS
-    } else {
-        EXIT_OK
+    let failed = model.is_none() || diags.has_errors() || (deny_warnings && warnings > 0);
+    if let (Some(m), Some((c, files)), Format::Human, false) =
+        (&model, &coverage, format, style().quiet)
+    {
+        eprintln!("{}", c.summary());
+        if !failed {
+            eprintln!("{}", ok_line(m, *files));
+        }
     }
+    if failed { EXIT_PROBLEMS } else { EXIT_OK }
 }

@@ -135,9 +135,16 @@ fn reject(diags: &mut Diags, what: &str, file: &str, out: &str, dir: &Path, loca
     diags.push(d);
 }
 
-/// Says on stderr that a checker is not installed.
-fn skipped(tool: &str) {
-    eprintln!("note: `{tool}` is not installed; its check was skipped");
+/// A checker that is not installed: a warning (so `--deny-warnings` fails and CI does not pass
+/// unchecked), saying what went unchecked.
+fn skipped(diags: &mut Diags, tool: &str, what: &str) {
+    diags.push(
+        Diagnostic::warning(
+            codes::TOOL_MISSING,
+            format!("`{tool}` is not installed: {what} not checked"),
+        )
+        .help("install it (`.ci/run` shows how), or run `validate` without `--with-tools`"),
+    );
 }
 
 /// Runs every available checker; a missing one is named on stderr and skipped.
@@ -186,7 +193,7 @@ pub fn check_with_tools(model: &Model, diags: &mut Diags, locate: Locate) {
             );
         }
     } else {
-        skipped("promtool");
+        skipped(diags, "promtool", "the rule files and prometheus.yml were");
     }
     if on_path("amtool") {
         let (ok, text) = run(Command::new("amtool")
@@ -203,7 +210,7 @@ pub fn check_with_tools(model: &Model, diags: &mut Diags, locate: Locate) {
             );
         }
     } else {
-        skipped("amtool");
+        skipped(diags, "amtool", "alertmanager.yml was");
     }
     if model.blackbox.is_some() {
         check_blackbox(diags, &out, &dir, locate);
@@ -267,6 +274,22 @@ pub fn prometheus_with_stand_ins(out: &Path, dir: &Path) -> std::io::Result<Path
 
 /// `nginx -t` on nginx.conf, with a stand-in for the certificates and paths of the server.
 fn check_nginx(model: &Model, diags: &mut Diags, dir: &Path, locate: Locate) {
+    let plus = model.proxy.as_ref().is_some_and(|p| p.nginx_plus);
+    if plus
+        && on_path("nginx")
+        && !run(Command::new("nginx").arg("-v"))
+            .1
+            .contains("nginx-plus")
+    {
+        diags.push(
+            Diagnostic::warning(
+                codes::PLUS_ONLY,
+                "this nginx.conf needs nginx Plus, and the nginx here is open source",
+            )
+            .help("`nginx -t` would reject `health_check` as an unknown directive, so nginx.conf was not checked; run `validate --with-tools` where nginx Plus is installed"),
+        );
+        return;
+    }
     if on_path("nginx") && on_path("openssl") {
         let nd = dir.join("nginx");
         let result = fs::create_dir_all(&nd)
@@ -293,7 +316,7 @@ fn check_nginx(model: &Model, diags: &mut Diags, dir: &Path, locate: Locate) {
             Err(e) => reject(diags, "nginx -t", "nginx.conf", &e, dir, locate),
         }
     } else {
-        skipped("nginx (or openssl)");
+        skipped(diags, "nginx (or openssl)", "nginx.conf was");
     }
 }
 
@@ -305,7 +328,7 @@ fn check_blackbox(diags: &mut Diags, out: &Path, dir: &Path, locate: Locate) {
         .into_iter()
         .find(|t| on_path(t))
     else {
-        skipped("prometheus-blackbox-exporter");
+        skipped(diags, "prometheus-blackbox-exporter", "blackbox.yml was");
         return;
     };
     let (ok, text) = run(Command::new(tool).arg("--config.check").arg(format!(
@@ -338,7 +361,7 @@ fn check_logrotate(diags: &mut Diags, out: &Path, dir: &Path, locate: Locate) {
         .into_iter()
         .find(|t| on_path(t) || Path::new(t).is_file());
     let Some(tool) = tool else {
-        skipped("logrotate");
+        skipped(diags, "logrotate", "the logrotate file was");
         return;
     };
     let (ok, text) = run(Command::new(tool)
@@ -393,7 +416,7 @@ fn check_systemd(model: &Model, diags: &mut Diags, dir: &Path, locate: Locate) {
             ),
         }
     } else {
-        skipped("systemd-analyze");
+        skipped(diags, "systemd-analyze", "the systemd units were");
     }
 }
 

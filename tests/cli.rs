@@ -43,15 +43,27 @@ fn examples_validate_clean_with_no_warning() {
             .args(["validate", "--deny-warnings"])
             .arg(format!("examples/{name}/monitoring.toml")));
         assert_eq!(code, 0, "{name}: {stderr}");
-        // No diagnostic: only the coverage line, every alert tested.
-        let (tested, of) = stderr
+        // No diagnostic: only the coverage line, every alert tested, and the success line.
+        let (coverage, ok) = stderr
             .trim_end()
+            .split_once('\n')
+            .unwrap_or_else(|| panic!("{name} printed:\n{stdout}{stderr}"));
+        let (tested, of) = coverage
             .strip_suffix(" alerts have rule tests")
             .and_then(|s| s.split_once(" of "))
             .unwrap_or_else(|| panic!("{name} printed:\n{stdout}{stderr}"));
         assert!(
-            stdout.is_empty() && tested == of && stderr.lines().count() == 1,
+            stdout.is_empty() && tested == of && ok.starts_with("ok: ") && !ok.contains('\n'),
             "{name} printed:\n{stdout}{stderr}"
+        );
+        // `--quiet`: nothing at all on success.
+        let (code, stdout, stderr) = out(ccmon()
+            .args(["validate", "--quiet"])
+            .arg(format!("examples/{name}/monitoring.toml")));
+        assert_eq!(
+            (code, stdout.as_str(), stderr.as_str()),
+            (0, "", ""),
+            "{name}"
         );
     }
 }
@@ -63,7 +75,14 @@ fn render_writes_every_output_and_the_manifest() {
         .args(["render", "examples/claude-code/monitoring.toml", "--out"])
         .arg(tmp.path()));
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.contains("\n26 changed, 0 unchanged in "), "{stdout}");
+    // Progress is human output: on stderr, stdout stays empty.
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.contains(
+            "\nok: 26 alerts, 2 SLOs, 4 receivers, 26 files; 26 changed, 0 unchanged in "
+        ),
+        "{stderr}"
+    );
     let files = common::files_below(tmp.path());
     assert!(files.contains(&".ccmon-manifest".to_string()));
     assert!(!files.iter().any(|f| f.starts_with(".ccmon-staging")));
@@ -102,19 +121,21 @@ fn no_fixture_makes_ccmon_panic_and_each_exits_1_or_2() {
 #[test]
 fn json_and_github_formats_carry_line_and_column() {
     let bad = "tests/bad/structure-five-mistakes.toml";
-    let (code, _, stderr) = out(ccmon().args(["validate", "--format", "json", bad]));
+    // Machine formats on stdout (`> diag.json` holds them), nothing on stderr.
+    let (code, stdout, stderr) = out(ccmon().args(["validate", "--format", "json", bad]));
     assert_eq!(code, 1);
-    let v: serde_json::Value = serde_json::from_str(&stderr).expect("JSON on stderr");
+    assert!(stderr.is_empty(), "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).expect("JSON on stdout");
     let first = &v[0];
     assert_eq!(first["code"], "CM101");
     assert_eq!(first["primary"]["line"], 3);
     assert_eq!(first["primary"]["column"], 1);
     assert_eq!(v.as_array().unwrap().len(), 5);
-    let (_, _, stderr) = out(ccmon().args(["validate", "--format", "github", bad]));
+    let (_, stdout, _) = out(ccmon().args(["validate", "--format", "github", bad]));
     assert!(
-        stderr
+        stdout
             .contains("::error file=tests/bad/structure-five-mistakes.toml,line=3,col=1::[CM101]"),
-        "{stderr}"
+        "{stdout}"
     );
 }
 
@@ -498,7 +519,7 @@ url = "http://127.0.0.1:9095/alerts"
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
         stderr,
-        "12 of 13 alerts have rule tests; none for:\n  ShopDown: its condition is raw PromQL: write its cases in `[[alert.test]]`\n"
+        "12 of 13 alerts have rule tests; none for:\n  ShopDown: its condition is raw PromQL: write its cases in `[[alert.test]]`\nok: 13 alerts, 0 SLOs, 2 receivers, 20 files\n"
     );
 }
 
@@ -606,7 +627,8 @@ fn render_leaves_unchanged_files_untouched() {
             .arg("--out")
             .arg(&out_dir));
         assert_eq!(code, 0, "{stderr}");
-        stdout
+        assert!(stdout.is_empty(), "{stdout}");
+        stderr
     };
     render();
     let before = stamps(&out_dir);
@@ -615,7 +637,7 @@ fn render_leaves_unchanged_files_untouched() {
     let stdout = render();
     assert!(
         stdout.ends_with(&format!(
-            "0 changed, 26 unchanged in {}\n",
+            "; 0 changed, 26 unchanged in {}\n",
             out_dir.display()
         )),
         "{stdout}"
@@ -636,7 +658,7 @@ fn render_leaves_unchanged_files_untouched() {
     );
     assert!(
         stdout.ends_with(&format!(
-            "1 changed, 25 unchanged in {}\n",
+            "; 1 changed, 25 unchanged in {}\n",
             out_dir.display()
         )),
         "{stdout}"
@@ -723,4 +745,87 @@ fn backup_archives_the_paths_and_keeps_the_newest() {
         stderr.contains("none of the paths to back up exists"),
         "{stderr}"
     );
+}
+
+/// `ccmon init` writes each built-in example; what it writes validates with no warning and
+/// renders. It does not replace a config that is there, and a missing config points at it.
+#[test]
+fn init_writes_a_starter_that_validates_and_renders() {
+    for example in ["minimal", "claude-code"] {
+        let tmp = TempDir::new("cli-init");
+        let dir = tmp.path().join("mon");
+        let (code, stdout, stderr) = out(ccmon().args(["init", "--example", example]).arg(&dir));
+        assert_eq!((code, stdout.as_str()), (0, ""), "{stderr}");
+        assert!(stderr.starts_with("wrote "), "{stderr}");
+        let config = dir.join("monitoring.toml");
+        let text = fs::read_to_string(&config).unwrap();
+        assert!(text.starts_with("# Written by `ccmon init`"), "{text}");
+        assert!(
+            !text.lines().any(|l| l.starts_with("#:schema")),
+            "a schema path of ccmon's repository"
+        );
+        let (code, _, stderr) = out(ccmon().args(["validate", "--deny-warnings"]).arg(&config));
+        assert_eq!(code, 0, "{example}: {stderr}");
+        assert!(!stderr.contains("warning"), "{stderr}");
+        let (code, _, stderr) = out(ccmon()
+            .arg("render")
+            .arg(&config)
+            .arg("--out")
+            .arg(tmp.path().join("out")));
+        assert_eq!(code, 0, "{example}: {stderr}");
+        // A second init does not replace it.
+        let (code, _, stderr) = out(ccmon().arg("init").arg(&dir));
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains("is already there"), "{stderr}");
+        assert_eq!(fs::read_to_string(&config).unwrap(), text);
+    }
+    let tmp = TempDir::new("cli-init-none");
+    let (code, _, stderr) = out(ccmon().arg("validate").current_dir(tmp.path()));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("there is no `monitoring.toml`") && stderr.contains("ccmon init"),
+        "{stderr}"
+    );
+}
+
+/// Human diagnostics are coloured when asked (`--color always`) and never with
+/// `--color never` or `NO_COLOR` (and not when stderr is not a terminal, as here).
+#[test]
+fn diagnostics_are_coloured_only_when_asked() {
+    let bad = "tests/bad/ref-unknown-job.toml";
+    let (_, _, colored) = out(ccmon().args(["--color", "always", "validate", bad]));
+    assert!(colored.contains("\x1b[1;31merror[CM303]"), "{colored:?}");
+    let (_, _, plain) = out(ccmon().args(["validate", bad]));
+    assert!(!plain.contains('\x1b'), "{plain:?}");
+    let (_, _, never) = out(ccmon().args(["validate", "--color", "never", bad]));
+    assert_eq!(never, plain);
+    let (_, _, no_color) = out(ccmon().args(["validate", bad]).env("NO_COLOR", "1"));
+    assert_eq!(no_color, plain);
+}
+
+/// `:9100` (every interface) is a listen address, as docs/format.md gives it; the datasource
+/// and the self-scrape connect to `localhost` then.
+#[test]
+fn a_listen_address_without_host_is_accepted() {
+    let tmp = TempDir::new("cli-listen");
+    let config = tmp.path().join("monitoring.toml");
+    fs::write(
+        &config,
+        "[project]\nname = \"shop\"\n\n[prometheus]\nlisten = \":9090\"\n\n[services.node_exporter]\nlisten = \":9100\"\n\n[[job]]\nname = \"shop\"\ntargets = [\"localhost:8080\"]\n\n[[receiver]]\nname = \"ops\"\n[[receiver.webhook]]\nurl = \"http://127.0.0.1:9095/alerts\"\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = out(ccmon().arg("validate").arg(&config));
+    assert_eq!(code, 0, "{stderr}");
+    let out_dir = tmp.path().join("out");
+    let (code, _, stderr) = out(ccmon()
+        .arg("render")
+        .arg(&config)
+        .arg("--out")
+        .arg(&out_dir));
+    assert_eq!(code, 0, "{stderr}");
+    let ds =
+        fs::read_to_string(out_dir.join("grafana/provisioning/datasources/shop.yaml")).unwrap();
+    assert!(ds.contains("url: http://localhost:9090"), "{ds}");
+    let unit = fs::read_to_string(out_dir.join("systemd/node-exporter.service")).unwrap();
+    assert!(unit.contains("--web.listen-address=:9100"), "{unit}");
 }

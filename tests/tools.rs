@@ -160,9 +160,15 @@ fn validate_with_tools_reports_what_the_tools_reject() {
             .args(["validate", "--with-tools", "--deny-warnings"])
             .arg(format!("examples/{name}/monitoring.toml")));
         eprintln!("[{name}] ccmon validate --with-tools: {out}");
-        // No diagnostic: only the coverage line.
+        // No diagnostic: only the coverage line and the success line.
         assert!(
-            ok && out.lines().count() == 1 && out.ends_with(" alerts have rule tests\n"),
+            ok && out.lines().count() == 2
+                && out
+                    .lines()
+                    .next()
+                    .unwrap()
+                    .ends_with(" alerts have rule tests")
+                && out.lines().nth(1).unwrap().starts_with("ok: "),
             "{name}:\n{out}"
         );
     }
@@ -982,4 +988,72 @@ cleanup = ["/var/cache/shop"]
     );
     assert!(!old.exists(), "a file past the retention is deleted");
     assert!(cache.join("new").exists(), "a recent file is kept");
+}
+
+/// `nginx_plus = true` is the user's choice, not a problem: plain `validate` passes
+/// `--deny-warnings`. With the tools, an open-source nginx cannot check a Plus config, which is
+/// said (CM605) instead of a false rejection.
+#[test]
+fn a_plus_config_is_not_checked_by_open_source_nginx() {
+    let bin = env!("CARGO_BIN_EXE_ccmon");
+    let config = "tests/tools/nginx-plus.toml";
+    let plain = Command::new(bin)
+        .current_dir(common::root())
+        .args(["validate", "--deny-warnings", config])
+        .output()
+        .unwrap();
+    assert!(
+        plain.status.success(),
+        "{}",
+        String::from_utf8_lossy(&plain.stderr)
+    );
+    if !common::require_tool("nginx") {
+        return;
+    }
+    let tools = Command::new(bin)
+        .current_dir(common::root())
+        .args(["validate", "--with-tools", "--deny-warnings", config])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&tools.stderr);
+    assert_eq!(tools.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "warning[CM605]: this nginx.conf needs nginx Plus, and the nginx here is open source"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("CM701"), "{stderr}");
+}
+
+/// A checker that is not installed is a warning (CM702), so `--deny-warnings` fails and a CI
+/// without the tools does not pass unchecked; `--format github` makes it an annotation.
+#[test]
+fn a_missing_checker_is_a_warning_that_fails_deny_warnings() {
+    let bin = env!("CARGO_BIN_EXE_ccmon");
+    let empty = common::TempDir::new("no-tools");
+    let out = Command::new(bin)
+        .current_dir(common::root())
+        .env("PATH", empty.path())
+        .args([
+            "validate",
+            "--with-tools",
+            "--deny-warnings",
+            "--format",
+            "github",
+            "examples/minimal/monitoring.toml",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    for tool in ["promtool", "amtool", "systemd-analyze"] {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with("::warning")
+                    && l.contains(&format!("`{tool}` is not installed"))),
+            "{tool}:\n{stdout}"
+        );
+    }
 }

@@ -150,6 +150,23 @@ fn matches_something(cx: &mut Cx, raw: &[S<String>], ms: &[Matcher], who: &[Who]
     }
 }
 
+/// The alerts and SLO tiers that routes and inhibit rules may match. None when an alert had
+/// errors: what would match it or be reached by it is unknown, so nothing is said of what
+/// matches no alert (no follow-on warnings).
+fn who_of<'a>(alerts: &'a [Alert], slos: &'a [Slo], broken: &[String]) -> Vec<Who<'a>> {
+    if !broken.is_empty() {
+        return Vec::new();
+    }
+    alerts
+        .iter()
+        .map(Who::Alert)
+        .chain(
+            slos.iter()
+                .flat_map(|s| s.tiers.iter().map(move |t| Who::Slo(s, t))),
+        )
+        .collect()
+}
+
 pub fn alertmanager(
     cx: &mut Cx,
     raw: &RawConfig,
@@ -157,15 +174,9 @@ pub fn alertmanager(
     slos: &[Slo],
     dir: Option<&std::path::Path>,
     deadman: Option<&super::stack::Deadman>,
+    broken: &[String],
 ) -> Alertmanager {
-    let who: Vec<Who> = alerts
-        .iter()
-        .map(Who::Alert)
-        .chain(
-            slos.iter()
-                .flat_map(|s| s.tiers.iter().map(move |t| Who::Slo(s, t))),
-        )
-        .collect();
+    let who = who_of(alerts, slos, broken);
     let am = raw.alertmanager.as_ref().map(S::get_ref);
     let version = super::receivers::version(cx, am);
     let smtp = am
@@ -216,25 +227,28 @@ pub fn alertmanager(
         .map(|i| inhibit(cx, i.get_ref(), &who))
         .collect();
     inhibits.extend(tier_inhibits(alerts, &cx.severities));
-    pages_reach_someone(cx, raw, &who, &route, &receivers);
     let page_severity = page_severity(cx, am, &receivers);
-    super::routing::reachability(
-        cx,
-        raw,
-        &who_labels(&who),
-        &|i| who_span(raw, who[i]),
-        &route,
-        &receivers,
-        page_severity.as_deref(),
-    );
+    if broken.is_empty() {
+        pages_reach_someone(cx, raw, &who, &route, &receivers);
+        super::routing::reachability(
+            cx,
+            raw,
+            &who_labels(&who),
+            &|i| who_span(raw, who[i]),
+            &route,
+            &receivers,
+            page_severity.as_deref(),
+        );
+    }
     let all_names: Vec<String> = receivers.iter().map(|r| r.name.clone()).collect();
     let route_tests = super::routing::route_tests(cx, &raw.route_tests, &all_names);
 
     Alertmanager {
         version,
-        listen: am
-            .and_then(|a| a.listen.as_ref())
-            .map_or_else(|| "127.0.0.1:9093".into(), |l| super::base::address(cx, l)),
+        listen: am.and_then(|a| a.listen.as_ref()).map_or_else(
+            || "127.0.0.1:9093".into(),
+            |l| super::base::listen_address(cx, l),
+        ),
         external_url: am.and_then(|a| a.external_url.as_ref()).map(|u| {
             super::base::url(cx, u);
             u.get_ref().clone()
@@ -599,6 +613,12 @@ pub fn parse_matcher(s: &str) -> Result<Matcher, String> {
         .ok_or("expected `=`, `!=`, `=~` or `!~` after the label name")?;
     let op = MatchOp::parse(op_text).ok_or("expected an operator")?;
     let v = rest[op_text.len()..].trim();
+    if op_text == "=" && v.starts_with('=') {
+        return Err(format!(
+            "`==` is not a matcher operator: write `{name}={}` (equality is one `=`)",
+            v[1..].trim()
+        ));
+    }
     let value = if let Some(inner) = v.strip_prefix('"') {
         let inner = inner.strip_suffix('"').ok_or("unterminated quoted value")?;
         let mut out = String::new();
@@ -652,6 +672,9 @@ fn may_match(ms: &[Matcher], a: Who) -> bool {
 
 /// The seed's `equal: [alertname]` between severities never inhibits: say so.
 fn inhibit_reachable(cx: &mut Cx, raw: &RawInhibit, i: &Inhibit, who: &[Who]) {
+    if who.is_empty() {
+        return;
+    }
     let sources: Vec<Who> = who
         .iter()
         .copied()

@@ -130,6 +130,17 @@ impl kinds::Jobs for JobIndex<'_> {
     }
 }
 
+/// The user's alerts that had errors (in the file, not in the model): references to them
+/// are not reported again.
+pub fn broken(raw: &[S<RawAlert>], alerts: &[Alert]) -> Vec<String> {
+    let built: std::collections::HashSet<&str> = alerts.iter().map(|a| a.name.as_str()).collect();
+    raw.iter()
+        .map(|a| a.get_ref().name.get_ref())
+        .filter(|n| !built.contains(n.as_str()))
+        .cloned()
+        .collect()
+}
+
 pub fn alerts(
     cx: &mut Cx,
     raw: &[S<RawAlert>],
@@ -825,6 +836,40 @@ fn threshold(cx: &mut Cx, t: &S<NumOrStr>, kind: &str, unit: Option<Unit>) -> Op
     let q = match q {
         Ok(q) => q,
         Err(why) => {
+            // A word after a number is a unit: name the units of this kind, not durations'.
+            let text = match t.get_ref() {
+                NumOrStr::Str(s) => s.trim(),
+                _ => "",
+            };
+            let word = text.trim_start_matches(|c: char| {
+                c.is_ascii_digit() || c == '.' || c == ',' || c == ' '
+            });
+            let durations = expect.readings.contains(&Reading::Seconds);
+            let why = if !word.is_empty() && !durations && !text.contains(" per ") {
+                let percent =
+                    ["percent", "pct", "per cent"].contains(&word.to_lowercase().as_str());
+                let reading = |r: &Reading| match r {
+                    Reading::Ratio | Reading::AnyRatio => {
+                        "a percentage (`5%`) or a fraction (`0.05`)"
+                    }
+                    Reading::Rate => "a rate (`100 per minute`)",
+                    Reading::Bytes => "a size (`500MiB`)",
+                    Reading::Number => "a plain number",
+                    Reading::Seconds => "a duration (`2s`)",
+                };
+                let mut what: Vec<&str> = expect.readings.iter().map(reading).collect();
+                what.dedup();
+                let mut m = format!(
+                    "`{word}` is not a unit that `{kind}` compares: it takes {}",
+                    what.join(" or ")
+                );
+                if percent {
+                    m.push_str("; write percent as `%`");
+                }
+                m
+            } else {
+                why
+            };
             cx.push(
                 Diagnostic::error(codes::BAD_THRESHOLD, format!("threshold: {why}"))
                     .at(t.span(), "cannot read this threshold")

@@ -104,7 +104,7 @@ pub fn prometheus(cx: &mut Cx, raw: &RawConfig) -> Prometheus {
     let listen = p
         .listen
         .as_ref()
-        .map_or_else(|| "127.0.0.1:9090".to_string(), |l| address(cx, l));
+        .map_or_else(|| "127.0.0.1:9090".to_string(), |l| listen_address(cx, l));
     // Empty means "the Alertmanager this config describes"; `check` fills it in.
     let alertmanagers: Vec<String> = p.alertmanagers.iter().map(|a| address(cx, a)).collect();
     let remote_write = p
@@ -313,6 +313,19 @@ pub fn address(cx: &mut Cx, s: &S<String>) -> String {
         );
     }
     v.clone()
+}
+
+/// A listen address: `host:port`, or `:port` for every interface (as Go servers read it).
+pub fn listen_address(cx: &mut Cx, s: &S<String>) -> String {
+    let v = s.get_ref();
+    if let Some(port) = v.strip_prefix(':')
+        && !port.is_empty()
+        && port.bytes().all(|b| b.is_ascii_digit())
+        && port.parse::<u16>().is_ok_and(|p| p > 0)
+    {
+        return v.clone();
+    }
+    address(cx, s)
 }
 
 /// Host and port of `host:port` (`[v6]:port` too), or `None` when malformed: the host is a

@@ -18,7 +18,7 @@ pub fn dashboards(
     cx: &mut Cx,
     raw: &RawConfig,
     project: &Project,
-    alerts: &[Alert],
+    (alerts, broken): (&[Alert], &[String]),
     dims: &[Dimension],
     prom: &Prometheus,
 ) -> Vec<Dashboard> {
@@ -34,7 +34,7 @@ pub fn dashboards(
         if d.is_some_and(|d| !enabled(&d.enabled)) {
             continue;
         }
-        let dash = dashboard(cx, d, project, alerts, dims, prom);
+        let dash = dashboard(cx, d, project, (alerts, broken), dims, prom);
         if several
             && i > 0
             && let Some((d, span)) = &item
@@ -99,7 +99,7 @@ fn dashboard(
     cx: &mut Cx,
     d: Option<&RawDashboard>,
     project: &Project,
-    alerts: &[Alert],
+    alerts: (&[Alert], &[String]),
     dims: &[Dimension],
     prom: &Prometheus,
 ) -> Dashboard {
@@ -108,7 +108,7 @@ fn dashboard(
     let panels = d.map_or_else(Vec::new, |d| panels(cx, d, alerts, dims, &variables));
     let refresh = cx.positive_duration(d.and_then(|d| d.refresh.as_ref()), Duration::from_secs(30));
     let prometheus_url = d.and_then(|d| d.prometheus_url.as_ref()).map_or_else(
-        || format!("http://{}", prom.listen),
+        || format!("http://{}", super::base::reachable(&prom.listen)),
         |u| {
             super::base::url(cx, u);
             u.get_ref().clone()
@@ -184,7 +184,7 @@ fn uid(cx: &mut Cx, u: Option<&S<String>>, project: &Project) -> String {
 fn panels(
     cx: &mut Cx,
     d: &RawDashboard,
-    alerts: &[Alert],
+    (alerts, broken): (&[Alert], &[String]),
     dims: &[Dimension],
     vars: &[crate::model::Variable],
 ) -> Vec<Panel> {
@@ -209,7 +209,7 @@ fn panels(
     for p in &d.panels {
         let p = p.get_ref();
         let why: Vec<(Option<String>, String)> = verdicts.by_ref().take(p.queries.len()).collect();
-        panels.push(panel(cx, p, why, &by_name, alerts, dims));
+        panels.push(panel(cx, p, why, &by_name, (alerts, broken), dims));
     }
     panels
 }
@@ -221,7 +221,7 @@ fn panel(
     p: &RawPanel,
     why: Vec<(Option<String>, String)>,
     by_name: &HashMap<&str, &Alert>,
-    alerts: &[Alert],
+    (alerts, broken): (&[Alert], &[String]),
     dims: &[Dimension],
 ) -> Panel {
     let kind = panel_kind(cx, p);
@@ -270,6 +270,8 @@ fn panel(
                     dimension = alert.dimension.clone();
                 }
             }
+            // An alert with errors of its own is not reported again.
+            None if broken.contains(a.get_ref()) => {}
             None => cx.unknown_ref(
                 codes::UNKNOWN_ALERT,
                 "alert",

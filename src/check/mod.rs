@@ -79,26 +79,24 @@ pub fn check_in(
     }
     let dimensions = base::dimensions(&mut cx, raw);
     let records = records::records(&mut cx, raw, &dimensions);
-    let mut alerts = alerts::alerts(
+    let (mut alerts, broken) = user_and_generated_alerts(
         &mut cx,
-        &raw.alerts,
-        &jobs,
-        &records,
-        &dimensions,
-        &prometheus,
-    );
-    let extra = generated::alerts(
-        &mut cx,
+        raw,
         &ops.alerts,
-        &alerts,
         (&jobs, &records, &dimensions, &prometheus),
     );
-    alerts.extend(extra);
     let slos = slo::slos(&mut cx, raw, &alerts);
     alerts.extend(slo::absent_alerts(&slos));
     slo::group_names(&mut cx, raw, &project.name, &alerts, &slos);
-    let alertmanager =
-        alerting::alertmanager(&mut cx, raw, &alerts, &slos, dir, ops.plan.deadman.as_ref());
+    let alertmanager = alerting::alertmanager(
+        &mut cx,
+        raw,
+        &alerts,
+        &slos,
+        dir,
+        ops.plan.deadman.as_ref(),
+        &broken,
+    );
     let mut prometheus = prometheus;
     slo_retention(&mut cx, raw, &slos, &mut prometheus);
     if prometheus.alertmanagers.is_empty() {
@@ -107,8 +105,14 @@ pub fn check_in(
             .push(base::reachable(&alertmanager.listen));
     }
     secret_files(&mut cx, raw);
-    let dashboards =
-        dashboard::dashboards(&mut cx, raw, &project, &alerts, &dimensions, &prometheus);
+    let dashboards = dashboard::dashboards(
+        &mut cx,
+        raw,
+        &project,
+        (&alerts, &broken),
+        &dimensions,
+        &prometheus,
+    );
     let paths = services::install_paths();
     let maintenance = maintenance::maintenance(
         &mut cx,
@@ -155,6 +159,27 @@ pub fn check_in(
         maintenance,
         paths,
     })
+}
+
+/// The user's alerts, then the generated ones their names leave; and the user's alerts that
+/// had errors.
+fn user_and_generated_alerts(
+    cx: &mut Cx,
+    raw: &RawConfig,
+    generated: &[generated::Generated],
+    env: (
+        &[crate::model::Job],
+        &[crate::model::Record],
+        &[crate::model::Dimension],
+        &crate::model::Prometheus,
+    ),
+) -> (Vec<crate::model::Alert>, Vec<String>) {
+    let (jobs, records, dimensions, prometheus) = env;
+    let mut alerts = alerts::alerts(cx, &raw.alerts, jobs, records, dimensions, prometheus);
+    let broken = alerts::broken(&raw.alerts, &alerts);
+    let extra = generated::alerts(cx, generated, &alerts, env);
+    alerts.extend(extra);
+    (alerts, broken)
 }
 
 /// The SLI over an SLO's period reads that whole period back from the TSDB: the retention

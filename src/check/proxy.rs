@@ -235,15 +235,6 @@ pub fn proxy(cx: &mut Cx, raw: &RawConfig, project: &Project, jobs: &[Job]) -> O
     let tls = p
         .and_then(|p| p.tls.as_ref())
         .map(|t| tls_settings(cx, t.get_ref()));
-    if let Some(plus) = p.and_then(|p| p.nginx_plus.as_ref())
-        && *plus.get_ref()
-    {
-        cx.push(
-            Diagnostic::warning(codes::PLUS_ONLY, "this nginx.conf needs nginx Plus")
-                .at(plus.span(), "adds active `health_check` and a shared `zone`")
-                .help("open-source nginx rejects `health_check` as an unknown directive; remove this line to use passive checks"),
-        );
-    }
     let t = p.and_then(|p| p.timeouts.as_ref()).map(S::get_ref);
     let b = p.and_then(|p| p.buffering.as_ref()).map(S::get_ref);
     let sixty = Duration::from_secs(60);

@@ -240,7 +240,7 @@ fn stack_keys(cx: &mut Cx, unit: Stack, r: &RawService, logs: bool) {
         cx.token(f, "flag", |w| escape::systemd::word(w, false));
     }
     if let Some(l) = &r.listen {
-        super::base::address(cx, l);
+        super::base::listen_address(cx, l);
     }
 }
 

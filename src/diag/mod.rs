@@ -185,6 +185,70 @@ pub fn render_human(src: &Source, d: &Diagnostic) -> String {
     out
 }
 
+/// Colours rendered human diagnostics for a terminal, as rustc does: the severity in bold red
+/// or yellow, the gutter and arrows in blue, the primary marks in the severity's colour, `help`
+/// in bold. Only colours are added; the text is unchanged.
+pub fn paint(text: &str) -> String {
+    const RESET: &str = "\x1b[0m";
+    const BLUE: &str = "\x1b[1;34m";
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut sev = "\x1b[1;31m";
+    for line in text.split_inclusive('\n') {
+        let (body, nl) = line.strip_suffix('\n').map_or((line, ""), |b| (b, "\n"));
+        if let Some(rest) = body.strip_prefix("error") {
+            sev = "\x1b[1;31m";
+            let _ = write!(out, "{sev}error{}", head(rest));
+        } else if let Some(rest) = body.strip_prefix("warning") {
+            sev = "\x1b[1;33m";
+            let _ = write!(out, "{sev}warning{}", head(rest));
+        } else if let Some((gutter, rest)) = split_gutter(body) {
+            let _ = write!(out, "{BLUE}{gutter}{RESET}");
+            if let Some(help) = rest.strip_prefix(" = help:") {
+                let _ = write!(out, " = \x1b[1mhelp{RESET}:{help}");
+            } else if rest.trim_start().starts_with('^') || rest.trim_start().starts_with('-') {
+                let marks = rest.trim_start();
+                let pad = &rest[..rest.len() - marks.len()];
+                let end = marks.find(|c| c != '^' && c != '-').unwrap_or(marks.len());
+                let color = if marks.starts_with('^') { sev } else { BLUE };
+                let _ = write!(out, "{pad}{color}{}{}{RESET}", &marks[..end], &marks[end..]);
+            } else {
+                out.push_str(rest);
+            }
+        } else {
+            out.push_str(body);
+        }
+        out.push_str(nl);
+    }
+    return out;
+
+    /// `[CM123]: message` after the severity: code in the severity's colour, message bold.
+    fn head(rest: &str) -> String {
+        match rest.split_once(": ") {
+            Some((code, msg)) => format!("{code}{RESET}: \x1b[1m{msg}{RESET}"),
+            None => format!("{rest}{RESET}"),
+        }
+    }
+
+    /// `  --> file`, ` 12 | text`, `   |` and `   = help`: the gutter and what follows it.
+    fn split_gutter(body: &str) -> Option<(&str, &str)> {
+        let t = body.trim_start();
+        let indent = body.len() - t.len();
+        if t.starts_with("--> ") {
+            return Some((&body[..indent + 3], &body[indent + 3..]));
+        }
+        let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+        let after = &t[digits..];
+        if after.starts_with(" |") || (digits == 0 && after.starts_with('|')) {
+            let at = indent + digits + after.find('|')? + 1;
+            return Some((&body[..at], &body[at..]));
+        }
+        if digits == 0 && after.starts_with("= help:") {
+            return Some((&body[..indent - 1], &body[indent - 1..]));
+        }
+        None
+    }
+}
+
 /// Renders all diagnostics followed by a one-line tally, as `ccmon validate` prints them.
 pub fn render_all_human(src: &Source, diags: &Diags) -> String {
     let mut out = String::new();
@@ -290,4 +354,34 @@ pub fn render_all_github(src: &Source, diags: &Diags) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn painting_adds_colours_and_nothing_else() {
+        let plain = "error[CM303]: no job named `api`\n --> a.toml:3:7\n  |\n3 | job = \"api\"\n  |       ^^^^^ unknown job\n  |\n  = help: declare it\n\nwarning[CM602]: x\n";
+        let painted = super::paint(plain);
+        assert!(
+            painted.contains("\x1b[1;31merror[CM303]\x1b[0m"),
+            "{painted:?}"
+        );
+        assert!(
+            painted.contains("\x1b[1;31m^^^^^ unknown job\x1b[0m"),
+            "{painted:?}"
+        );
+        assert!(painted.contains("\x1b[1;33mwarning"), "{painted:?}");
+        let stripped = painted
+            .split("\x1b[")
+            .enumerate()
+            .map(|(i, p)| {
+                if i == 0 {
+                    p
+                } else {
+                    &p[p.find('m').unwrap() + 1..]
+                }
+            })
+            .collect::<String>();
+        assert_eq!(stripped, plain);
+    }
 }

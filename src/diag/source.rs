@@ -86,6 +86,12 @@ pub fn read_source(path: &std::path::Path) -> Result<Source, Unreadable> {
     let fail = |message: String, help: &'static str| Err(Unreadable { message, help });
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return fail(
+                format!("there is no `{name}`"),
+                "give the path of your configuration, or write a starter one with `ccmon init`",
+            );
+        }
         Err(e) => return fail(format!("cannot read `{name}`: {e}"), "check the path"),
     };
     if meta.is_dir() {

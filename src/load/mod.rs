@@ -46,7 +46,7 @@ pub fn load(src: &Source, diags: &mut Diags) -> Option<RawConfig> {
         diags.push(
             Diagnostic::error(codes::MISSING_KEY, "the configuration is empty")
                 .at(0..0, "nothing here")
-                .help("start with `[project]` and `name = \"...\"`; see examples/minimal/monitoring.toml"),
+                .help("start with `[project]` and `name = \"...\"`, or write a starter configuration with `ccmon init`"),
         );
         return None;
     }

@@ -85,7 +85,10 @@ pub(super) fn structure_diagnostic(
         let found = rest.split('`').next().unwrap_or("");
         let expected = expected_names(rest);
         let mut d = Diagnostic::error(codes::UNKNOWN_KEY, format!("unknown key `{found}`"))
-            .at(span, "not a key of this table");
+            .at(span.clone(), "not a key of this table");
+        if let Some(hint) = parent_key_hint(src, span.start, found) {
+            return d.help(hint);
+        }
         d = match crate::suggest::closest(found, expected.iter().map(String::as_str)) {
             Some(c) => d.help(format!("did you mean `{c}`?")),
             None if expected.is_empty() => d.help("this table takes no keys"),
@@ -144,4 +147,56 @@ fn expected_names(rest: &str) -> Vec<String> {
         .filter(|(i, _)| i % 2 == 1)
         .map(|(_, s)| s.to_string())
         .collect()
+}
+
+/// A key written after a sub-table's header that belongs to the table above it (`balance`
+/// after `[[proxy.backend]]`): TOML reads it as the sub-table's, so say where it goes.
+fn parent_key_hint(src: &Source, at: usize, found: &str) -> Option<String> {
+    let before = src.text.get(..at)?;
+    let header = before
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))?;
+    let inner = header.trim_start_matches('[').split(']').next()?.trim();
+    let path: Vec<String> = inner
+        .split('.')
+        .map(|p| p.trim().trim_matches('"').to_string())
+        .collect();
+    let (_, parent) = path.split_last()?;
+    let schema: serde_json::Value = serde_json::from_str(&super::json_schema()).ok()?;
+    let mut node = &schema;
+    for seg in parent {
+        node = schema_props(&schema, node)?.get(seg)?;
+    }
+    schema_props(&schema, node)?.get(found)?;
+    let parent = if parent.is_empty() {
+        "the top level".to_string()
+    } else {
+        format!("`[{}]`", parent.join("."))
+    };
+    Some(format!(
+        "`{found}` is a key of {parent}: TOML reads every key after `{header}` as that table's, so move it above `{header}`"
+    ))
+}
+
+/// The `properties` of a schema node, through `$ref`s, `anyOf`s and array `items`.
+fn schema_props<'a>(
+    root: &'a serde_json::Value,
+    node: &'a serde_json::Value,
+) -> Option<&'a serde_json::Map<String, serde_json::Value>> {
+    if let Some(p) = node.get("properties").and_then(|p| p.as_object()) {
+        return Some(p);
+    }
+    if let Some(r) = node.get("$ref").and_then(|r| r.as_str()) {
+        let name = r.strip_prefix("#/$defs/")?;
+        return schema_props(root, root.get("$defs")?.get(name)?);
+    }
+    if let Some(items) = node.get("items") {
+        return schema_props(root, items);
+    }
+    node.get("anyOf")?
+        .as_array()?
+        .iter()
+        .find_map(|n| schema_props(root, n))
 }

@@ -289,6 +289,15 @@ fn commit(dir: &Path) -> Result<(Vec<String>, Vec<String>)> {
             Ok(bytes) if sha256_hex(&bytes) == hash => {
                 fs::remove_file(&path)
                     .with_context(|| format!("cannot remove stale {}", path.display()))?;
+                // Folders the removal left empty go too (`filebeat/` once logs are off),
+                // never `dir` itself; a folder that holds anything else stays.
+                let mut parent = path.parent();
+                while let Some(p) = parent.filter(|p| *p != dir && p.starts_with(dir)) {
+                    if fs::remove_dir(p).is_err() {
+                        break;
+                    }
+                    parent = p.parent();
+                }
                 removed.push(rel);
             }
             Ok(_) => kept.push(rel),
@@ -385,6 +394,27 @@ mod tests {
             fs::read_to_string(d.join(MANIFEST)).unwrap(),
             new.manifest()
         );
+        let _ = fs::remove_dir_all(&d);
+    }
+
+    /// A file no longer generated takes its emptied folder with it; a folder that holds a
+    /// file of someone else's stays.
+    #[test]
+    fn a_folder_emptied_by_a_removal_is_removed() {
+        let d = tmp("empty-folder");
+        let mut old = bundle("old");
+        old.add("filebeat/filebeat.yml", "x\n".into());
+        old.add("grafana/dashboards/a.json", "{}\n".into());
+        old.write_to(&d).unwrap();
+        fs::write(d.join("grafana/dashboards/mine.json"), "{}\n").unwrap();
+        let r = bundle("new").write_to(&d).unwrap();
+        assert_eq!(
+            r.removed,
+            ["filebeat/filebeat.yml", "grafana/dashboards/a.json"]
+        );
+        assert!(!d.join("filebeat").exists(), "empty filebeat/ left behind");
+        assert!(d.join("grafana/dashboards/mine.json").exists());
+        assert!(d.exists());
         let _ = fs::remove_dir_all(&d);
     }
 
