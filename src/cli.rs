@@ -192,6 +192,17 @@ enum Command {
     },
     /// Print the JSON schema of monitoring.toml (for editors; committed in schema/).
     Schema,
+    /// Print the shell completion script (`ccmon completions bash > /etc/bash_completion.d/ccmon`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), or with --out write one page per command there
+    /// (`ccmon man --out /usr/local/share/man/man1`).
+    Man {
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Write a starter monitoring.toml (an example built into ccmon) that validates and
     /// renders as written. Exit 0 written, 2 trouble (such as a monitoring.toml already there).
     Init {
@@ -378,6 +389,12 @@ fn run(cmd: Command) -> u8 {
             example,
             force,
         } => init(&dir, example, force),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "ccmon", &mut std::io::stdout());
+            EXIT_OK
+        }
+        Command::Man { out } => man(out.as_deref()),
         Command::Schema => {
             print!("{}", crate::schema::json_schema());
             EXIT_OK
@@ -701,6 +718,25 @@ fn render(config: &Path, out: &Path, force: bool) -> u8 {
     // The process ends here: freeing a large model piece by piece only costs time.
     std::mem::forget((model, bundle));
     EXIT_OK
+}
+
+/// `ccmon man`: the pages come from the same clap definition as the parser, so they cannot
+/// drift from it.
+fn man(out: Option<&Path>) -> u8 {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    let written = match out {
+        None => clap_mangen::Man::new(cmd).render(&mut std::io::stdout()),
+        Some(dir) => std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(cmd, dir)),
+    };
+    match written {
+        Ok(()) => EXIT_OK,
+        // `ccmon man | head`: the reader stopped, nothing went wrong.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => trouble(
+            codes::OUTPUT_FOLDER,
+            &format!("cannot write the manual: {e}"),
+        ),
+    }
 }
 
 /// `ccmon init`: the example's text, its `#:schema` line (a path inside ccmon's repository)

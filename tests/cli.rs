@@ -829,3 +829,62 @@ fn a_listen_address_without_host_is_accepted() {
     let unit = fs::read_to_string(out_dir.join("systemd/node-exporter.service")).unwrap();
     assert!(unit.contains("--web.listen-address=:9100"), "{unit}");
 }
+
+/// Completions and the manual come from the clap definition: the bash script is valid bash
+/// that completes every command, the manual names every command and its flags, and groff
+/// formats every page without a warning.
+#[test]
+fn completions_and_manual_cover_every_command() {
+    let commands = [
+        "render",
+        "validate",
+        "diff",
+        "test",
+        "routes",
+        "health",
+        "snapshot",
+        "backup",
+        "restore",
+        "schema",
+        "completions",
+        "man",
+        "init",
+    ];
+    let (code, bash, stderr) = out(ccmon().args(["completions", "bash"]));
+    assert_eq!(code, 0, "{stderr}");
+    for c in commands {
+        assert!(bash.contains(c), "bash completion lacks {c}");
+    }
+    let tmp = TempDir::new("cli-completions");
+    let script = tmp.path().join("ccmon.bash");
+    fs::write(&script, &bash).unwrap();
+    let (ok, why) = ccmon::tools::run(Command::new("bash").arg("-n").arg(&script));
+    assert!(ok, "{why}");
+    for shell in ["zsh", "fish", "elvish", "powershell"] {
+        let (code, text, _) = out(ccmon().args(["completions", shell]));
+        assert!(code == 0 && text.contains("validate"), "{shell}");
+    }
+    let (code, page, _) = out(ccmon().arg("man"));
+    assert_eq!(code, 0);
+    assert!(page.contains(".TH ccmon 1"), "{page}");
+    for c in commands {
+        assert!(page.contains(c), "the manual lacks {c}");
+    }
+    let dir = tmp.path().join("man1");
+    let (code, _, stderr) = out(ccmon().args(["man", "--out"]).arg(&dir));
+    assert_eq!(code, 0, "{stderr}");
+    let validate = fs::read_to_string(dir.join("ccmon-validate.1")).unwrap();
+    for flag in ["deny\\-warnings", "with\\-tools", "format"] {
+        assert!(validate.contains(flag), "{flag}:\n{validate}");
+    }
+    if common::require_tool("groff") {
+        for page in common::files_below(&dir) {
+            let (ok, text) = ccmon::tools::run(
+                Command::new("groff")
+                    .args(["-man", "-Tutf8", "-ww", "-z"])
+                    .arg(dir.join(&page)),
+            );
+            assert!(ok && text.trim().is_empty(), "{page}: {text}");
+        }
+    }
+}
