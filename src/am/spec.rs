@@ -754,9 +754,17 @@ fn type_text(t: Ty) -> String {
     }
 }
 
+/// The keys of a nested table, each with its own keys in parentheses (Slack's `confirm`).
 fn keys(opts: &[Opt]) -> String {
     opts.iter()
-        .map(|o| format!("`{}`", o.key))
+        .map(|o| match o.ty {
+            Ty::Obj(inner) | Ty::Objs(inner)
+                if !std::ptr::eq(inner, HTTP) && !std::ptr::eq(inner, TLS) =>
+            {
+                format!("`{}` ({})", o.key, keys(inner))
+            }
+            _ => format!("`{}`", o.key),
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
