@@ -429,3 +429,63 @@ fn table_at<'a>(t: &'a mut toml::Table, path: &[&str]) -> Option<&'a mut toml::T
     };
     table_at(table, rest)
 }
+
+/// The codes docs/diagnostics.md lists as warnings ("The warnings are CM602 to CM605 and ...")
+/// include every code a fixture prints as a warning.
+#[test]
+fn the_warnings_list_names_every_warning() {
+    let d = doc();
+    let start = d.find("The warnings are").expect("the warnings sentence");
+    let sentence = &d[start..start + d[start..].find(". ").unwrap()];
+    let num = |s: &str| s.trim_start_matches("CM").parse::<u32>().ok();
+    let words: Vec<&str> = sentence
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut listed = std::collections::BTreeSet::new();
+    for (i, w) in words.iter().enumerate() {
+        if let Some(n) = w.strip_prefix("CM").and_then(|_| num(w)) {
+            listed.insert(n);
+            if words.get(i + 1) == Some(&"to")
+                && let Some(end) = words.get(i + 2).and_then(|e| num(e))
+            {
+                listed.extend(n..=end);
+            }
+        }
+    }
+    for e in fs::read_dir(common::root().join("tests/bad"))
+        .unwrap()
+        .flatten()
+    {
+        let text = fs::read_to_string(e.path()).unwrap_or_default();
+        for part in text.split("warning[CM").skip(1) {
+            let code: u32 = part[..3].parse().unwrap();
+            assert!(
+                listed.contains(&code),
+                "CM{code} is a warning ({}) that docs/diagnostics.md does not list as one",
+                e.path().display()
+            );
+        }
+    }
+}
+
+/// No table of docs/format.md is cut by a blank line (the rows after it would show as text).
+#[test]
+fn no_table_in_the_docs_is_cut_by_a_blank_line() {
+    for doc in [
+        "docs/format.md",
+        "docs/diagnostics.md",
+        "docs/operations.md",
+        "README.md",
+    ] {
+        let text = fs::read_to_string(common::root().join(doc)).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for i in 1..lines.len().saturating_sub(1) {
+            let cut = lines[i].trim().is_empty()
+                && lines[i - 1].starts_with('|')
+                && lines[i + 1].starts_with('|')
+                && !lines.get(i + 2).is_some_and(|l| l.starts_with("|---"));
+            assert!(!cut, "{doc}:{}: a blank line inside a table", i + 1);
+        }
+    }
+}
