@@ -27,6 +27,12 @@ struct Cli {
     quiet: bool,
 }
 
+/// The command line's definition: the manual, the completions and the README's synopses
+/// come from it.
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}
+
 /// How output is printed, from the global flags: set once in [`main`].
 #[derive(Clone, Copy)]
 struct Style {

@@ -489,3 +489,54 @@ fn no_table_in_the_docs_is_cut_by_a_blank_line() {
         }
     }
 }
+
+/// README.md's synopsis of each command (`* \`ccmon render [CONFIG] [--out DIR] ...\``) names
+/// every flag the command takes, and the global flags are named once.
+#[test]
+fn the_readme_synopses_name_every_flag() {
+    let readme = fs::read_to_string(common::root().join("README.md")).unwrap();
+    let cmd = ccmon::cli::command();
+    for global in ["--color", "--quiet"] {
+        assert!(
+            readme.contains(&format!("`{global}")),
+            "README.md lacks {global}"
+        );
+    }
+    for sub in cmd.get_subcommands() {
+        let name = sub.get_name();
+        let head = format!("* `ccmon {name}");
+        let Some(at) = readme.find(&head) else {
+            // Described with others ("`ccmon snapshot`, `ccmon backup`, `ccmon restore` run
+            // on the server"), their flags in docs/operations.md.
+            assert!(
+                readme.contains(&format!("`ccmon {name}`")),
+                "README.md has no synopsis of `ccmon {name}`"
+            );
+            continue;
+        };
+        // The synopsis is the backticked text after the bullet (it may run on, as for
+        // snapshot, backup and restore, which are described together).
+        let line = &readme[at..at + readme[at..].find('\n').unwrap()];
+        if line[head.len()..].starts_with('`') {
+            continue;
+        }
+        for arg in sub.get_arguments() {
+            let Some(long) = arg.get_long() else { continue };
+            if arg.is_global_set() || ["help", "version"].contains(&long) {
+                continue;
+            }
+            assert!(
+                line.contains(&format!("--{long}")),
+                "README.md's synopsis of `ccmon {name}` lacks --{long}:\n{line}"
+            );
+        }
+    }
+}
+
+/// The limit docs/format.md gives for structure errors is the binary's.
+#[test]
+fn the_documented_structure_error_limit_is_the_binarys() {
+    let text = fs::read_to_string(common::root().join("docs/format.md")).unwrap();
+    let limit = format!("(up to {}", ccmon::load::MAX_STRUCTURE_ERRORS);
+    assert!(text.contains(&limit), "docs/format.md does not say {limit}");
+}
