@@ -25,6 +25,10 @@ struct Cli {
     /// Print problems only: no success line, no list of written files.
     #[arg(long, short, global = true)]
     quiet: bool,
+    /// The environment (`[env.<name>]` of the config) to work on. `validate` without it
+    /// checks the top level and every environment.
+    #[arg(long, global = true, value_name = "NAME")]
+    env: Option<String>,
 }
 
 /// The command line's definition: the manual, the completions and the README's synopses
@@ -34,18 +38,20 @@ pub fn command() -> clap::Command {
 }
 
 /// How output is printed, from the global flags: set once in [`main`].
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct Style {
     color: Color,
     quiet: bool,
+    env: Option<String>,
 }
 
 static STYLE: std::sync::OnceLock<Style> = std::sync::OnceLock::new();
 
 fn style() -> Style {
-    STYLE.get().copied().unwrap_or(Style {
+    STYLE.get().cloned().unwrap_or(Style {
         color: Color::Never,
         quiet: false,
+        env: None,
     })
 }
 
@@ -312,7 +318,10 @@ fn compile_reporting(config: &std::path::Path) -> Result<Option<crate::model::Mo
     let src = read_source(config)
         .map_err(|u| trouble_diag(&config.display().to_string(), u.into(), Format::Human))?;
     let mut diags = Diags::default();
-    let model = crate::compile(&src, &mut diags);
+    let model = match crate::compile_env(&src, style().env.as_deref(), &mut diags) {
+        Ok(m) => m,
+        Err(e) => return Err(trouble(codes::UNREADABLE, &e)),
+    };
     if !diags.is_empty() {
         print_diags(&src, &diags, Format::Human);
     }
@@ -338,6 +347,7 @@ pub fn main() -> i32 {
     let _ = STYLE.set(Style {
         color: cli.color,
         quiet: cli.quiet,
+        env: cli.env,
     });
     i32::from(run(cli.command))
 }
@@ -745,6 +755,43 @@ fn man(out: Option<&Path>) -> u8 {
     }
 }
 
+/// One environment of `validate`: the model, its test coverage and file count.
+type Validated = (
+    Option<crate::model::Model>,
+    Option<(crate::output::bundle::Coverage, usize)>,
+);
+
+fn validate_env(
+    src: &Source,
+    env: Option<&str>,
+    with_tools: bool,
+    diags: &mut Diags,
+) -> Result<Validated, String> {
+    let model = crate::compile_env(src, env, diags)?;
+    let Some(m) = &model else {
+        return Ok((None, None));
+    };
+    if with_tools {
+        let raw = crate::load::load_env(src, env, &mut Diags::default())
+            .ok()
+            .flatten();
+        let locate = |name: &str| {
+            let a = raw
+                .as_ref()?
+                .alerts
+                .iter()
+                .find(|a| a.get_ref().name.get_ref() == name)?;
+            let a = a.get_ref();
+            Some(a.expr.as_ref().map_or(a.kind.span(), |e| e.span()))
+        };
+        crate::tools::check_with_tools(m, diags, &locate);
+    }
+    // Emitting proves the outputs can be built; nothing is written.
+    let b = crate::emit::emit(m);
+    let coverage = Some((b.coverage, b.files.len()));
+    Ok((model, coverage))
+}
+
 /// `ccmon init`: the example's text, its `#:schema` line (a path inside ccmon's repository)
 /// replaced by how to get the schema.
 fn init(dir: &Path, example: Example, force: bool) -> u8 {
@@ -785,33 +832,44 @@ fn init(dir: &Path, example: Example, force: bool) -> u8 {
     EXIT_OK
 }
 
-/// `ccmon validate`.
+/// `ccmon validate`: the environment of `--env`, or the top level and every environment the
+/// file declares (a diagnostic they share is printed once).
 fn validate(config: &Path, format: Format, deny_warnings: bool, with_tools: bool) -> u8 {
     let src = match read_source(config) {
         Ok(s) => s,
         Err(u) => return trouble_diag(&config.display().to_string(), u.into(), format),
     };
+    let envs: Vec<Option<String>> = match style().env {
+        Some(e) => vec![Some(e)],
+        None => std::iter::once(None)
+            .chain(crate::load::environments(&src).into_iter().map(Some))
+            .collect(),
+    };
     let mut diags = Diags::default();
-    let model = crate::compile(&src, &mut diags);
-    let mut coverage = None;
-    if let Some(m) = &model {
-        if with_tools {
-            let raw = crate::load::load(&src, &mut Diags::default());
-            let locate = |name: &str| {
-                let a = raw
-                    .as_ref()?
-                    .alerts
-                    .iter()
-                    .find(|a| a.get_ref().name.get_ref() == name)?;
-                let a = a.get_ref();
-                Some(a.expr.as_ref().map_or(a.kind.span(), |e| e.span()))
-            };
-            crate::tools::check_with_tools(m, &mut diags, &locate);
+    let mut seen = std::collections::HashSet::new();
+    let (mut model, mut coverage, mut all_built) = (None, None, true);
+    for env in &envs {
+        let mut d = Diags::default();
+        let (m, cov) = match validate_env(&src, env.as_deref(), with_tools, &mut d) {
+            Ok(r) => r,
+            Err(e) => return trouble(codes::UNREADABLE, &e),
+        };
+        for x in d.into_vec() {
+            let key = (
+                x.code.id,
+                x.message.clone(),
+                x.primary.as_ref().map(|l| l.span.clone()),
+            );
+            if seen.insert(key) {
+                diags.push(x);
+            }
         }
-        // Emitting proves the outputs can be built; nothing is written.
-        let b = crate::emit::emit(m);
-        coverage = Some((b.coverage, b.files.len()));
+        all_built &= m.is_some();
+        if model.is_none() {
+            (model, coverage) = (m, cov);
+        }
     }
+    let model = if all_built { model } else { None };
     print_diags(&src, &diags, format);
     let warnings = diags.count(diag::Severity::Warning);
     let failed = model.is_none() || diags.has_errors() || (deny_warnings && warnings > 0);

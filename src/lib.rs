@@ -41,7 +41,48 @@ use diag::source::Source;
 
 /// Load and check: the model, or `None` with the reasons in `diags`.
 pub fn compile(src: &Source, diags: &mut Diags) -> Option<model::Model> {
-    let raw = load::load(src, diags)?;
+    compile_env(src, None, diags).unwrap_or_default()
+}
+
+/// [`compile`] of the top level and of every environment the file declares, as `ccmon
+/// validate` checks them: a diagnostic they share is reported once. The top level's model,
+/// when every one compiles.
+pub fn compile_all(src: &Source, diags: &mut Diags) -> Option<model::Model> {
+    let mut seen = std::collections::HashSet::new();
+    let mut first = None;
+    let mut all = true;
+    let envs = std::iter::once(None).chain(load::environments(src).into_iter().map(Some));
+    for (i, env) in envs.enumerate() {
+        let mut d = Diags::default();
+        let m = compile_env(src, env.as_deref(), &mut d).unwrap_or_default();
+        for x in d.into_vec() {
+            let key = (
+                x.code.id,
+                x.message.clone(),
+                x.primary.as_ref().map(|l| l.span.clone()),
+            );
+            if seen.insert(key) {
+                diags.push(x);
+            }
+        }
+        all &= m.is_some();
+        if i == 0 {
+            first = m;
+        }
+    }
+    if all { first } else { None }
+}
+
+/// [`compile`] for an environment (`[env.<name>]` merged in); `Err` when the file declares no
+/// such environment.
+pub fn compile_env(
+    src: &Source,
+    env: Option<&str>,
+    diags: &mut Diags,
+) -> Result<Option<model::Model>, String> {
+    let Some(raw) = load::load_env(src, env, diags)? else {
+        return Ok(None);
+    };
     let dir = std::path::Path::new(&src.name).parent();
-    check::check_in(&raw, &src.text, dir, diags)
+    Ok(check::check_in(&raw, &src.text, dir, diags))
 }

@@ -11,6 +11,7 @@ pub fn json_schema() -> String {
     kind["enum"] = crate::kinds::NAMES.iter().copied().collect();
     offer_default_severities(&mut schema);
     alertmanager_options(&mut schema);
+    environments(&mut schema);
     let mut s = serde_json::to_string_pretty(&schema)
         .unwrap_or_else(|e| panic!("ccmon bug: schema failed to serialize: {e}"));
     s.push('\n');
@@ -44,6 +45,39 @@ fn offer_default_severities(schema: &mut serde_json::Value) {
         "ccmon bug: the schema has no [project] severities"
     );
     offer(items);
+}
+
+/// `[env.<name>]` takes the top level's keys (but `env`). Their values are partial
+/// (`[env.staging.project]` without `name`), which the top level's definitions would refuse,
+/// so the schema offers the keys and leaves the values to `ccmon validate`, which checks the
+/// merged configuration.
+fn environments(schema: &mut serde_json::Value) {
+    let keys: serde_json::Map<String, serde_json::Value> = schema["properties"]
+        .as_object()
+        .map(|p| {
+            p.iter()
+                .filter(|(k, _)| *k != "env")
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        serde_json::json!({ "description": v["description"] }),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let env = &mut schema["properties"]["env"];
+    assert!(env.is_object(), "ccmon bug: the schema has no env");
+    let description = env["description"].clone();
+    *env = serde_json::json!({
+        "description": description,
+        "type": "object",
+        "additionalProperties": {
+            "type": "object",
+            "additionalProperties": false,
+            "properties": keys,
+        },
+    });
 }
 
 /// The integration tables and `[alertmanager.global]` are read against `am::spec`, not a

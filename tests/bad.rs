@@ -21,7 +21,8 @@ fn diagnose(path: &Path) -> (String, usize) {
         }
         Ok(src) => {
             let mut diags = Diags::default();
-            let model = ccmon::compile(&src, &mut diags);
+            // As `ccmon validate` checks it: the top level and every environment.
+            let model = ccmon::compile_all(&src, &mut diags);
             if let Some(m) = &model {
                 // Whatever compiles must also emit without panicking.
                 let _ = ccmon::emit::emit(m);

@@ -888,3 +888,43 @@ fn completions_and_manual_cover_every_command() {
         }
     }
 }
+
+/// `--env` on every command: `render --env` writes that environment's files, `validate`
+/// without it checks every environment (an override's mistake fails it at the override's
+/// line), and an environment the file does not declare is trouble.
+#[test]
+fn environments_render_and_validate_from_one_file() {
+    let tmp = TempDir::new("cli-env");
+    let config = "examples/claude-code/monitoring.toml";
+    for env in ["staging", "production"] {
+        let dir = tmp.path().join(env);
+        let (code, _, stderr) = out(ccmon()
+            .args(["render", config, "--env", env, "--out"])
+            .arg(&dir));
+        assert_eq!(code, 0, "{stderr}");
+        let (code, stdout, _) = out(ccmon()
+            .args(["diff", config, "--env", env, "--against"])
+            .arg(root().join(format!("golden/claude-code@{env}"))));
+        assert_eq!(code, 0, "{stdout}");
+    }
+    let staging = fs::read_to_string(tmp.path().join("staging/prometheus/prometheus.yml")).unwrap();
+    assert!(
+        staging.contains("cluster: claude-code-staging"),
+        "{staging}"
+    );
+    let (code, _, stderr) =
+        out(ccmon().args(["validate", "tests/bad/ref-env-override-mistakes.toml"]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("--> tests/bad/ref-env-override-mistakes.toml:24:8"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = out(ccmon()
+        .args(["render", config, "--env", "prod", "--out"])
+        .arg(tmp.path().join("x")));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("there is no environment `prod`"),
+        "{stderr}"
+    );
+}

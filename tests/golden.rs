@@ -1,4 +1,5 @@
-//! Every example renders byte for byte as committed in `golden/<example>/`.
+//! Every example renders byte for byte as committed in `golden/<example>/`, and each of its
+//! environments in `golden/<example>@<env>/`.
 //!
 //! Update the golden files (and review the diff like code) with:
 //!     CCMON_UPDATE_GOLDEN=1 cargo test --test golden
@@ -7,14 +8,13 @@ mod common;
 
 use std::fs;
 
-use common::{examples, files_below, render_example, root};
+use common::{examples, files_below, golden_renders, render_example, root};
 
 #[test]
 fn every_example_matches_its_golden_folder() {
     let update = std::env::var("CCMON_UPDATE_GOLDEN").is_ok_and(|v| v == "1");
     let mut failures = Vec::new();
-    for name in examples() {
-        let bundle = render_example(&name);
+    for (name, bundle) in golden_renders() {
         let dir = root().join("golden").join(&name);
         if update {
             let _ = fs::remove_dir_all(&dir);

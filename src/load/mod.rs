@@ -11,6 +11,7 @@
 //! document so that deserialization can go on).
 
 pub mod any;
+pub mod env;
 pub mod pieces;
 pub mod raw;
 mod recovery;
@@ -42,21 +43,31 @@ pub const MAX_STRUCTURE_ERRORS: usize = 50;
 /// reports every structural mistake and `check` can still look at the rest. Returns `None`
 /// only when nothing usable is left.
 pub fn load(src: &Source, diags: &mut Diags) -> Option<RawConfig> {
+    load_env(src, None, diags).unwrap_or_default()
+}
+
+/// [`load`] with the overrides of an environment (`[env.<name>]`) merged in; `Err` when the
+/// file declares no such environment.
+pub fn load_env(
+    src: &Source,
+    env: Option<&str>,
+    diags: &mut Diags,
+) -> Result<Option<RawConfig>, String> {
     if src.text.trim().is_empty() {
         diags.push(
             Diagnostic::error(codes::MISSING_KEY, "the configuration is empty")
                 .at(0..0, "nothing here")
                 .help("start with `[project]` and `name = \"...\"`, or write a starter configuration with `ccmon init`"),
         );
-        return None;
+        return Ok(None);
     }
     // A large config's alerts are deserialized on every core, piece by piece, as they parse.
     let convert =
         |v: Spanned<DeValue<'_>>| S::<RawAlert>::deserialize(ValueDeserializer::from(v)).ok();
     let pieces::Parsed {
-        table: doc,
+        table: mut doc,
         errors,
-        more,
+        mut more,
     } = pieces::parse_extracting(&src.text, "alert", &convert);
     if !errors.is_empty() {
         let n = errors.len();
@@ -73,18 +84,27 @@ pub fn load(src: &Source, diags: &mut Diags) -> Option<RawConfig> {
                 format!("{} more syntax errors not shown", n - MAX_SYNTAX_ERRORS),
             ));
         }
-        return None;
+        return Ok(None);
     }
+    // Environments merge into the whole table: alerts parsed apart come back into it.
+    if !env::names(doc.get_ref()).is_empty() && !more.is_empty() {
+        doc = pieces::parse(&src.text).0;
+        more.clear();
+    }
+    env::apply(doc.get_mut(), env, diags)?;
     let mut doc = Some(doc);
     if !more.is_empty() {
         // The table holds the first piece's alerts, `more` every other one, all well-formed.
-        match RawConfig::deserialize(toml::de::Deserializer::from(doc.take()?)) {
+        let Some(whole) = doc.take() else {
+            return Ok(None);
+        };
+        match RawConfig::deserialize(toml::de::Deserializer::from(whole)) {
             Ok(mut raw) => {
                 raw.alerts.reserve_exact(more.iter().map(Vec::len).sum());
                 for run in more {
                     raw.alerts.extend(run);
                 }
-                return Some(raw);
+                return Ok(Some(raw));
             }
             // Diagnosed below on the whole document, exactly as for a small one.
             Err(_) => doc = Some(pieces::parse(&src.text).0),
@@ -106,7 +126,7 @@ pub fn load(src: &Source, diags: &mut Diags) -> Option<RawConfig> {
         match attempt {
             Ok(mut raw) => {
                 raw.removed = removed;
-                return Some(raw);
+                return Ok(Some(raw));
             }
             Err(e) => {
                 let span = e.span().unwrap_or(0..0);
@@ -122,12 +142,14 @@ pub fn load(src: &Source, diags: &mut Diags) -> Option<RawConfig> {
                 }
                 if need_reparse {
                     recovering = pieces::parse(&src.text).0;
+                    // Its merge diagnostics were reported with the first parse.
+                    let _ = env::apply(recovering.get_mut(), env, &mut Diags::default());
                     need_reparse = false;
                 }
                 let root = recovering.span();
                 match remove_at(recovering.get_mut(), root, &span) {
                     Some(hit) => removed.push(hit),
-                    None => return None,
+                    None => return Ok(None),
                 }
             }
         }
@@ -139,7 +161,18 @@ pub fn load(src: &Source, diags: &mut Diags) -> Option<RawConfig> {
         )
         .help("fix these and run again"),
     );
-    None
+    Ok(None)
+}
+
+/// The environments (`[env.<name>]`) a configuration declares, in file order; none when it
+/// does not parse.
+pub fn environments(src: &Source) -> Vec<String> {
+    let (doc, errors) = pieces::parse(&src.text);
+    if errors.is_empty() {
+        env::names(doc.get_ref())
+    } else {
+        Vec::new()
+    }
 }
 
 /// The JSON schema of `monitoring.toml`, generated from the raw types; committed as

@@ -175,6 +175,11 @@ pub struct RawConfig {
     /// Snapshots, backups, log rotation and cleanup, run by systemd timers. On by default.
     #[serde(default)]
     pub maintenance: Option<S<RawMaintenance>>,
+    /// `[env.<name>]`: overrides of the keys above for one environment, chosen with
+    /// `--env <name>` (merged before the configuration is read; see `load::env`). Default:
+    /// none.
+    #[serde(default)]
+    pub env: Option<BTreeMap<String, Any>>,
     /// Keys that recovery removed after a structure error, as (span of the table that held
     /// them, key). `check` does not report them missing a second time.
     #[serde(skip)]

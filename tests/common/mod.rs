@@ -50,6 +50,29 @@ pub fn render_example(name: &str) -> Bundle {
     ccmon::emit::emit(&m)
 }
 
+/// Every rendering of the examples with its golden folder name: the top level as
+/// `<example>`, each environment as `<example>@<env>`.
+pub fn golden_renders() -> Vec<(String, Bundle)> {
+    let mut out = Vec::new();
+    for name in examples() {
+        let src = example_source(&name);
+        out.push((name.clone(), render_example(&name)));
+        for env in ccmon::load::environments(&src) {
+            let mut diags = Diags::default();
+            let m = ccmon::compile_env(&src, Some(&env), &mut diags)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{name} --env {env} does not compile:\n{}",
+                        diag::render_all_human(&src, &diags)
+                    )
+                });
+            out.push((format!("{name}@{env}"), ccmon::emit::emit(&m)));
+        }
+    }
+    out
+}
+
 /// Parses generated YAML as data (after the header comment).
 pub fn yaml(text: &str) -> serde_json::Value {
     serde_saphyr::from_str(text)
