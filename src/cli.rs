@@ -204,6 +204,32 @@ enum Command {
     },
     /// Print the JSON schema of monitoring.toml (for editors; committed in schema/).
     Schema,
+    /// Install the rendered files where the servers read them (under --root), reload the
+    /// servers whose files changed, and check that they run them; on a failed reload or check,
+    /// put the previous files back and reload again. Exit 0 applied (or nothing to change),
+    /// 1 failed and rolled back, 2 trouble.
+    Apply {
+        #[arg(default_value = "monitoring.toml")]
+        config: PathBuf,
+        /// The server's root: `/` on the server, a folder to stage or test.
+        #[arg(long, default_value = "/")]
+        root: PathBuf,
+        /// Prometheus' URL (plain HTTP). Default: its listen address in the config.
+        #[arg(long)]
+        prometheus: Option<String>,
+        /// Alertmanager's URL (plain HTTP). Default: its listen address in the config.
+        #[arg(long)]
+        alertmanager: Option<String>,
+        /// Install without running the real tools over the files first.
+        #[arg(long)]
+        no_check: bool,
+        /// Install only: no reload and no verification (a first install, a staged root).
+        #[arg(long)]
+        no_reload: bool,
+        /// How long the servers have to load the new files (`30s`).
+        #[arg(long, default_value = "30s")]
+        wait: String,
+    },
     /// Print the shell completion script (`ccmon completions bash > /etc/bash_completion.d/ccmon`).
     Completions {
         #[arg(value_enum)]
@@ -405,6 +431,21 @@ fn run(cmd: Command) -> u8 {
             example,
             force,
         } => init(&dir, example, force),
+        Command::Apply {
+            config,
+            root,
+            prometheus,
+            alertmanager,
+            no_check,
+            no_reload,
+            wait,
+        } => apply(
+            &config,
+            &root,
+            (prometheus, alertmanager),
+            (!no_check, no_reload),
+            &wait,
+        ),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cmd, "ccmon", &mut std::io::stdout());
@@ -734,6 +775,75 @@ fn render(config: &Path, out: &Path, force: bool) -> u8 {
     // The process ends here: freeing a large model piece by piece only costs time.
     std::mem::forget((model, bundle));
     EXIT_OK
+}
+
+/// `ccmon apply`.
+fn apply(
+    config: &Path,
+    root: &Path,
+    (prometheus, alertmanager): (Option<String>, Option<String>),
+    (check, install_only): (bool, bool),
+    wait: &str,
+) -> u8 {
+    let model = match compile_reporting(config) {
+        Ok(Some(m)) => m,
+        Ok(None) => return EXIT_TROUBLE,
+        Err(code) => return code,
+    };
+    let wait = match crate::quantity::Duration::parse(wait) {
+        Ok(d) => std::time::Duration::from_millis(d.0),
+        Err(e) => return trouble(codes::BAD_DURATION, &format!("--wait: {e}")),
+    };
+    let url = |given: Option<String>, listen: &str, external: Option<&str>| {
+        given.unwrap_or_else(|| crate::check::server_url(listen, external))
+    };
+    let p = url(
+        prometheus,
+        &model.prometheus.listen,
+        model.prometheus.external_url.as_deref(),
+    );
+    let a = url(
+        alertmanager,
+        &model.alertmanager.listen,
+        model.alertmanager.external_url.as_deref(),
+    );
+    let endpoints = crate::health::http::Endpoint::parse(&p)
+        .and_then(|p| Ok((p, crate::health::http::Endpoint::parse(&a)?)));
+    let (prometheus, alertmanager) = match endpoints {
+        Ok(e) => e,
+        Err(e) => return trouble(codes::BAD_URL_OR_EMAIL, &e),
+    };
+    let bundle = crate::emit::emit(&model);
+    let options = crate::apply::Options {
+        root,
+        prometheus,
+        alertmanager,
+        check,
+        wait,
+        install_only,
+    };
+    let (report, outcome) = crate::apply::apply(&model, &bundle, &options);
+    for l in &report.lines {
+        if !style().quiet || outcome.is_err() {
+            eprintln!("{l}");
+        }
+    }
+    match outcome {
+        Ok(()) => {
+            if !style().quiet {
+                eprintln!(
+                    "ok: {} file(s) applied under {}",
+                    report.changed,
+                    root.display()
+                );
+            }
+            EXIT_OK
+        }
+        Err(why) => {
+            eprintln!("error: the apply failed:\n{why}");
+            EXIT_PROBLEMS
+        }
+    }
 }
 
 /// `ccmon man`: the pages come from the same clap definition as the parser, so they cannot

@@ -5,6 +5,7 @@
 //! (all outputs in memory, written atomically or compared).
 
 pub mod am;
+pub mod apply;
 pub mod check;
 pub mod cli;
 pub mod codes;

@@ -516,7 +516,14 @@ fn the_readme_synopses_name_every_flag() {
         };
         // The synopsis is the backticked text after the bullet (it may run on, as for
         // snapshot, backup and restore, which are described together).
-        let line = &readme[at..at + readme[at..].find('\n').unwrap()];
+        // The bullet, up to the next one.
+        let rest = &readme[at..];
+        let end = [rest[1..].find("\n* "), rest.find("\n\n")]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(rest.len());
+        let line = &rest[..end];
         if line[head.len()..].starts_with('`') {
             continue;
         }

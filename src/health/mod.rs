@@ -218,6 +218,36 @@ pub fn run(model: &Model, bundle: &Bundle, o: &Options) -> Report {
     }
 }
 
+/// Whether the servers run what ccmon rendered: both ready, the loaded configurations the
+/// rendered ones, the rule groups loaded with their rules and none failing. What `ccmon apply`
+/// waits for after a reload (the rest of [`run`] is about the monitored services).
+pub fn loaded(model: &Model, bundle: &Bundle, o: &Options) -> Vec<Check> {
+    let api = Api {
+        o,
+        alerts: std::cell::OnceCell::new(),
+    };
+    let mut checks = Vec::new();
+    match api.ready(&o.prometheus) {
+        Ok(()) => {
+            for (name, f) in [
+                ("prometheus config", prometheus_config as PromCheck),
+                ("rule groups", rule_groups),
+            ] {
+                checks.push(f(&api, model, bundle).unwrap_or_else(|e| fail(name, e, Vec::new())));
+            }
+        }
+        Err(e) => checks.push(fail("prometheus ready", e, Vec::new())),
+    }
+    match api.ready(&o.alertmanager) {
+        Ok(()) => checks.push(
+            alertmanager_config(&api, bundle)
+                .unwrap_or_else(|e| fail("alertmanager config", e, Vec::new())),
+        ),
+        Err(e) => checks.push(fail("alertmanager ready", e, Vec::new())),
+    }
+    checks
+}
+
 type PromCheck = fn(&Api, &Model, &Bundle) -> Result<Check, String>;
 
 fn rendered<'b>(bundle: &'b Bundle, path: &str) -> Result<&'b str, String> {

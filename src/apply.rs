@@ -1,0 +1,421 @@
+//! `ccmon apply`: the rendered files installed where the servers read them, under a root
+//! (`/` on the server, a folder in tests), then the servers reloaded and asked whether they run
+//! them; a failed reload or check puts the previous files back and reloads again.
+//!
+//! The steps, each reported: plan (the files whose bytes change, and those ccmon installed
+//! before and no longer renders), check with the real tools (unless told not to), keep the
+//! previous files, install (each written beside its place and renamed over it), reload what
+//! changed (Prometheus' and Alertmanager's `/-/reload`; on `/` also `nginx -s reload` and
+//! `systemctl daemon-reload` and restart of changed units), verify ([`crate::health::loaded`]
+//! until `wait` passes), and on failure roll back.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::health::http::Endpoint;
+use crate::model::Model;
+use crate::output::bundle::Bundle;
+
+/// The record of what apply installed, below the root: its removals are limited to these.
+pub const INSTALLED: &str = "var/lib/ccmon/installed";
+/// The files an apply replaced, kept until the next apply.
+pub const PREVIOUS: &str = "var/lib/ccmon/previous";
+
+pub struct Options<'a> {
+    pub root: &'a Path,
+    pub prometheus: Endpoint,
+    pub alertmanager: Endpoint,
+    /// Run the real tools over the rendered files before installing anything.
+    pub check: bool,
+    /// How long the servers have to load the new files.
+    pub wait: Duration,
+    /// Install only: no reload, no verification (a first install before the servers run, a
+    /// staged root).
+    pub install_only: bool,
+}
+
+/// Where a rendered file goes on the server, relative to the root (`None`: it stays in the
+/// repository, as the rule tests do).
+pub fn server_path(model: &Model, path: &str) -> Option<String> {
+    let (dir, rest) = path.split_once('/')?;
+    Some(match dir {
+        "prometheus" if rest.starts_with("tests/") => return None,
+        "prometheus" => format!("etc/prometheus/{rest}"),
+        "alertmanager" | "blackbox" => format!("etc/prometheus/{rest}"),
+        "filebeat" => format!("etc/filebeat/{rest}"),
+        "grafana" => match rest.strip_prefix("dashboards/") {
+            Some(file) => format!("var/lib/grafana/dashboards/{}/{file}", model.project.name),
+            None => format!("etc/grafana/{rest}"),
+        },
+        "nginx" => format!("etc/nginx/{rest}"),
+        "systemd" => format!("etc/systemd/system/{rest}"),
+        "logrotate" => format!("etc/logrotate.d/{rest}"),
+        "tmpfiles" => format!("etc/tmpfiles.d/{rest}"),
+        _ => return None,
+    })
+}
+
+/// A file's new bytes (`None`: removed) and its old ones (`None`: absent).
+struct Change {
+    path: String,
+    new: Option<String>,
+    old: Option<Vec<u8>>,
+}
+
+/// What the apply did, for the report: each step's line.
+#[derive(Default)]
+pub struct Report {
+    pub lines: Vec<String>,
+    pub changed: usize,
+}
+
+impl Report {
+    fn say(&mut self, line: impl Into<String>) {
+        self.lines.push(line.into());
+    }
+}
+
+/// Applies; `Err` when it failed (and what was rolled back is in the report).
+pub fn apply(model: &Model, bundle: &Bundle, o: &Options) -> (Report, Result<(), String>) {
+    let mut r = Report::default();
+    let changes = match plan(model, bundle, o.root) {
+        Ok(c) => c,
+        Err(e) => return (r, Err(e)),
+    };
+    r.changed = changes.len();
+    if changes.is_empty() {
+        r.say("plan: nothing to change");
+        if o.install_only {
+            return (r, Ok(()));
+        }
+        let verified = verify(model, bundle, o, &mut r);
+        return (r, verified);
+    }
+    for c in &changes {
+        let what = match (&c.old, &c.new) {
+            (None, _) => "add",
+            (_, None) => "remove",
+            _ => "change",
+        };
+        r.say(format!("plan: {what} {}", c.path));
+    }
+    if o.check {
+        let mut diags = crate::diag::Diags::default();
+        crate::tools::check_with_tools(model, &mut diags, &|_| None);
+        let errors: Vec<String> = diags
+            .sorted()
+            .into_iter()
+            .filter(|d| d.severity == crate::diag::Severity::Error)
+            .map(|d| format!("{}: {}", d.code.id, d.message))
+            .collect();
+        for d in diags.sorted() {
+            if d.code == crate::codes::TOOL_MISSING && d.severity == crate::diag::Severity::Warning
+            {
+                r.say(format!("check: {}", d.message));
+            }
+        }
+        if !errors.is_empty() {
+            r.say("check: the real tools reject the rendered files; nothing was installed");
+            return (r, Err(errors.join("\n")));
+        }
+        r.say("check: the real tools accept the rendered files");
+    }
+    if let Err(e) = keep_previous(o.root, &changes)
+        .and_then(|()| install(o.root, &changes, |c| c.new.as_deref().map(str::as_bytes)))
+    {
+        let undo = install(o.root, &changes, |c| c.old.as_deref());
+        r.say(format!(
+            "install: {e}; previous files put back ({})",
+            status(&undo)
+        ));
+        return (r, Err(e));
+    }
+    r.say(format!(
+        "install: {} file(s) under {}",
+        changes.len(),
+        o.root.display()
+    ));
+    if o.install_only {
+        let _ = record(model, bundle, o.root);
+        r.say("reload: not done (--no-reload)");
+        return (r, Ok(()));
+    }
+    let outcome = reload(o, &changes, &mut r).and_then(|()| verify(model, bundle, o, &mut r));
+    let Err(why) = outcome else {
+        let _ = record(model, bundle, o.root);
+        return (r, Ok(()));
+    };
+    // Roll back: the previous files, reloaded, and the servers asked again.
+    let undo = install(o.root, &changes, |c| c.old.as_deref());
+    r.say(format!(
+        "rollback: previous files put back ({})",
+        status(&undo)
+    ));
+    let again = reload(o, &changes, &mut r);
+    r.say(format!("rollback: reload {}", status(&again)));
+    (r, Err(why))
+}
+
+fn status(r: &Result<(), String>) -> String {
+    match r {
+        Ok(()) => "ok".into(),
+        Err(e) => format!("failed: {e}"),
+    }
+}
+
+/// The files whose bytes differ under the root, and those apply installed before that are no
+/// longer rendered.
+fn plan(model: &Model, bundle: &Bundle, root: &Path) -> Result<Vec<Change>, String> {
+    let mut wanted: BTreeMap<String, &str> = BTreeMap::new();
+    for (path, text) in &bundle.files {
+        if let Some(p) = server_path(model, path) {
+            wanted.insert(p, text);
+        }
+    }
+    let mut out = Vec::new();
+    for (path, text) in &wanted {
+        let old = fs::read(root.join(path)).ok();
+        if old.as_deref() != Some(text.as_bytes()) {
+            out.push(Change {
+                path: path.clone(),
+                new: Some(text.to_string()),
+                old,
+            });
+        }
+    }
+    let installed = fs::read_to_string(root.join(INSTALLED)).unwrap_or_default();
+    for path in installed.lines().filter(|l| !l.is_empty()) {
+        if wanted.contains_key(path) || path.contains("..") || path.starts_with('/') {
+            continue;
+        }
+        if let Ok(old) = fs::read(root.join(path)) {
+            out.push(Change {
+                path: path.to_string(),
+                new: None,
+                old: Some(old),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The replaced files, copied below [`PREVIOUS`] for a later look or a manual rollback.
+fn keep_previous(root: &Path, changes: &[Change]) -> Result<(), String> {
+    let dir = root.join(PREVIOUS);
+    let _ = fs::remove_dir_all(&dir);
+    for c in changes {
+        if let Some(old) = &c.old {
+            let to = dir.join(&c.path);
+            fs::create_dir_all(to.parent().unwrap_or(&dir))
+                .and_then(|()| fs::write(&to, old))
+                .map_err(|e| format!("cannot keep {}: {e}", c.path))?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes each change's bytes (`None`: the file is removed), each through a file beside it
+/// renamed over it, so a server never reads half a file.
+fn install(
+    root: &Path,
+    changes: &[Change],
+    bytes: impl Fn(&Change) -> Option<&[u8]>,
+) -> Result<(), String> {
+    for c in changes {
+        let to: PathBuf = root.join(&c.path);
+        let done = match bytes(c) {
+            Some(b) => {
+                let tmp = to.with_extension("ccmon-new");
+                fs::create_dir_all(to.parent().unwrap_or(root))
+                    .and_then(|()| fs::write(&tmp, b))
+                    .and_then(|()| fs::rename(&tmp, &to))
+            }
+            None => match fs::remove_file(&to) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+                _ => Ok(()),
+            },
+        };
+        done.map_err(|e| format!("cannot write {}: {e}", to.display()))?;
+    }
+    Ok(())
+}
+
+/// The list of installed files, for the next apply's removals.
+fn record(model: &Model, bundle: &Bundle, root: &Path) -> std::io::Result<()> {
+    let list: Vec<String> = bundle
+        .files
+        .keys()
+        .filter_map(|p| server_path(model, p))
+        .collect();
+    let path = root.join(INSTALLED);
+    fs::create_dir_all(path.parent().unwrap_or(root))?;
+    fs::write(path, list.join("\n") + "\n")
+}
+
+/// Reloads the servers whose files changed.
+fn reload(o: &Options, changes: &[Change], r: &mut Report) -> Result<(), String> {
+    let touched = |prefix: &str| changes.iter().any(|c| c.path.starts_with(prefix));
+    let timeout = Duration::from_secs(10);
+    let prom = touched("etc/prometheus/prometheus.yml")
+        || touched("etc/prometheus/rules/")
+        || touched("etc/prometheus/targets/");
+    let am = touched("etc/prometheus/alertmanager.yml") || touched("etc/prometheus/templates/");
+    for (name, on, e) in [
+        ("prometheus", prom, &o.prometheus),
+        ("alertmanager", am, &o.alertmanager),
+    ] {
+        if !on {
+            continue;
+        }
+        // On the server, through its unit (SIGHUP, as ccmon's units say); a reload the
+        // server refuses shows in the verification, which compares what it loaded.
+        if o.root == Path::new("/") {
+            let (ok, out) =
+                crate::tools::run(std::process::Command::new("systemctl").args(["reload", name]));
+            r.say(format!(
+                "reload {name}: {}",
+                if ok { "ok" } else { out.trim() }
+            ));
+            if !ok {
+                return Err(format!("systemctl reload {name} failed: {}", out.trim()));
+            }
+            continue;
+        }
+        // Elsewhere, through its HTTP API (`--web.enable-lifecycle`), which says why it refuses.
+        match e.post("/-/reload", timeout)? {
+            (200, _) => r.say(format!("reload {name}: ok")),
+            (s, body) => {
+                let why = format!("{name} refused the reload ({s}): {}", body.trim());
+                r.say(format!("reload {name}: {why}"));
+                return Err(why);
+            }
+        }
+    }
+    if o.root == Path::new("/") {
+        system_reloads(changes, r)?;
+    } else {
+        for (what, on) in [
+            ("nginx", touched("etc/nginx/")),
+            ("systemd units", touched("etc/systemd/")),
+        ] {
+            if on {
+                r.say(format!("reload {what}: not done (the root is not /)"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// On the server itself: nginx and systemd.
+fn system_reloads(changes: &[Change], r: &mut Report) -> Result<(), String> {
+    use std::process::Command;
+    let run = |cmd: &mut Command, what: &str, r: &mut Report| -> Result<(), String> {
+        let (ok, out) = crate::tools::run(cmd);
+        r.say(format!("{what}: {}", if ok { "ok" } else { out.trim() }));
+        if ok {
+            Ok(())
+        } else {
+            Err(format!("{what} failed: {}", out.trim()))
+        }
+    };
+    if changes.iter().any(|c| c.path.starts_with("etc/nginx/")) {
+        run(Command::new("nginx").arg("-t"), "nginx -t", r)?;
+        run(
+            Command::new("nginx").args(["-s", "reload"]),
+            "nginx -s reload",
+            r,
+        )?;
+    }
+    let units: Vec<&str> = changes
+        .iter()
+        .filter_map(|c| c.path.strip_prefix("etc/systemd/system/"))
+        .filter(|u| u.ends_with(".service") || u.ends_with(".timer"))
+        .collect();
+    if !units.is_empty() {
+        run(
+            Command::new("systemctl").arg("daemon-reload"),
+            "systemctl daemon-reload",
+            r,
+        )?;
+        for u in units {
+            run(
+                Command::new("systemctl").args(["try-restart", u]),
+                &format!("systemctl try-restart {u}"),
+                r,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Asks the servers until they run the rendered files or `wait` has passed.
+fn verify(model: &Model, bundle: &Bundle, o: &Options, r: &mut Report) -> Result<(), String> {
+    let h = crate::health::Options {
+        prometheus: o.prometheus.clone(),
+        alertmanager: o.alertmanager.clone(),
+        timeout: Duration::from_secs(5),
+    };
+    let until = Instant::now() + o.wait;
+    loop {
+        let checks = crate::health::loaded(model, bundle, &h);
+        let failed: Vec<String> = checks
+            .iter()
+            .filter(|c| c.status == crate::health::Status::Fail)
+            .map(|c| {
+                let mut s = format!("{}: {}", c.name, c.detail);
+                for i in &c.items {
+                    s.push_str(&format!("\n  {i}"));
+                }
+                s
+            })
+            .collect();
+        if failed.is_empty() {
+            r.say("verify: the servers run the rendered files");
+            return Ok(());
+        }
+        if Instant::now() >= until {
+            let why = failed.join("\n");
+            r.say(format!("verify: {why}"));
+            return Err(why);
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every file of the example lands in its own place on the server, as README.md's table
+    /// says; the rule tests stay in the repository.
+    #[test]
+    fn every_rendered_file_has_one_place_on_the_server() {
+        let text = include_str!("../examples/claude-code/monitoring.toml");
+        let src = crate::diag::source::Source::new("monitoring.toml", text.to_string());
+        let mut diags = crate::diag::Diags::default();
+        let m = crate::compile(&src, &mut diags).expect("the example compiles");
+        let b = crate::emit::emit(&m);
+        let mut seen = std::collections::BTreeSet::new();
+        for path in b.files.keys() {
+            match super::server_path(&m, path) {
+                None => assert!(path.starts_with("prometheus/tests/"), "{path}"),
+                Some(p) => {
+                    assert!(!p.starts_with('/') && !p.contains(".."), "{p}");
+                    assert!(seen.insert(p.clone()), "two files at {p}");
+                }
+            }
+        }
+        for expected in [
+            "etc/prometheus/prometheus.yml",
+            "etc/prometheus/alertmanager.yml",
+            "etc/prometheus/rules/claude-code.rules.yml",
+            "etc/nginx/nginx.conf",
+            "etc/systemd/system/prometheus.service",
+            "etc/filebeat/filebeat.yml",
+            "var/lib/grafana/dashboards/claude-code/claude-code-enterprise.json",
+            "etc/grafana/provisioning/datasources/claude-code.yaml",
+        ] {
+            assert!(seen.contains(expected), "{expected} not in {seen:?}");
+        }
+    }
+}
