@@ -484,23 +484,9 @@ fn health(
         Some(Ok(d)) => std::time::Duration::from_millis(d.0),
         Some(Err(e)) => return trouble(codes::BAD_DURATION, &format!("--wait: {e}")),
     };
-    let p = prometheus.unwrap_or_else(|| {
-        crate::check::server_url(
-            &model.prometheus.listen,
-            model.prometheus.external_url.as_deref(),
-        )
-    });
-    let a = alertmanager.unwrap_or_else(|| {
-        crate::check::server_url(
-            &model.alertmanager.listen,
-            model.alertmanager.external_url.as_deref(),
-        )
-    });
-    let endpoints = crate::health::http::Endpoint::parse(&p)
-        .and_then(|p| Ok((p, crate::health::http::Endpoint::parse(&a)?)));
-    let (prometheus, alertmanager) = match endpoints {
+    let (prometheus, alertmanager) = match servers(&model, prometheus, alertmanager) {
         Ok(e) => e,
-        Err(e) => return trouble(codes::BAD_URL_OR_EMAIL, &e),
+        Err(code) => return code,
     };
     let options = crate::health::Options {
         prometheus,
@@ -777,6 +763,30 @@ fn render(config: &Path, out: &Path, force: bool) -> u8 {
     EXIT_OK
 }
 
+/// Prometheus' and Alertmanager's URLs: as given, else where the config says they listen.
+fn servers(
+    model: &crate::model::Model,
+    prometheus: Option<String>,
+    alertmanager: Option<String>,
+) -> Result<(crate::health::http::Endpoint, crate::health::http::Endpoint), u8> {
+    let url = |given: Option<String>, listen: &str, external: Option<&str>| {
+        given.unwrap_or_else(|| crate::check::server_url(listen, external))
+    };
+    let p = url(
+        prometheus,
+        &model.prometheus.listen,
+        model.prometheus.external_url.as_deref(),
+    );
+    let a = url(
+        alertmanager,
+        &model.alertmanager.listen,
+        model.alertmanager.external_url.as_deref(),
+    );
+    crate::health::http::Endpoint::parse(&p)
+        .and_then(|p| Ok((p, crate::health::http::Endpoint::parse(&a)?)))
+        .map_err(|e| trouble(codes::BAD_URL_OR_EMAIL, &e))
+}
+
 /// `ccmon apply`.
 fn apply(
     config: &Path,
@@ -794,24 +804,9 @@ fn apply(
         Ok(d) => std::time::Duration::from_millis(d.0),
         Err(e) => return trouble(codes::BAD_DURATION, &format!("--wait: {e}")),
     };
-    let url = |given: Option<String>, listen: &str, external: Option<&str>| {
-        given.unwrap_or_else(|| crate::check::server_url(listen, external))
-    };
-    let p = url(
-        prometheus,
-        &model.prometheus.listen,
-        model.prometheus.external_url.as_deref(),
-    );
-    let a = url(
-        alertmanager,
-        &model.alertmanager.listen,
-        model.alertmanager.external_url.as_deref(),
-    );
-    let endpoints = crate::health::http::Endpoint::parse(&p)
-        .and_then(|p| Ok((p, crate::health::http::Endpoint::parse(&a)?)));
-    let (prometheus, alertmanager) = match endpoints {
+    let (prometheus, alertmanager) = match servers(&model, prometheus, alertmanager) {
         Ok(e) => e,
-        Err(e) => return trouble(codes::BAD_URL_OR_EMAIL, &e),
+        Err(code) => return code,
     };
     let bundle = crate::emit::emit(&model);
     let options = crate::apply::Options {
@@ -955,8 +950,7 @@ fn validate(config: &Path, format: Format, deny_warnings: bool, with_tools: bool
             .chain(crate::load::environments(&src).into_iter().map(Some))
             .collect(),
     };
-    let mut diags = Diags::default();
-    let mut seen = std::collections::HashSet::new();
+    let mut unique = diag::Unique::default();
     let (mut model, mut coverage, mut all_built) = (None, None, true);
     for env in &envs {
         let mut d = Diags::default();
@@ -964,22 +958,14 @@ fn validate(config: &Path, format: Format, deny_warnings: bool, with_tools: bool
             Ok(r) => r,
             Err(e) => return trouble(codes::UNREADABLE, &e),
         };
-        for x in d.into_vec() {
-            let key = (
-                x.code.id,
-                x.message.clone(),
-                x.primary.as_ref().map(|l| l.span.clone()),
-            );
-            if seen.insert(key) {
-                diags.push(x);
-            }
-        }
+        unique.absorb(d);
         all_built &= m.is_some();
         if model.is_none() {
             (model, coverage) = (m, cov);
         }
     }
     let model = if all_built { model } else { None };
+    let diags = unique.into_diags();
     print_diags(&src, &diags, format);
     let warnings = diags.count(diag::Severity::Warning);
     let failed = model.is_none() || diags.has_errors() || (deny_warnings && warnings > 0);

@@ -49,27 +49,21 @@ pub fn compile(src: &Source, diags: &mut Diags) -> Option<model::Model> {
 /// validate` checks them: a diagnostic they share is reported once. The top level's model,
 /// when every one compiles.
 pub fn compile_all(src: &Source, diags: &mut Diags) -> Option<model::Model> {
-    let mut seen = std::collections::HashSet::new();
+    let mut unique = diag::Unique::default();
     let mut first = None;
     let mut all = true;
     let envs = std::iter::once(None).chain(load::environments(src).into_iter().map(Some));
     for (i, env) in envs.enumerate() {
         let mut d = Diags::default();
         let m = compile_env(src, env.as_deref(), &mut d).unwrap_or_default();
-        for x in d.into_vec() {
-            let key = (
-                x.code.id,
-                x.message.clone(),
-                x.primary.as_ref().map(|l| l.span.clone()),
-            );
-            if seen.insert(key) {
-                diags.push(x);
-            }
-        }
+        unique.absorb(d);
         all &= m.is_some();
         if i == 0 {
             first = m;
         }
+    }
+    for d in unique.into_diags().into_vec() {
+        diags.push(d);
     }
     if all { first } else { None }
 }

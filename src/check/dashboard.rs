@@ -383,21 +383,7 @@ fn display(cx: &mut Cx, p: &RawPanel) -> (Option<f64>, Option<f64>, Option<u32>)
 
 /// `min` or `max`: a plain number (in the panel's unit, as Grafana reads it).
 fn range_end(cx: &mut Cx, v: &Option<S<crate::load::NumOrStr>>) -> Option<f64> {
-    use crate::load::NumOrStr;
-    let v = v.as_ref()?;
-    match v.get_ref() {
-        NumOrStr::Int(i) => Some(*i as f64),
-        NumOrStr::Float(f) if f.is_finite() => Some(*f),
-        _ => {
-            cx.error(
-                codes::BAD_THRESHOLD,
-                "a panel's `min` and `max` are plain numbers",
-                v.span(),
-                "in the panel's unit, such as `0` and `100` for percent",
-            );
-            None
-        }
-    }
+    super::panel_options::number(cx, v.as_ref()?, "a panel's `min` or `max`")
 }
 
 /// A text panel's `content`, required there and nowhere else; a text panel shows no query and

@@ -187,8 +187,8 @@ fn one_of(
     None
 }
 
-/// A plain number of a step, range or mapping.
-fn number(cx: &mut Cx, v: &S<NumOrStr>, what: &str) -> Option<f64> {
+/// A plain number of a step, range, mapping, `min` or `max`.
+pub(super) fn number(cx: &mut Cx, v: &S<NumOrStr>, what: &str) -> Option<f64> {
     match v.get_ref() {
         NumOrStr::Int(i) => Some(*i as f64),
         NumOrStr::Float(f) if f.is_finite() => Some(*f),

@@ -127,6 +127,33 @@ impl Diags {
     }
 }
 
+/// Diagnostics of several runs over one source (the top level and each environment), each
+/// kept once: same code, message and place.
+#[derive(Default)]
+pub struct Unique {
+    diags: Diags,
+    seen: std::collections::HashSet<(&'static str, String, Option<Range<usize>>)>,
+}
+
+impl Unique {
+    pub fn absorb(&mut self, d: Diags) {
+        for x in d.into_vec() {
+            let key = (
+                x.code.id,
+                x.message.clone(),
+                x.primary.as_ref().map(|l| l.span.clone()),
+            );
+            if self.seen.insert(key) {
+                self.diags.push(x);
+            }
+        }
+    }
+
+    pub fn into_diags(self) -> Diags {
+        self.diags
+    }
+}
+
 /// Renders one diagnostic the way rustc does, without colour.
 pub fn render_human(src: &Source, d: &Diagnostic) -> String {
     let mut out = String::new();
