@@ -57,6 +57,39 @@ pub fn server_path(model: &Model, path: &str) -> Option<String> {
     })
 }
 
+/// The bundle as the server lays it out (the rule tests left out).
+pub fn layout(model: &Model, bundle: &Bundle) -> Bundle {
+    Bundle {
+        files: bundle
+            .files
+            .iter()
+            .filter_map(|(p, t)| Some((server_path(model, p)?, t.clone())))
+            .collect(),
+        coverage: bundle.coverage.clone(),
+    }
+}
+
+/// Whether a folder is a server's root (`etc/prometheus/prometheus.yml` below it) rather than
+/// a folder `ccmon render` wrote.
+pub fn is_root(dir: &Path) -> bool {
+    dir.join("etc/prometheus/prometheus.yml").is_file() && !dir.join("prometheus").is_dir()
+}
+
+/// The files of a root that a diff looks at: the places of the rendered files, and what an
+/// apply installed there before, when they exist.
+pub fn listed(layout: &Bundle, root: &Path) -> std::collections::BTreeSet<String> {
+    let installed = fs::read_to_string(root.join(INSTALLED)).unwrap_or_default();
+    layout
+        .files
+        .keys()
+        .map(String::as_str)
+        .chain(installed.lines())
+        .filter(|p| !p.is_empty() && !p.contains("..") && !p.starts_with('/'))
+        .filter(|p| root.join(p).is_file())
+        .map(str::to_string)
+        .collect()
+}
+
 /// A file's new bytes (`None`: removed) and its old ones (`None`: absent).
 struct Change {
     path: String,
@@ -168,12 +201,7 @@ fn status(r: &Result<(), String>) -> String {
 /// The files whose bytes differ under the root, and those apply installed before that are no
 /// longer rendered.
 fn plan(model: &Model, bundle: &Bundle, root: &Path) -> Result<Vec<Change>, String> {
-    let mut wanted: BTreeMap<String, &str> = BTreeMap::new();
-    for (path, text) in &bundle.files {
-        if let Some(p) = server_path(model, path) {
-            wanted.insert(p, text);
-        }
-    }
+    let wanted: BTreeMap<String, String> = layout(model, bundle).files;
     let mut out = Vec::new();
     for (path, text) in &wanted {
         let old = fs::read(root.join(path)).ok();
@@ -244,11 +272,7 @@ fn install(
 
 /// The list of installed files, for the next apply's removals.
 fn record(model: &Model, bundle: &Bundle, root: &Path) -> std::io::Result<()> {
-    let list: Vec<String> = bundle
-        .files
-        .keys()
-        .filter_map(|p| server_path(model, p))
-        .collect();
+    let list: Vec<String> = layout(model, bundle).files.into_keys().collect();
     let path = root.join(INSTALLED);
     fs::create_dir_all(path.parent().unwrap_or(root))?;
     fs::write(path, list.join("\n") + "\n")

@@ -540,7 +540,15 @@ fn diff(config: &Path, against: &Path, stat: bool, semantic: bool, format: DiffF
         return EXIT_TROUBLE;
     };
     let bundle = crate::emit::emit(&model);
-    let report = match crate::output::diff::compare(&bundle, against, semantic) {
+    // A server's root (`ccmon apply --root`): compared in the server's layout.
+    let report = if crate::apply::is_root(against) {
+        let layout = crate::apply::layout(&model, &bundle);
+        let listed = crate::apply::listed(&layout, against);
+        crate::output::diff::compare_listed(&layout, against, listed, semantic)
+    } else {
+        crate::output::diff::compare(&bundle, against, semantic)
+    };
+    let report = match report {
         Ok(r) => r,
         Err(e) => return trouble(codes::OUTPUT_FOLDER, &format!("{e:#}")),
     };

@@ -928,3 +928,38 @@ fn environments_render_and_validate_from_one_file() {
         "{stderr}"
     );
 }
+
+/// `diff --against` a server's root (as `ccmon apply --root` lays it out) compares each file
+/// at its place there: the same files are no difference, a change shows at its server path.
+#[test]
+fn diff_against_a_server_root_compares_in_the_servers_layout() {
+    let tmp = TempDir::new("cli-root-diff");
+    let config = tmp.path().join("monitoring.toml");
+    let text = fs::read_to_string(root().join("examples/minimal/monitoring.toml")).unwrap();
+    fs::write(&config, &text).unwrap();
+    let server = tmp.path().join("root");
+    let (code, _, stderr) = out(ccmon()
+        .arg("apply")
+        .arg(&config)
+        .arg("--root")
+        .arg(&server)
+        .arg("--no-reload"));
+    assert_eq!(code, 0, "{stderr}");
+    let diff = || {
+        out(ccmon()
+            .arg("diff")
+            .arg(&config)
+            .arg("--against")
+            .arg(&server))
+    };
+    let (code, stdout, stderr) = diff();
+    assert_eq!((code, stdout.as_str()), (0, ""), "{stderr}");
+    fs::write(&config, text.replace("for = \"1m\"", "for = \"3m\"")).unwrap();
+    let (code, stdout, _) = diff();
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("+++ b/etc/prometheus/rules/shop.rules.yml"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("removed"), "{stdout}");
+}

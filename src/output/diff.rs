@@ -162,7 +162,17 @@ pub fn compare(bundle: &Bundle, dir: &Path, semantic: bool) -> Result<Report> {
     if !dir.is_dir() {
         bail!("`{}` is not a folder", dir.display());
     }
-    let on_disk = files_in(dir)?;
+    compare_listed(bundle, dir, files_in(dir)?, semantic)
+}
+
+/// [`compare`] over the files listed (relative to `dir`) instead of every file below it: a
+/// server's root, where only the places ccmon writes count.
+pub fn compare_listed(
+    bundle: &Bundle,
+    dir: &Path,
+    on_disk: BTreeSet<String>,
+    semantic: bool,
+) -> Result<Report> {
     let manifest = read_manifest(dir);
     let mut report = Report::default();
     let read = |rel: &str| -> Result<String> {
