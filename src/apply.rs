@@ -40,11 +40,12 @@ pub struct Options<'a> {
 /// repository, as the rule tests do).
 pub fn server_path(model: &Model, path: &str) -> Option<String> {
     let (dir, rest) = path.split_once('/')?;
+    let config = |dir: &str| config_dir(model, dir).trim_start_matches('/').to_string();
     Some(match dir {
         "prometheus" if rest.starts_with("tests/") => return None,
-        "prometheus" => format!("etc/prometheus/{rest}"),
-        "alertmanager" | "blackbox" => format!("etc/prometheus/{rest}"),
-        "filebeat" => format!("etc/filebeat/{rest}"),
+        "prometheus" | "alertmanager" | "blackbox" | "filebeat" => {
+            format!("{}/{rest}", config(dir))
+        }
         "grafana" => match rest.strip_prefix("dashboards/") {
             Some(file) => format!("var/lib/grafana/dashboards/{}/{file}", model.project.name),
             None => format!("etc/grafana/{rest}"),
@@ -88,6 +89,27 @@ pub fn listed(layout: &Bundle, root: &Path) -> std::collections::BTreeSet<String
         .filter(|p| root.join(p).is_file())
         .map(str::to_string)
         .collect()
+}
+
+/// The folder a server reads its configuration from: its unit's `config_dir` (as the unit's
+/// flags say), else the default.
+fn config_dir<'m>(model: &'m Model, server: &str) -> &'m str {
+    use crate::model::ServiceKind as K;
+    model
+        .services
+        .iter()
+        .find_map(|s| match (&s.kind, server) {
+            (K::Prometheus { config_dir, .. }, "prometheus")
+            | (K::Alertmanager { config_dir, .. }, "alertmanager")
+            | (K::BlackboxExporter { config_dir, .. }, "blackbox")
+            | (K::Filebeat { config_dir, .. }, "filebeat") => Some(config_dir.as_str()),
+            _ => None,
+        })
+        .unwrap_or(if server == "filebeat" {
+            "/etc/filebeat"
+        } else {
+            "/etc/prometheus"
+        })
 }
 
 /// A file's new bytes (`None`: removed) and its old ones (`None`: absent).
@@ -429,6 +451,14 @@ mod tests {
                 }
             }
         }
+        // A unit's `config_dir` moves its files.
+        let moved = format!("{text}\n[services.prometheus]\nconfig_dir = \"/opt/prometheus\"\n");
+        let src2 = crate::diag::source::Source::new("monitoring.toml", moved);
+        let m2 = crate::compile(&src2, &mut crate::diag::Diags::default()).expect("compiles");
+        assert_eq!(
+            super::server_path(&m2, "prometheus/prometheus.yml").as_deref(),
+            Some("opt/prometheus/prometheus.yml")
+        );
         for expected in [
             "etc/prometheus/prometheus.yml",
             "etc/prometheus/alertmanager.yml",
