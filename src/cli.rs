@@ -541,8 +541,8 @@ fn diff(config: &Path, against: &Path, stat: bool, semantic: bool, format: DiffF
     };
     let bundle = crate::emit::emit(&model);
     // A server's root (`ccmon apply --root`): compared in the server's layout.
-    let report = if crate::apply::is_root(against) {
-        let layout = crate::apply::layout(&model, &bundle);
+    let report = if crate::layout::is_root(against) {
+        let layout = crate::layout::layout(&model, &bundle);
         let listed = crate::apply::listed(&layout, against);
         crate::output::diff::compare_listed(&layout, against, listed, semantic)
     } else {

@@ -19,6 +19,7 @@ pub mod gotemplate;
 pub mod grafana_units;
 pub mod health;
 pub mod kinds;
+pub mod layout;
 pub mod load;
 pub mod maintain;
 pub mod model;
