@@ -34,6 +34,8 @@ pub struct Options<'a> {
     /// Install only: no reload, no verification (a first install before the servers run, a
     /// staged root).
     pub install_only: bool,
+    /// Only the files of this `[[host]]`; the servers are verified only when it runs one.
+    pub host: Option<String>,
 }
 
 /// The files of a root that a diff looks at: the places of the rendered files, and what an
@@ -74,14 +76,37 @@ impl Report {
 /// Applies; `Err` when it failed (and what was rolled back is in the report).
 pub fn apply(model: &Model, bundle: &Bundle, o: &Options) -> (Report, Result<(), String>) {
     let mut r = Report::default();
-    let changes = match plan(model, bundle, o.root) {
+    let placed = match &o.host {
+        Some(h) if !model.hosts.iter().any(|x| &x.name == h) => {
+            let names: Vec<&str> = model.hosts.iter().map(|x| x.name.as_str()).collect();
+            return (
+                r,
+                Err(format!(
+                    "no [[host]] named `{h}` (hosts: {})",
+                    names.join(", ")
+                )),
+            );
+        }
+        Some(h) => crate::layout::of_host(bundle, h),
+        None => crate::layout::layout(model, bundle),
+    };
+    // A host that runs neither server has nothing of theirs to verify.
+    let serves = o.host.as_ref().is_none_or(|h| {
+        model.hosts.iter().any(|x| {
+            &x.name == h
+                && x.runs
+                    .iter()
+                    .any(|r| r == "prometheus" || r == "alertmanager")
+        })
+    });
+    let changes = match plan(&placed, o.root) {
         Ok(c) => c,
         Err(e) => return (r, Err(e)),
     };
     r.changed = changes.len();
     if changes.is_empty() {
         r.say("plan: nothing to change");
-        if o.install_only {
+        if o.install_only || !serves {
             return (r, Ok(()));
         }
         let verified = verify(model, bundle, o, &mut r);
@@ -132,13 +157,20 @@ pub fn apply(model: &Model, bundle: &Bundle, o: &Options) -> (Report, Result<(),
         o.root.display()
     ));
     if o.install_only {
-        let _ = record(model, bundle, o.root);
+        let _ = record(&placed, o.root);
         r.say("reload: not done (--no-reload)");
         return (r, Ok(()));
     }
-    let outcome = reload(o, &changes, &mut r).and_then(|()| verify(model, bundle, o, &mut r));
+    let outcome = reload(o, &changes, &mut r).and_then(|()| {
+        if serves {
+            verify(model, bundle, o, &mut r)
+        } else {
+            r.say("verify: this host runs neither Prometheus nor Alertmanager");
+            Ok(())
+        }
+    });
     let Err(why) = outcome else {
-        let _ = record(model, bundle, o.root);
+        let _ = record(&placed, o.root);
         return (r, Ok(()));
     };
     // Roll back: the previous files, reloaded, and the servers asked again.
@@ -161,10 +193,10 @@ fn status(r: &Result<(), String>) -> String {
 
 /// The files whose bytes differ under the root, and those apply installed before that are no
 /// longer rendered.
-fn plan(model: &Model, bundle: &Bundle, root: &Path) -> Result<Vec<Change>, String> {
-    let wanted: BTreeMap<String, String> = crate::layout::layout(model, bundle).files;
+fn plan(placed: &Bundle, root: &Path) -> Result<Vec<Change>, String> {
+    let wanted: &BTreeMap<String, String> = &placed.files;
     let mut out = Vec::new();
-    for (path, text) in &wanted {
+    for (path, text) in wanted {
         let old = fs::read(root.join(path)).ok();
         if old.as_deref() != Some(text.as_bytes()) {
             out.push(Change {
@@ -232,11 +264,8 @@ fn install(
 }
 
 /// The list of installed files, for the next apply's removals.
-fn record(model: &Model, bundle: &Bundle, root: &Path) -> std::io::Result<()> {
-    let list: Vec<String> = crate::layout::layout(model, bundle)
-        .files
-        .into_keys()
-        .collect();
+fn record(placed: &Bundle, root: &Path) -> std::io::Result<()> {
+    let list: Vec<&str> = placed.files.keys().map(String::as_str).collect();
     let path = root.join(INSTALLED);
     fs::create_dir_all(path.parent().unwrap_or(root))?;
     fs::write(path, list.join("\n") + "\n")

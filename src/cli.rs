@@ -226,6 +226,9 @@ enum Command {
         /// Install only: no reload and no verification (a first install, a staged root).
         #[arg(long)]
         no_reload: bool,
+        /// Only the files of this `[[host]]`.
+        #[arg(long, value_name = "NAME")]
+        host: Option<String>,
         /// How long the servers have to load the new files (`30s`).
         #[arg(long, default_value = "30s")]
         wait: String,
@@ -438,12 +441,13 @@ fn run(cmd: Command) -> u8 {
             alertmanager,
             no_check,
             no_reload,
+            host,
             wait,
         } => apply(
             &config,
             &root,
             (prometheus, alertmanager),
-            (!no_check, no_reload),
+            (!no_check, no_reload, host),
             &wait,
         ),
         Command::Completions { shell } => {
@@ -800,7 +804,7 @@ fn apply(
     config: &Path,
     root: &Path,
     (prometheus, alertmanager): (Option<String>, Option<String>),
-    (check, install_only): (bool, bool),
+    (check, install_only, host): (bool, bool, Option<String>),
     wait: &str,
 ) -> u8 {
     let model = match compile_reporting(config) {
@@ -816,6 +820,15 @@ fn apply(
         Ok(e) => e,
         Err(code) => return code,
     };
+    if let Some(h) = &host
+        && !model.hosts.iter().any(|x| &x.name == h)
+    {
+        let names: Vec<&str> = model.hosts.iter().map(|x| x.name.as_str()).collect();
+        return trouble(
+            codes::UNREADABLE,
+            &format!("no [[host]] named `{h}` (hosts: {})", names.join(", ")),
+        );
+    }
     let bundle = crate::emit::emit(&model);
     let options = crate::apply::Options {
         root,
@@ -824,6 +837,7 @@ fn apply(
         check,
         wait,
         install_only,
+        host,
     };
     let (report, outcome) = crate::apply::apply(&model, &bundle, &options);
     for l in &report.lines {

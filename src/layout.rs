@@ -68,6 +68,92 @@ fn config_dir<'m>(model: &'m Model, server: &str) -> &'m str {
         })
 }
 
+/// The parts of the stack a `[[host]]` may run (besides the names of `[[services.app]]`).
+pub const ROLES: &[&str] = &[
+    "prometheus",
+    "alertmanager",
+    "grafana",
+    "nginx",
+    "filebeat",
+    "node_exporter",
+    "blackbox_exporter",
+    "nginx_exporter",
+];
+
+/// The parts of the stack a rendered file belongs to: a host gets the file when it runs any
+/// of them. Log rotation and cleanup go wherever logs and caches are (the apps, nginx,
+/// Filebeat) and to the Prometheus host, where the backups are.
+pub fn roles(model: &Model, path: &str) -> Vec<String> {
+    use crate::model::ServiceKind as K;
+    let Some((dir, rest)) = path.split_once('/') else {
+        return Vec::new();
+    };
+    let one = |r: &str| vec![r.to_string()];
+    match dir {
+        "prometheus" if rest.starts_with("tests/") => Vec::new(),
+        "prometheus" | "alertmanager" | "grafana" | "nginx" | "filebeat" => one(dir),
+        "blackbox" => one("blackbox_exporter"),
+        "logrotate" | "tmpfiles" => ["prometheus", "nginx", "filebeat"]
+            .iter()
+            .map(|r| r.to_string())
+            .chain(
+                model
+                    .services
+                    .iter()
+                    .filter(|s| matches!(s.kind, K::App { .. }))
+                    .map(|s| s.name.clone()),
+            )
+            .collect(),
+        "systemd" => {
+            let stem = rest.rsplit_once('.').map_or(rest, |(s, _)| s);
+            match model
+                .services
+                .iter()
+                .find(|s| s.name == stem)
+                .map(|s| &s.kind)
+            {
+                Some(K::Prometheus { .. }) => one("prometheus"),
+                Some(K::Alertmanager { .. }) => one("alertmanager"),
+                Some(K::NodeExporter { .. }) => one("node_exporter"),
+                Some(K::BlackboxExporter { .. }) => one("blackbox_exporter"),
+                Some(K::NginxExporter { .. }) => one("nginx_exporter"),
+                Some(K::Filebeat { .. }) => one("filebeat"),
+                Some(K::App { .. }) => one(stem),
+                // The snapshot and backup timers run beside Prometheus' data.
+                None => one("prometheus"),
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The files of each host, at their server paths below `hosts/<name>/`.
+pub fn host_files(model: &Model, bundle: &Bundle) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for h in &model.hosts {
+        for (path, text) in &bundle.files {
+            let mine = roles(model, path).iter().any(|r| h.runs.contains(r));
+            if let (true, Some(p)) = (mine, server_path(model, path)) {
+                out.push((format!("hosts/{}/{p}", h.name), text.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// One host's files, at their server paths (what `apply --host` installs).
+pub fn of_host(bundle: &Bundle, host: &str) -> Bundle {
+    let prefix = format!("hosts/{host}/");
+    Bundle {
+        files: bundle
+            .files
+            .iter()
+            .filter_map(|(p, t)| Some((p.strip_prefix(&prefix)?.to_string(), t.clone())))
+            .collect(),
+        coverage: bundle.coverage.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     /// Every file of the example lands in its own place on the server, as README.md's table

@@ -25,6 +25,8 @@ pub struct Model {
     pub dashboards: Vec<Dashboard>,
     pub proxy: Option<Proxy>,
     pub services: Vec<Service>,
+    /// `[[host]]`: the machines and what each runs; none writes no host folders.
+    pub hosts: Vec<Host>,
     /// The blackbox exporter's probes, when there are health checks.
     pub blackbox: Option<Blackbox>,
     /// Snapshots, backups, log rotation and cleanup.
@@ -1109,4 +1111,12 @@ mod tests {
             }
         }
     }
+}
+
+/// A machine and the parts of the stack it runs (see `layout::roles`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Host {
+    pub name: String,
+    pub address: String,
+    pub runs: Vec<String>,
 }

@@ -963,3 +963,72 @@ fn diff_against_a_server_root_compares_in_the_servers_layout() {
     );
     assert!(!stdout.contains("removed"), "{stdout}");
 }
+
+/// `[[host]]`: each machine's files in its own layout below `hosts/<name>/` (the node
+/// exporter on all five, the application on its two hosts, the rules beside Prometheus only),
+/// and `apply --host` installs exactly one host's files.
+#[test]
+fn each_host_gets_its_own_files_and_apply_installs_one_host() {
+    let tmp = TempDir::new("cli-hosts");
+    let (code, _, stderr) = out(ccmon()
+        .args(["render", "examples/fleet/monitoring.toml", "--out"])
+        .arg(tmp.path().join("out")));
+    assert_eq!(code, 0, "{stderr}");
+    let hosts = tmp.path().join("out/hosts");
+    let has = |host: &str, path: &str| hosts.join(host).join(path).is_file();
+    for h in ["monitor-1", "app-1", "app-2", "lb-1", "db-1"] {
+        assert!(has(h, "etc/systemd/system/node-exporter.service"), "{h}");
+    }
+    for (h, app) in [
+        ("app-1", true),
+        ("app-2", true),
+        ("lb-1", false),
+        ("db-1", false),
+        ("monitor-1", false),
+    ] {
+        assert_eq!(has(h, "etc/systemd/system/shop-api.service"), app, "{h}");
+        assert_eq!(has(h, "etc/filebeat/filebeat.yml"), app, "{h}");
+        assert_eq!(
+            has(h, "etc/prometheus/rules/shop.rules.yml"),
+            h == "monitor-1",
+            "{h}"
+        );
+        assert_eq!(has(h, "etc/nginx/nginx.conf"), h == "lb-1", "{h}");
+    }
+    assert_eq!(
+        common::files_below(&hosts.join("db-1")),
+        ["etc/systemd/system/node-exporter.service"]
+    );
+    // One host's files, installed below a root; the host runs no server to verify.
+    let root = tmp.path().join("app-2");
+    let (code, _, stderr) = out(ccmon()
+        .args([
+            "apply",
+            "examples/fleet/monitoring.toml",
+            "--host",
+            "app-2",
+            "--root",
+        ])
+        .arg(&root));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("verify: this host runs neither Prometheus nor Alertmanager"),
+        "{stderr}"
+    );
+    let installed: Vec<String> = common::files_below(&root)
+        .into_iter()
+        .filter(|f| !f.starts_with("var/lib/ccmon/"))
+        .collect();
+    assert_eq!(installed, common::files_below(&hosts.join("app-2")));
+    let (code, _, stderr) = out(ccmon()
+        .args([
+            "apply",
+            "examples/fleet/monitoring.toml",
+            "--host",
+            "app-9",
+            "--root",
+        ])
+        .arg(&root));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("no [[host]] named `app-9`"), "{stderr}");
+}

@@ -13,6 +13,7 @@ mod dashboard;
 mod discovery;
 mod generated;
 mod health;
+mod hosts;
 mod integrations;
 mod logs;
 mod maintenance;
@@ -71,12 +72,7 @@ pub fn check_in(
         logs.is_some(),
         proxy.is_some(),
     );
-    if let Some(l) = &mut logs {
-        l.http = ops.plan.filebeat_http.clone();
-    }
-    if let Some(p) = &mut proxy {
-        p.status_listen = ops.plan.nginx_status.clone();
-    }
+    ops.wire(&mut logs, &mut proxy);
     let dimensions = base::dimensions(&mut cx, raw);
     let records = records::records(&mut cx, raw, &dimensions);
     let (mut alerts, broken) = user_and_generated_alerts(
@@ -139,6 +135,13 @@ pub fn check_in(
             snapshots: maintenance.as_ref().is_some_and(|m| m.snapshots.is_some()),
         },
     );
+    let hosts = hosts::hosts(
+        &mut cx,
+        raw,
+        &services,
+        !dashboards.is_empty(),
+        proxy.is_some(),
+    );
     if cx.diags.has_errors() {
         return None;
     }
@@ -158,6 +161,7 @@ pub fn check_in(
         blackbox: ops.blackbox,
         maintenance,
         paths,
+        hosts,
     })
 }
 
@@ -213,6 +217,18 @@ struct Operations {
     plan: stack::Plan,
     blackbox: Option<crate::model::Blackbox>,
     alerts: Vec<generated::Generated>,
+}
+
+impl Operations {
+    /// Filebeat's HTTP endpoint and nginx's status page, where self-monitoring put them.
+    fn wire(&self, logs: &mut Option<crate::model::Logs>, proxy: &mut Option<crate::model::Proxy>) {
+        if let Some(l) = logs {
+            l.http = self.plan.filebeat_http.clone();
+        }
+        if let Some(p) = proxy {
+            p.status_listen = self.plan.nginx_status.clone();
+        }
+    }
 }
 
 fn operations(

@@ -103,6 +103,10 @@ pub fn emit(model: &Model) -> Bundle {
     for (path, text) in ruletests::alert_files(model, chunks) {
         b.add(path, text);
     }
+    // `[[host]]`: each host's files again, in the servers' layout, below `hosts/<name>/`.
+    for (path, text) in crate::layout::host_files(model, &b) {
+        b.add(path, text);
+    }
     b
 }
 

@@ -105,6 +105,20 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
     }
 }
 
+/// A machine of the fleet and the parts of the stack it runs.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawHost {
+    /// Required. Its name: the folder `hosts/<name>/` of `render`, `apply --host <name>`.
+    pub name: S<String>,
+    /// How it is reached: a host name or address. Default: the name.
+    pub address: Option<S<String>>,
+    /// Required. What runs there: `prometheus`, `alertmanager`, `grafana`, `nginx`,
+    /// `filebeat`, `node_exporter`, `blackbox_exporter`, `nginx_exporter`, or the name of a
+    /// `[[services.app]]`.
+    pub runs: S<Vec<S<String>>>,
+}
+
 /// A number or a string with a unit (`0.05`, `"5%"`, `"2s"`, `"100000 per hour"`).
 #[derive(Debug, Clone, Deserialize, PartialEq, JsonSchema)]
 #[serde(untagged)]
@@ -175,6 +189,10 @@ pub struct RawConfig {
     /// Snapshots, backups, log rotation and cleanup, run by systemd timers. On by default.
     #[serde(default)]
     pub maintenance: Option<S<RawMaintenance>>,
+    /// The machines and what of the stack each runs: `render` writes a folder per host in
+    /// the servers' layout, `apply --host` installs one. Default: none.
+    #[serde(default, rename = "host")]
+    pub hosts: Vec<S<RawHost>>,
     /// `[env.<name>]`: overrides of the keys above for one environment, chosen with
     /// `--env <name>` (merged before the configuration is read; see `load::env`). Default:
     /// none.
