@@ -5,6 +5,7 @@
 //! user input: anything that could be wrong was rejected by `check`.
 
 pub mod alertmanager;
+mod ansible;
 pub mod blackbox;
 pub mod filebeat;
 pub mod grafana;
@@ -103,9 +104,15 @@ pub fn emit(model: &Model) -> Bundle {
     for (path, text) in ruletests::alert_files(model, chunks) {
         b.add(path, text);
     }
-    // `[[host]]`: each host's files again, in the servers' layout, below `hosts/<name>/`.
-    for (path, text) in crate::layout::host_files(model, &b) {
-        b.add(path, text);
+    // `[[host]]`: each host's files again, in the servers' layout, below `hosts/<name>/`,
+    // and the Ansible inventory and playbook that push them.
+    if !model.hosts.is_empty() {
+        let files = crate::layout::host_files(model, &b);
+        b.add("ansible/inventory.yml", ansible::inventory(model, &files));
+        b.add("ansible/playbook.yml", ansible::playbook(model));
+        for (path, text) in files {
+            b.add(path, text);
+        }
     }
     b
 }
