@@ -4,6 +4,7 @@
 //! problem at once, into [`model::Model`]) → [`emit`] (one module per output) → [`output`]
 //! (all outputs in memory, written atomically or compared).
 
+pub mod addr;
 pub mod am;
 pub mod apply;
 pub mod check;

@@ -45,11 +45,11 @@ pub fn inventory(model: &Model, host_files: &[(String, String)]) -> String {
             "vars": {
                 "ccmon_root": "/",
                 "ccmon_reload": true,
-                "ccmon_prometheus_url": crate::check::server_url(
+                "ccmon_prometheus_url": crate::addr::server_url(
                     &model.prometheus.listen,
                     model.prometheus.external_url.as_deref(),
                 ),
-                "ccmon_alertmanager_url": crate::check::server_url(
+                "ccmon_alertmanager_url": crate::addr::server_url(
                     &model.alertmanager.listen,
                     model.alertmanager.external_url.as_deref(),
                 ),
@@ -66,73 +66,7 @@ pub fn playbook(model: &Model) -> String {
     let am_file =
         crate::layout::server_path(model, "alertmanager/alertmanager.yml").unwrap_or_default();
     let dest = "{{ ccmon_root | regex_replace('/$', '') }}/{{ item }}";
-    let changed = |prefix: &str| {
-        format!(
-            "(ccmon_reload | bool) and (installed.results | selectattr('changed') | map(attribute='item') | select('match', '{prefix}') | list | length > 0)"
-        )
-    };
-    let prom_prefix = prom_dir
-        .rsplit_once('/')
-        .map_or("etc/prometheus", |(d, _)| d)
-        .to_string();
-    let checks_and_reloads = json!([
-        {
-            "name": "Check the Prometheus configuration with promtool",
-            "ansible.builtin.command": format!("promtool check config {{{{ ccmon_root | regex_replace('/$', '') }}}}/{prom_dir}"),
-            "changed_when": false,
-            "when": format!("ccmon_prometheus and {}", changed(&prom_prefix)),
-        },
-        {
-            "name": "Check the Alertmanager configuration with amtool",
-            "ansible.builtin.command": format!("amtool check-config {{{{ ccmon_root | regex_replace('/$', '') }}}}/{am_file}"),
-            "changed_when": false,
-            "when": format!("ccmon_alertmanager and {}", changed(&am_file)),
-        },
-        {
-            "name": "Check nginx.conf with nginx -t",
-            "ansible.builtin.command": "nginx -t",
-            "changed_when": false,
-            "when": format!("ccmon_nginx and ccmon_root == '/' and {}", changed("etc/nginx/")),
-        },
-        {
-            "name": "Reload systemd for changed units",
-            "ansible.builtin.systemd_service": {"daemon_reload": true},
-            "when": format!("ccmon_root == '/' and {}", changed("etc/systemd/")),
-        },
-        {
-            "name": "Reload Prometheus",
-            "ansible.builtin.systemd_service": {"name": "prometheus", "state": "reloaded"},
-            "when": format!("ccmon_prometheus and ccmon_root == '/' and {}", changed(&prom_prefix)),
-        },
-        {
-            "name": "Reload Alertmanager",
-            "ansible.builtin.systemd_service": {"name": "alertmanager", "state": "reloaded"},
-            "when": format!("ccmon_alertmanager and ccmon_root == '/' and {}", changed(&am_file)),
-        },
-        {
-            "name": "Reload nginx",
-            "ansible.builtin.command": "nginx -s reload",
-            "when": format!("ccmon_nginx and ccmon_root == '/' and {}", changed("etc/nginx/")),
-        },
-        {
-            "name": "Wait until Prometheus is ready",
-            "ansible.builtin.uri": {"url": "{{ ccmon_prometheus_url }}/-/ready"},
-            "register": "ready",
-            "until": "ready.status == 200",
-            "retries": 30,
-            "delay": 1,
-            "when": "ccmon_prometheus and (ccmon_reload | bool)",
-        },
-        {
-            "name": "Wait until Alertmanager is ready",
-            "ansible.builtin.uri": {"url": "{{ ccmon_alertmanager_url }}/-/ready"},
-            "register": "ready",
-            "until": "ready.status == 200",
-            "retries": 30,
-            "delay": 1,
-            "when": "ccmon_alertmanager and (ccmon_reload | bool)",
-        },
-    ]);
+    let checks_and_reloads = checks_and_reloads(&prom_dir, &am_file);
     let rollback = json!([
         {
             "name": "Put the previous files back",
@@ -188,4 +122,75 @@ pub fn playbook(model: &Model) -> String {
             },
         ],
     }]))
+}
+
+/// After the install: the servers' own checks, then the reloads, then readiness.
+fn checks_and_reloads(prom_dir: &str, am_file: &str) -> Value {
+    let changed = |prefix: &str| {
+        format!(
+            "(ccmon_reload | bool) and (installed.results | selectattr('changed') | map(attribute='item') | select('match', '{prefix}') | list | length > 0)"
+        )
+    };
+    let prom_prefix = prom_dir
+        .rsplit_once('/')
+        .map_or("etc/prometheus", |(d, _)| d)
+        .to_string();
+    json!([
+        {
+            "name": "Check the Prometheus configuration with promtool",
+            "ansible.builtin.command": format!("promtool check config {{{{ ccmon_root | regex_replace('/$', '') }}}}/{prom_dir}"),
+            "changed_when": false,
+            "when": format!("ccmon_prometheus and {}", changed(&prom_prefix)),
+        },
+        {
+            "name": "Check the Alertmanager configuration with amtool",
+            "ansible.builtin.command": format!("amtool check-config {{{{ ccmon_root | regex_replace('/$', '') }}}}/{am_file}"),
+            "changed_when": false,
+            "when": format!("ccmon_alertmanager and {}", changed(am_file)),
+        },
+        {
+            "name": "Check nginx.conf with nginx -t",
+            "ansible.builtin.command": "nginx -t",
+            "changed_when": false,
+            "when": format!("ccmon_nginx and ccmon_root == '/' and {}", changed("etc/nginx/")),
+        },
+        {
+            "name": "Reload systemd for changed units",
+            "ansible.builtin.systemd_service": {"daemon_reload": true},
+            "when": format!("ccmon_root == '/' and {}", changed("etc/systemd/")),
+        },
+        {
+            "name": "Reload Prometheus",
+            "ansible.builtin.systemd_service": {"name": "prometheus", "state": "reloaded"},
+            "when": format!("ccmon_prometheus and ccmon_root == '/' and {}", changed(&prom_prefix)),
+        },
+        {
+            "name": "Reload Alertmanager",
+            "ansible.builtin.systemd_service": {"name": "alertmanager", "state": "reloaded"},
+            "when": format!("ccmon_alertmanager and ccmon_root == '/' and {}", changed(am_file)),
+        },
+        {
+            "name": "Reload nginx",
+            "ansible.builtin.command": "nginx -s reload",
+            "when": format!("ccmon_nginx and ccmon_root == '/' and {}", changed("etc/nginx/")),
+        },
+        {
+            "name": "Wait until Prometheus is ready",
+            "ansible.builtin.uri": {"url": "{{ ccmon_prometheus_url }}/-/ready"},
+            "register": "ready",
+            "until": "ready.status == 200",
+            "retries": 30,
+            "delay": 1,
+            "when": "ccmon_prometheus and (ccmon_reload | bool)",
+        },
+        {
+            "name": "Wait until Alertmanager is ready",
+            "ansible.builtin.uri": {"url": "{{ ccmon_alertmanager_url }}/-/ready"},
+            "register": "ready",
+            "until": "ready.status == 200",
+            "retries": 30,
+            "delay": 1,
+            "when": "ccmon_alertmanager and (ccmon_reload | bool)",
+        },
+    ])
 }
