@@ -472,8 +472,14 @@ fn http_rules(cx: &mut Cx, m: &Map<String, Value>, val: &S<Any>, what: &str) {
         );
     }
     if let Some(o) = m.get("oauth2") {
-        for key in ["client_id", "token_url"] {
-            if o.get(key).is_none() {
+        // `client_secret` is refused as a secret in the file (CM601), so the file is needed
+        // (not said again when the secret was written: CM601 says it).
+        let secret_written = val
+            .get_ref()
+            .get("oauth2")
+            .is_some_and(|o| o.get_ref().get("client_secret").is_some());
+        for key in ["client_id", "token_url", "client_secret_file"] {
+            if o.get(key).is_none() && !(key == "client_secret_file" && secret_written) {
                 cx.error(
                     codes::MISSING_KEY,
                     format!("`oauth2` of {what} needs `{key}`"),

@@ -101,8 +101,28 @@ fn alternatives(cx: &mut Cx, items: &[S<String>]) -> Option<String> {
     }
 }
 
-/// A regex as Prometheus compiles it: `^(?:regex)$`, Go's syntax.
+/// A regex as Prometheus compiles it: `^(?:regex)$`, Go's syntax. `~` and `null`, even
+/// quoted, are read as no value by the YAML reader of Prometheus' relabel regex, which then
+/// refuses the configuration (promtool 2.42: "cannot unmarshal !!str `~` into
+/// relabel.Regexp").
 fn regex(cx: &mut Cx, r: &S<String>) {
+    if matches!(r.get_ref().as_str(), "~" | "null") {
+        cx.push(
+            Diagnostic::error(
+                codes::BAD_MATCHER,
+                format!("Prometheus cannot read the relabel regex `{}`", r.get_ref()),
+            )
+            .at(
+                r.span(),
+                "its YAML reader takes this for no value and refuses the configuration",
+            )
+            .help(format!(
+                "write the same regex another way, such as `({})`",
+                r.get_ref()
+            )),
+        );
+        return;
+    }
     if let Some(why) = crate::regexes::go_error(&format!("^(?:{})$", r.get_ref())) {
         cx.error(
             codes::BAD_MATCHER,
@@ -163,6 +183,7 @@ fn rule(cx: &mut Cx, r: &S<RawRelabel>, job: &str) -> Option<Relabel> {
     if let Some(re) = &raw.regex {
         regex(cx, re);
     }
+    empty_address(cx, raw, &action, r.span(), job);
     let modulus = modulus(cx, raw, &action, r.span(), job);
     target(cx, raw, &action, keys, r.span(), job);
     if let Some(rep) = &raw.replacement
@@ -186,6 +207,38 @@ fn rule(cx: &mut Cx, r: &S<RawRelabel>, job: &str) -> Option<Relabel> {
         target_label: text(&raw.target_label),
         replacement: text(&raw.replacement),
     })
+}
+
+/// A `replace` into `__address__` with no source labels reads an empty value, so a
+/// replacement of only group references (the default `$1`) writes an empty address: Prometheus
+/// refuses the target ("no address").
+fn empty_address(
+    cx: &mut Cx,
+    raw: &RawRelabel,
+    action: &str,
+    at: std::ops::Range<usize>,
+    job: &str,
+) {
+    let target = raw.target_label.as_ref().map(|t| t.get_ref().as_str());
+    if action != "replace" || target != Some("__address__") || !raw.source_labels.is_empty() {
+        return;
+    }
+    let replacement = raw
+        .replacement
+        .as_ref()
+        .map_or("$1", |r| r.get_ref().as_str());
+    let groups = regex::Regex::new(r"\$(?:\{\w+\}|\w+)").expect("a valid regex");
+    if groups.replace_all(replacement, "").is_empty() {
+        let span = raw.replacement.as_ref().map_or(at, S::span);
+        cx.push(
+            Diagnostic::error(
+                codes::INCOMPLETE_KEYS,
+                format!("job `{job}`: this rule sets `__address__` to an empty string"),
+            )
+            .at(span, "no source labels: the groups it refers to are empty")
+            .help("give the address in `replacement` (`\"127.0.0.1:9115\"`), or the `source_labels` it is read from"),
+        );
+    }
 }
 
 /// `hashmod`'s modulus, which it needs and which must be above 0.
