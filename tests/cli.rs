@@ -1032,3 +1032,66 @@ fn each_host_gets_its_own_files_and_apply_installs_one_host() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("no [[host]] named `app-9`"), "{stderr}");
 }
+
+/// With `[[host]]` and no `node` or `nginx` job of the user's, self-monitoring scrapes the
+/// exporters on every host that runs them (this host's through `localhost`); one that listens
+/// on loopback away from Prometheus is an error at that host.
+#[test]
+fn exporter_jobs_scrape_the_hosts_that_run_them() {
+    let tmp = TempDir::new("cli-host-targets");
+    let text = fs::read_to_string(root().join("examples/fleet/monitoring.toml")).unwrap();
+    let cut = |t: &str, from: &str, to: &str| {
+        let i = t.find(from).unwrap();
+        let j = i + t[i..].find(to).unwrap();
+        format!("{}{}", &t[..i], &t[j..])
+    };
+    let text = cut(&text, "# The node exporters of all five", "[[alert]]");
+    let config = tmp.path().join("monitoring.toml");
+    fs::write(&config, &text).unwrap();
+    let out_dir = tmp.path().join("out");
+    let (code, _, stderr) = out(ccmon()
+        .arg("render")
+        .arg(&config)
+        .arg("--out")
+        .arg(&out_dir));
+    assert_eq!(code, 0, "{stderr}");
+    let prom: serde_json::Value =
+        common::yaml(&fs::read_to_string(out_dir.join("prometheus/prometheus.yml")).unwrap());
+    let targets = |job: &str| -> Vec<String> {
+        let j = prom["scrape_configs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|j| j["job_name"] == job)
+            .unwrap_or_else(|| panic!("no job {job}"));
+        j["static_configs"][0]["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        targets("node"),
+        [
+            "localhost:9100",
+            "app-1:9100",
+            "10.0.0.12:9100",
+            "lb-1:9100",
+            "db-1:9100"
+        ]
+    );
+    assert_eq!(targets("nginx"), ["lb-1:9113"]);
+    // The nginx exporter on its default loopback address cannot be reached from monitor-1.
+    fs::write(
+        &config,
+        text.replace("[services.nginx_exporter]\nlisten = \":9113\"\n", ""),
+    )
+    .unwrap();
+    let (code, _, stderr) = out(ccmon().arg("validate").arg(&config));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("`nginx_exporter` runs on host `lb-1` but listens on `127.0.0.1:9113`"),
+        "{stderr}"
+    );
+}

@@ -80,6 +80,69 @@ pub struct Stack<'a> {
     pub global_interval: Duration,
 }
 
+/// The scrape targets of an exporter that `[[host]]`s run: each host's address at the
+/// exporter's port, or `localhost` on the host that runs Prometheus. `None` without hosts.
+/// An exporter that listens on loopback on another host cannot be scraped: an error.
+fn host_targets(cx: &mut Cx, raw: &RawConfig, part: &str, listen: &str) -> Option<Vec<String>> {
+    if raw.hosts.is_empty() {
+        return None;
+    }
+    let runs =
+        |h: &crate::load::RawHost, p: &str| h.runs.get_ref().iter().any(|r| r.get_ref() == p);
+    let (host, port) = match crate::addr::split_address(listen) {
+        Some((h, p)) => (h.to_string(), p),
+        None => (String::new(), listen.strip_prefix(':')?.parse().ok()?),
+    };
+    let loopback = matches!(host.as_str(), "localhost" | "::1")
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|a| a.is_loopback());
+    let mut out = Vec::new();
+    for h in raw.hosts.iter().map(S::get_ref).filter(|h| runs(h, part)) {
+        if runs(h, "prometheus") {
+            out.push(super::base::reachable(listen));
+        } else if loopback {
+            cx.push(
+                crate::diag::Diagnostic::error(
+                    crate::codes::CONFLICTING_SETTINGS,
+                    format!(
+                        "`{part}` runs on host `{}` but listens on `{listen}`, which Prometheus on another host cannot reach",
+                        h.name.get_ref()
+                    ),
+                )
+                .at(h.runs.span(), "it runs here, away from Prometheus")
+                .help(format!("listen on every interface: `[services.{part}] listen = \":{port}\"`")),
+            );
+        } else if host.is_empty() || matches!(host.as_str(), "0.0.0.0" | "::" | "*") {
+            let addr = h.address.as_ref().unwrap_or(&h.name).get_ref();
+            out.push(format!("{addr}:{port}"));
+        } else {
+            out.push(listen.to_string());
+        }
+    }
+    Some(out)
+}
+
+/// An exporter's job (unless the user declared one of that name): with `[[host]]`, every host
+/// that runs it; else this machine.
+fn exporter_job(
+    cx: &mut Cx,
+    raw: &RawConfig,
+    plan: &mut Plan,
+    (name, part, declared): (&'static str, &str, bool),
+    listen: &str,
+    exports: &'static [&'static str],
+) {
+    plan.exports.push((name, exports));
+    let targets = match host_targets(cx, raw, part, listen) {
+        Some(t) if !t.is_empty() => t,
+        _ => vec![super::base::reachable(listen)],
+    };
+    if !declared {
+        plan.jobs.push(Job::plain(name, targets, exports));
+    }
+}
+
 pub fn plan(cx: &mut Cx, raw: &RawConfig, user_jobs: &[Job], stack: &Stack) -> Plan {
     let parts = Parts {
         raw: raw.self_monitoring.as_ref().map(S::get_ref),
@@ -118,7 +181,9 @@ pub fn plan(cx: &mut Cx, raw: &RawConfig, user_jobs: &[Job], stack: &Stack) -> P
         alertmanager_alerts(&parts, &cx.severities, &mut plan.alerts);
     }
     if parts.on(|r| &r.node) {
-        add(&mut plan, "node", &stack.node_listen, &["node_*"]);
+        let has_node = has("node");
+        let node = ("node", "node_exporter", has_node);
+        exporter_job(cx, raw, &mut plan, node, &stack.node_listen, &["node_*"]);
         node_alerts(cx, &parts, &mut plan.alerts);
     }
     if parts.on(|r| &r.filebeat) && stack.logs {
@@ -140,9 +205,12 @@ pub fn plan(cx: &mut Cx, raw: &RawConfig, user_jobs: &[Job], stack: &Stack) -> P
             || NGINX_STATUS_LISTEN.to_string(),
             |l| super::base::address(cx, l),
         ));
-        add(
+        let has_nginx = has("nginx");
+        exporter_job(
+            cx,
+            raw,
             &mut plan,
-            "nginx",
+            ("nginx", "nginx_exporter", has_nginx),
             &stack.nginx_exporter_listen,
             &["nginx_*"],
         );
