@@ -816,13 +816,7 @@ fn a_listen_address_without_host_is_accepted() {
     .unwrap();
     let (code, _, stderr) = out(ccmon().arg("validate").arg(&config));
     assert_eq!(code, 0, "{stderr}");
-    let out_dir = tmp.path().join("out");
-    let (code, _, stderr) = out(ccmon()
-        .arg("render")
-        .arg(&config)
-        .arg("--out")
-        .arg(&out_dir));
-    assert_eq!(code, 0, "{stderr}");
+    let out_dir = rendered(&config, &tmp);
     let ds =
         fs::read_to_string(out_dir.join("grafana/provisioning/datasources/shop.yaml")).unwrap();
     assert!(ds.contains("url: http://localhost:9090"), "{ds}");
@@ -1048,13 +1042,7 @@ fn exporter_jobs_scrape_the_hosts_that_run_them() {
     let text = cut(&text, "# The node exporters of all five", "[[alert]]");
     let config = tmp.path().join("monitoring.toml");
     fs::write(&config, &text).unwrap();
-    let out_dir = tmp.path().join("out");
-    let (code, _, stderr) = out(ccmon()
-        .arg("render")
-        .arg(&config)
-        .arg("--out")
-        .arg(&out_dir));
-    assert_eq!(code, 0, "{stderr}");
+    let out_dir = rendered(&config, &tmp);
     let prom: serde_json::Value =
         common::yaml(&fs::read_to_string(out_dir.join("prometheus/prometheus.yml")).unwrap());
     let targets = |job: &str| -> Vec<String> {
@@ -1094,4 +1082,12 @@ fn exporter_jobs_scrape_the_hosts_that_run_them() {
         stderr.contains("`nginx_exporter` runs on host `lb-1` but listens on `127.0.0.1:9113`"),
         "{stderr}"
     );
+}
+
+/// `ccmon render CONFIG --out <tmp>/out`, which must succeed; the folder.
+fn rendered(config: &Path, tmp: &TempDir) -> std::path::PathBuf {
+    let out_dir = tmp.path().join("out");
+    let (code, _, stderr) = out(ccmon().arg("render").arg(config).arg("--out").arg(&out_dir));
+    assert_eq!(code, 0, "{stderr}");
+    out_dir
 }
