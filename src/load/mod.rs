@@ -165,8 +165,26 @@ pub fn load_env(
 }
 
 /// The environments (`[env.<name>]`) a configuration declares, in file order; none when it
-/// does not parse.
+/// does not parse. The document is parsed only when a line could start the top-level `env`
+/// key (a header `[env`, or a key `env.`, `env =`, quoted or not): a config without
+/// environments, however large, is not parsed a second time.
 pub fn environments(src: &Source) -> Vec<String> {
+    let may_declare = src.text.lines().any(|l| {
+        let l = l.trim_start();
+        let key = l
+            .strip_prefix("[[")
+            .or_else(|| l.strip_prefix('['))
+            .unwrap_or(l)
+            .trim_start();
+        ["env", "\"env\"", "'env'"].iter().any(|e| {
+            key.strip_prefix(e).is_some_and(|rest| {
+                matches!(rest.trim_start().chars().next(), Some('.' | '=' | ']'))
+            })
+        })
+    });
+    if !may_declare {
+        return Vec::new();
+    }
     let (doc, errors) = pieces::parse(&src.text);
     if errors.is_empty() {
         env::names(doc.get_ref())
@@ -192,6 +210,29 @@ mod tests {
 
     /// A config large enough to be parsed in pieces, with mistakes in alerts that a later
     /// piece holds: each is reported where it is, as in a small config.
+    /// The cheap look for `env` finds every way to write the key, and nothing else.
+    #[test]
+    fn environments_are_found_in_every_spelling_and_only_then() {
+        let names = |t: &str| environments(&Source::new("m.toml", t.to_string()));
+        let base = "[project]\nname = \"p\"\nenvironment = \"x\"\n[[services.app]]\nname = \"a\"\nexec = \"/a\"\nenvironment_file = \"/e\"\n";
+        assert!(names(base).is_empty());
+        for (text, want) in [
+            (
+                format!("{base}[env.staging.project]\nname = \"s\"\n"),
+                vec!["staging"],
+            ),
+            (
+                format!("env.prod.project.name = \"s\"\n{base}"),
+                vec!["prod"],
+            ),
+            (format!("env = {{ a = {{}} }}\n{base}"), vec!["a"]),
+            (format!("{base}[\"env\".b]\n"), vec!["b"]),
+            (format!("{base}[ env . c ]\n"), vec!["c"]),
+        ] {
+            assert_eq!(names(&text), want, "{text}");
+        }
+    }
+
     #[test]
     fn mistakes_in_later_pieces_are_reported_at_their_place() {
         let mut text = crate::synth::generate(300, 3000);
