@@ -47,12 +47,10 @@ impl Unit {
 
     /// A unit by its name, or by the Grafana unit id users may know it as.
     pub fn parse(s: &str) -> Option<Unit> {
-        Unit::ALL.into_iter().find(|u| u.name() == s).or_else(|| {
-            GRAFANA_ALIASES
-                .iter()
-                .find(|(id, _)| *id == s)
-                .map(|(_, u)| *u)
-        })
+        Unit::ALL
+            .into_iter()
+            .find(|u| u.name() == s)
+            .or_else(|| Unit::ALL.into_iter().find(|u| u.grafana_id() == s))
     }
 
     /// Grafana's id of the unit.
@@ -69,15 +67,6 @@ impl Unit {
         }
     }
 }
-
-/// Grafana unit ids accepted as input for the units whose name differs.
-pub const GRAFANA_ALIASES: &[(&str, Unit)] = &[
-    ("currencyUSD", Unit::Usd),
-    ("s", Unit::Seconds),
-    ("percentunit", Unit::Ratio),
-    ("reqps", Unit::RequestsPerSecond),
-    ("short", Unit::Count),
-];
 
 #[cfg(test)]
 mod tests {
