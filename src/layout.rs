@@ -80,6 +80,21 @@ pub const ROLES: &[&str] = &[
     "nginx_exporter",
 ];
 
+/// The part of the stack a unit runs: one of [`ROLES`], or an application's name.
+pub fn role(s: &crate::model::Service) -> String {
+    use crate::model::ServiceKind as K;
+    match s.kind {
+        K::Prometheus { .. } => "prometheus",
+        K::Alertmanager { .. } => "alertmanager",
+        K::NodeExporter { .. } => "node_exporter",
+        K::BlackboxExporter { .. } => "blackbox_exporter",
+        K::NginxExporter { .. } => "nginx_exporter",
+        K::Filebeat { .. } => "filebeat",
+        K::App { .. } => return s.name.clone(),
+    }
+    .to_string()
+}
+
 /// The parts of the stack a rendered file belongs to: a host gets the file when it runs any
 /// of them. Log rotation and cleanup go wherever logs and caches are (the apps, nginx,
 /// Filebeat) and to the Prometheus host, where the backups are.
@@ -106,19 +121,8 @@ pub fn roles(model: &Model, path: &str) -> Vec<String> {
             .collect(),
         "systemd" => {
             let stem = rest.rsplit_once('.').map_or(rest, |(s, _)| s);
-            match model
-                .services
-                .iter()
-                .find(|s| s.name == stem)
-                .map(|s| &s.kind)
-            {
-                Some(K::Prometheus { .. }) => one("prometheus"),
-                Some(K::Alertmanager { .. }) => one("alertmanager"),
-                Some(K::NodeExporter { .. }) => one("node_exporter"),
-                Some(K::BlackboxExporter { .. }) => one("blackbox_exporter"),
-                Some(K::NginxExporter { .. }) => one("nginx_exporter"),
-                Some(K::Filebeat { .. }) => one("filebeat"),
-                Some(K::App { .. }) => one(stem),
+            match model.services.iter().find(|s| s.name == stem) {
+                Some(s) => vec![role(s)],
                 // The snapshot and backup timers run beside Prometheus' data.
                 None => one("prometheus"),
             }

@@ -85,18 +85,7 @@ pub fn hosts(
 
 /// The parts that have files: each must run on a host.
 fn needed(services: &[Service], grafana: bool, nginx: bool) -> Vec<String> {
-    let mut v: Vec<String> = services
-        .iter()
-        .map(|s| match s.kind {
-            ServiceKind::Prometheus { .. } => "prometheus".to_string(),
-            ServiceKind::Alertmanager { .. } => "alertmanager".into(),
-            ServiceKind::NodeExporter { .. } => "node_exporter".into(),
-            ServiceKind::BlackboxExporter { .. } => "blackbox_exporter".into(),
-            ServiceKind::NginxExporter { .. } => "nginx_exporter".into(),
-            ServiceKind::Filebeat { .. } => "filebeat".into(),
-            ServiceKind::App { .. } => s.name.clone(),
-        })
-        .collect();
+    let mut v: Vec<String> = services.iter().map(crate::layout::role).collect();
     if grafana {
         v.push("grafana".into());
     }
