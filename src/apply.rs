@@ -41,14 +41,22 @@ pub struct Options<'a> {
 /// The files of a root that a diff looks at: the places of the rendered files, and what an
 /// apply installed there before, when they exist.
 pub fn listed(layout: &Bundle, root: &Path) -> std::collections::BTreeSet<String> {
-    let installed = fs::read_to_string(root.join(INSTALLED)).unwrap_or_default();
     layout
         .files
         .keys()
-        .map(String::as_str)
-        .chain(installed.lines())
-        .filter(|p| !p.is_empty() && !p.contains("..") && !p.starts_with('/'))
+        .cloned()
+        .chain(installed(root))
         .filter(|p| root.join(p).is_file())
+        .collect()
+}
+
+/// What an earlier apply recorded as installed below the root; a path that would leave the
+/// root is not taken.
+fn installed(root: &Path) -> Vec<String> {
+    fs::read_to_string(root.join(INSTALLED))
+        .unwrap_or_default()
+        .lines()
+        .filter(|p| !p.is_empty() && !p.contains("..") && !p.starts_with('/'))
         .map(str::to_string)
         .collect()
 }
@@ -161,7 +169,7 @@ pub fn apply(model: &Model, bundle: &Bundle, o: &Options) -> (Report, Result<(),
         r.say("reload: not done (--no-reload)");
         return (r, Ok(()));
     }
-    let outcome = reload(o, &changes, &mut r).and_then(|()| {
+    let outcome = reload(o, model, &changes, &mut r).and_then(|()| {
         if serves {
             verify(model, bundle, o, &mut r)
         } else {
@@ -179,7 +187,7 @@ pub fn apply(model: &Model, bundle: &Bundle, o: &Options) -> (Report, Result<(),
         "rollback: previous files put back ({})",
         status(&undo)
     ));
-    let again = reload(o, &changes, &mut r);
+    let again = reload(o, model, &changes, &mut r);
     r.say(format!("rollback: reload {}", status(&again)));
     (r, Err(why))
 }
@@ -206,14 +214,13 @@ fn plan(placed: &Bundle, root: &Path) -> Result<Vec<Change>, String> {
             });
         }
     }
-    let installed = fs::read_to_string(root.join(INSTALLED)).unwrap_or_default();
-    for path in installed.lines().filter(|l| !l.is_empty()) {
-        if wanted.contains_key(path) || path.contains("..") || path.starts_with('/') {
+    for path in installed(root) {
+        if wanted.contains_key(&path) {
             continue;
         }
-        if let Ok(old) = fs::read(root.join(path)) {
+        if let Ok(old) = fs::read(root.join(&path)) {
             out.push(Change {
-                path: path.to_string(),
+                path,
                 new: None,
                 old: Some(old),
             });
@@ -271,14 +278,31 @@ fn record(placed: &Bundle, root: &Path) -> std::io::Result<()> {
     fs::write(path, list.join("\n") + "\n")
 }
 
+/// Whether Prometheus' files, and Alertmanager's, are among the changed paths: found where
+/// the layout puts them (each unit's `config_dir`).
+fn servers_touched(model: &Model, paths: &[&str]) -> (bool, bool) {
+    let touched = |files: &[&str]| {
+        files
+            .iter()
+            .filter_map(|f| crate::layout::server_path(model, f))
+            .any(|prefix| paths.iter().any(|p| p.starts_with(&prefix)))
+    };
+    (
+        touched(&[
+            "prometheus/prometheus.yml",
+            "prometheus/rules/",
+            "prometheus/targets/",
+        ]),
+        touched(&["alertmanager/alertmanager.yml", "alertmanager/templates/"]),
+    )
+}
+
 /// Reloads the servers whose files changed.
-fn reload(o: &Options, changes: &[Change], r: &mut Report) -> Result<(), String> {
+fn reload(o: &Options, model: &Model, changes: &[Change], r: &mut Report) -> Result<(), String> {
     let touched = |prefix: &str| changes.iter().any(|c| c.path.starts_with(prefix));
     let timeout = Duration::from_secs(10);
-    let prom = touched("etc/prometheus/prometheus.yml")
-        || touched("etc/prometheus/rules/")
-        || touched("etc/prometheus/targets/");
-    let am = touched("etc/prometheus/alertmanager.yml") || touched("etc/prometheus/templates/");
+    let paths: Vec<&str> = changes.iter().map(|c| c.path.as_str()).collect();
+    let (prom, am) = servers_touched(model, &paths);
     for (name, on, e) in [
         ("prometheus", prom, &o.prometheus),
         ("alertmanager", am, &o.alertmanager),
@@ -398,5 +422,31 @@ fn verify(model: &Model, bundle: &Bundle, o: &Options, r: &mut Report) -> Result
             return Err(why);
         }
         std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The servers' files are found where their unit reads them, `config_dir` included.
+    #[test]
+    fn a_change_reloads_the_server_whose_folder_it_is_in() {
+        let text = format!(
+            "{}\n[services.prometheus]\nconfig_dir = \"/opt/prometheus\"\n",
+            include_str!("../examples/minimal/monitoring.toml")
+        );
+        let src = crate::diag::source::Source::new("monitoring.toml", text);
+        let m = crate::compile(&src, &mut crate::diag::Diags::default()).expect("compiles");
+        let touched = |p: &str| super::servers_touched(&m, &[p]);
+        assert_eq!(
+            touched("opt/prometheus/rules/shop.rules.yml"),
+            (true, false)
+        );
+        assert_eq!(touched("opt/prometheus/prometheus.yml"), (true, false));
+        assert_eq!(
+            touched("etc/prometheus/rules/shop.rules.yml"),
+            (false, false)
+        );
+        assert_eq!(touched("etc/prometheus/alertmanager.yml"), (false, true));
+        assert_eq!(touched("etc/nginx/nginx.conf"), (false, false));
     }
 }
