@@ -164,12 +164,15 @@ fn parent_key_hint(src: &Source, at: usize, found: &str) -> Option<String> {
         .map(|p| p.trim().trim_matches('"').to_string())
         .collect();
     let (_, parent) = path.split_last()?;
-    let schema: serde_json::Value = serde_json::from_str(&super::json_schema()).ok()?;
-    let mut node = &schema;
+    // Generated once per run, not once per unknown key.
+    static SCHEMA: std::sync::LazyLock<Option<serde_json::Value>> =
+        std::sync::LazyLock::new(|| serde_json::from_str(&super::json_schema()).ok());
+    let schema = SCHEMA.as_ref()?;
+    let mut node = schema;
     for seg in parent {
-        node = schema_props(&schema, node)?.get(seg)?;
+        node = schema_props(schema, node)?.get(seg)?;
     }
-    schema_props(&schema, node)?.get(found)?;
+    schema_props(schema, node)?.get(found)?;
     let parent = if parent.is_empty() {
         "the top level".to_string()
     } else {
