@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::codes;
-use crate::diag::source::{Source, read_source};
+use crate::diag::source::Source;
 use crate::diag::{self, Diagnostic, Diags};
+use crate::load::include::read as read_source;
 
 #[derive(Parser)]
 #[command(
@@ -344,6 +345,13 @@ fn trouble_diag(name: &str, d: Diagnostic, format: Format) -> u8 {
 /// Reads and compiles a config, printing its diagnostics (human format); the model, or the
 /// exit code of trouble reading it.
 fn compile_reporting(config: &std::path::Path) -> Result<Option<crate::model::Model>, u8> {
+    compile_reporting_source(config).map(|(_, m)| m)
+}
+
+/// [`compile_reporting`], with the text read (the config and the files it includes).
+fn compile_reporting_source(
+    config: &std::path::Path,
+) -> Result<(Source, Option<crate::model::Model>), u8> {
     let src = read_source(config)
         .map_err(|u| trouble_diag(&config.display().to_string(), u.into(), Format::Human))?;
     let mut diags = Diags::default();
@@ -354,7 +362,7 @@ fn compile_reporting(config: &std::path::Path) -> Result<Option<crate::model::Mo
     if !diags.is_empty() {
         print_diags(&src, &diags, Format::Human);
     }
-    Ok(model)
+    Ok((src, model))
 }
 
 fn trouble(code: codes::Code, msg: &str) -> u8 {
@@ -573,7 +581,7 @@ fn diff(config: &Path, against: &Path, stat: bool, semantic: bool, format: DiffF
 /// `ccmon test`.
 fn test(config: &Path, only: &[String]) -> u8 {
     let started = std::time::Instant::now();
-    let model = match compile_reporting(config) {
+    let (src, model) = match compile_reporting_source(config) {
         Ok(m) => m,
         Err(code) => return code,
     };
@@ -592,8 +600,10 @@ fn test(config: &Path, only: &[String]) -> u8 {
             );
         }
     }
-    let routes =
-        crate::dispatch::walk::run_tests(&model.alertmanager, &config.display().to_string());
+    let routes = crate::dispatch::walk::run_tests(&model.alertmanager, &|line| {
+        let p = src.place_of_line(line);
+        format!("{}:{}", p.file, p.line)
+    });
     for f in &routes.failures {
         print!("{f}");
     }

@@ -32,12 +32,14 @@ codes! {
     TOO_MANY = "CM003", "too many problems; stopped early";
     OUTPUT_FOLDER = "CM004", "the output folder cannot be read or written";
     NOT_OURS = "CM005", "files in the output folder that ccmon would not replace";
+    INCLUDE = "CM006", "an included file that cannot be found or read";
     UNKNOWN_KEY = "CM101", "unknown key";
     MISSING_KEY = "CM102", "missing required key";
     WRONG_TYPE = "CM103", "value of the wrong type";
     KEY_NOT_FOR_KIND = "CM104", "key that does nothing here";
     KIND_NEEDS_KEY = "CM105", "alert kind needs a key";
     INCOMPLETE_KEYS = "CM106", "a combination of keys that lacks one it needs";
+    STACK_ONLY = "CM107", "key only the stack file may set";
     BAD_DURATION = "CM201", "malformed duration";
     BAD_THRESHOLD = "CM202", "threshold of the wrong unit or out of range";
     EMPTY_NAME = "CM203", "empty or malformed name";
@@ -66,6 +68,7 @@ codes! {
     UNKNOWN_VARIABLE = "CM307", "reference to an unknown dashboard variable";
     DUPLICATE_NAME = "CM401", "duplicate name";
     PORT_CLASH = "CM402", "two jobs scrape the same host:port";
+    ROUTE_CLASH = "CM403", "two default routes for one team";
     BAD_PROMQL = "CM501", "malformed PromQL";
     BAD_TEMPLATE = "CM502", "malformed annotation template";
     PLAINTEXT_SECRET = "CM601", "secret given as a value";

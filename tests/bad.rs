@@ -7,8 +7,9 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
-use ccmon::diag::source::{Source, read_source};
+use ccmon::diag::source::Source;
 use ccmon::diag::{self, Diags};
+use ccmon::load::include::read as read_source;
 
 /// What `ccmon validate` prints on stderr for a file, and whether it found anything.
 fn diagnose(path: &Path) -> (String, usize) {

@@ -291,6 +291,10 @@ fn doc_keys() -> std::collections::BTreeSet<String> {
             continue;
         }
         let keys = cell_keys(first);
+        // A table of top-level keys (`include`) is under a heading that names no table.
+        if tables.is_empty() {
+            out.extend(keys.iter().map(|k| normalise(k)));
+        }
         let subs = cells
             .get(1)
             .filter(|c| c.starts_with("table of ") || c.starts_with("array of tables of "))

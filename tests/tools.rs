@@ -29,12 +29,19 @@ fn promtool_accepts_config_and_rules_of_every_example() {
             .arg(config));
         eprintln!("[{name}] promtool check config:\n{out}");
         assert!(ok, "promtool check config failed for {name}:\n{out}");
-        // The alerts' rule file, and the SLOs' when there are SLOs.
+        // The alerts' rule files (the stack's, each service's), and the SLOs' when there
+        // are SLOs: every file prometheus.yml loads.
         let m = model_of(&example_source(&name)).0;
-        let mut files = vec![format!("{}.rules.yml", m.project.name)];
-        if !m.slos.is_empty() {
-            files.push(format!("{}.slo.rules.yml", m.project.name));
-        }
+        let mut files: Vec<String> = std::fs::read_dir(tmp.path().join("prometheus/rules"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        assert!(files.contains(&format!("{}.rules.yml", m.project.name)));
+        assert_eq!(
+            files.contains(&format!("{}.slo.rules.yml", m.project.name)),
+            !m.slos.is_empty()
+        );
         let found = format!("SUCCESS: {} rule files found", files.len());
         assert!(out.contains(&found), "{out}");
         let (ok, out) = run(Command::new("promtool").arg("check").arg("rules").args(
@@ -278,8 +285,12 @@ fn amtool_agrees_with_every_route_test_before_time_and_inhibition() {
     }
     let mut checked = 0;
     for name in examples() {
-        let (m, _) = model_of(&example_source(&name));
-        let report = ccmon::dispatch::walk::run_tests(&m.alertmanager, &name);
+        let src = example_source(&name);
+        let (m, _) = model_of(&src);
+        let report = ccmon::dispatch::walk::run_tests(&m.alertmanager, &|l| {
+            let p = src.place_of_line(l);
+            format!("{}:{}", p.file, p.line)
+        });
         assert!(report.failures.is_empty(), "{name}: {:#?}", report.failures);
         let tmp = TempDir::new("amtool-route-tests");
         ccmon::emit::emit(&m).write_to(tmp.path()).unwrap();

@@ -170,10 +170,9 @@ fn who_of<'a>(alerts: &'a [Alert], slos: &'a [Slo], broken: &[String]) -> Vec<Wh
 pub fn alertmanager(
     cx: &mut Cx,
     raw: &RawConfig,
-    alerts: &[Alert],
-    slos: &[Slo],
+    (alerts, slos): (&[Alert], &[Slo]),
     dir: Option<&std::path::Path>,
-    deadman: Option<&super::stack::Deadman>,
+    (deadman, owners): (Option<&super::stack::Deadman>, &super::teams::Owners),
     broken: &[String],
 ) -> Alertmanager {
     let who = who_of(alerts, slos, broken);
@@ -218,6 +217,8 @@ pub fn alertmanager(
     if route.receiver.is_none() {
         route.receiver = root_receiver(cx, raw, alerts, &mut receivers);
     }
+    let teams = team_routes(cx, raw, owners, &refs, &who);
+    route.routes.splice(0..0, teams);
     if let Some(d) = deadman {
         route.routes.insert(0, deadman_route(cx, d, &mut receivers));
     }
@@ -312,6 +313,49 @@ fn deadman_route(cx: &mut Cx, d: &super::stack::Deadman, receivers: &mut Vec<Rec
         repeat_interval: Some(d.interval),
         ..Route::default()
     }
+}
+
+/// Each team's route subtree (`[service.route]`), first among the root's routes: it matches
+/// `team="<team>"` and sends to the team's receiver, the route's own or else the first
+/// receiver its files declare. A team with neither has no subtree: its alerts follow the
+/// stack's routes.
+fn team_routes(
+    cx: &mut Cx,
+    raw: &RawConfig,
+    owners: &super::teams::Owners,
+    refs: &Names,
+    who: &[Who],
+) -> Vec<Route> {
+    let mut out = Vec::new();
+    for team in owners.teams() {
+        let mine =
+            |span: std::ops::Range<usize>| owners.of(span.start).is_some_and(|o| o.team == team);
+        let declared = owners
+            .services
+            .iter()
+            .filter(|o| o.team == team)
+            .find_map(|o| o.route);
+        let first = raw
+            .receivers
+            .iter()
+            .find(|r| mine(r.span()))
+            .map(|r| r.get_ref().name.get_ref().clone());
+        let mut r = match declared {
+            Some(d) => route(cx, d.get_ref(), refs, true, who),
+            None if first.is_some() => Route::default(),
+            None => continue,
+        };
+        if r.receiver.is_none() {
+            r.receiver = first;
+        }
+        r.matchers = vec![Matcher {
+            name: "team".into(),
+            op: crate::promql::selector::MatchOp::Eq,
+            value: team.to_string(),
+        }];
+        out.push(r);
+    }
+    out
 }
 
 /// The names routes refer to.

@@ -462,6 +462,7 @@ fn alert(
         tests: user_tests(cx, a),
         slo: None,
         generated: false,
+        service: None,
     };
     if alert.threshold_value().is_none() && !no_threshold_placeholder(cx, a) {
         return None;

@@ -19,24 +19,25 @@ pub fn dashboards(
     raw: &RawConfig,
     project: &Project,
     (alerts, broken): (&[Alert], &[String]),
-    dims: &[Dimension],
+    (dims, owners): (&[Dimension], &super::teams::Owners),
     prom: &Prometheus,
 ) -> Vec<Dashboard> {
-    let items = match &raw.dashboard {
-        None => vec![None],
-        Some(d) => d.get_ref().items(d.span()).into_iter().map(Some).collect(),
-    };
+    let items = items(raw, dims, owners);
     let several = items.len() > 1;
     let mut out: Vec<Dashboard> = Vec::new();
     let mut uids: HashMap<String, std::ops::Range<usize>> = HashMap::new();
-    for (i, item) in items.into_iter().enumerate() {
+    for (i, (item, owner)) in items.into_iter().enumerate() {
         let d = item.as_ref().map(|(d, _)| *d);
         if d.is_some_and(|d| !enabled(&d.enabled)) {
             continue;
         }
-        let dash = dashboard(cx, d, project, (alerts, broken), dims, prom);
+        let mut dash = dashboard(cx, d, project, (alerts, broken), dims, prom);
+        if let Some(o) = &owner {
+            for_service(cx, &mut dash, d, o, project);
+        }
         if several
             && i > 0
+            && owner.is_none()
             && let Some((d, span)) = &item
             && d.uid.is_none()
         {
@@ -93,6 +94,97 @@ pub fn dashboards(
         d.links = all.iter().filter(|(_, u)| *u != d.uid).cloned().collect();
     }
     out
+}
+
+/// A dashboard as written, with the service that owns it.
+type Item<'r, 'o> = (
+    Option<(&'r RawDashboard, std::ops::Range<usize>)>,
+    Option<ServiceDash<'o>>,
+);
+
+/// A service's dashboard: its name and dimensions.
+struct ServiceDash<'o> {
+    name: &'o str,
+    name_span: std::ops::Range<usize>,
+    dimensions: Vec<String>,
+}
+
+/// The stack's dashboards, then each service's: its `[dashboard]`, or when it has none and
+/// the stack shows one, a dashboard of its own with the defaults.
+fn items<'r, 'o>(
+    raw: &'r RawConfig,
+    dims: &[Dimension],
+    owners: &'o super::teams::Owners,
+) -> Vec<Item<'r, 'o>> {
+    let written: Vec<(&RawDashboard, std::ops::Range<usize>)> = match &raw.dashboard {
+        None => Vec::new(),
+        Some(d) => d.get_ref().items(d.span()),
+    };
+    let service = |o: &'o super::teams::Owner| ServiceDash {
+        name: &o.name,
+        name_span: o.name_span.clone(),
+        dimensions: raw
+            .dimensions
+            .iter()
+            .filter(|r| o.span.contains(&r.span().start))
+            .map(|r| r.get_ref().name.get_ref().clone())
+            .filter(|n| dims.iter().any(|d| &d.name == n))
+            .collect(),
+    };
+    let mut out: Vec<Item> = written
+        .iter()
+        .filter(|(_, span)| owners.of(span.start).is_none())
+        .map(|(d, span)| (Some((*d, span.clone())), None))
+        .collect();
+    if out.is_empty() {
+        out.push((None, None));
+    }
+    let stack_shows = out
+        .first()
+        .is_some_and(|(d, _)| d.as_ref().is_none_or(|(d, _)| enabled(&d.enabled)));
+    for o in &owners.services {
+        match written
+            .iter()
+            .find(|(_, span)| o.span.contains(&span.start))
+        {
+            Some((d, span)) => out.push((Some((*d, span.clone())), Some(service(o)))),
+            None if stack_shows => out.push((None, Some(service(o)))),
+            None => {}
+        }
+    }
+    out
+}
+
+/// A service's dashboard: titled and identified after the service unless it says, showing
+/// the service's alerts and, unless it chooses, its dimensions' SLO rows.
+fn for_service(
+    cx: &mut Cx,
+    dash: &mut Dashboard,
+    d: Option<&RawDashboard>,
+    o: &ServiceDash,
+    project: &Project,
+) {
+    if d.and_then(|d| d.title.as_ref()).is_none() {
+        dash.title = o.name.to_string();
+    }
+    if d.and_then(|d| d.uid.as_ref()).is_none() {
+        dash.uid = format!("{}-{}", project.name, o.name);
+        if dash.uid.len() > 40 {
+            cx.error(
+                codes::BAD_IDENTIFIER,
+                format!(
+                    "the dashboard uid `{}` of service `{}` is over 40 characters",
+                    dash.uid, o.name
+                ),
+                o.name_span.clone(),
+                "Grafana takes at most 40: give the service's `[dashboard]` a `uid`",
+            );
+        }
+    }
+    if dash.dimensions.is_none() {
+        dash.dimensions = Some(o.dimensions.clone());
+    }
+    dash.service = Some(o.name.to_string());
 }
 
 fn dashboard(
@@ -153,6 +245,7 @@ fn dashboard(
         variables,
         dimensions,
         links: Vec::new(),
+        service: None,
     }
 }
 

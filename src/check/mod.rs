@@ -27,6 +27,7 @@ mod routing;
 mod services;
 mod slo;
 mod stack;
+mod teams;
 pub mod template;
 mod variables;
 
@@ -58,6 +59,7 @@ pub fn check_in(
         severities: Vec::new(),
     };
     let project = base::project(&mut cx, raw);
+    let owners = teams::owners(&mut cx, raw, &project);
     cx.severities = project.severities.clone();
     let prometheus = base::prometheus(&mut cx, raw);
     cx.promql = prometheus.promql.clone();
@@ -81,16 +83,14 @@ pub fn check_in(
         &ops.alerts,
         (&jobs, &records, &dimensions, &prometheus),
     );
-    let slos = slo::slos(&mut cx, raw, &alerts);
-    alerts.extend(slo::absent_alerts(&slos));
-    slo::group_names(&mut cx, raw, &project.name, &alerts, &slos);
+    let slos = slos_and_owners(&mut cx, raw, &owners, &mut alerts);
+    slo::group_names(&mut cx, raw, &project.name, &alerts, &slos, &owners);
     let alertmanager = alerting::alertmanager(
         &mut cx,
         raw,
-        &alerts,
-        &slos,
+        (&alerts, &slos),
         dir,
-        ops.plan.deadman.as_ref(),
+        (ops.plan.deadman.as_ref(), &owners),
         &broken,
     );
     let mut prometheus = prometheus;
@@ -106,7 +106,7 @@ pub fn check_in(
         raw,
         &project,
         (&alerts, &broken),
-        &dimensions,
+        (&dimensions, &owners),
         &prometheus,
     );
     let paths = services::install_paths();
@@ -184,6 +184,21 @@ fn user_and_generated_alerts(
     let extra = generated::alerts(cx, generated, &alerts, env);
     alerts.extend(extra);
     (alerts, broken)
+}
+
+/// The SLOs, and their absent-metric alerts after the others; each alert and SLO of a
+/// service file with its service and team (see [`teams::own`]).
+fn slos_and_owners(
+    cx: &mut Cx,
+    raw: &RawConfig,
+    owners: &teams::Owners,
+    alerts: &mut Vec<crate::model::Alert>,
+) -> Vec<crate::model::Slo> {
+    let mut slos = slo::slos(cx, raw, alerts);
+    teams::own(raw, owners, alerts, &mut slos);
+    alerts.extend(slo::absent_alerts(&slos));
+    teams::own(raw, owners, alerts, &mut slos);
+    slos
 }
 
 /// The SLI over an SLO's period reads that whole period back from the TSDB: the retention

@@ -94,7 +94,14 @@ pub fn slos(cx: &mut Cx, raw: &RawConfig, alerts: &[Alert]) -> Vec<Slo> {
 /// Rule group names are unique in a rule file (promtool refuses a repeat): one group per
 /// dimension with alerts, one named after the project for alerts without a dimension, and
 /// `slo-<name>` per SLO.
-pub fn group_names(cx: &mut Cx, raw: &RawConfig, project: &str, alerts: &[Alert], slos: &[Slo]) {
+pub fn group_names(
+    cx: &mut Cx,
+    raw: &RawConfig,
+    project: &str,
+    alerts: &[Alert],
+    slos: &[Slo],
+    owners: &super::teams::Owners,
+) {
     let mut seen: std::collections::BTreeMap<String, &str> = std::collections::BTreeMap::new();
     let mut claim =
         |cx: &mut Cx, group: String, what: &'static str, span: std::ops::Range<usize>| {
@@ -117,13 +124,30 @@ pub fn group_names(cx: &mut Cx, raw: &RawConfig, project: &str, alerts: &[Alert]
             claim(cx, name.clone(), "dimension", d.get_ref().name.span());
         }
     }
-    if alerts.iter().any(|a| a.dimension.is_none()) {
+    if alerts
+        .iter()
+        .any(|a| a.dimension.is_none() && a.service.is_none())
+    {
         claim(
             cx,
             project.to_string(),
             "project (alerts without a dimension)",
             raw.project.get_ref().name.span(),
         );
+    }
+    // A service's alerts without a dimension are a group named after it, in its own file.
+    for o in &owners.services {
+        if alerts
+            .iter()
+            .any(|a| a.dimension.is_none() && a.service.as_ref() == Some(&o.name))
+        {
+            claim(
+                cx,
+                o.name.clone(),
+                "service (its alerts without a dimension)",
+                o.name_span.clone(),
+            );
+        }
     }
     for d in &raw.dimensions {
         for s in &d.get_ref().slos {
@@ -282,6 +306,7 @@ pub fn absent_alerts(slos: &[Slo]) -> Vec<Alert> {
                 tests: Vec::new(),
                 slo: Some(slo.name.clone()),
                 generated: false,
+                service: None,
             })
         })
         .collect()

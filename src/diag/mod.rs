@@ -170,20 +170,28 @@ pub fn render_human(src: &Source, d: &Diagnostic) -> String {
         .collect();
     let width = labels
         .iter()
-        .map(|(l, _)| src.line_col(l.span.start).0.to_string().len())
+        .map(|(l, _)| src.place(l.span.start).line.to_string().len())
         .max()
         .unwrap_or(1);
     let pad = " ".repeat(width);
+    let mut file = src.name.as_str();
     if let Some(p) = &d.primary {
-        let (line, col) = src.line_col(p.span.start);
-        let _ = writeln!(out, "{pad}--> {}:{line}:{col}", src.name);
+        let at = src.place(p.span.start);
+        file = at.file;
+        let _ = writeln!(out, "{pad}--> {}:{}:{}", at.file, at.line, at.col);
     } else {
         let _ = writeln!(out, "{pad}--> {}", src.name);
     }
     for (label, mark) in &labels {
         let span = src.clamp_span(&label.span);
-        let (line, col) = src.line_col(span.start);
-        let text = src.line_text(line);
+        let at = src.place(span.start);
+        let (line, col) = (at.line, at.col);
+        // A label in another file than the one above it names its file, as rustc does.
+        if at.file != file {
+            file = at.file;
+            let _ = writeln!(out, "{pad}::: {}:{line}:{col}", at.file);
+        }
+        let text = src.line_text_at(span.start);
         // Underline at most to the end of the first line of the span.
         let line_chars = text.chars().count();
         let span_chars = src.text[span.clone()]
@@ -299,6 +307,8 @@ pub fn render_all_human(src: &Source, diags: &Diags) -> String {
 
 #[derive(Serialize)]
 struct JsonSpan<'a> {
+    /// The file of this place: an included file's for its own entries.
+    file: &'a str,
     line: usize,
     column: usize,
     end_line: usize,
@@ -317,10 +327,17 @@ struct JsonDiag<'a> {
     help: Option<&'a str>,
 }
 
-fn json_span<'a>(src: &Source, l: &'a Label) -> JsonSpan<'a> {
-    let (line, column) = src.line_col(l.span.start);
-    let (end_line, end_column) = src.line_col(l.span.end);
+fn json_span<'a>(src: &'a Source, l: &'a Label) -> JsonSpan<'a> {
+    let start = src.place(l.span.start);
+    let end = src.place(l.span.end.max(l.span.start));
+    let (line, column) = (start.line, start.col);
+    let (end_line, end_column) = if end.file == start.file {
+        (end.line, end.col)
+    } else {
+        (line, column)
+    };
     JsonSpan {
+        file: start.file,
         line,
         column,
         end_line,
@@ -335,7 +352,10 @@ pub fn render_all_json(src: &Source, diags: &Diags) -> String {
         .sorted()
         .into_iter()
         .map(|d| JsonDiag {
-            file: &src.name,
+            file: d
+                .primary
+                .as_ref()
+                .map_or(src.name.as_str(), |l| src.place(l.span.start).file),
             severity: d.severity,
             code: d.code.id,
             message: &d.message,
@@ -368,11 +388,11 @@ pub fn render_all_github(src: &Source, diags: &Diags) -> String {
             .replace('\n', "%0A");
         match &d.primary {
             Some(l) => {
-                let (line, col) = src.line_col(l.span.start);
+                let at = src.place(l.span.start);
                 let _ = writeln!(
                     out,
-                    "::{kind} file={},line={line},col={col}::{msg}",
-                    src.name
+                    "::{kind} file={},line={},col={}::{msg}",
+                    at.file, at.line, at.col
                 );
             }
             None => {

@@ -228,7 +228,7 @@ fn show(labels: &Labels) -> String {
 }
 
 /// Runs every route test of `am` (`file` names the config in the report).
-pub fn run_tests(am: &crate::model::Alertmanager, file: &str) -> TestReport {
+pub fn run_tests(am: &crate::model::Alertmanager, locate: &dyn Fn(usize) -> String) -> TestReport {
     let mut report = TestReport::default();
     for t in &am.route_tests {
         let w = walk(&am.route, &t.labels, t.at, &am.time_intervals);
@@ -245,9 +245,9 @@ pub fn run_tests(am: &crate::model::Alertmanager, file: &str) -> TestReport {
             continue;
         }
         let mut text = format!(
-            "route test `{}` ({file}:{}) failed\n  labels:   {}\n",
+            "route test `{}` ({}) failed\n  labels:   {}\n",
             t.name,
-            t.line,
+            locate(t.line),
             show(&t.labels)
         );
         if let Some(at) = t.at {

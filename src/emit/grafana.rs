@@ -26,7 +26,7 @@ fn panels_of<'a>(m: &'a Model, d: &'a Dashboard) -> Vec<Panel> {
     let shown: std::collections::HashSet<&str> =
         d.panels.iter().filter_map(|p| p.alert.as_deref()).collect();
     if d.alert_panels {
-        for a in m.alerts.iter().filter(|a| d.shows(a.dimension.as_deref())) {
+        for a in m.alerts.iter().filter(|a| d.shows_alert(a)) {
             // A tier after the first, or an SLO's absent-metric alert (its SLO row shows it).
             let already = shown.contains(a.name.as_str())
                 || a.tier.is_some_and(|t| t.index > 0)

@@ -48,9 +48,9 @@ enum Done {
 pub fn emit(model: &Model) -> Bundle {
     let mut jobs = vec![Job::Colours, Job::Rules, Job::Rest, Job::SloTests];
     let mut runs = 0;
-    for alerts in rules::chunks(model) {
-        jobs.push(Job::AlertTests(alerts, runs));
-        runs += crate::model::tier_runs(alerts).count();
+    for f in rules::chunks(model) {
+        jobs.push(Job::AlertTests(f.alerts, runs));
+        runs += crate::model::tier_runs(f.alerts).count();
     }
     // Work is handed out in order, so the colours are always under way when a chunk of alert
     // tests waits for them: the other core writes the rules meanwhile.

@@ -400,8 +400,9 @@ pub fn emit(m: &Model) -> String {
             external_labels: &m.project.external_labels,
         },
         // Relative to this file's folder, which is where Prometheus resolves it.
-        rule_files: (0..super::rules::chunks(m).len())
-            .map(|n| super::rules::chunk_path(&m.project.name, n))
+        rule_files: super::rules::chunks(m)
+            .into_iter()
+            .map(|f| f.path)
             .chain((!m.slos.is_empty()).then(|| super::rules::slo_path(&m.project.name)))
             .map(|p| p.trim_start_matches("prometheus/").to_string())
             .collect(),

@@ -22,22 +22,67 @@ pub fn path(project: &str) -> String {
 /// makes the tests grow faster than the alerts.
 pub const ALERTS_PER_FILE: usize = 500;
 
-/// The path of the `n`th rule file (from 0): `<project>.rules.yml`, then
-/// `<project>.rules-2.yml`….
-pub fn chunk_path(project: &str, n: usize) -> String {
+/// The path of the `n`th rule file (from 0) of the stack or a service named `name`:
+/// `<name>.rules.yml`, then `<name>.rules-2.yml`….
+pub fn chunk_path(name: &str, n: usize) -> String {
     match n {
-        0 => path(project),
-        n => format!("prometheus/rules/{project}.rules-{}.yml", n + 1),
+        0 => path(name),
+        n => format!("prometheus/rules/{name}.rules-{}.yml", n + 1),
     }
 }
 
-/// The alerts of each rule file, in order.
-pub fn chunks(m: &Model) -> Vec<&[Alert]> {
-    let mut chunks = crate::model::alert_chunks(&m.alerts, ALERTS_PER_FILE);
-    if chunks.is_empty() {
-        chunks.push(&[]);
+/// A rule file of alerts: where it goes, and its alerts.
+pub struct RuleFile<'m> {
+    /// Below the output folder: `prometheus/rules/<name>.rules.yml`.
+    pub path: String,
+    /// The name of its group of alerts without a dimension: the project's or the service's.
+    pub group: &'m str,
+    pub alerts: &'m [Alert],
+}
+
+impl RuleFile<'_> {
+    /// Its name in `prometheus/rules/` without `.yml`: its test file is named after it.
+    pub fn stem(&self) -> &str {
+        let name = self.path.rsplit('/').next().unwrap_or(&self.path);
+        name.strip_suffix(".yml").unwrap_or(name)
     }
-    chunks
+}
+
+/// The rule files of alerts, in order: the stack's (always one, the first: it holds the
+/// recording rules), then each service's (`include`), each split past [`ALERTS_PER_FILE`].
+/// The model holds the stack's alerts first and each service's together.
+pub fn chunks(m: &Model) -> Vec<RuleFile<'_>> {
+    let mut out = Vec::new();
+    let mut rest = &m.alerts[..];
+    while !rest.is_empty() || out.is_empty() {
+        let owner = rest.first().and_then(|a| a.service.as_deref());
+        let len = rest
+            .iter()
+            .take_while(|a| a.service.as_deref() == owner)
+            .count();
+        let (own, after) = rest.split_at(len);
+        rest = after;
+        let name = owner.unwrap_or(&m.project.name);
+        if owner.is_some() && out.is_empty() {
+            out.push(RuleFile {
+                path: path(&m.project.name),
+                group: &m.project.name,
+                alerts: &[],
+            });
+        }
+        let mut chunks = crate::model::alert_chunks(own, ALERTS_PER_FILE);
+        if chunks.is_empty() {
+            chunks.push(own);
+        }
+        for (n, alerts) in chunks.into_iter().enumerate() {
+            out.push(RuleFile {
+                path: chunk_path(name, n),
+                group: name,
+                alerts,
+            });
+        }
+    }
+    out
 }
 
 pub fn slo_path(project: &str) -> String {
@@ -275,13 +320,14 @@ pub fn emit(m: &Model) -> Vec<(String, String)> {
     chunks(m)
         .into_iter()
         .enumerate()
-        .map(|(n, alerts)| (chunk_path(&m.project.name, n), emit_file(m, alerts, n == 0)))
+        .map(|(n, f)| (f.path.clone(), emit_file(m, &f, n == 0)))
         .collect()
 }
 
 /// A rule file: a group per dimension, then one for the rest, each with the recording rules
-/// (when `first`) and `alerts` of its own.
-fn emit_file(m: &Model, alerts: &[Alert], first: bool) -> String {
+/// (when `first`) and alerts of its own.
+fn emit_file(m: &Model, file: &RuleFile, first: bool) -> String {
+    let alerts = file.alerts;
     let mut groups: Vec<Group> = m
         .dimensions
         .iter()
@@ -296,7 +342,7 @@ fn emit_file(m: &Model, alerts: &[Alert], first: bool) -> String {
     let loose = group_rules(m, alerts, first, None);
     if !loose.is_empty() {
         groups.push(Group {
-            name: m.project.name.as_str().into(),
+            name: file.group.into(),
             interval: None,
             limit: None,
             rules: loose,

@@ -1222,8 +1222,14 @@ fn files(
 }
 
 /// The path of rule file `n` from the tests' folder.
+#[cfg(test)]
 fn rules_path(m: &Model, n: usize) -> String {
-    super::rules::chunk_path(&m.project.name, n).replacen("prometheus/", "../", 1)
+    let files = super::rules::chunks(m);
+    let path = files.get(n).map_or_else(
+        || super::rules::chunk_path(&m.project.name, n),
+        |f| f.path.clone(),
+    );
+    path.replacen("prometheus/", "../", 1)
 }
 
 fn slo_rules_path(m: &Model) -> String {
@@ -1242,24 +1248,34 @@ pub fn alert_files(m: &Model, chunks: Vec<Chunk>) -> Vec<(String, String)> {
     let several = chunks.len() > 1;
     let split = !several && m.alerts.len() >= SPLIT_AT;
     let project = &m.project.name;
+    let rule_files = super::rules::chunks(m);
+    let from_tests = |f: &super::rules::RuleFile| f.path.replacen("prometheus/", "../", 1);
     let mut out = Vec::new();
-    for (n, chunk) in chunks.into_iter().enumerate() {
-        let mut rule_files = vec![rules_path(m, n)];
+    for (n, (chunk, file)) in chunks.into_iter().zip(&rule_files).enumerate() {
+        let mut loads = vec![from_tests(file)];
         if n > 0 && !m.records.is_empty() {
-            rule_files.insert(0, rules_path(m, 0));
+            loads.insert(0, from_tests(&rule_files[0]));
         }
-        out.extend(files(rule_files, "1m", vec![chunk], split));
+        let texts = files(loads, "1m", vec![chunk], split);
+        if several {
+            // One test file per rule file, named after it.
+            let stem = file.stem();
+            out.extend(
+                texts
+                    .into_iter()
+                    .map(|t| (format!("prometheus/tests/{stem}.test.yml"), t)),
+            );
+        } else {
+            out.extend(texts.into_iter().enumerate().map(|(n, t)| match n {
+                0 => (path(project), t),
+                n => (
+                    format!("prometheus/tests/{project}.rules-{}.test.yml", n + 1),
+                    t,
+                ),
+            }));
+        }
     }
-    out.into_iter()
-        .enumerate()
-        .map(|(n, text)| match n {
-            0 => (path(project), text),
-            n => (
-                format!("prometheus/tests/{project}.rules-{}.test.yml", n + 1),
-                text,
-            ),
-        })
-        .collect()
+    out
 }
 
 /// The SLO test files (path and text: the 5-minute one, and the 30-minute one when a tier
@@ -1322,10 +1338,10 @@ fn rule_file_chunks(m: &Model) -> Vec<Chunk> {
     let mut runs = 0;
     super::rules::chunks(m)
         .into_iter()
-        .map(|alerts| {
-            let n = tier_runs(alerts).count();
+        .map(|f| {
+            let n = tier_runs(f.alerts).count();
             runs += n;
-            alert_chunk(alerts, &colours[runs - n..runs])
+            alert_chunk(f.alerts, &colours[runs - n..runs])
         })
         .collect()
 }

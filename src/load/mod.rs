@@ -12,6 +12,7 @@
 
 pub mod any;
 pub mod env;
+pub mod include;
 pub mod pieces;
 pub mod raw;
 mod recovery;
@@ -53,7 +54,10 @@ pub fn load_env(
     env: Option<&str>,
     diags: &mut Diags,
 ) -> Result<Option<RawConfig>, String> {
-    if src.text.trim().is_empty() {
+    for p in &src.problems {
+        diags.push(p.clone());
+    }
+    if src.main_text().trim().is_empty() {
         diags.push(
             Diagnostic::error(codes::MISSING_KEY, "the configuration is empty")
                 .at(0..0, "nothing here")
@@ -68,29 +72,24 @@ pub fn load_env(
         table: mut doc,
         errors,
         mut more,
-    } = pieces::parse_extracting(&src.text, "alert", &convert);
+    } = pieces::parse_extracting(src.main_text(), "alert", &convert);
     if !errors.is_empty() {
-        let n = errors.len();
-        for e in errors.iter().take(MAX_SYNTAX_ERRORS) {
-            let span = e.span().unwrap_or(0..0);
-            diags.push(
-                Diagnostic::error(codes::SYNTAX, e.message().trim().to_string())
-                    .at(span, "TOML syntax error"),
-            );
-        }
-        if n > MAX_SYNTAX_ERRORS {
-            diags.push(Diagnostic::error(
-                codes::TOO_MANY,
-                format!("{} more syntax errors not shown", n - MAX_SYNTAX_ERRORS),
-            ));
-        }
+        syntax_errors(
+            errors
+                .iter()
+                .map(|e| (e.message().trim().to_string(), e.span().unwrap_or(0..0))),
+            diags,
+        );
         return Ok(None);
     }
-    // Environments merge into the whole table: alerts parsed apart come back into it.
-    if !env::names(doc.get_ref()).is_empty() && !more.is_empty() {
-        doc = pieces::parse(&src.text).0;
+    // Environments and service files merge into the whole table: alerts parsed apart come
+    // back into it.
+    let services = src.parts().next().is_some();
+    if (services || !env::names(doc.get_ref()).is_empty()) && !more.is_empty() {
+        doc = pieces::parse(src.main_text()).0;
         more.clear();
     }
+    include::merge(doc.get_mut(), src, diags);
     env::apply(doc.get_mut(), env, diags)?;
     let mut doc = Some(doc);
     if !more.is_empty() {
@@ -104,10 +103,11 @@ pub fn load_env(
                 for run in more {
                     raw.alerts.extend(run);
                 }
+                raw.parts = src.parts().map(|(_, r)| r).collect();
                 return Ok(Some(raw));
             }
             // Diagnosed below on the whole document, exactly as for a small one.
-            Err(_) => doc = Some(pieces::parse(&src.text).0),
+            Err(_) => doc = Some(pieces::parse(src.main_text()).0),
         }
     }
     let mut recovering = Spanned::new(0..0, DeTable::new());
@@ -126,6 +126,7 @@ pub fn load_env(
         match attempt {
             Ok(mut raw) => {
                 raw.removed = removed;
+                raw.parts = src.parts().map(|(_, r)| r).collect();
                 return Ok(Some(raw));
             }
             Err(e) => {
@@ -141,8 +142,9 @@ pub fn load_env(
                     diags.push(d);
                 }
                 if need_reparse {
-                    recovering = pieces::parse(&src.text).0;
+                    recovering = pieces::parse(src.main_text()).0;
                     // Its merge diagnostics were reported with the first parse.
+                    include::merge(recovering.get_mut(), src, &mut Diags::default());
                     let _ = env::apply(recovering.get_mut(), env, &mut Diags::default());
                     need_reparse = false;
                 }
@@ -164,33 +166,56 @@ pub fn load_env(
     Ok(None)
 }
 
+/// Syntax errors (message, span), the first [`MAX_SYNTAX_ERRORS`] of them, then how many more.
+pub fn syntax_errors(
+    errors: impl ExactSizeIterator<Item = (String, Range<usize>)>,
+    diags: &mut Diags,
+) {
+    let n = errors.len();
+    for (message, span) in errors.take(MAX_SYNTAX_ERRORS) {
+        diags.push(Diagnostic::error(codes::SYNTAX, message).at(span, "TOML syntax error"));
+    }
+    if n > MAX_SYNTAX_ERRORS {
+        diags.push(Diagnostic::error(
+            codes::TOO_MANY,
+            format!("{} more syntax errors not shown", n - MAX_SYNTAX_ERRORS),
+        ));
+    }
+}
+
 /// The environments (`[env.<name>]`) a configuration declares, in file order; none when it
 /// does not parse. The document is parsed only when a line could start the top-level `env`
 /// key (a header `[env`, or a key `env.`, `env =`, quoted or not): a config without
 /// environments, however large, is not parsed a second time.
 pub fn environments(src: &Source) -> Vec<String> {
-    let may_declare = src.text.lines().any(|l| {
-        let l = l.trim_start();
-        let key = l
-            .strip_prefix("[[")
-            .or_else(|| l.strip_prefix('['))
-            .unwrap_or(l)
-            .trim_start();
-        ["env", "\"env\"", "'env'"].iter().any(|e| {
-            key.strip_prefix(e).is_some_and(|rest| {
-                matches!(rest.trim_start().chars().next(), Some('.' | '=' | ']'))
-            })
-        })
-    });
-    if !may_declare {
+    if !declares(src.main_text(), env::KEY) {
         return Vec::new();
     }
-    let (doc, errors) = pieces::parse(&src.text);
+    let (doc, errors) = pieces::parse(src.main_text());
     if errors.is_empty() {
         env::names(doc.get_ref())
     } else {
         Vec::new()
     }
+}
+
+/// Whether a line of `text` could start the top-level key `key`: a header `[key`, or a key
+/// `key.` or `key =`, quoted or not. A cheap look before a second parse of a large text.
+pub fn declares(text: &str, key: &str) -> bool {
+    let spellings = [key.to_string(), format!("\"{key}\""), format!("'{key}'")];
+    text.lines().any(|l| {
+        let l = l.trim_start();
+        let head = l
+            .strip_prefix("[[")
+            .or_else(|| l.strip_prefix('['))
+            .unwrap_or(l)
+            .trim_start();
+        spellings.iter().any(|e| {
+            head.strip_prefix(e.as_str()).is_some_and(|rest| {
+                matches!(rest.trim_start().chars().next(), Some('.' | '=' | ']'))
+            })
+        })
+    })
 }
 
 /// The JSON schema of `monitoring.toml`, generated from the raw types; committed as

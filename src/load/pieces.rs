@@ -44,6 +44,28 @@ pub fn parse(text: &str) -> (Spanned<DeTable<'_>>, Vec<toml::de::Error>) {
     (p.table, p.errors)
 }
 
+/// [`parse`] of a text that starts at byte `at` of a larger one (an included file after the
+/// stack's): spans, the errors' too, count from the larger text's start. Errors are (message,
+/// span).
+pub fn parse_at(
+    text: &str,
+    at: usize,
+) -> (Spanned<DeTable<'_>>, Vec<(String, std::ops::Range<usize>)>) {
+    let (table, errors) = parse(text);
+    let span = shift(table.span(), at);
+    let table = Spanned::new(span, shift_table(table.into_inner(), at));
+    let errors = errors
+        .into_iter()
+        .map(|e| {
+            (
+                e.message().trim().to_string(),
+                shift(e.span().unwrap_or(0..0), at),
+            )
+        })
+        .collect();
+    (table, errors)
+}
+
 /// Like [`parse`], but the elements of array `key` in every piece after the first are handed
 /// to `convert` on the piece's core (the table keeps the first piece's). When `convert`
 /// refuses one, nothing is extracted: the table is the whole document's.

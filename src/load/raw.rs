@@ -193,6 +193,14 @@ pub struct RawConfig {
     /// the servers' layout, `apply --host` installs one. Default: none.
     #[serde(default, rename = "host")]
     pub hosts: Vec<S<RawHost>>,
+    /// Service files merged into this stack: paths relative to this file's folder, `*` and
+    /// `?` matching in the file name (`["services/*.toml"]`), read in the order written and,
+    /// within a pattern, by name. Default: none.
+    #[serde(default)]
+    pub include: Vec<S<String>>,
+    /// `[service]`: in an included file only, the service its entries belong to.
+    #[serde(default)]
+    pub service: Option<S<OneOrMany<RawServiceFile>>>,
     /// `[env.<name>]`: overrides of the keys above for one environment, chosen with
     /// `--env <name>` (merged before the configuration is read; see `load::env`). Default:
     /// none.
@@ -203,6 +211,29 @@ pub struct RawConfig {
     #[serde(skip)]
     #[schemars(skip)]
     pub removed: Vec<(Range<usize>, String)>,
+    /// Where each included service file's text is (see `include`): an entry whose span
+    /// falls in one belongs to that file's service.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub parts: Vec<Range<usize>>,
+}
+
+/// `[service]` of a service file (see `include`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawServiceFile {
+    /// Required. The service's name: its rule file (`prometheus/rules/<name>.rules.yml`),
+    /// rule group, dashboard uid and the `service` of its entries.
+    pub name: S<String>,
+    /// The team that owns it: the `team` label of its alerts and SLO alerts, and the
+    /// matcher of its route subtree. Services of one team share the subtree. Default: the
+    /// service's name.
+    pub team: Option<S<String>>,
+    /// The team's route: its receiver (default: the first receiver of the team's files),
+    /// grouping and timing, and child routes (`[[service.route.routes]]`). It matches
+    /// `team="<team>"` and comes first among the root's routes. Default: a route to the
+    /// team's first receiver, when its files declare one.
+    pub route: Option<S<RawRoute>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -26,10 +26,12 @@ pub fn examples() -> Vec<String> {
     v
 }
 
+/// An example's configuration with the service files it includes, named as from the
+/// repository's root (where tests run).
 pub fn example_source(name: &str) -> Source {
-    let path = root().join("examples").join(name).join("monitoring.toml");
-    let text = std::fs::read_to_string(&path).expect("example readable");
-    Source::new(format!("examples/{name}/monitoring.toml"), text)
+    let path = PathBuf::from(format!("examples/{name}/monitoring.toml"));
+    assert!(root().join(&path).is_file(), "{} exists", path.display());
+    ccmon::load::include::read(&path).expect("example readable")
 }
 
 /// Compiles a config; panics with the rendered diagnostics when it does not compile.
