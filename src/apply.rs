@@ -5,7 +5,8 @@
 //! The steps, each reported: plan (the files whose bytes change, and those ccmon installed
 //! before and no longer renders), check with the real tools (unless told not to), keep the
 //! previous files, install (each written beside its place and renamed over it), reload what
-//! changed (Prometheus' and Alertmanager's `/-/reload`; on `/` also `nginx -s reload` and
+//! changed (Prometheus' and Alertmanager's `/-/reload`; `nginx -t` and `nginx -s reload`, under
+//! another root with its `nginx.conf` when an nginx runs from it; on `/` also
 //! `systemctl daemon-reload` and restart of changed units), verify ([`crate::health::loaded`]
 //! until `wait` passes), and on failure roll back.
 
@@ -334,41 +335,62 @@ fn reload(o: &Options, model: &Model, changes: &[Change], r: &mut Report) -> Res
             }
         }
     }
+    if touched("etc/nginx/") {
+        nginx_reload(o, model, r)?;
+    }
     if o.root == Path::new("/") {
         system_reloads(changes, r)?;
-    } else {
-        for (what, on) in [
-            ("nginx", touched("etc/nginx/")),
-            ("systemd units", touched("etc/systemd/")),
-        ] {
-            if on {
-                r.say(format!("reload {what}: not done (the root is not /)"));
-            }
-        }
+    } else if touched("etc/systemd/") {
+        r.say("reload systemd units: not done (the root is not /)");
     }
     Ok(())
 }
 
-/// On the server itself: nginx and systemd.
+/// Runs a command of a reload step, saying how it went; `Err` when it failed.
+fn step(cmd: &mut std::process::Command, what: &str, r: &mut Report) -> Result<(), String> {
+    let (ok, out) = crate::tools::run(cmd);
+    r.say(format!("{what}: {}", if ok { "ok" } else { out.trim() }));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("{what} failed: {}", out.trim()))
+    }
+}
+
+/// nginx checks the installed `nginx.conf` and reloads it: on `/` the one it reads by
+/// default; under another root the root's (`-c`), when an nginx runs from it (its pid file,
+/// as the configuration names it, exists). `nginx -s reload` signals the running master,
+/// which keeps its old configuration if the new one fails: hence `nginx -t` first.
+fn nginx_reload(o: &Options, model: &Model, r: &mut Report) -> Result<(), String> {
+    use std::process::Command;
+    let conf = o.root.join("etc/nginx/nginx.conf");
+    let nginx = |args: &[&str]| {
+        let mut c = Command::new("nginx");
+        if o.root != Path::new("/") {
+            c.arg("-c").arg(&conf);
+        }
+        c.args(args);
+        c
+    };
+    if o.root != Path::new("/") {
+        let pid = model.proxy.as_ref().map(|p| p.pid_file.as_str());
+        if !pid.is_some_and(|p| Path::new(p).is_file()) {
+            r.say(format!(
+                "reload nginx: not done (no nginx runs from {}: no pid file {})",
+                conf.display(),
+                pid.unwrap_or("-")
+            ));
+            return Ok(());
+        }
+    }
+    step(&mut nginx(&["-t"]), "nginx -t", r)?;
+    step(&mut nginx(&["-s", "reload"]), "nginx -s reload", r)
+}
+
+/// On the server itself: systemd.
 fn system_reloads(changes: &[Change], r: &mut Report) -> Result<(), String> {
     use std::process::Command;
-    let run = |cmd: &mut Command, what: &str, r: &mut Report| -> Result<(), String> {
-        let (ok, out) = crate::tools::run(cmd);
-        r.say(format!("{what}: {}", if ok { "ok" } else { out.trim() }));
-        if ok {
-            Ok(())
-        } else {
-            Err(format!("{what} failed: {}", out.trim()))
-        }
-    };
-    if changes.iter().any(|c| c.path.starts_with("etc/nginx/")) {
-        run(Command::new("nginx").arg("-t"), "nginx -t", r)?;
-        run(
-            Command::new("nginx").args(["-s", "reload"]),
-            "nginx -s reload",
-            r,
-        )?;
-    }
+    let run = step;
     let units: Vec<&str> = changes
         .iter()
         .filter_map(|c| c.path.strip_prefix("etc/systemd/system/"))

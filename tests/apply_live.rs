@@ -1,7 +1,9 @@
 //! `ccmon apply --root` against real servers on loopback: Prometheus and Alertmanager read
 //! their files from a temporary root; a threshold change is installed, reloaded and served; a
 //! change the real tools reject is not installed; one that Prometheus refuses at reload (the
-//! tools skipped) is rolled back and the old rules keep running.
+//! tools skipped) is rolled back and the old rules keep running. nginx runs from the root's
+//! `nginx.conf` in front of a backend: a backend change is checked, reloaded and served; a
+//! configuration `nginx -t` refuses is rolled back and the old one keeps serving.
 
 mod common;
 
@@ -10,11 +12,80 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use common::net::{Proc, free_port, spawn, wait_until};
+use std::io::{BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+
+use common::net::{Proc, free_port, read_request, spawn, wait_until};
 use common::{TempDir, require_tool};
 
-fn config(prom: u16, am: u16, threshold: &str, extra: &str) -> String {
-    format!(
+/// The `[proxy]` of the test's configuration: nginx on `port` in front of one backend, its
+/// pid file and logs in `dir`; `tls` adds `[proxy.tls]` with `tls` as the certificate folder.
+fn proxy(dir: &Path, port: u16, backend: u16, tls: Option<(u16, &str)>) -> String {
+    let dir = dir.display();
+    let mut s = format!(
+        r#"
+[proxy]
+nginx_version = "1.22.1"
+listen_http = {port}
+server_names = ["localhost"]
+pid_file = "{dir}/nginx.pid"
+access_log = "{dir}/access.log"
+error_log = "{dir}/error.log"
+
+[[proxy.backend]]
+address = "127.0.0.1:{backend}"
+"#
+    );
+    if let Some((https, certs)) = tls {
+        s = s.replace(
+            "server_names",
+            &format!("listen_https = {https}\nserver_names"),
+        );
+        s.push_str(&format!(
+            "\n[proxy.tls]\ncertificate = \"{certs}/shop.crt\"\ncertificate_key = \"{certs}/shop.key\"\n"
+        ));
+    }
+    s
+}
+
+/// A backend on loopback that answers every request with `body`; its port.
+fn backend(body: &'static str) -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for s in l.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(s.try_clone().unwrap());
+                let mut s = s;
+                while read_request(&mut reader).is_some() {
+                    let resp = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
+                    if s.write_all(resp.as_bytes()).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+/// What nginx on `port` answers to `GET /` (empty when it does not answer).
+fn through_nginx(port: u16) -> String {
+    let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
+        return String::new();
+    };
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let _ = s.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    let mut resp = String::new();
+    let _ = s.read_to_string(&mut resp);
+    resp.rsplit("\r\n\r\n").next().unwrap_or("").to_string()
+}
+
+fn config(prom: u16, am: u16, threshold: &str, extra: &str, proxy: &str) -> String {
+    let base = format!(
         r#"[project]
 name = "shop"
 
@@ -49,7 +120,8 @@ name = "ops"
 [[receiver.webhook]]
 url = "http://127.0.0.1:9/alerts"
 "#
-    )
+    );
+    base + proxy
 }
 
 fn apply(dir: &Path, root: &Path, args: &[&str]) -> (i32, String) {
@@ -81,6 +153,7 @@ fn apply_installs_reloads_verifies_and_rolls_back() {
         "promtool",
         "prometheus-alertmanager",
         "amtool",
+        "nginx",
     ] {
         if !require_tool(tool) {
             return;
@@ -88,16 +161,18 @@ fn apply_installs_reloads_verifies_and_rolls_back() {
     }
     let d = TempDir::new("apply-live");
     let root = d.path().join("root");
-    let (prom, am) = (free_port(), free_port());
-    let write = |threshold: &str, extra: &str| {
+    let (prom, am, web) = (free_port(), free_port(), free_port());
+    let (a, b) = (backend("backend a"), backend("backend b"));
+    let front = |backend: u16| proxy(d.path(), web, backend, None);
+    let write = |threshold: &str, extra: &str, proxy: &str| {
         fs::write(
             d.path().join("monitoring.toml"),
-            config(prom, am, threshold, extra),
+            config(prom, am, threshold, extra, proxy),
         )
         .unwrap()
     };
     // A first install, before the servers run.
-    write("100", "");
+    write("100", "", &front(a));
     let (code, log) = apply(d.path(), &root, &["--no-reload"]);
     assert_eq!(code, 0, "{log}");
     let etc = root.join("etc/prometheus");
@@ -139,10 +214,28 @@ fn apply_installs_reloads_verifies_and_rolls_back() {
             .get("/-/ready", Duration::from_secs(2))
             .is_ok_and(|(status, _)| status == 200)
     };
+    // nginx from the root's nginx.conf, as its unit would start it.
+    let nginx_conf = root.join("etc/nginx/nginx.conf");
+    let _n: Proc = spawn(
+        "nginx",
+        Command::new("nginx")
+            .arg("-p")
+            .arg(d.path())
+            .arg("-c")
+            .arg(&nginx_conf)
+            .arg("-e")
+            .arg(d.path().join("error.log"))
+            .arg("-g")
+            .arg("daemon off;"),
+        &d.path().join("nginx.out"),
+    );
     assert!(
-        wait_until(Duration::from_secs(30), || ready(prom) && ready(am)),
-        "servers not ready:\n{}",
-        fs::read_to_string(d.path().join("prometheus.log")).unwrap_or_default()
+        wait_until(Duration::from_secs(30), || ready(prom)
+            && ready(am)
+            && through_nginx(web) == "backend a"),
+        "servers not ready:\n{}\n{}",
+        fs::read_to_string(d.path().join("prometheus.log")).unwrap_or_default(),
+        fs::read_to_string(d.path().join("error.log")).unwrap_or_default()
     );
     // The rule queries Prometheus serves.
     let rules = || {
@@ -169,7 +262,7 @@ fn apply_installs_reloads_verifies_and_rolls_back() {
     );
 
     // A threshold change: installed, Prometheus reloaded, the new rule served.
-    write("150", "");
+    write("150", "", &front(a));
     let (code, log) = apply(d.path(), &root, &[]);
     assert_eq!(code, 0, "{log}");
     assert!(
@@ -189,7 +282,7 @@ fn apply_installs_reloads_verifies_and_rolls_back() {
     let newer = "version = \"2.51\"";
     fs::write(
         d.path().join("monitoring.toml"),
-        config(prom, am, "150", newer).replace(
+        config(prom, am, "150", newer, &front(a)).replace(
             "kind = \"gauge\"\nexpr = 'queue_length{job=\"shop\"}'\nabove = 150",
             "kind = \"raw\"\nexpr = 'histogram_avg(rate(queue_seconds[5m])) > 150'",
         ),
@@ -231,4 +324,51 @@ fn apply_installs_reloads_verifies_and_rolls_back() {
             .join("etc/prometheus/rules/shop.rules.yml")
             .is_file()
     );
+
+    // The proxy's backend changes: nginx checks and reloads the root's nginx.conf, and
+    // answers from the new backend.
+    write("150", "", &front(b));
+    let (code, log) = apply(d.path(), &root, &[]);
+    assert_eq!(code, 0, "{log}");
+    assert!(log.contains("plan: change etc/nginx/nginx.conf"), "{log}");
+    assert!(
+        log.contains("nginx -t: ok") && log.contains("nginx -s reload: ok"),
+        "{log}"
+    );
+    assert!(
+        !log.contains("reload prometheus"),
+        "only nginx.conf changed:\n{log}"
+    );
+    assert!(
+        wait_until(Duration::from_secs(10), || through_nginx(web)
+            == "backend b"),
+        "nginx still answers {:?} after the reload",
+        through_nginx(web)
+    );
+    let good_nginx = fs::read(&nginx_conf).unwrap();
+
+    // TLS with certificates that are not on this server, the tools skipped: installed,
+    // refused by `nginx -t`, rolled back; nginx keeps running the previous configuration.
+    let certs = d.path().join("no-such-certs");
+    write(
+        "150",
+        "",
+        &proxy(
+            d.path(),
+            web,
+            a,
+            Some((free_port(), &certs.display().to_string())),
+        ),
+    );
+    let (code, log) = apply(d.path(), &root, &["--no-check"]);
+    assert_eq!(code, 1, "{log}");
+    eprintln!("apply with a certificate nginx cannot load:\n{log}");
+    assert!(log.contains("nginx -t failed"), "{log}");
+    assert!(
+        log.contains("rollback: previous files put back (ok)")
+            && log.contains("rollback: reload ok"),
+        "{log}"
+    );
+    assert_eq!(fs::read(&nginx_conf).unwrap(), good_nginx);
+    assert_eq!(through_nginx(web), "backend b");
 }
