@@ -496,6 +496,13 @@ fn health(
         Some(Ok(d)) => std::time::Duration::from_millis(d.0),
         Some(Err(e)) => return trouble(codes::BAD_DURATION, &format!("--wait: {e}")),
     };
+    // With `[[host]]`, health runs beside Prometheus: Alertmanager is where Prometheus
+    // sends its alerts, on its own host if it runs elsewhere.
+    let alertmanager = alertmanager.or_else(|| {
+        let at = model.prometheus.alertmanagers.first()?;
+        (!model.hosts.is_empty())
+            .then(|| crate::check::server_url(at, model.alertmanager.external_url.as_deref()))
+    });
     let (prometheus, alertmanager) = match servers(&model, prometheus, alertmanager) {
         Ok(e) => e,
         Err(code) => return code,

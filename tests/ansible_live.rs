@@ -1,16 +1,25 @@
 //! The Ansible playbook `ccmon render` writes for `[[host]]`, run by the real
 //! `ansible-playbook` with a local connection, each host into a temporary root of its own:
 //! `--check` changes nothing, a real run leaves each root with exactly its host's folder, and
-//! a second run changes nothing.
+//! a second run changes nothing. Against real Prometheus and Alertmanager reading a root, the
+//! playbook reloads a changed rule that Prometheus then serves, and puts back (and reloads)
+//! the previous files when promtool, or Prometheus at reload, refuses a change.
 
 mod common;
 
 use std::path::Path;
 use std::process::Command;
+use std::time::Duration;
 
+use common::net::{Proc, free_port, spawn, wait_until};
 use common::{TempDir, files_below, require_tool, root};
 
 fn playbook(out: &Path, roots: &Path, check: bool) -> (bool, String) {
+    playbook_with(out, roots, check, "ccmon_reload=false")
+}
+
+/// The playbook with extra variables (`ccmon_reload`, `ccmon_check`).
+fn playbook_with(out: &Path, roots: &Path, check: bool, vars: &str) -> (bool, String) {
     let mut cmd = Command::new("ansible-playbook");
     cmd.current_dir(out)
         .env("ANSIBLE_NOCOLOR", "1")
@@ -26,7 +35,7 @@ fn playbook(out: &Path, roots: &Path, check: bool) -> (bool, String) {
         ])
         .arg("-e")
         .arg(format!(
-            "ccmon_root={}/{{{{ inventory_hostname }}}} ccmon_reload=false",
+            "ccmon_root={}/{{{{ inventory_hostname }}}} {vars}",
             roots.display()
         ))
         // The Python that has Ansible (`.ci/run` installs it with `python3 -m pip`) runs its
@@ -107,4 +116,194 @@ fn the_playbook_installs_each_hosts_folder_into_its_root() {
             .unwrap_or_else(|| panic!("no recap for {h}:\n{log}"));
         assert!(recap.contains("changed=0"), "{recap}");
     }
+}
+
+/// One host that runs the whole stack on loopback; the alert's threshold and `[prometheus]`
+/// extras vary.
+fn stack(prom: u16, am: u16, alert: &str, extra: &str) -> String {
+    format!(
+        r#"[project]
+name = "shop"
+
+[prometheus]
+listen = "127.0.0.1:{prom}"
+{extra}
+
+[alertmanager]
+listen = "127.0.0.1:{am}"
+
+[self_monitoring]
+enabled = false
+
+[maintenance]
+enabled = false
+
+[[job]]
+name = "shop"
+targets = ["127.0.0.1:9"]
+
+[[alert]]
+name = "QueueLong"
+{alert}
+for = "1m"
+severity = "warning"
+summary = "queue long"
+
+[[receiver]]
+name = "ops"
+[[receiver.webhook]]
+url = "http://127.0.0.1:9/alerts"
+
+[[host]]
+name = "monitor"
+address = "127.0.0.1"
+runs = ["prometheus", "alertmanager", "node_exporter", "filebeat", "grafana", "nginx"]
+"#
+    )
+}
+
+#[test]
+fn the_playbook_reloads_running_servers_and_rolls_back_what_they_refuse() {
+    for tool in [
+        "ansible-playbook",
+        "prometheus",
+        "promtool",
+        "prometheus-alertmanager",
+        "amtool",
+    ] {
+        if !require_tool(tool) {
+            return;
+        }
+    }
+    let d = TempDir::new("ansible-reload");
+    let (prom, am) = (free_port(), free_port());
+    let out = d.path().join("out");
+    let roots = d.path().join("roots");
+    std::fs::create_dir_all(&roots).unwrap();
+    let render = |alert: &str, extra: &str| {
+        let config = d.path().join("monitoring.toml");
+        std::fs::write(&config, stack(prom, am, alert, extra)).unwrap();
+        let r = Command::new(env!("CARGO_BIN_EXE_ccmon"))
+            .arg("render")
+            .arg(&config)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    };
+    let gauge =
+        |t: u32| format!("kind = \"gauge\"\nexpr = 'queue_length{{job=\"shop\"}}'\nabove = {t}");
+    render(&gauge(100), "");
+    // The first install, before the servers run.
+    let (ok, log) = playbook(&out, &roots, false);
+    assert!(ok, "{log}");
+    let etc = roots.join("monitor/etc/prometheus");
+    let _p: Proc = spawn(
+        "prometheus",
+        Command::new("prometheus")
+            .arg(format!(
+                "--config.file={}",
+                etc.join("prometheus.yml").display()
+            ))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                d.path().join("prom-data").display()
+            ))
+            .arg(format!("--web.listen-address=127.0.0.1:{prom}"))
+            .arg("--web.enable-lifecycle"),
+        &d.path().join("prometheus.log"),
+    );
+    let _a: Proc = spawn(
+        "alertmanager",
+        Command::new("prometheus-alertmanager")
+            .arg(format!(
+                "--config.file={}",
+                etc.join("alertmanager.yml").display()
+            ))
+            .arg(format!(
+                "--storage.path={}",
+                d.path().join("am-data").display()
+            ))
+            .arg(format!("--web.listen-address=127.0.0.1:{am}"))
+            .arg("--cluster.listen-address="),
+        &d.path().join("alertmanager.log"),
+    );
+    let endpoint = |port: u16| {
+        ccmon::health::http::Endpoint::parse(&format!("http://127.0.0.1:{port}")).unwrap()
+    };
+    let get = |port: u16, path: &str| {
+        endpoint(port)
+            .get(path, Duration::from_secs(5))
+            .map(|(_, b)| b)
+            .unwrap_or_default()
+    };
+    let ready = |port: u16| {
+        endpoint(port)
+            .get("/-/ready", Duration::from_secs(2))
+            .is_ok_and(|(status, _)| status == 200)
+    };
+    assert!(
+        wait_until(Duration::from_secs(30), || ready(prom) && ready(am)),
+        "servers not ready:\n{}",
+        std::fs::read_to_string(d.path().join("prometheus.log")).unwrap_or_default()
+    );
+    let rules = || {
+        let v: serde_json::Value =
+            serde_json::from_str(&get(prom, "/api/v1/rules")).unwrap_or_default();
+        v["data"]["groups"][0]["rules"][0]["query"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(rules(), "queue_length{job=\"shop\"} > 100");
+
+    // A threshold change: installed, Prometheus reloaded through its API, the rule served.
+    render(&gauge(150), "");
+    let (ok, log) = playbook_with(&out, &roots, false, "");
+    assert!(ok, "{log}");
+    assert!(
+        log.contains("TASK [Reload Prometheus through its API]"),
+        "{log}"
+    );
+    assert!(rules().ends_with("> 150"), "{}", rules());
+    let good = std::fs::read(etc.join("rules/shop.rules.yml")).unwrap();
+
+    // PromQL this Prometheus lacks (declared for 2.51): promtool refuses it, the previous
+    // files go back, the playbook fails, the old rule keeps being served.
+    let newer = "kind = \"raw\"\nexpr = 'histogram_avg(rate(queue_seconds[5m])) > 150'";
+    render(newer, "version = \"2.51\"");
+    let (ok, log) = playbook_with(&out, &roots, false, "");
+    assert!(!ok, "{log}");
+    assert!(log.contains("the previous files were put back"), "{log}");
+    assert_eq!(
+        std::fs::read(etc.join("rules/shop.rules.yml")).unwrap(),
+        good
+    );
+    assert!(rules().ends_with("> 150"), "{}", rules());
+
+    // The same without the checks: Prometheus refuses the reload, the previous files go back
+    // and are reloaded; its last reload succeeded.
+    let (ok, log) = playbook_with(&out, &roots, false, "ccmon_check=false");
+    assert!(!ok, "{log}");
+    let after = |task: &str| {
+        let i = log
+            .find(&format!("TASK [{task}]"))
+            .unwrap_or_else(|| panic!("no {task}:\n{log}"));
+        log[i..].lines().nth(1).unwrap_or_default().to_string()
+    };
+    let refused = after("Reload Prometheus through its API");
+    assert!(refused.contains("Status code was 500"), "{refused}");
+    assert!(
+        after("Rollback: Reload Prometheus through its API").starts_with("ok: [monitor]"),
+        "{log}"
+    );
+    assert_eq!(
+        std::fs::read(etc.join("rules/shop.rules.yml")).unwrap(),
+        good
+    );
+    assert!(rules().ends_with("> 150"), "{}", rules());
+    let info: serde_json::Value =
+        serde_json::from_str(&get(prom, "/api/v1/status/runtimeinfo")).unwrap();
+    assert_eq!(info["data"]["reloadConfigSuccess"], true, "{info}");
 }

@@ -1084,6 +1084,139 @@ fn exporter_jobs_scrape_the_hosts_that_run_them() {
     );
 }
 
+/// Alertmanager, Grafana and the blackbox exporter each on a host of its own: Prometheus
+/// sends alerts and probes to those hosts, Grafana asks Prometheus on its host; a part that
+/// listens on loopback away from the host that reaches it is an error at its host.
+#[test]
+fn parts_on_other_hosts_are_reached_at_their_addresses() {
+    let tmp = TempDir::new("cli-host-parts");
+    let text = fs::read_to_string(root().join("examples/fleet/monitoring.toml")).unwrap();
+    let hosts = text.find("[[host]]").unwrap();
+    let base = format!(
+        "{}{}",
+        &text[..hosts],
+        r#"[[health]]
+name = "shop"
+http = "http://app-1:8080/health"
+summary = "the shop does not answer its health check"
+
+[[host]]
+name = "monitor-1"
+runs = ["prometheus", "node_exporter"]
+
+[[host]]
+name = "alert-1"
+address = "10.0.0.21"
+runs = ["alertmanager"]
+
+[[host]]
+name = "grafana-1"
+runs = ["grafana"]
+
+[[host]]
+name = "probe-1"
+runs = ["blackbox_exporter"]
+
+[[host]]
+name = "app-1"
+runs = ["shop-api", "filebeat", "node_exporter"]
+
+[[host]]
+name = "app-2"
+runs = ["shop-api", "filebeat", "node_exporter"]
+
+[[host]]
+name = "lb-1"
+runs = ["nginx", "nginx_exporter", "node_exporter"]
+
+[[host]]
+name = "db-1"
+runs = ["node_exporter"]
+"#
+    );
+    let config = tmp.path().join("monitoring.toml");
+    // On loopback (the defaults), none of the three can be reached from where it is asked.
+    fs::write(&config, &base).unwrap();
+    let (code, _, stderr) = out(ccmon().arg("validate").arg(&config));
+    assert_eq!(code, 1, "{stderr}");
+    for (part, host, listen, from) in [
+        (
+            "alertmanager",
+            "alert-1",
+            "127.0.0.1:9093",
+            "prometheus on host `monitor-1`",
+        ),
+        (
+            "blackbox_exporter",
+            "probe-1",
+            "127.0.0.1:9115",
+            "prometheus on host `monitor-1`",
+        ),
+        (
+            "prometheus",
+            "monitor-1",
+            "127.0.0.1:9090",
+            "grafana on host `grafana-1`",
+        ),
+    ] {
+        let want = format!(
+            "`{part}` runs on host `{host}` but listens on `{listen}`, which {from} cannot reach"
+        );
+        assert!(stderr.contains(&want), "{want}\n{stderr}");
+    }
+    // Listening on every interface, each is reached at its host's address.
+    let open = base.replacen(
+        "[project]",
+        "[prometheus]\nlisten = \":9090\"\n\n[alertmanager]\nlisten = \":9093\"\n\n[services.blackbox_exporter]\nlisten = \":9115\"\n\n[project]",
+        1,
+    );
+    fs::write(&config, &open).unwrap();
+    let out_dir = rendered(&config, &tmp);
+    let prom: serde_json::Value =
+        common::yaml(&fs::read_to_string(out_dir.join("prometheus/prometheus.yml")).unwrap());
+    let alerting = &prom["alerting"]["alertmanagers"][0]["static_configs"][0]["targets"];
+    assert_eq!(alerting, &serde_json::json!(["10.0.0.21:9093"]));
+    let job = |name: &str| {
+        prom["scrape_configs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|j| j["job_name"] == name)
+            .unwrap_or_else(|| panic!("no job {name}"))
+            .clone()
+    };
+    assert_eq!(
+        job("alertmanager")["static_configs"][0]["targets"],
+        serde_json::json!(["10.0.0.21:9093"])
+    );
+    assert_eq!(
+        job("blackbox")["static_configs"][0]["targets"],
+        serde_json::json!(["probe-1:9115"])
+    );
+    let probe = job("probe-shop").to_string();
+    assert!(
+        probe.contains("\"replacement\":\"probe-1:9115\""),
+        "{probe}"
+    );
+    let datasource =
+        fs::read_to_string(out_dir.join("grafana/provisioning/datasources/shop.yaml")).unwrap();
+    assert!(
+        datasource.contains("url: http://monitor-1:9090\n"),
+        "{datasource}"
+    );
+    // Each part's files are in its host's folder.
+    for (host, file) in [
+        ("alert-1", "etc/prometheus/alertmanager.yml"),
+        ("probe-1", "etc/prometheus/blackbox.yml"),
+        ("monitor-1", "etc/prometheus/prometheus.yml"),
+    ] {
+        assert!(
+            out_dir.join("hosts").join(host).join(file).is_file(),
+            "{host}: {file}"
+        );
+    }
+}
+
 /// `ccmon render CONFIG --out <tmp>/out`, which must succeed; the folder.
 fn rendered(config: &Path, tmp: &TempDir) -> std::path::PathBuf {
     let out_dir = tmp.path().join("out");

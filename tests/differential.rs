@@ -2483,10 +2483,7 @@ impl Harness {
                 self.stats.fixed += 1;
             }
             // Named by its example's path, so that the files it names (templates) resolve.
-            let src = Source::new(
-                format!("examples/{}/monitoring.toml", case.example),
-                case.text.clone(),
-            );
+            let src = source_of(&case.example, case.text.clone());
             let compiled = catch_unwind(AssertUnwindSafe(|| {
                 let mut d = Diags::default();
                 let m = ccmon::compile(&src, &mut d);
@@ -2886,11 +2883,23 @@ fn env_u64(name: &str) -> Option<u64> {
     )
 }
 
+/// A mutant of an example's stack file as a source, named by the example's path (so that the
+/// files it names, templates, resolve) and with the service files the example includes, as
+/// they are: only the stack file is mutated.
+fn source_of(example: &str, text: String) -> Source {
+    let mut src = Source::new(format!("examples/{example}/monitoring.toml"), text);
+    let original = example_source(example);
+    for (name, range) in original.parts() {
+        src.push_part(name, &original.text[range]);
+    }
+    src
+}
+
 /// The unmutated example after a TOML round trip, checked to render exactly as the original:
 /// the round trip must not change what a mutant means.
 fn base_of(name: &str) -> (Value, Model, Bundle) {
     let src = example_source(name);
-    let doc: Table = toml::from_str(&src.text).expect("example parses");
+    let doc: Table = toml::from_str(src.main_text()).expect("example parses");
     let doc = Value::Table(doc);
     let text = to_toml(&doc);
     let compile = |s: &Source| {
@@ -2901,10 +2910,7 @@ fn base_of(name: &str) -> (Value, Model, Bundle) {
         (m, b)
     };
     let (_, original) = compile(&src);
-    let (model, bundle) = compile(&Source::new(
-        format!("examples/{name}/monitoring.toml"),
-        text,
-    ));
+    let (model, bundle) = compile(&source_of(name, text));
     assert_eq!(
         original.files, bundle.files,
         "{name}: the TOML round trip changes the render"

@@ -9,7 +9,7 @@ use super::{Cx, enabled};
 use crate::codes;
 use crate::diag::Diagnostic;
 use crate::load::{RawConfig, RawDashboard, RawPanel, S};
-use crate::model::{Alert, Dashboard, Dimension, Panel, PanelKind, Project, Prometheus, Query};
+use crate::model::{Alert, Dashboard, Dimension, Panel, PanelKind, Project, Query};
 use crate::quantity::Duration;
 
 /// `[dashboard]`, or each `[[dashboard]]`: several are linked to each other and provisioned
@@ -20,7 +20,7 @@ pub fn dashboards(
     project: &Project,
     (alerts, broken): (&[Alert], &[String]),
     (dims, owners): (&[Dimension], &super::teams::Owners),
-    prom: &Prometheus,
+    prometheus_at: &str,
 ) -> Vec<Dashboard> {
     let items = items(raw, dims, owners);
     let several = items.len() > 1;
@@ -31,7 +31,7 @@ pub fn dashboards(
         if d.is_some_and(|d| !enabled(&d.enabled)) {
             continue;
         }
-        let mut dash = dashboard(cx, d, project, (alerts, broken), dims, prom);
+        let mut dash = dashboard(cx, d, project, (alerts, broken), dims, prometheus_at);
         if let Some(o) = &owner {
             for_service(cx, &mut dash, d, o, project);
         }
@@ -193,14 +193,14 @@ fn dashboard(
     project: &Project,
     alerts: (&[Alert], &[String]),
     dims: &[Dimension],
-    prom: &Prometheus,
+    prometheus_at: &str,
 ) -> Dashboard {
     let uid = uid(cx, d.and_then(|d| d.uid.as_ref()), project);
     let variables = d.map_or_else(Vec::new, |d| super::variables::variables(cx, &d.variables));
     let panels = d.map_or_else(Vec::new, |d| panels(cx, d, alerts, dims, &variables));
     let refresh = cx.positive_duration(d.and_then(|d| d.refresh.as_ref()), Duration::from_secs(30));
     let prometheus_url = d.and_then(|d| d.prometheus_url.as_ref()).map_or_else(
-        || format!("http://{}", super::base::reachable(&prom.listen)),
+        || format!("http://{prometheus_at}"),
         |u| {
             super::base::url(cx, u);
             u.get_ref().clone()

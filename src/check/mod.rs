@@ -98,16 +98,17 @@ pub fn check_in(
     if prometheus.alertmanagers.is_empty() {
         prometheus
             .alertmanagers
-            .push(base::reachable(&alertmanager.listen));
+            .push(ops.plan.alertmanager_at.clone());
     }
     secret_files(&mut cx, raw);
+    let prometheus_at = grafana_sees(&mut cx, raw, &prometheus);
     let dashboards = dashboard::dashboards(
         &mut cx,
         raw,
         &project,
         (&alerts, &broken),
         (&dimensions, &owners),
-        &prometheus,
+        &prometheus_at,
     );
     let paths = services::install_paths();
     let maintenance = maintenance::maintenance(
@@ -184,6 +185,13 @@ fn user_and_generated_alerts(
     let extra = generated::alerts(cx, generated, &alerts, env);
     alerts.extend(extra);
     (alerts, broken)
+}
+
+/// Where Grafana reaches Prometheus: its host's address when another host runs Grafana.
+fn grafana_sees(cx: &mut Cx, raw: &RawConfig, prometheus: &crate::model::Prometheus) -> String {
+    stack::reached_from(cx, raw, ("prometheus", &prometheus.listen), "grafana")
+        .and_then(|v| v.into_iter().next())
+        .unwrap_or_else(|| base::reachable(&prometheus.listen))
 }
 
 /// The SLOs, and their absent-metric alerts after the others; each alert and SLO of a
@@ -297,7 +305,10 @@ fn operations(
     }
     jobs.extend(plan.jobs.iter().cloned());
     checks.extend(plan.checks.iter().cloned());
-    let target = base::reachable(&listens.blackbox);
+    let target = plan
+        .blackbox_at
+        .clone()
+        .unwrap_or_else(|| base::reachable(&listens.blackbox));
     let mut alerts = plan.alerts.clone();
     for c in &checks {
         jobs.push(health::job(c, &target, c.interval.unwrap_or(global)));

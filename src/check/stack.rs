@@ -36,6 +36,17 @@ pub struct Plan {
     /// What the stack's jobs export, by job name: a job of the user's under one of these
     /// names is taken to be that part (for the checks that a metric has a source).
     pub exports: Vec<(&'static str, &'static [&'static str])>,
+    /// Where Prometheus reaches Alertmanager (its host's address when another host runs it).
+    pub alertmanager_at: String,
+    /// Where Prometheus reaches the blackbox exporter, when it runs.
+    pub blackbox_at: Option<String>,
+}
+
+/// Where Prometheus reaches a part that runs on one host: see [`reached_from`].
+fn at_from_prometheus(cx: &mut Cx, raw: &RawConfig, part: &str, listen: &str) -> String {
+    reached_from(cx, raw, (part, listen), "prometheus")
+        .and_then(|v| v.into_iter().next())
+        .unwrap_or_else(|| super::base::reachable(listen))
 }
 
 /// The heartbeat's route.
@@ -80,13 +91,23 @@ pub struct Stack<'a> {
     pub global_interval: Duration,
 }
 
-/// The scrape targets of an exporter that `[[host]]`s run: each host's address at the
-/// exporter's port, or `localhost` on the host that runs Prometheus. `None` without hosts.
-/// An exporter that listens on loopback on another host cannot be scraped: an error.
-fn host_targets(cx: &mut Cx, raw: &RawConfig, part: &str, listen: &str) -> Option<Vec<String>> {
+/// Where the `[[host]]`s that run `part` (listening on `listen`) are reached from the host
+/// that runs `from`: on that host, `listen` itself (loopback); elsewhere, the host's address
+/// at the port. `None` without hosts. A part that listens on loopback on another host cannot
+/// be reached: an error at that host.
+pub fn reached_from(
+    cx: &mut Cx,
+    raw: &RawConfig,
+    (part, listen): (&str, &str),
+    from: &str,
+) -> Option<Vec<String>> {
     if raw.hosts.is_empty() {
         return None;
     }
+    let key = match part {
+        "prometheus" | "alertmanager" => format!("[{part}] listen"),
+        _ => format!("[services.{part}] listen"),
+    };
     let runs =
         |h: &crate::load::RawHost, p: &str| h.runs.get_ref().iter().any(|r| r.get_ref() == p);
     let (host, port) = match crate::addr::split_address(listen) {
@@ -98,20 +119,27 @@ fn host_targets(cx: &mut Cx, raw: &RawConfig, part: &str, listen: &str) -> Optio
             .parse::<std::net::Ipv4Addr>()
             .is_ok_and(|a| a.is_loopback());
     let mut out = Vec::new();
+    let viewer = raw
+        .hosts
+        .iter()
+        .map(S::get_ref)
+        .find(|h| runs(h, from))
+        .map(|h| h.name.get_ref().as_str());
     for h in raw.hosts.iter().map(S::get_ref).filter(|h| runs(h, part)) {
-        if runs(h, "prometheus") {
+        if runs(h, from) || viewer.is_none() {
             out.push(super::base::reachable(listen));
         } else if loopback {
             cx.push(
                 crate::diag::Diagnostic::error(
                     crate::codes::CONFLICTING_SETTINGS,
                     format!(
-                        "`{part}` runs on host `{}` but listens on `{listen}`, which Prometheus on another host cannot reach",
-                        h.name.get_ref()
+                        "`{part}` runs on host `{}` but listens on `{listen}`, which {from} on host `{}` cannot reach",
+                        h.name.get_ref(),
+                        viewer.unwrap_or_default()
                     ),
                 )
-                .at(h.runs.span(), "it runs here, away from Prometheus")
-                .help(format!("listen on every interface: `[services.{part}] listen = \":{port}\"`")),
+                .at(h.runs.span(), format!("it runs here, away from {from}"))
+                .help(format!("listen on every interface: `{key} = \":{port}\"`")),
             );
         } else if host.is_empty() || matches!(host.as_str(), "0.0.0.0" | "::" | "*") {
             let addr = h.address.as_ref().unwrap_or(&h.name).get_ref();
@@ -134,7 +162,7 @@ fn exporter_job(
     exports: &'static [&'static str],
 ) {
     plan.exports.push((name, exports));
-    let targets = match host_targets(cx, raw, part, listen) {
+    let targets = match reached_from(cx, raw, (part, listen), "prometheus") {
         Some(t) if !t.is_empty() => t,
         _ => vec![super::base::reachable(listen)],
     };
@@ -171,13 +199,10 @@ pub fn plan(cx: &mut Cx, raw: &RawConfig, user_jobs: &[Job], stack: &Stack) -> P
         );
         prometheus_alerts(&parts, &cx.severities, &mut plan.alerts);
     }
+    plan.alertmanager_at = at_from_prometheus(cx, raw, "alertmanager", &stack.alertmanager_listen);
     if parts.on(|r| &r.alertmanager) {
-        add(
-            &mut plan,
-            "alertmanager",
-            &stack.alertmanager_listen,
-            &["alertmanager_*"],
-        );
+        let at = plan.alertmanager_at.clone();
+        add(&mut plan, "alertmanager", &at, &["alertmanager_*"]);
         alertmanager_alerts(&parts, &cx.severities, &mut plan.alerts);
     }
     if parts.on(|r| &r.node) {
@@ -192,13 +217,12 @@ pub fn plan(cx: &mut Cx, raw: &RawConfig, user_jobs: &[Job], stack: &Stack) -> P
         plan.checks
             .push(filebeat_check(&parts, stack, &cx.severities));
     }
-    if parts.on(|r| &r.blackbox) && (stack.probes || !plan.checks.is_empty()) {
-        add(
-            &mut plan,
-            "blackbox",
-            &stack.blackbox_listen,
-            &["blackbox_exporter_*"],
-        );
+    if stack.probes || !plan.checks.is_empty() {
+        let at = at_from_prometheus(cx, raw, "blackbox_exporter", &stack.blackbox_listen);
+        plan.blackbox_at = Some(at.clone());
+        if parts.on(|r| &r.blackbox) {
+            add(&mut plan, "blackbox", &at, &["blackbox_exporter_*"]);
+        }
     }
     if parts.on(|r| &r.nginx) && stack.proxy {
         plan.nginx_status = Some(parts.raw.and_then(|r| r.nginx_status.as_ref()).map_or_else(

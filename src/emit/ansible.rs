@@ -4,8 +4,10 @@
 //! when a step fails. ccmon does not deploy to a fleet itself; Ansible does, with the steps of
 //! `ccmon apply`.
 //!
-//! Variables: `ccmon_root` (`/`; a folder to stage or test) and `ccmon_reload` (`true`; `false`
-//! installs only). Run from the folder `ccmon render` wrote:
+//! Variables: `ccmon_root` (`/`; a folder to stage or test), `ccmon_reload` (`true`; `false`
+//! installs only) and `ccmon_check` (`true`; `false` skips promtool, amtool and `nginx -t`, as
+//! `apply --no-check` does). On `/` the servers reload through systemd; below another root,
+//! Prometheus and Alertmanager through their `/-/reload` API, as `ccmon apply --root` does. Run from the folder `ccmon render` wrote:
 //! `ansible-playbook -i ansible/inventory.yml ansible/playbook.yml`.
 
 use serde_json::{Value, json};
@@ -45,6 +47,7 @@ pub fn inventory(model: &Model, host_files: &[(String, String)]) -> String {
             "vars": {
                 "ccmon_root": "/",
                 "ccmon_reload": true,
+                "ccmon_check": true,
                 "ccmon_prometheus_url": crate::addr::server_url(
                     &model.prometheus.listen,
                     model.prometheus.external_url.as_deref(),
@@ -61,14 +64,11 @@ pub fn inventory(model: &Model, host_files: &[(String, String)]) -> String {
 
 /// `ansible/playbook.yml`.
 pub fn playbook(model: &Model) -> String {
-    let prom_dir =
-        crate::layout::server_path(model, "prometheus/prometheus.yml").unwrap_or_default();
-    let am_file =
-        crate::layout::server_path(model, "alertmanager/alertmanager.yml").unwrap_or_default();
+    let servers = Servers::of(model);
     let dest = "{{ ccmon_root | regex_replace('/$', '') }}/{{ item }}";
-    let checks_and_reloads = checks_and_reloads(&prom_dir, &am_file);
-    let rollback = json!([
-        {
+    let checks_and_reloads = checks_and_reloads(&servers);
+    let mut rollback = vec![
+        json!({
             "name": "Put the previous files back",
             "ansible.builtin.copy": {
                 "src": "{{ item.backup_file }}",
@@ -76,17 +76,23 @@ pub fn playbook(model: &Model) -> String {
                 "remote_src": true,
             },
             "loop": "{{ installed.results | selectattr('backup_file', 'defined') | list }}",
-        },
-        {
+        }),
+        json!({
             "name": "Remove the files this run added",
             "ansible.builtin.file": {"path": "{{ item.dest }}", "state": "absent"},
             "loop": "{{ installed.results | selectattr('changed') | rejectattr('backup_file', 'defined') | list }}",
-        },
-        {
-            "name": "Fail: the previous files are back",
-            "ansible.builtin.fail": {"msg": "a check or reload failed; the previous files were put back (reload them if the servers took the new ones)"},
-        },
-    ]);
+        }),
+    ];
+    // The previous files reloaded: a server that took the new ones runs the old ones again.
+    rollback.extend(reloads(&servers).into_iter().map(|mut t| {
+        t["name"] = format!("Rollback: {}", t["name"].as_str().unwrap_or("")).into();
+        t["ignore_errors"] = true.into();
+        t
+    }));
+    rollback.push(json!({
+        "name": "Fail: the previous files are back",
+        "ansible.builtin.fail": {"msg": "a check or reload failed; the previous files were put back and reloaded"},
+    }));
     let install = json!({
         "name": "Install this host's files",
         "ansible.builtin.copy": {
@@ -124,50 +130,114 @@ pub fn playbook(model: &Model) -> String {
     }]))
 }
 
+/// The condition that this run's install changed a file below `prefix` and reloads are on.
+fn changed(prefix: &str) -> String {
+    format!(
+        "(ccmon_reload | bool) and (installed.results | selectattr('changed') | map(attribute='item') | select('match', '{prefix}') | list | length > 0)"
+    )
+}
+
+/// Where Prometheus' and Alertmanager's files are on a host: the files their checks read,
+/// and a pattern of every file each reads (for "did this run change it").
+struct Servers {
+    prom_config: String,
+    prom_files: String,
+    am_config: String,
+    am_files: String,
+}
+
+impl Servers {
+    fn of(model: &Model) -> Self {
+        let at = |f: &str| crate::layout::server_path(model, f).unwrap_or_default();
+        // A regex of the paths (`match` anchors at the start); `[.]` for a dot.
+        let any = |files: &[&str]| {
+            let alts: Vec<String> = files.iter().map(|f| at(f).replace('.', "[.]")).collect();
+            format!("({})", alts.join("|"))
+        };
+        Servers {
+            prom_config: at("prometheus/prometheus.yml"),
+            prom_files: any(&[
+                "prometheus/prometheus.yml",
+                "prometheus/rules/",
+                "prometheus/targets/",
+            ]),
+            am_config: at("alertmanager/alertmanager.yml"),
+            am_files: any(&["alertmanager/alertmanager.yml", "alertmanager/templates/"]),
+        }
+    }
+}
+
+/// The reloads of what changed: through systemd on `/`, through the servers' `/-/reload`
+/// below another root.
+fn reloads(servers: &Servers) -> Vec<Value> {
+    let mut out = Vec::new();
+    for (name, unit, url, var, prefix) in [
+        (
+            "Prometheus",
+            "prometheus",
+            "ccmon_prometheus_url",
+            "ccmon_prometheus",
+            servers.prom_files.as_str(),
+        ),
+        (
+            "Alertmanager",
+            "alertmanager",
+            "ccmon_alertmanager_url",
+            "ccmon_alertmanager",
+            servers.am_files.as_str(),
+        ),
+    ] {
+        out.push(json!({
+            "name": format!("Reload {name}"),
+            "ansible.builtin.systemd_service": {"name": unit, "state": "reloaded"},
+            "when": format!("{var} and ccmon_root == '/' and {}", changed(prefix)),
+        }));
+        out.push(json!({
+            "name": format!("Reload {name} through its API"),
+            "ansible.builtin.uri": {
+                "url": format!("{{{{ {url} }}}}/-/reload"),
+                "method": "POST",
+                "status_code": 200,
+            },
+            "when": format!("{var} and ccmon_root != '/' and {}", changed(prefix)),
+        }));
+    }
+    out
+}
+
 /// After the install: the servers' own checks, then the reloads, then readiness.
-fn checks_and_reloads(prom_dir: &str, am_file: &str) -> Value {
-    let changed = |prefix: &str| {
-        format!(
-            "(ccmon_reload | bool) and (installed.results | selectattr('changed') | map(attribute='item') | select('match', '{prefix}') | list | length > 0)"
-        )
-    };
-    let prom_prefix = prom_dir
-        .rsplit_once('/')
-        .map_or("etc/prometheus", |(d, _)| d)
-        .to_string();
-    json!([
-        {
+fn checks_and_reloads(servers: &Servers) -> Value {
+    let Servers {
+        prom_config,
+        prom_files,
+        am_config,
+        am_files,
+    } = servers;
+    let mut tasks = vec![
+        json!({
             "name": "Check the Prometheus configuration with promtool",
-            "ansible.builtin.command": format!("promtool check config {{{{ ccmon_root | regex_replace('/$', '') }}}}/{prom_dir}"),
+            "ansible.builtin.command": format!("promtool check config {{{{ ccmon_root | regex_replace('/$', '') }}}}/{prom_config}"),
             "changed_when": false,
-            "when": format!("ccmon_prometheus and {}", changed(&prom_prefix)),
-        },
-        {
+            "when": format!("(ccmon_check | bool) and ccmon_prometheus and {}", changed(prom_files)),
+        }),
+        json!({
             "name": "Check the Alertmanager configuration with amtool",
-            "ansible.builtin.command": format!("amtool check-config {{{{ ccmon_root | regex_replace('/$', '') }}}}/{am_file}"),
+            "ansible.builtin.command": format!("amtool check-config {{{{ ccmon_root | regex_replace('/$', '') }}}}/{am_config}"),
             "changed_when": false,
-            "when": format!("ccmon_alertmanager and {}", changed(am_file)),
-        },
-        {
+            "when": format!("(ccmon_check | bool) and ccmon_alertmanager and {}", changed(am_files)),
+        }),
+        json!({
             "name": "Check nginx.conf with nginx -t",
             "ansible.builtin.command": "nginx -t",
             "changed_when": false,
-            "when": format!("ccmon_nginx and ccmon_root == '/' and {}", changed("etc/nginx/")),
-        },
+            "when": format!("(ccmon_check | bool) and ccmon_nginx and ccmon_root == '/' and {}", changed("etc/nginx/")),
+        }),
+    ];
+    let rest = json!([
         {
             "name": "Reload systemd for changed units",
             "ansible.builtin.systemd_service": {"daemon_reload": true},
             "when": format!("ccmon_root == '/' and {}", changed("etc/systemd/")),
-        },
-        {
-            "name": "Reload Prometheus",
-            "ansible.builtin.systemd_service": {"name": "prometheus", "state": "reloaded"},
-            "when": format!("ccmon_prometheus and ccmon_root == '/' and {}", changed(&prom_prefix)),
-        },
-        {
-            "name": "Reload Alertmanager",
-            "ansible.builtin.systemd_service": {"name": "alertmanager", "state": "reloaded"},
-            "when": format!("ccmon_alertmanager and ccmon_root == '/' and {}", changed(am_file)),
         },
         {
             "name": "Reload nginx",
@@ -192,5 +262,11 @@ fn checks_and_reloads(prom_dir: &str, am_file: &str) -> Value {
             "delay": 1,
             "when": "ccmon_alertmanager and (ccmon_reload | bool)",
         },
-    ])
+    ]);
+    // systemd first (changed units), then the servers, nginx and the waits.
+    let mut rest = rest.as_array().cloned().unwrap_or_default().into_iter();
+    tasks.extend(rest.next());
+    tasks.extend(reloads(servers));
+    tasks.extend(rest);
+    Value::Array(tasks)
 }
