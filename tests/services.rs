@@ -268,3 +268,31 @@ fn route_tests_of_a_service_are_placed_in_its_file() {
         report.failures[0]
     );
 }
+
+/// An environment of the stack file overrides a service's entries by name, as the stack's own;
+/// a mistake in the override is at the override's line in the stack file.
+#[test]
+fn environments_override_entries_of_service_files() {
+    let tmp = TempDir::new("service-env");
+    let checkout = service("checkout", "payments", &job("checkout", "c-1:8080"));
+    stack(tmp.path(), &[("a.toml", checkout)]);
+    let staging = |name: &str| {
+        let over =
+            format!("\n[[env.staging.job]]\nname = \"{name}\"\ntargets = [\"c-staging:8080\"]\n");
+        let config = tmp.path().join("monitoring.toml");
+        fs::write(&config, STACK.to_string() + &over).unwrap();
+        let src = ccmon::load::include::read(&config).unwrap();
+        let mut diags = Diags::default();
+        let m = ccmon::compile_env(&src, Some("staging"), &mut diags).unwrap();
+        (m, diag::render_all_human(&src, &diags))
+    };
+    let (m, human) = staging("checkout");
+    let m = m.unwrap_or_else(|| panic!("{human}"));
+    let j = m.jobs.iter().find(|j| j.name == "checkout").unwrap();
+    assert_eq!(j.targets, ["c-staging:8080"]);
+    // Overriding a job no file declares: at the override, in the stack file.
+    let (m, human) = staging("chekout");
+    assert!(m.is_none());
+    assert!(human.contains("monitoring.toml:16:8"), "{human}");
+    assert!(human.contains("did you mean `checkout`?"), "{human}");
+}
