@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use common::net::{Proc, free_port, spawn, wait_until};
+use common::net::{free_port, get, ready, servers_of_root, wait_until};
 use common::{TempDir, files_below, require_tool, root};
 
 fn playbook(out: &Path, roots: &Path, check: bool) -> (bool, String) {
@@ -199,50 +199,7 @@ fn the_playbook_reloads_running_servers_and_rolls_back_what_they_refuse() {
     let (ok, log) = playbook(&out, &roots, false);
     assert!(ok, "{log}");
     let etc = roots.join("monitor/etc/prometheus");
-    let _p: Proc = spawn(
-        "prometheus",
-        Command::new("prometheus")
-            .arg(format!(
-                "--config.file={}",
-                etc.join("prometheus.yml").display()
-            ))
-            .arg(format!(
-                "--storage.tsdb.path={}",
-                d.path().join("prom-data").display()
-            ))
-            .arg(format!("--web.listen-address=127.0.0.1:{prom}"))
-            .arg("--web.enable-lifecycle"),
-        &d.path().join("prometheus.log"),
-    );
-    let _a: Proc = spawn(
-        "alertmanager",
-        Command::new("prometheus-alertmanager")
-            .arg(format!(
-                "--config.file={}",
-                etc.join("alertmanager.yml").display()
-            ))
-            .arg(format!(
-                "--storage.path={}",
-                d.path().join("am-data").display()
-            ))
-            .arg(format!("--web.listen-address=127.0.0.1:{am}"))
-            .arg("--cluster.listen-address="),
-        &d.path().join("alertmanager.log"),
-    );
-    let endpoint = |port: u16| {
-        ccmon::health::http::Endpoint::parse(&format!("http://127.0.0.1:{port}")).unwrap()
-    };
-    let get = |port: u16, path: &str| {
-        endpoint(port)
-            .get(path, Duration::from_secs(5))
-            .map(|(_, b)| b)
-            .unwrap_or_default()
-    };
-    let ready = |port: u16| {
-        endpoint(port)
-            .get("/-/ready", Duration::from_secs(2))
-            .is_ok_and(|(status, _)| status == 200)
-    };
+    let _servers = servers_of_root(&etc, d.path(), (prom, am));
     assert!(
         wait_until(Duration::from_secs(30), || ready(prom) && ready(am)),
         "servers not ready:\n{}",

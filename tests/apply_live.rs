@@ -15,7 +15,7 @@ use std::time::Duration;
 use std::io::{BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 
-use common::net::{Proc, free_port, read_request, spawn, wait_until};
+use common::net::{Proc, free_port, get, read_request, ready, servers_of_root, spawn, wait_until};
 use common::{TempDir, require_tool};
 
 /// The `[proxy]` of the test's configuration: nginx on `port` in front of one backend, its
@@ -139,13 +139,6 @@ fn apply(dir: &Path, root: &Path, args: &[&str]) -> (i32, String) {
     )
 }
 
-fn get(port: u16, path: &str) -> String {
-    let e = ccmon::health::http::Endpoint::parse(&format!("http://127.0.0.1:{port}")).unwrap();
-    e.get(path, Duration::from_secs(5))
-        .map(|(_, b)| b)
-        .unwrap_or_default()
-}
-
 #[test]
 fn apply_installs_reloads_verifies_and_rolls_back() {
     for tool in [
@@ -178,42 +171,7 @@ fn apply_installs_reloads_verifies_and_rolls_back() {
     let etc = root.join("etc/prometheus");
     assert!(etc.join("prometheus.yml").is_file() && etc.join("alertmanager.yml").is_file());
     assert!(etc.join("rules/shop.rules.yml").is_file(), "{log}");
-    let _p: Proc = spawn(
-        "prometheus",
-        Command::new("prometheus")
-            .arg(format!(
-                "--config.file={}",
-                etc.join("prometheus.yml").display()
-            ))
-            .arg(format!(
-                "--storage.tsdb.path={}",
-                d.path().join("prom-data").display()
-            ))
-            .arg(format!("--web.listen-address=127.0.0.1:{prom}"))
-            .arg("--web.enable-lifecycle"),
-        &d.path().join("prometheus.log"),
-    );
-    let _a: Proc = spawn(
-        "alertmanager",
-        Command::new("prometheus-alertmanager")
-            .arg(format!(
-                "--config.file={}",
-                etc.join("alertmanager.yml").display()
-            ))
-            .arg(format!(
-                "--storage.path={}",
-                d.path().join("am-data").display()
-            ))
-            .arg(format!("--web.listen-address=127.0.0.1:{am}"))
-            .arg("--cluster.listen-address="),
-        &d.path().join("alertmanager.log"),
-    );
-    let ready = |port: u16| {
-        ccmon::health::http::Endpoint::parse(&format!("http://127.0.0.1:{port}"))
-            .unwrap()
-            .get("/-/ready", Duration::from_secs(2))
-            .is_ok_and(|(status, _)| status == 200)
-    };
+    let _servers = servers_of_root(&etc, d.path(), (prom, am));
     // nginx from the root's nginx.conf, as its unit would start it.
     let nginx_conf = root.join("etc/nginx/nginx.conf");
     let _n: Proc = spawn(

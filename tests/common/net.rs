@@ -49,6 +49,55 @@ pub fn prometheus(out: &Path, d: &Path, port: u16) -> Proc {
     )
 }
 
+/// Prometheus (with `--web.enable-lifecycle`, for `/-/reload`) and Alertmanager on the files
+/// a server root holds in `etc`, their data and logs in `d`, on loopback at `prom` and `am`.
+pub fn servers_of_root(etc: &Path, d: &Path, (prom, am): (u16, u16)) -> [Proc; 2] {
+    let at = |dir: &str| d.join(dir).display().to_string();
+    [
+        spawn(
+            "prometheus",
+            Command::new("prometheus")
+                .arg(format!(
+                    "--config.file={}",
+                    etc.join("prometheus.yml").display()
+                ))
+                .arg(format!("--storage.tsdb.path={}", at("prom-data")))
+                .arg(format!("--web.listen-address=127.0.0.1:{prom}"))
+                .arg("--web.enable-lifecycle"),
+            &d.join("prometheus.log"),
+        ),
+        spawn(
+            "alertmanager",
+            Command::new("prometheus-alertmanager")
+                .arg(format!(
+                    "--config.file={}",
+                    etc.join("alertmanager.yml").display()
+                ))
+                .arg(format!("--storage.path={}", at("am-data")))
+                .arg(format!("--web.listen-address=127.0.0.1:{am}"))
+                .arg("--cluster.listen-address="),
+            &d.join("alertmanager.log"),
+        ),
+    ]
+}
+
+/// Whether a server on loopback answers `/-/ready` with 200.
+pub fn ready(port: u16) -> bool {
+    ccmon::health::http::Endpoint::parse(&format!("http://127.0.0.1:{port}"))
+        .unwrap()
+        .get("/-/ready", Duration::from_secs(2))
+        .is_ok_and(|(status, _)| status == 200)
+}
+
+/// The body of `GET path` from a server on loopback; empty when it does not answer.
+pub fn get(port: u16, path: &str) -> String {
+    ccmon::health::http::Endpoint::parse(&format!("http://127.0.0.1:{port}"))
+        .unwrap()
+        .get(path, Duration::from_secs(5))
+        .map(|(_, b)| b)
+        .unwrap_or_default()
+}
+
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
