@@ -205,7 +205,8 @@ fn reloads(servers: &Servers) -> Vec<Value> {
     out
 }
 
-/// After the install: the servers' own checks, then the reloads, then readiness.
+/// After the install: the servers' own checks, then the reloads, then readiness and whether
+/// each server's last reload succeeded.
 fn checks_and_reloads(servers: &Servers) -> Value {
     let Servers {
         prom_config,
@@ -260,6 +261,22 @@ fn checks_and_reloads(servers: &Servers) -> Value {
             "until": "ready.status == 200",
             "retries": 30,
             "delay": 1,
+            "when": "ccmon_alertmanager and (ccmon_reload | bool)",
+        },
+        // A reload by signal (systemd) that the server refused leaves it ready with the old
+        // configuration: ask whether its last reload succeeded.
+        {
+            "name": "Verify Prometheus loaded its configuration",
+            "ansible.builtin.uri": {"url": "{{ ccmon_prometheus_url }}/api/v1/status/runtimeinfo", "return_content": true},
+            "register": "runtime",
+            "failed_when": "not (runtime.json.data.reloadConfigSuccess | default(false))",
+            "when": "ccmon_prometheus and (ccmon_reload | bool)",
+        },
+        {
+            "name": "Verify Alertmanager loaded its configuration",
+            "ansible.builtin.uri": {"url": "{{ ccmon_alertmanager_url }}/metrics", "return_content": true},
+            "register": "metrics",
+            "failed_when": "'alertmanager_config_last_reload_successful 1' not in metrics.content",
             "when": "ccmon_alertmanager and (ccmon_reload | bool)",
         },
     ]);
