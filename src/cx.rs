@@ -201,7 +201,7 @@ impl Cx<'_> {
                         codes::UNSAFE_TEXT,
                         format!(
                             "{what} `{}` cannot be written safely",
-                            s.get_ref().escape_debug()
+                            crate::diag::shown(s.get_ref())
                         ),
                     )
                     .at(s.span(), why),
@@ -239,7 +239,10 @@ impl Cx<'_> {
         if !v.starts_with('/') || v.chars().any(char::is_control) || v.ends_with('/') {
             self.error(
                 codes::UNUSABLE_PATH,
-                format!("`{}` is not an absolute path to a file", v.escape_debug()),
+                format!(
+                    "`{}` is not an absolute path to a file",
+                    crate::diag::shown(v)
+                ),
                 s.span(),
                 &format!("expected a path such as `{example}`"),
             );

@@ -21,11 +21,7 @@ pub fn project(cx: &mut Cx, raw: &RawConfig) -> Project {
             "at most 64: it names files and log paths, which have length limits",
         );
     }
-    if !name.is_empty()
-        && !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
+    if !name.is_empty() && !plain(&name) {
         cx.error(
             codes::EMPTY_NAME,
             format!("project name `{name}` is used in file names and must be plain"),
@@ -42,6 +38,13 @@ pub fn project(cx: &mut Cx, raw: &RawConfig) -> Project {
         external_labels: cx.labels(&p.external_labels),
         severities: severities(cx, p),
     }
+}
+
+/// Whether a project name can name files: letters, digits, `-` and `_` (else an error at the
+/// name, and what derives from it is not checked again).
+pub fn plain(name: &str) -> bool {
+    name.chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 /// `severities`: label values, each once; the three usual ones by default.

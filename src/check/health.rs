@@ -66,7 +66,7 @@ fn check(cx: &mut Cx, h: &S<RawHealth>, global_interval: Duration) -> Option<Che
                 codes::EMPTY_NAME,
                 format!(
                     "health check name `{}` is not a plain name",
-                    name.escape_debug()
+                    crate::diag::shown(&name)
                 ),
             )
             .at(
@@ -263,7 +263,7 @@ fn http(
             cx.push(
                 Diagnostic::error(
                     codes::UNKNOWN_CHOICE,
-                    format!("unknown HTTP method `{}`", m.get_ref().escape_debug()),
+                    format!("unknown HTTP method `{}`", crate::diag::shown(m.get_ref())),
                 )
                 .at(m.span(), format!("expected one of {}", METHODS.join(", "))),
             );
@@ -289,7 +289,7 @@ fn dns(cx: &mut Cx, r: &RawHealth, d: &S<String>) -> Option<(String, Prober, boo
     if !crate::escape::host_name(d.get_ref()) {
         cx.error(
             codes::BAD_ADDRESS,
-            format!("`{}` is not a DNS name", d.get_ref().escape_debug()),
+            format!("`{}` is not a DNS name", crate::diag::shown(d.get_ref())),
             d.span(),
             "expected a name such as `claude-code.company.com`",
         );

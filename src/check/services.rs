@@ -487,7 +487,9 @@ fn app_command<'w>(
             why,
         );
     }
+    // A project name that is not plain has its error already.
     if a.user.is_none()
+        && super::base::plain(&project.name)
         && let Err(why) = escape::systemd::user(&project.name)
     {
         cx.push(
@@ -512,7 +514,7 @@ fn app_command<'w>(
             codes::UNSAFE_TEXT,
             format!(
                 "`{}` cannot be written safely into `ExecStart=`",
-                w.escape_debug()
+                crate::diag::shown(w)
             ),
             a.exec.span(),
             why,

@@ -42,7 +42,7 @@ fn variable(cx: &mut Cx, v: &RawVariable) -> Option<Variable> {
         cx.push(
             Diagnostic::error(
                 codes::BAD_IDENTIFIER,
-                format!("dashboard variable name `{}` cannot be used", name.escape_debug()),
+                format!("dashboard variable name `{}` cannot be used", crate::diag::shown(name)),
             )
             .at(v.name.span(), "expected letters, digits and `_`, not starting with `__`")
             .help("`datasource` and the names starting with `__` are Grafana's (ccmon adds `$datasource` itself)"),
@@ -80,7 +80,7 @@ fn variable(cx: &mut Cx, v: &RawVariable) -> Option<Variable> {
             cx.push(
                 Diagnostic::error(
                     codes::UNKNOWN_KIND,
-                    format!("unknown variable kind `{}`", other.escape_debug()),
+                    format!("unknown variable kind `{}`", crate::diag::shown(other)),
                 )
                 .at(k.span(), "expected `query`, `custom` or `interval`"),
             );
@@ -144,7 +144,7 @@ fn query(cx: &mut Cx, q: &S<String>) {
         cx.push(
             Diagnostic::error(
                 codes::BAD_PROMQL,
-                format!("`{}` is not a variable query of the Prometheus data source", text.escape_debug()),
+                format!("`{}` is not a variable query of the Prometheus data source", crate::diag::shown(text)),
             )
             .at(q.span(), "expected `label_values(...)`, `label_names()`, `metrics(...)` or `query_result(...)`"),
         );

@@ -155,6 +155,20 @@ impl Unique {
 }
 
 /// Renders one diagnostic the way rustc does, without colour.
+/// A value from the configuration as a message quotes it between backticks: as written, with
+/// only control characters escaped (`\n`), so that quotes are not shown as `\'`.
+pub fn shown(v: &str) -> String {
+    v.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 pub fn render_human(src: &Source, d: &Diagnostic) -> String {
     let mut out = String::new();
     let sev = match d.severity {
