@@ -478,6 +478,24 @@ pub mod filebeat {
     }
 }
 
+/// Ansible renders every string of the inventory as a Jinja2 template when the playbook reads
+/// the variable: `{{`, `{%` and `{#` start an expression, a statement and a comment, and an
+/// expression such as `lookup('pipe', ...)` runs a command on the machine that runs Ansible.
+pub mod ansible {
+    use super::*;
+
+    /// A string for `ansible/inventory.yml`, read back as it is.
+    pub fn value(v: &str) -> Result<&str, Refusal> {
+        if ["{{", "{%", "{#"].iter().any(|d| v.contains(d)) {
+            Err(
+                "`{{`, `{%` and `{#` start a Jinja2 template, which Ansible renders in the inventory",
+            )
+        } else {
+            Ok(v)
+        }
+    }
+}
+
 /// A DNS host name or an IP address (IPv6 without brackets): letters, digits, `-`, `_`
 /// (container names) and dots, or hex digits and `:`.
 pub fn host_name(h: &str) -> bool {
@@ -508,6 +526,15 @@ pub fn host_name(h: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ansible_refuses_what_jinja_would_render() {
+        assert_eq!(ansible::value("/run/nginx.pid").unwrap(), "/run/nginx.pid");
+        assert_eq!(ansible::value("/run/{a}.pid").unwrap(), "/run/{a}.pid");
+        for v in ["/run/{{lookup('pipe','id')}}", "/a{%raw%}", "/a{#x#}"] {
+            assert!(ansible::value(v).is_err(), "{v}");
+        }
+    }
 
     #[test]
     fn nginx_quotes_what_would_end_a_token_and_refuses_variables() {

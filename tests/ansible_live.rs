@@ -2,8 +2,9 @@
 //! `ansible-playbook` with a local connection, each host into a temporary root of its own:
 //! `--check` changes nothing, a real run leaves each root with exactly its host's folder, and
 //! a second run changes nothing. Against real Prometheus and Alertmanager reading a root, the
-//! playbook reloads a changed rule that Prometheus then serves, and puts back (and reloads)
-//! the previous files when promtool, or Prometheus at reload, refuses a change.
+//! playbook reloads a changed rule that Prometheus then serves and a changed backend that
+//! nginx (from the root's `nginx.conf`) then serves, and puts back (and reloads) the previous
+//! files when promtool, `nginx -t`, or Prometheus at reload, refuses a change.
 
 mod common;
 
@@ -12,6 +13,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use common::net::{free_port, get, ready, servers_of_root, wait_until};
+use common::nginx::{backend, nginx_of_root, proxy, through_nginx};
 use common::{TempDir, files_below, require_tool, root};
 
 fn playbook(out: &Path, roots: &Path, check: bool) -> (bool, String) {
@@ -127,10 +129,10 @@ fn outcome(log: &str, task: &str) -> String {
     log[i..].lines().nth(1).unwrap_or_default().to_string()
 }
 
-/// One host that runs the whole stack on loopback; the alert's threshold and `[prometheus]`
-/// extras vary.
-fn stack(prom: u16, am: u16, alert: &str, extra: &str) -> String {
-    format!(
+/// One host that runs the whole stack on loopback; the alert's threshold, `[prometheus]`
+/// extras and the `[proxy]` vary.
+fn stack(prom: u16, am: u16, alert: &str, extra: &str, proxy: &str) -> String {
+    let base = format!(
         r#"[project]
 name = "shop"
 
@@ -168,7 +170,8 @@ name = "monitor"
 address = "127.0.0.1"
 runs = ["prometheus", "alertmanager", "node_exporter", "filebeat", "grafana", "nginx"]
 "#
-    )
+    );
+    base + proxy
 }
 
 #[test]
@@ -179,19 +182,22 @@ fn the_playbook_reloads_running_servers_and_rolls_back_what_they_refuse() {
         "promtool",
         "prometheus-alertmanager",
         "amtool",
+        "nginx",
     ] {
         if !require_tool(tool) {
             return;
         }
     }
     let d = TempDir::new("ansible-reload");
-    let (prom, am) = (free_port(), free_port());
+    let (prom, am, web) = (free_port(), free_port(), free_port());
+    let (a, b) = (backend("backend a"), backend("backend b"));
+    let front = |backend: u16| proxy(d.path(), web, backend, None);
     let out = d.path().join("out");
     let roots = d.path().join("roots");
     std::fs::create_dir_all(&roots).unwrap();
-    let render = |alert: &str, extra: &str| {
+    let render = |alert: &str, extra: &str, proxy: &str| {
         let config = d.path().join("monitoring.toml");
-        std::fs::write(&config, stack(prom, am, alert, extra)).unwrap();
+        std::fs::write(&config, stack(prom, am, alert, extra, proxy)).unwrap();
         let r = Command::new(env!("CARGO_BIN_EXE_ccmon"))
             .arg("render")
             .arg(&config)
@@ -203,16 +209,21 @@ fn the_playbook_reloads_running_servers_and_rolls_back_what_they_refuse() {
     };
     let gauge =
         |t: u32| format!("kind = \"gauge\"\nexpr = 'queue_length{{job=\"shop\"}}'\nabove = {t}");
-    render(&gauge(100), "");
+    render(&gauge(100), "", &front(a));
     // The first install, before the servers run.
     let (ok, log) = playbook(&out, &roots, false);
     assert!(ok, "{log}");
     let etc = roots.join("monitor/etc/prometheus");
     let _servers = servers_of_root(&etc, d.path(), (prom, am));
+    let nginx_conf = roots.join("monitor/etc/nginx/nginx.conf");
+    let _nginx = nginx_of_root(&nginx_conf, d.path());
     assert!(
-        wait_until(Duration::from_secs(30), || ready(prom) && ready(am)),
-        "servers not ready:\n{}",
-        std::fs::read_to_string(d.path().join("prometheus.log")).unwrap_or_default()
+        wait_until(Duration::from_secs(30), || ready(prom)
+            && ready(am)
+            && through_nginx(web) == "backend a"),
+        "servers not ready:\n{}\n{}",
+        std::fs::read_to_string(d.path().join("prometheus.log")).unwrap_or_default(),
+        std::fs::read_to_string(d.path().join("error.log")).unwrap_or_default()
     );
     let rules = || {
         let v: serde_json::Value =
@@ -224,27 +235,37 @@ fn the_playbook_reloads_running_servers_and_rolls_back_what_they_refuse() {
     };
     assert_eq!(rules(), "queue_length{job=\"shop\"} > 100");
 
-    // A threshold change: installed, Prometheus reloaded through its API, the rule served.
-    render(&gauge(150), "");
+    // A threshold and a backend change: installed, Prometheus reloaded through its API and
+    // nginx from the root's nginx.conf; the rule and the new backend served.
+    render(&gauge(150), "", &front(b));
     let (ok, log) = playbook_with(&out, &roots, false, "");
     assert!(ok, "{log}");
     for task in [
         "Reload Prometheus through its API",
+        "Check nginx.conf with nginx -t",
+        "Reload nginx",
         "Verify Prometheus loaded its configuration",
         "Verify Alertmanager loaded its configuration",
     ] {
+        let o = outcome(&log, task);
         assert!(
-            outcome(&log, task).starts_with("ok: [monitor]"),
+            o.starts_with("ok: [monitor]") || o.starts_with("changed: [monitor]"),
             "{task}:\n{log}"
         );
     }
     assert!(rules().ends_with("> 150"), "{}", rules());
+    assert!(
+        wait_until(Duration::from_secs(10), || through_nginx(web)
+            == "backend b"),
+        "nginx still answers {:?} after the reload",
+        through_nginx(web)
+    );
     let good = std::fs::read(etc.join("rules/shop.rules.yml")).unwrap();
 
     // PromQL this Prometheus lacks (declared for 2.51): promtool refuses it, the previous
     // files go back, the playbook fails, the old rule keeps being served.
     let newer = "kind = \"raw\"\nexpr = 'histogram_avg(rate(queue_seconds[5m])) > 150'";
-    render(newer, "version = \"2.51\"");
+    render(newer, "version = \"2.51\"", &front(b));
     let (ok, log) = playbook_with(&out, &roots, false, "");
     assert!(!ok, "{log}");
     assert!(log.contains("the previous files were put back"), "{log}");
@@ -272,4 +293,23 @@ fn the_playbook_reloads_running_servers_and_rolls_back_what_they_refuse() {
     let info: serde_json::Value =
         serde_json::from_str(&get(prom, "/api/v1/status/runtimeinfo")).unwrap();
     assert_eq!(info["data"]["reloadConfigSuccess"], true, "{info}");
+    // A certificate that is not on this host: `nginx -t` refuses the new nginx.conf, the
+    // previous one goes back and is reloaded, nginx keeps answering from backend b.
+    let good_nginx = std::fs::read(&nginx_conf).unwrap();
+    let certs = d.path().join("no-such-certs").display().to_string();
+    render(
+        &gauge(150),
+        "",
+        &proxy(d.path(), web, a, Some((free_port(), &certs))),
+    );
+    let (ok, log) = playbook_with(&out, &roots, false, "");
+    assert!(!ok, "{log}");
+    let refused = outcome(&log, "Check nginx.conf with nginx -t");
+    assert!(refused.starts_with("fatal: [monitor]"), "{refused}");
+    assert!(
+        outcome(&log, "Rollback: Reload nginx").starts_with("changed: [monitor]"),
+        "{log}"
+    );
+    assert_eq!(std::fs::read(&nginx_conf).unwrap(), good_nginx);
+    assert_eq!(through_nginx(web), "backend b");
 }

@@ -12,77 +12,9 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use std::io::{BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-
-use common::net::{Proc, free_port, get, read_request, ready, servers_of_root, spawn, wait_until};
+use common::net::{free_port, get, ready, servers_of_root, wait_until};
+use common::nginx::{backend, nginx_of_root, proxy, through_nginx};
 use common::{TempDir, require_tool};
-
-/// The `[proxy]` of the test's configuration: nginx on `port` in front of one backend, its
-/// pid file and logs in `dir`; `tls` adds `[proxy.tls]` with `tls` as the certificate folder.
-fn proxy(dir: &Path, port: u16, backend: u16, tls: Option<(u16, &str)>) -> String {
-    let dir = dir.display();
-    let mut s = format!(
-        r#"
-[proxy]
-nginx_version = "1.22.1"
-listen_http = {port}
-server_names = ["localhost"]
-pid_file = "{dir}/nginx.pid"
-access_log = "{dir}/access.log"
-error_log = "{dir}/error.log"
-
-[[proxy.backend]]
-address = "127.0.0.1:{backend}"
-"#
-    );
-    if let Some((https, certs)) = tls {
-        s = s.replace(
-            "server_names",
-            &format!("listen_https = {https}\nserver_names"),
-        );
-        s.push_str(&format!(
-            "\n[proxy.tls]\ncertificate = \"{certs}/shop.crt\"\ncertificate_key = \"{certs}/shop.key\"\n"
-        ));
-    }
-    s
-}
-
-/// A backend on loopback that answers every request with `body`; its port.
-fn backend(body: &'static str) -> u16 {
-    let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = l.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for s in l.incoming().flatten() {
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(s.try_clone().unwrap());
-                let mut s = s;
-                while read_request(&mut reader).is_some() {
-                    let resp = format!(
-                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
-                        body.len()
-                    );
-                    if s.write_all(resp.as_bytes()).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-    });
-    port
-}
-
-/// What nginx on `port` answers to `GET /` (empty when it does not answer).
-fn through_nginx(port: u16) -> String {
-    let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
-        return String::new();
-    };
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    let _ = s.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-    let mut resp = String::new();
-    let _ = s.read_to_string(&mut resp);
-    resp.rsplit("\r\n\r\n").next().unwrap_or("").to_string()
-}
 
 fn config(prom: u16, am: u16, threshold: &str, extra: &str, proxy: &str) -> String {
     let base = format!(
@@ -174,19 +106,7 @@ fn apply_installs_reloads_verifies_and_rolls_back() {
     let _servers = servers_of_root(&etc, d.path(), (prom, am));
     // nginx from the root's nginx.conf, as its unit would start it.
     let nginx_conf = root.join("etc/nginx/nginx.conf");
-    let _n: Proc = spawn(
-        "nginx",
-        Command::new("nginx")
-            .arg("-p")
-            .arg(d.path())
-            .arg("-c")
-            .arg(&nginx_conf)
-            .arg("-e")
-            .arg(d.path().join("error.log"))
-            .arg("-g")
-            .arg("daemon off;"),
-        &d.path().join("nginx.out"),
-    );
+    let _n = nginx_of_root(&nginx_conf, d.path());
     assert!(
         wait_until(Duration::from_secs(30), || ready(prom)
             && ready(am)

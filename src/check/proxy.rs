@@ -270,11 +270,7 @@ pub fn proxy(cx: &mut Cx, raw: &RawConfig, project: &Project, jobs: &[Job]) -> O
             p.and_then(|p| p.error_log.as_ref()),
             format!("/var/log/nginx/{}-error.log", project.name),
         ),
-        pid_file: path(
-            cx,
-            p.and_then(|p| p.pid_file.as_ref()),
-            "/run/nginx.pid".into(),
-        ),
+        pid_file: pid_file(cx, p.and_then(|p| p.pid_file.as_ref()), path),
         client_max_body_size: nginx_size(
             cx,
             p.map_or(&None, |p| &p.client_max_body_size),
@@ -460,6 +456,19 @@ fn keepalive(cx: &mut Cx, k: Option<&S<i64>>) -> Option<u32> {
 }
 
 /// `health_path`: `/health` when absent, none when empty.
+/// `pid_file`: an nginx path that is also a value of the Ansible inventory (which says where
+/// to look for a running nginx).
+fn pid_file(
+    cx: &mut Cx,
+    v: Option<&S<String>>,
+    path: impl Fn(&mut Cx, Option<&S<String>>, String) -> String,
+) -> String {
+    if let Some(s) = v {
+        cx.token(s, "path", escape::ansible::value);
+    }
+    path(cx, v, "/run/nginx.pid".into())
+}
+
 fn health_path(cx: &mut Cx, h: Option<&S<String>>) -> Option<String> {
     match h {
         None => Some("/health".to_string()),

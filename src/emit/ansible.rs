@@ -7,7 +7,8 @@
 //! Variables: `ccmon_root` (`/`; a folder to stage or test), `ccmon_reload` (`true`; `false`
 //! installs only) and `ccmon_check` (`true`; `false` skips promtool, amtool and `nginx -t`, as
 //! `apply --no-check` does). On `/` the servers reload through systemd; below another root,
-//! Prometheus and Alertmanager through their `/-/reload` API, as `ccmon apply --root` does. Run from the folder `ccmon render` wrote:
+//! Prometheus and Alertmanager through their `/-/reload` API, and nginx (with `-c` and the
+//! root's `nginx.conf`) when its pid file says it runs, as `ccmon apply --root` does. Run from the folder `ccmon render` wrote:
 //! `ansible-playbook -i ansible/inventory.yml ansible/playbook.yml`.
 
 use serde_json::{Value, json};
@@ -42,21 +43,31 @@ pub fn inventory(model: &Model, host_files: &[(String, String)]) -> String {
             }),
         );
     }
+    let mut vars = json!({
+        "ccmon_root": "/",
+        "ccmon_reload": true,
+        "ccmon_check": true,
+        "ccmon_prometheus_url": crate::addr::server_url(
+            &model.prometheus.listen,
+            model.prometheus.external_url.as_deref(),
+        ),
+        "ccmon_alertmanager_url": crate::addr::server_url(
+            &model.alertmanager.listen,
+            model.alertmanager.external_url.as_deref(),
+        ),
+    });
+    // Below another root, whether an nginx runs from the root's nginx.conf: its pid file.
+    // (A value Jinja2 would render is refused at check: CM210.)
+    if let Some(pid) = model
+        .proxy
+        .as_ref()
+        .and_then(|p| crate::escape::ansible::value(&p.pid_file).ok())
+    {
+        vars["ccmon_nginx_pid"] = pid.into();
+    }
     super::yaml(&json!({
         "all": {
-            "vars": {
-                "ccmon_root": "/",
-                "ccmon_reload": true,
-                "ccmon_check": true,
-                "ccmon_prometheus_url": crate::addr::server_url(
-                    &model.prometheus.listen,
-                    model.prometheus.external_url.as_deref(),
-                ),
-                "ccmon_alertmanager_url": crate::addr::server_url(
-                    &model.alertmanager.listen,
-                    model.alertmanager.external_url.as_deref(),
-                ),
-            },
+            "vars": vars,
             "hosts": Value::Object(hosts),
         }
     }))
@@ -130,6 +141,15 @@ pub fn playbook(model: &Model) -> String {
     }]))
 }
 
+/// The `nginx.conf` this host's files put in place, which `nginx -t` checks and the running
+/// master reloads (`-c`: on `/` the file nginx reads by default).
+const NGINX_CONF: &str = "{{ ccmon_root | regex_replace('/$', '') }}/etc/nginx/nginx.conf";
+
+/// The condition that an nginx runs from [`NGINX_CONF`]: the host runs one, and below another
+/// root its pid file exists (as `ccmon apply --root` asks).
+const NGINX_HERE: &str =
+    "ccmon_nginx and (ccmon_root == '/' or (nginx_pid.stat.exists | default(false)))";
+
 /// The condition that this run's install changed a file below `prefix` and reloads are on.
 fn changed(prefix: &str) -> String {
     format!(
@@ -202,6 +222,11 @@ fn reloads(servers: &Servers) -> Vec<Value> {
             "when": format!("{var} and ccmon_root != '/' and {}", changed(prefix)),
         }));
     }
+    out.push(json!({
+        "name": "Reload nginx",
+        "ansible.builtin.command": format!("nginx -c {NGINX_CONF} -s reload"),
+        "when": format!("{NGINX_HERE} and {}", changed("etc/nginx/")),
+    }));
     out
 }
 
@@ -216,6 +241,12 @@ fn checks_and_reloads(servers: &Servers) -> Value {
     } = servers;
     let mut tasks = vec![
         json!({
+            "name": "Find whether an nginx runs from this root's nginx.conf",
+            "ansible.builtin.stat": {"path": "{{ ccmon_nginx_pid }}"},
+            "register": "nginx_pid",
+            "when": "ccmon_nginx and ccmon_root != '/' and ccmon_nginx_pid is defined",
+        }),
+        json!({
             "name": "Check the Prometheus configuration with promtool",
             "ansible.builtin.command": format!("promtool check config {{{{ ccmon_root | regex_replace('/$', '') }}}}/{prom_config}"),
             "changed_when": false,
@@ -229,9 +260,9 @@ fn checks_and_reloads(servers: &Servers) -> Value {
         }),
         json!({
             "name": "Check nginx.conf with nginx -t",
-            "ansible.builtin.command": "nginx -t",
+            "ansible.builtin.command": format!("nginx -t -c {NGINX_CONF}"),
             "changed_when": false,
-            "when": format!("(ccmon_check | bool) and ccmon_nginx and ccmon_root == '/' and {}", changed("etc/nginx/")),
+            "when": format!("(ccmon_check | bool) and {NGINX_HERE} and {}", changed("etc/nginx/")),
         }),
     ];
     let rest = json!([
@@ -239,11 +270,6 @@ fn checks_and_reloads(servers: &Servers) -> Value {
             "name": "Reload systemd for changed units",
             "ansible.builtin.systemd_service": {"daemon_reload": true},
             "when": format!("ccmon_root == '/' and {}", changed("etc/systemd/")),
-        },
-        {
-            "name": "Reload nginx",
-            "ansible.builtin.command": "nginx -s reload",
-            "when": format!("ccmon_nginx and ccmon_root == '/' and {}", changed("etc/nginx/")),
         },
         {
             "name": "Wait until Prometheus is ready",
@@ -280,7 +306,7 @@ fn checks_and_reloads(servers: &Servers) -> Value {
             "when": "ccmon_alertmanager and (ccmon_reload | bool)",
         },
     ]);
-    // systemd first (changed units), then the servers, nginx and the waits.
+    // systemd first (changed units), then the servers and nginx, then the waits.
     let mut rest = rest.as_array().cloned().unwrap_or_default().into_iter();
     tasks.extend(rest.next());
     tasks.extend(reloads(servers));
