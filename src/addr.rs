@@ -39,9 +39,42 @@ pub fn reachable(listen: &str) -> String {
 /// The URL of a server that listens on `listen`, under the path of its external URL (its
 /// routes' prefix): where `ccmon health` and the maintenance timers ask it.
 pub fn server_url(listen: &str, external: Option<&str>) -> String {
+    format!("http://{}{}", reachable(listen), route_prefix(external))
+}
+
+/// The prefix of a Prometheus' or Alertmanager's routes: the path of its external URL (their
+/// `--web.route-prefix` defaults to it), without its trailing `/`; empty at the root. Whoever
+/// reaches the server at its listen address puts this before `/metrics`, `/api/...`.
+pub fn route_prefix(external: Option<&str>) -> String {
     let path = external
         .and_then(|u| u.split_once("://"))
-        .and_then(|(_, rest)| rest.find('/').map(|i| rest[i..].to_string()))
+        .and_then(|(_, rest)| rest.find('/').map(|i| &rest[i..]))
         .unwrap_or_default();
-    format!("http://{}{path}", reachable(listen))
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    path.trim_end_matches('/').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_servers_routes_are_under_its_external_urls_path() {
+        assert_eq!(route_prefix(None), "");
+        assert_eq!(route_prefix(Some("https://mon.example.com")), "");
+        assert_eq!(route_prefix(Some("https://mon.example.com/")), "");
+        assert_eq!(
+            route_prefix(Some("https://mon.example.com/prometheus/")),
+            "/prometheus"
+        );
+        assert_eq!(
+            route_prefix(Some("https://m.example.com:8443/a/b?x=1")),
+            "/a/b"
+        );
+        assert_eq!(
+            server_url("0.0.0.0:9090", Some("https://mon.example.com/prometheus/")),
+            "http://localhost:9090/prometheus"
+        );
+        assert_eq!(server_url("127.0.0.1:9093", None), "http://127.0.0.1:9093");
+    }
 }

@@ -620,3 +620,146 @@ key_file = "{d}/client.key"
         "live scrape: 2 discovered targets with their labels, live_dropped dropped, TLS target up"
     );
 }
+
+/// The flag `name` of the `ExecStart=` of a rendered unit (`--web.external-url`): the servers
+/// run as their units say.
+fn unit_flag(unit: &std::path::Path, name: &str) -> String {
+    let text = std::fs::read_to_string(unit).unwrap();
+    let at = text
+        .find(&format!("{name}="))
+        .unwrap_or_else(|| panic!("no {name} in {}:\n{text}", unit.display()));
+    text[at + name.len() + 1..]
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Prometheus and Alertmanager with external URLs that have a path serve every route under
+/// it: Prometheus scrapes itself and Alertmanager at `<path>/metrics`, sends alerts under
+/// Alertmanager's path, and the alert that says Alertmanager was scraped reaches the webhook.
+#[test]
+fn servers_under_an_external_path_scrape_each_other_and_deliver_alerts() {
+    let alertmanager = ["prometheus-alertmanager", "alertmanager"]
+        .into_iter()
+        .find(|t| ccmon::tools::on_path(t));
+    if !require_tool("prometheus")
+        || alertmanager.is_none() && !require_tool("prometheus-alertmanager")
+    {
+        return;
+    }
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let alertmanager = alertmanager.unwrap();
+    let tmp = TempDir::new("live-paths");
+    let d = tmp.path();
+    let (hook, got) = webhook();
+    let (prom_port, am_port) = (free_port(), free_port());
+    let toml = format!(
+        r#"
+[project]
+name = "paths"
+
+[prometheus]
+scrape_interval = "1s"
+scrape_timeout = "1s"
+evaluation_interval = "1s"
+listen = "127.0.0.1:{prom_port}"
+external_url = "http://127.0.0.1:{prom_port}/prom/"
+
+[alertmanager]
+listen = "127.0.0.1:{am_port}"
+external_url = "http://127.0.0.1:{am_port}/am/"
+
+[self_monitoring]
+node = false
+deadman = false
+
+[maintenance]
+enabled = false
+
+[[alert]]
+name = "AlertmanagerScraped"
+kind = "state"
+expr = 'up{{job="alertmanager"}}'
+equals = 1
+severity = "critical"
+summary = "Prometheus scraped Alertmanager"
+
+[[receiver]]
+name = "hook"
+[[receiver.webhook]]
+url = "http://127.0.0.1:{hook}/"
+
+[route]
+receiver = "hook"
+group_wait = "1s"
+group_interval = "1s"
+repeat_interval = "1h"
+"#,
+        hook = hook.port,
+    );
+    let out = d.join("out");
+    render(&toml, &out);
+    let _am = spawn(
+        "alertmanager",
+        Command::new(alertmanager)
+            .arg(format!(
+                "--config.file={}",
+                out.join("alertmanager/alertmanager.yml").display()
+            ))
+            .arg(format!("--storage.path={}", d.join("am-data").display()))
+            .arg(format!("--web.listen-address=127.0.0.1:{am_port}"))
+            .arg(format!(
+                "--web.external-url={}",
+                unit_flag(
+                    &out.join("systemd/alertmanager.service"),
+                    "--web.external-url"
+                )
+            ))
+            .arg("--cluster.listen-address="),
+        &d.join("alertmanager.log"),
+    );
+    let _prom = spawn(
+        "prometheus",
+        Command::new("prometheus")
+            .arg(format!(
+                "--config.file={}",
+                out.join("prometheus/prometheus.yml").display()
+            ))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                d.join("prom-data").display()
+            ))
+            .arg(format!("--web.listen-address=127.0.0.1:{prom_port}"))
+            .arg(format!(
+                "--web.external-url={}",
+                unit_flag(
+                    &out.join("systemd/prometheus.service"),
+                    "--web.external-url"
+                )
+            )),
+        &d.join("prometheus.log"),
+    );
+    let up = |targets: &str, job: &str| {
+        let v: serde_json::Value = serde_json::from_str(targets).unwrap_or_default();
+        v["data"]["activeTargets"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|t| t["labels"]["job"] == job && t["health"] == "up")
+    };
+    let mut targets = String::new();
+    let arrived = wait_until(Duration::from_secs(45), || {
+        targets = http_get(prom_port, "/prom/api/v1/targets").unwrap_or_default();
+        got.lock()
+            .unwrap()
+            .contains(&"AlertmanagerScraped".to_string())
+    });
+    assert!(
+        arrived && up(&targets, "prometheus") && up(&targets, "alertmanager"),
+        "no alert within 45 s (webhook got {:?}); targets: {targets}\nprometheus.log:\n{}",
+        got.lock().unwrap(),
+        std::fs::read_to_string(d.join("prometheus.log")).unwrap_or_default()
+    );
+    eprintln!("live paths: /prom/metrics and /am/metrics scraped, the alert sent under /am/");
+}

@@ -189,9 +189,11 @@ fn user_and_generated_alerts(
 
 /// Where Grafana reaches Prometheus: its host's address when another host runs Grafana.
 fn grafana_sees(cx: &mut Cx, raw: &RawConfig, prometheus: &crate::model::Prometheus) -> String {
-    stack::reached_from(cx, raw, ("prometheus", &prometheus.listen), "grafana")
+    let at = stack::reached_from(cx, raw, ("prometheus", &prometheus.listen), "grafana")
         .and_then(|v| v.into_iter().next())
-        .unwrap_or_else(|| base::reachable(&prometheus.listen))
+        .unwrap_or_else(|| base::reachable(&prometheus.listen));
+    // Under its routes' prefix: Grafana puts `/api/v1/...` after the data source's URL.
+    at + &crate::addr::route_prefix(prometheus.external_url.as_deref())
 }
 
 /// The SLOs, and their absent-metric alerts after the others; each alert and SLO of a
@@ -271,6 +273,13 @@ fn operations(
         jobs,
         &stack::Stack {
             prometheus_listen: &prometheus.listen,
+            prometheus_prefix: crate::addr::route_prefix(prometheus.external_url.as_deref()),
+            alertmanager_prefix: crate::addr::route_prefix(
+                raw.alertmanager
+                    .as_ref()
+                    .and_then(|a| a.get_ref().external_url.as_ref())
+                    .map(|u| u.get_ref().as_str()),
+            ),
             alertmanager_listen: listens.alertmanager,
             node_listen: listens.node,
             blackbox_listen: listens.blackbox.clone(),

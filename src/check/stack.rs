@@ -80,6 +80,10 @@ impl Parts<'_> {
 /// What the stack's parts are and where they listen.
 pub struct Stack<'a> {
     pub prometheus_listen: &'a str,
+    /// The prefix of Prometheus' and Alertmanager's routes (their external URL's path), before
+    /// `/metrics`.
+    pub prometheus_prefix: String,
+    pub alertmanager_prefix: String,
     pub alertmanager_listen: String,
     pub node_listen: String,
     pub blackbox_listen: String,
@@ -182,18 +186,21 @@ pub fn plan(cx: &mut Cx, raw: &RawConfig, user_jobs: &[Job], stack: &Stack) -> P
     let mut plan = Plan::default();
     let has = |name: &str| user_jobs.iter().any(|j| j.name == name);
     let reachable = super::base::reachable;
-    let add =
-        |plan: &mut Plan, name: &'static str, listen: &str, exports: &'static [&'static str]| {
-            plan.exports.push((name, exports));
-            if !has(name) {
-                plan.jobs
-                    .push(Job::plain(name, vec![reachable(listen)], exports));
-            }
-        };
+    let add = |plan: &mut Plan,
+               (name, prefix): (&'static str, &str),
+               listen: &str,
+               exports: &'static [&'static str]| {
+        plan.exports.push((name, exports));
+        if !has(name) {
+            let mut job = Job::plain(name, vec![reachable(listen)], exports);
+            job.metrics_path = format!("{prefix}/metrics");
+            plan.jobs.push(job);
+        }
+    };
     if parts.on(|r| &r.prometheus) {
         add(
             &mut plan,
-            "prometheus",
+            ("prometheus", &stack.prometheus_prefix),
             stack.prometheus_listen,
             &["prometheus_*"],
         );
@@ -202,7 +209,8 @@ pub fn plan(cx: &mut Cx, raw: &RawConfig, user_jobs: &[Job], stack: &Stack) -> P
     plan.alertmanager_at = at_from_prometheus(cx, raw, "alertmanager", &stack.alertmanager_listen);
     if parts.on(|r| &r.alertmanager) {
         let at = plan.alertmanager_at.clone();
-        add(&mut plan, "alertmanager", &at, &["alertmanager_*"]);
+        let name = ("alertmanager", stack.alertmanager_prefix.as_str());
+        add(&mut plan, name, &at, &["alertmanager_*"]);
         alertmanager_alerts(&parts, &cx.severities, &mut plan.alerts);
     }
     if parts.on(|r| &r.node) {
@@ -221,7 +229,7 @@ pub fn plan(cx: &mut Cx, raw: &RawConfig, user_jobs: &[Job], stack: &Stack) -> P
         let at = at_from_prometheus(cx, raw, "blackbox_exporter", &stack.blackbox_listen);
         plan.blackbox_at = Some(at.clone());
         if parts.on(|r| &r.blackbox) {
-            add(&mut plan, "blackbox", &at, &["blackbox_exporter_*"]);
+            add(&mut plan, ("blackbox", ""), &at, &["blackbox_exporter_*"]);
         }
     }
     if parts.on(|r| &r.nginx) && stack.proxy {

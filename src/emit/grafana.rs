@@ -687,6 +687,22 @@ pub fn emit(m: &Model, b: &mut Bundle) {
 
 #[cfg(test)]
 mod tests {
+    /// Prometheus under an external URL's path serves its API there: the data source's URL
+    /// has the path, or every panel would get a 404.
+    #[test]
+    fn the_data_source_is_under_prometheus_route_prefix() {
+        let text = "[project]\nname = \"shop\"\n\n[prometheus]\nlisten = \"0.0.0.0:9090\"\nexternal_url = \"https://mon.example.com/prometheus/\"\n\n[[job]]\nname = \"web\"\ntargets = [\"localhost:8080\"]\n";
+        let src = crate::diag::source::Source::new("shop.toml", text);
+        let mut diags = crate::diag::Diags::default();
+        let m = crate::compile(&src, &mut diags).unwrap_or_else(|| panic!("{diags:?}"));
+        let b = crate::emit::emit(&m);
+        let ds = &b.files["grafana/provisioning/datasources/shop.yaml"];
+        assert!(
+            ds.contains("url: http://localhost:9090/prometheus\n"),
+            "{ds}"
+        );
+    }
+
     /// One panel of every kind: its Grafana type, the options it is written with, `min`,
     /// `max` and `decimals`, instant table queries, and a text panel's markdown alone.
     #[test]

@@ -33,6 +33,9 @@ struct Alerting<'a> {
 
 #[derive(Serialize)]
 struct AlertmanagerConfig<'a> {
+    /// Alertmanager's routes' prefix (its external URL's path), before `/api/v2/alerts`.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    path_prefix: String,
     static_configs: Vec<StaticConfig<'a>>,
 }
 
@@ -408,6 +411,7 @@ pub fn emit(m: &Model) -> String {
             .collect(),
         alerting: Alerting {
             alertmanagers: vec![AlertmanagerConfig {
+                path_prefix: crate::addr::route_prefix(m.alertmanager.external_url.as_deref()),
                 static_configs: vec![StaticConfig {
                     targets: &p.alertmanagers,
                     labels: &no_labels,
