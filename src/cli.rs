@@ -204,7 +204,11 @@ enum Command {
         prometheus: String,
     },
     /// Print the JSON schema of monitoring.toml (for editors; committed in schema/).
-    Schema,
+    Schema {
+        /// The schema of a service file that monitoring.toml includes, instead.
+        #[arg(long)]
+        service: bool,
+    },
     /// Install the rendered files where the servers read them (under --root), reload the
     /// servers whose files changed, and check that they run them; on a failed reload or check,
     /// put the previous files back and reload again. Exit 0 applied (or nothing to change),
@@ -464,8 +468,15 @@ fn run(cmd: Command) -> u8 {
             EXIT_OK
         }
         Command::Man { out } => man(out.as_deref()),
-        Command::Schema => {
-            print!("{}", crate::schema::json_schema());
+        Command::Schema { service } => {
+            print!(
+                "{}",
+                if service {
+                    crate::schema::service_json_schema()
+                } else {
+                    crate::schema::json_schema()
+                }
+            );
             EXIT_OK
         }
         Command::Render { config, out, force } => render(&config, &out, force),

@@ -18,6 +18,41 @@ pub fn json_schema() -> String {
     s
 }
 
+/// The schema of a service file (`include`): the keys a service file may hold
+/// ([`crate::load::include::SERVICE_KEYS`]), `[service]` required and written once, as is its one
+/// `[dashboard]`; the definitions are the stack's. Committed as `schema/service.schema.json`.
+pub fn service_json_schema() -> String {
+    let mut schema: serde_json::Value = serde_json::from_str(&json_schema())
+        .unwrap_or_else(|e| panic!("ccmon bug: the generated schema is no JSON: {e}"));
+    let props = schema["properties"].take();
+    let mut kept = serde_json::Map::new();
+    for key in crate::load::include::SERVICE_KEYS {
+        let mut p = props[*key].clone();
+        assert!(p.is_object(), "ccmon bug: the schema has no `{key}`");
+        // `[service]` and `[dashboard]` are one table each in a service file.
+        let one = match *key {
+            "service" => Some("RawServiceFile"),
+            "dashboard" => Some("RawDashboard"),
+            _ => None,
+        };
+        if let Some(def) = one {
+            assert!(schema["$defs"][def].is_object(), "ccmon bug: no {def}");
+            p = serde_json::json!({
+                "description": p["description"],
+                "$ref": format!("#/$defs/{def}"),
+            });
+        }
+        kept.insert(key.to_string(), p);
+    }
+    schema["properties"] = kept.into();
+    schema["title"] = "ccmon service file (included by monitoring.toml)".into();
+    schema["required"] = serde_json::json!(["service"]);
+    let mut s = serde_json::to_string_pretty(&schema)
+        .unwrap_or_else(|e| panic!("ccmon bug: schema failed to serialize: {e}"));
+    s.push('\n');
+    s
+}
+
 /// The severities a project declares are its own (`[project] severities`), so no enum can
 /// hold every valid one: severity properties offer the defaults (`critical`, `warning`,
 /// `info`) for completion and accept any other string.

@@ -7,17 +7,21 @@ mod common;
 use std::fs;
 
 #[test]
-fn committed_schema_equals_the_generated_one() {
-    let path = common::root().join("schema/monitoring.schema.json");
-    let generated = ccmon::schema::json_schema();
-    if std::env::var("CCMON_UPDATE_GOLDEN").is_ok_and(|v| v == "1") {
-        fs::write(&path, &generated).unwrap();
+fn committed_schemas_equal_the_generated_ones() {
+    for (file, generated) in [
+        ("monitoring.schema.json", ccmon::schema::json_schema()),
+        ("service.schema.json", ccmon::schema::service_json_schema()),
+    ] {
+        let path = common::root().join("schema").join(file);
+        if std::env::var("CCMON_UPDATE_GOLDEN").is_ok_and(|v| v == "1") {
+            fs::write(&path, &generated).unwrap();
+        }
+        let committed = fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "schema/{file} is stale: CCMON_UPDATE_GOLDEN=1 cargo test --test schema"
+        );
     }
-    let committed = fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        committed == generated,
-        "schema/monitoring.schema.json is stale: CCMON_UPDATE_GOLDEN=1 cargo test --test schema"
-    );
 }
 
 #[test]
@@ -64,25 +68,47 @@ fn python_jsonschema_accepts_the_examples_with_the_committed_schema() {
     if !common::require_tool("python3") {
         return;
     }
-    let script = r#"
+    let script = r##"
 import json, sys, tomllib
 try:
     import jsonschema
 except ImportError:
     print("NO-JSONSCHEMA"); sys.exit(3)
-schema = json.load(open(sys.argv[1]))
-v = jsonschema.Draft202012Validator(schema)
+# Each document with the schema its `#:schema` line names (the stack's by default).
+import os
 for path in sys.argv[2:]:
     with open(path, "rb") as f:
-        doc = tomllib.load(f)
+        text = f.read()
+    first = text.split(b"\n", 1)[0].decode()
+    schema_path = sys.argv[1]
+    if first.startswith("#:schema "):
+        schema_path = os.path.join(os.path.dirname(path), first.split(" ", 1)[1])
+    v = jsonschema.Draft202012Validator(json.load(open(schema_path)))
+    doc = tomllib.loads(text.decode())
     errors = sorted(e.message for e in v.iter_errors(doc))
-    print(path, len(errors), errors)
-"#;
+    print(path, os.path.basename(schema_path), len(errors), errors)
+"##;
     let mut args = vec![common::root().join("schema/monitoring.schema.json")];
     for name in common::examples() {
         args.push(common::root().join(format!("examples/{name}/monitoring.toml")));
+        let services = common::root().join(format!("examples/{name}/services"));
+        for f in fs::read_dir(&services).into_iter().flatten().flatten() {
+            args.push(f.path());
+        }
     }
     args.push(common::root().join("tests/bad/structure-five-mistakes.toml"));
+    // A service file with a key only a stack file may hold, and no `[service]`.
+    let d = common::TempDir::new("service-schema");
+    let stray = d.path().join("stray.toml");
+    fs::write(
+        &stray,
+        format!(
+            "#:schema {}\n[prometheus]\nlisten = \"127.0.0.1:9090\"\n",
+            common::root().join("schema/service.schema.json").display()
+        ),
+    )
+    .unwrap();
+    args.push(stray);
     let (ok, out) = common::run(
         std::process::Command::new("python3")
             .arg("-c")
@@ -99,16 +125,25 @@ for path in sys.argv[2:]:
     }
     assert!(ok, "{out}");
     eprintln!("python jsonschema:\n{out}");
+    let services = out
+        .lines()
+        .filter(|l| l.contains("/services/") && l.contains(" service.schema.json 0 []"))
+        .count();
+    assert!(services >= 2, "no service file was checked:\n{out}");
     for line in out.lines() {
         if line.contains("/examples/") {
-            assert!(
-                line.contains(".toml 0 []"),
-                "example fails the schema: {line}"
-            );
+            assert!(line.contains(" 0 []"), "example fails the schema: {line}");
         } else if line.contains("structure-five-mistakes") {
             assert!(line.contains("'colour' was unexpected"), "{line}");
+        } else if line.contains("stray.toml") {
+            assert!(
+                line.contains("'prometheus' was unexpected")
+                    && line.contains("'service' is a required property"),
+                "{line}"
+            );
         }
     }
+    assert!(out.contains("stray.toml"), "{out}");
 }
 
 /// Every property of the schema, with its path: (path, property).
