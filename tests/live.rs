@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::net::{free_port, prometheus, read_request, spawn, wait_until};
+use common::net::{Proc, free_port, prometheus, prometheus_with, read_request, spawn, wait_until};
 use common::{TempDir, require_tool};
 
 /// The tests of this file one at a time: each takes free ports and starts servers on them
@@ -86,6 +86,30 @@ fn webhook() -> (Stub, Arc<Mutex<Vec<String>>>) {
         String::new()
     });
     (s, got)
+}
+
+/// Alertmanager (the binary `bin`) on the rendered `alertmanager.yml` in `out`, its data and
+/// log in `d`, with more flags.
+fn alertmanager_on(
+    bin: &str,
+    out: &std::path::Path,
+    d: &std::path::Path,
+    port: u16,
+    extra: &[String],
+) -> Proc {
+    spawn(
+        "alertmanager",
+        Command::new(bin)
+            .arg(format!(
+                "--config.file={}",
+                out.join("alertmanager/alertmanager.yml").display()
+            ))
+            .arg(format!("--storage.path={}", d.join("am-data").display()))
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .arg("--cluster.listen-address=")
+            .args(extra),
+        &d.join("alertmanager.log"),
+    )
 }
 
 fn render(toml: &str, dir: &std::path::Path) -> ccmon::model::Model {
@@ -206,18 +230,7 @@ equal = ["job"]
     let out = tmp.path().join("out");
     render(&toml, &out);
     let d = tmp.path();
-    let _am = spawn(
-        "alertmanager",
-        Command::new(alertmanager)
-            .arg(format!(
-                "--config.file={}",
-                out.join("alertmanager/alertmanager.yml").display()
-            ))
-            .arg(format!("--storage.path={}", d.join("am-data").display()))
-            .arg(format!("--web.listen-address=127.0.0.1:{am_port}"))
-            .arg("--cluster.listen-address="),
-        &d.join("alertmanager.log"),
-    );
+    let _am = alertmanager_on(alertmanager, &out, d, am_port, &[]);
     let _prom = prometheus(&out, d, prom_port);
     let started = Instant::now();
     let arrived = wait_until(Duration::from_secs(45), || {
@@ -700,46 +713,21 @@ repeat_interval = "1h"
     );
     let out = d.join("out");
     render(&toml, &out);
-    let _am = spawn(
-        "alertmanager",
-        Command::new(alertmanager)
-            .arg(format!(
-                "--config.file={}",
-                out.join("alertmanager/alertmanager.yml").display()
-            ))
-            .arg(format!("--storage.path={}", d.join("am-data").display()))
-            .arg(format!("--web.listen-address=127.0.0.1:{am_port}"))
-            .arg(format!(
-                "--web.external-url={}",
-                unit_flag(
-                    &out.join("systemd/alertmanager.service"),
-                    "--web.external-url"
-                )
-            ))
-            .arg("--cluster.listen-address="),
-        &d.join("alertmanager.log"),
+    let url = |unit: &str| {
+        let flag = "--web.external-url";
+        format!(
+            "{flag}={}",
+            unit_flag(&out.join("systemd").join(unit), flag)
+        )
+    };
+    let _am = alertmanager_on(
+        alertmanager,
+        &out,
+        d,
+        am_port,
+        &[url("alertmanager.service")],
     );
-    let _prom = spawn(
-        "prometheus",
-        Command::new("prometheus")
-            .arg(format!(
-                "--config.file={}",
-                out.join("prometheus/prometheus.yml").display()
-            ))
-            .arg(format!(
-                "--storage.tsdb.path={}",
-                d.join("prom-data").display()
-            ))
-            .arg(format!("--web.listen-address=127.0.0.1:{prom_port}"))
-            .arg(format!(
-                "--web.external-url={}",
-                unit_flag(
-                    &out.join("systemd/prometheus.service"),
-                    "--web.external-url"
-                )
-            )),
-        &d.join("prometheus.log"),
-    );
+    let _prom = prometheus_with(&out, d, prom_port, &[url("prometheus.service")]);
     let up = |targets: &str, job: &str| {
         let v: serde_json::Value = serde_json::from_str(targets).unwrap_or_default();
         v["data"]["activeTargets"]

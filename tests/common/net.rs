@@ -33,6 +33,11 @@ pub fn spawn(name: &str, cmd: &mut Command, log: &Path) -> Proc {
 
 /// Prometheus on the rendered `prometheus.yml` in `out`, its data and log in `d`.
 pub fn prometheus(out: &Path, d: &Path, port: u16) -> Proc {
+    prometheus_with(out, d, port, &[])
+}
+
+/// [`prometheus`] with more flags (`--web.external-url=...`).
+pub fn prometheus_with(out: &Path, d: &Path, port: u16, extra: &[String]) -> Proc {
     spawn(
         "prometheus",
         Command::new("prometheus")
@@ -44,7 +49,8 @@ pub fn prometheus(out: &Path, d: &Path, port: u16) -> Proc {
                 "--storage.tsdb.path={}",
                 d.join("prom-data").display()
             ))
-            .arg(format!("--web.listen-address=127.0.0.1:{port}")),
+            .arg(format!("--web.listen-address=127.0.0.1:{port}"))
+            .args(extra),
         &d.join("prometheus.log"),
     )
 }
